@@ -1,0 +1,219 @@
+package jobpilot
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"time"
+)
+
+// Status is where an application stands. See Transitions for the allowed
+// moves; the store refuses every other one.
+type Status string
+
+const (
+	// StatusMatched: scored at or above the profile's threshold; drafting comes next.
+	StatusMatched Status = "matched"
+	// StatusDrafting: the resume and cover letter are being written.
+	StatusDrafting Status = "drafting"
+	// StatusReady: documents are ready; waits for approval (review mode), for
+	// the sender (direct mode), or for the candidate to apply via URL.
+	StatusReady Status = "ready"
+	// StatusApproved: the candidate approved; a send job is queued.
+	StatusApproved Status = "approved"
+	// StatusSending: an SMTP transaction is (or was) in progress. Found so
+	// after a crash, the outcome is unknown and it becomes needs_review.
+	StatusSending Status = "sending"
+	// StatusSent: the mail server accepted the message.
+	StatusSent Status = "sent"
+	// StatusFollowedUp: one follow-up went out (or was put in the digest).
+	StatusFollowedUp Status = "followed_up"
+	// StatusSkipped: below the profile's minimum score, or excluded.
+	StatusSkipped Status = "skipped"
+	// StatusFailed: a permanent error; Application.Error says why.
+	StatusFailed Status = "failed"
+	// StatusNeedsReview: the outcome of a send is unknown (the process died
+	// during the SMTP transaction); never re-sent without the candidate.
+	StatusNeedsReview Status = "needs_review"
+	// Manual statuses, set by the candidate.
+	StatusInterviewing Status = "interviewing"
+	StatusRejected     Status = "rejected"
+	StatusOffered      Status = "offered"
+)
+
+// Statuses lists every status in pipeline order.
+var Statuses = []Status{
+	StatusMatched, StatusDrafting, StatusReady, StatusApproved, StatusSending, StatusSent,
+	StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
+	StatusInterviewing, StatusRejected, StatusOffered,
+}
+
+// Transitions lists, for each status, the statuses it may move to.
+var Transitions = map[Status][]Status{
+	StatusMatched:  {StatusDrafting, StatusSkipped, StatusFailed},
+	StatusDrafting: {StatusReady, StatusFailed, StatusMatched},
+	StatusReady:    {StatusApproved, StatusSending, StatusFailed, StatusSkipped},
+	StatusApproved: {StatusSending, StatusFailed},
+	// sending → approved: a transient failure whose outcome is known (the
+	// server refused the message); the retry is queued and nothing was sent.
+	StatusSending:      {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
+	StatusSent:         {StatusFollowedUp, StatusInterviewing, StatusRejected, StatusOffered},
+	StatusFollowedUp:   {StatusInterviewing, StatusRejected, StatusOffered},
+	StatusSkipped:      {StatusMatched},                            // re-scored after the posting or profile changed
+	StatusFailed:       {StatusMatched},                            // retried by the candidate
+	StatusNeedsReview:  {StatusApproved, StatusSent, StatusFailed}, // "send again", "mark sent", give up
+	StatusInterviewing: {StatusRejected, StatusOffered},            // manual
+	StatusRejected:     {},                                         // final
+	StatusOffered:      {StatusRejected},                           // an offer can still fall through
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	_, ok := Transitions[s]
+	return ok
+}
+
+// CanTransition reports whether an application may move from s to to.
+func (s Status) CanTransition(to Status) bool {
+	return slices.Contains(Transitions[s], to)
+}
+
+// Settled reports whether the application needs no more work from jobpilot:
+// it reached a final state or waits on a person (needs_review, or ready for
+// an apply-via-URL or an approval). The chaos harness counts a posting as lost
+// when its application is not settled.
+func (s Status) Settled() bool {
+	switch s {
+	case StatusSent, StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
+		StatusInterviewing, StatusRejected, StatusOffered:
+		return true
+	}
+	return false
+}
+
+// Manual reports whether s is set only by the candidate.
+func (s Status) Manual() bool {
+	return s == StatusInterviewing || s == StatusRejected || s == StatusOffered
+}
+
+// ErrInvalidTransition returns the ECONFLICT error for a refused move.
+func ErrInvalidTransition(id int64, from, to Status) error {
+	return &Error{Code: ECONFLICT, Message: fmt.Sprintf("application %d: cannot move from %s to %s", id, from, to)}
+}
+
+// Application is one profile × one posting: its score, status and documents.
+type Application struct {
+	ID          int64  `json:"id"`
+	ProfileID   int64  `json:"profile_id"`
+	PostingID   int64  `json:"posting_id"`
+	Fingerprint string `json:"fingerprint"` // the posting's; unique per profile
+	Status      Status `json:"status"`
+	Score       int    `json:"score"`
+	Explanation Match  `json:"explanation"`
+	// ApplyVia is "email" when the posting has a contact email, "url" otherwise.
+	ApplyVia string `json:"apply_via"`
+	// Writer names what produced the documents: "template" or "llm:<model>".
+	Writer string `json:"writer,omitempty"`
+	// ProfileVersion and PostingHash are what the score was computed on; a
+	// skipped application is re-scored only when either changes.
+	ProfileVersion int    `json:"profile_version"`
+	PostingHash    string `json:"posting_hash"`
+	Attempts       int    `json:"attempts"`        // send attempts
+	Error          string `json:"error,omitempty"` // the last error, or the reason for failed
+	// MessageID is derived from the application (see MessageID) and is the
+	// same on every attempt and every restart.
+	MessageID    string     `json:"message_id,omitempty"`
+	SentAt       *time.Time `json:"sent_at,omitempty"`
+	FollowedUpAt *time.Time `json:"followed_up_at,omitempty"`
+	Example      bool       `json:"example,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// ApplyVia values.
+const (
+	ApplyViaEmail = "email"
+	ApplyViaURL   = "url"
+)
+
+// MessageID returns the RFC 5322 Message-ID of an application's email,
+// stable across attempts and restarts so that receivers and our own checks
+// can recognise a duplicate. domain is the sender's domain.
+func MessageID(applicationID int64, domain string) string {
+	if domain == "" {
+		domain = "jobpilot.local"
+	}
+	return fmt.Sprintf("<application-%d@%s>", applicationID, domain)
+}
+
+// FollowUpMessageID returns the Message-ID of an application's follow-up.
+func FollowUpMessageID(applicationID int64, domain string) string {
+	if domain == "" {
+		domain = "jobpilot.local"
+	}
+	return fmt.Sprintf("<application-%d-followup@%s>", applicationID, domain)
+}
+
+// Match is a score from 0 to 100 and the reasons behind it.
+type Match struct {
+	Score   int      `json:"score"`
+	For     []string `json:"for,omitempty"`     // top reasons in favour
+	Against []string `json:"against,omitempty"` // top reasons against
+	// Excluded is set when a hard rule (an excluded company) rules the
+	// posting out whatever the score.
+	Excluded bool `json:"excluded,omitempty"`
+}
+
+// ApplicationFilter selects applications in Store.Applications.
+type ApplicationFilter struct {
+	ProfileID int64
+	PostingID int64
+	Statuses  []Status
+	AfterID   int64 // keyset pagination: applications with ID > AfterID
+	Limit     int   // 0 means the store's default (100)
+}
+
+// Change describes a status transition and the fields that change with it.
+// Nil pointers and empty strings leave fields as they are.
+type Change struct {
+	// Reason is written to the transition's event.
+	Reason string
+	// From, when set, lists the statuses the application must be in; the
+	// store returns ECONFLICT otherwise. It makes a transition a
+	// compare-and-swap for callers racing each other (two workers, a crash
+	// rescue and a late job).
+	From []Status
+
+	Score          *int
+	Explanation    *Match
+	ProfileVersion *int
+	PostingHash    *string
+	Writer         *string
+	Error          *string
+	MessageID      *string
+	SentAt         *time.Time
+	FollowedUpAt   *time.Time
+	IncAttempts    bool
+
+	// Tasks are enqueued in the same transaction as the transition, so the
+	// work and the state that asks for it are never out of step.
+	Tasks []Task
+}
+
+// Documents are an application's generated documents.
+type Documents struct {
+	ApplicationID int64 `json:"application_id"`
+	// Resume is the tailored resume: a subset of the profile's JSON Resume,
+	// reordered and rephrased, checked by the fabrication guard.
+	Resume         Resume    `json:"resume"`
+	ResumePDF      []byte    `json:"-"`
+	CoverLetter    string    `json:"cover_letter"`
+	CoverLetterPDF []byte    `json:"-"`
+	Writer         string    `json:"writer"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}

@@ -1,0 +1,127 @@
+package jobpilot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Posting is a normalised job posting. It is unique per (Source, ExternalID);
+// the same job listed in several cities or by several sources shares a
+// Fingerprint, and a candidate gets at most one application per fingerprint.
+type Posting struct {
+	ID           int64     `json:"id"`
+	Source       string    `json:"source"`      // the configured source name, e.g. "greenhouse:acme"; "manual" for hand-added ones
+	ExternalID   string    `json:"external_id"` // the board's own id
+	Company      string    `json:"company"`
+	Title        string    `json:"title"`
+	Location     string    `json:"location,omitempty"`
+	Remote       bool      `json:"remote"`
+	Description  string    `json:"description,omitempty"` // plain text
+	URL          string    `json:"url,omitempty"`
+	ApplyURL     string    `json:"apply_url,omitempty"`
+	ContactEmail string    `json:"contact_email,omitempty"`
+	PublishedAt  time.Time `json:"published_at,omitempty"`
+	// Fingerprint identifies the job across cities and sources; see
+	// PostingFingerprint.
+	Fingerprint string `json:"fingerprint"`
+	// ContentHash changes when any user-visible field changes; it decides
+	// whether an upsert is an update and whether a skipped application is
+	// re-scored.
+	ContentHash string     `json:"content_hash"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"` // set when the posting disappeared from its board
+	Example     bool       `json:"example,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// Validate checks the fields every posting needs.
+func (p *Posting) Validate() error {
+	switch {
+	case strings.TrimSpace(p.Source) == "":
+		return FieldError("source", "is required")
+	case strings.TrimSpace(p.ExternalID) == "":
+		return FieldError("external_id", "is required")
+	case strings.TrimSpace(p.Company) == "":
+		return FieldError("company", "is required")
+	case strings.TrimSpace(p.Title) == "":
+		return FieldError("title", "is required")
+	}
+	if p.ContactEmail != "" && !validEmail(p.ContactEmail) {
+		return FieldError("contact_email", "is not a valid email address")
+	}
+	if strings.ContainsAny(p.Company+p.Title, "\r\n") {
+		return FieldError("title", "must be a single line")
+	}
+	return nil
+}
+
+// Normalize fills Fingerprint and ContentHash from the other fields.
+func (p *Posting) Normalize() {
+	p.Company = strings.TrimSpace(p.Company)
+	p.Title = strings.TrimSpace(p.Title)
+	p.Location = strings.TrimSpace(p.Location)
+	p.ContactEmail = strings.TrimSpace(p.ContactEmail)
+	p.Fingerprint = PostingFingerprint(p.Company, p.Title, p.Description)
+	p.ContentHash = hashParts(p.Company, p.Title, p.Location, boolString(p.Remote), p.Description,
+		p.URL, p.ApplyURL, p.ContactEmail)
+}
+
+// PostingFingerprint identifies a job independently of where it is listed:
+// company, title and description, case-folded with punctuation and spacing
+// removed. The same role posted for Berlin and for Lisbon, or found on two
+// boards, gets the same fingerprint. The location is deliberately left out.
+func PostingFingerprint(company, title, description string) string {
+	return hashParts(foldText(company), foldText(title), foldText(description))
+}
+
+// foldText keeps letters and digits only, lower-cased, so that whitespace,
+// punctuation and markup differences between boards do not matter.
+func foldText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+func hashParts(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func boolString(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// PostingFilter selects postings in Store.Postings.
+type PostingFilter struct {
+	Source     string
+	Query      string // case-insensitive substring of company or title
+	Remote     *bool
+	OpenOnly   bool  // exclude closed postings
+	HasEmail   *bool // contact email present or absent
+	AfterID    int64 // keyset pagination: postings with ID > AfterID
+	Limit      int   // 0 means the store's default (100)
+	ExampleOff bool  // exclude example postings
+}
+
+// UpsertResult counts what one import did.
+type UpsertResult struct {
+	New       int `json:"new"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Closed    int `json:"closed"`
+}

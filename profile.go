@@ -1,0 +1,333 @@
+package jobpilot
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Profile is one candidate: their facts as a JSON Resume document and their
+// job-search preferences. Everything a generated document may claim comes
+// from Resume; see DESIGN.md §5.
+type Profile struct {
+	ID          int64       `json:"id"`
+	Resume      Resume      `json:"resume"`
+	Preferences Preferences `json:"preferences"`
+	// Example marks the fictional profile loaded on an empty database, so the
+	// UI and the logs can say so.
+	Example bool `json:"example,omitempty"`
+	// Version increases on every replacement; applications remember the
+	// version they were scored against, so a changed profile is re-scored.
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Name is the candidate's name.
+func (p *Profile) Name() string { return p.Resume.Basics.Name }
+
+// Validate checks the profile and returns an EINVALID *Error naming the first
+// offending field (as a JSON path).
+func (p *Profile) Validate() error {
+	if err := p.Resume.Validate(); err != nil {
+		return err
+	}
+	return p.Preferences.Validate()
+}
+
+// ApplyMode says whether prepared applications wait for the candidate.
+type ApplyMode string
+
+const (
+	// ApplyReview prepares applications and waits for the candidate's approval.
+	ApplyReview ApplyMode = "review"
+	// ApplyDirect sends applications to postings with a contact email
+	// automatically, within the daily cap.
+	ApplyDirect ApplyMode = "direct"
+)
+
+// Remote preferences.
+const (
+	RemoteAny    = "any"    // remote or on-site, both fine
+	RemoteOnly   = "only"   // remote postings only
+	RemoteOnsite = "onsite" // on-site postings only
+)
+
+// Preferences steer matching and applying.
+type Preferences struct {
+	// Keywords the candidate wants to see in a posting (skills, domains).
+	Keywords []string `json:"keywords,omitempty"`
+	// TargetTitles are the roles sought, e.g. "Backend Engineer".
+	TargetTitles []string `json:"target_titles,omitempty"`
+	// Locations acceptable for on-site work; empty means anywhere.
+	Locations []string `json:"locations,omitempty"`
+	// Remote is RemoteAny (default), RemoteOnly or RemoteOnsite.
+	Remote string `json:"remote,omitempty"`
+	// MinScore is the threshold below which an application is skipped (0–100).
+	MinScore int `json:"min_score,omitempty"`
+	// ExcludedCompanies are never applied to.
+	ExcludedCompanies []string `json:"excluded_companies,omitempty"`
+	// ExcludedKeywords in a posting count strongly against it.
+	ExcludedKeywords []string `json:"excluded_keywords,omitempty"`
+	// Seniority words the candidate targets, e.g. "senior", "staff".
+	Seniority []string `json:"seniority,omitempty"`
+	// DailyCap bounds the applications sent per day in direct mode (default 10).
+	DailyCap int `json:"daily_cap,omitempty"`
+	// ApplyMode overrides the service-wide APPLY_MODE for this profile when set.
+	ApplyMode ApplyMode `json:"apply_mode,omitempty"`
+}
+
+// DefaultDailyCap is the number of applications sent per profile per day in
+// direct mode when the profile does not say.
+const DefaultDailyCap = 10
+
+// EffectiveDailyCap returns DailyCap or its default.
+func (p Preferences) EffectiveDailyCap() int {
+	if p.DailyCap <= 0 {
+		return DefaultDailyCap
+	}
+	return p.DailyCap
+}
+
+// Validate checks the preferences.
+func (p Preferences) Validate() error {
+	switch p.Remote {
+	case "", RemoteAny, RemoteOnly, RemoteOnsite:
+	default:
+		return FieldError("preferences.remote", "must be one of any, only, onsite")
+	}
+	if p.MinScore < 0 || p.MinScore > 100 {
+		return FieldError("preferences.min_score", "must be between 0 and 100")
+	}
+	if p.DailyCap < 0 {
+		return FieldError("preferences.daily_cap", "must be >= 0")
+	}
+	switch p.ApplyMode {
+	case "", ApplyReview, ApplyDirect:
+	default:
+		return FieldError("preferences.apply_mode", "must be review or direct")
+	}
+	return nil
+}
+
+// Resume is a JSON Resume document (https://jsonresume.org/schema), the
+// sections jobpilot uses. Dates are the schema's ISO 8601 strings
+// ("2021-04", "2021-04-01"); an empty EndDate means "present".
+type Resume struct {
+	Basics       Basics        `json:"basics"`
+	Work         []Work        `json:"work,omitempty"`
+	Volunteer    []Work        `json:"volunteer,omitempty"`
+	Education    []Education   `json:"education,omitempty"`
+	Awards       []Award       `json:"awards,omitempty"`
+	Certificates []Certificate `json:"certificates,omitempty"`
+	Publications []Publication `json:"publications,omitempty"`
+	Skills       []Skill       `json:"skills,omitempty"`
+	Languages    []Language    `json:"languages,omitempty"`
+	Interests    []Interest    `json:"interests,omitempty"`
+	Projects     []Project     `json:"projects,omitempty"`
+}
+
+// Basics is the JSON Resume header.
+type Basics struct {
+	Name     string          `json:"name"`
+	Label    string          `json:"label,omitempty"`
+	Image    string          `json:"image,omitempty"`
+	Email    string          `json:"email,omitempty"`
+	Phone    string          `json:"phone,omitempty"`
+	URL      string          `json:"url,omitempty"`
+	Summary  string          `json:"summary,omitempty"`
+	Location Location        `json:"location,omitempty"`
+	Profiles []SocialProfile `json:"profiles,omitempty"`
+}
+
+// Location is where the candidate lives.
+type Location struct {
+	Address     string `json:"address,omitempty"`
+	PostalCode  string `json:"postalCode,omitempty"`
+	City        string `json:"city,omitempty"`
+	CountryCode string `json:"countryCode,omitempty"`
+	Region      string `json:"region,omitempty"`
+}
+
+// SocialProfile is a link to a network profile.
+type SocialProfile struct {
+	Network  string `json:"network,omitempty"`
+	Username string `json:"username,omitempty"`
+	URL      string `json:"url,omitempty"`
+}
+
+// Work is one position (also used for volunteering).
+type Work struct {
+	Name        string   `json:"name"` // employer
+	Position    string   `json:"position,omitempty"`
+	Location    string   `json:"location,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	StartDate   string   `json:"startDate,omitempty"`
+	EndDate     string   `json:"endDate,omitempty"`
+	Summary     string   `json:"summary,omitempty"`
+	Highlights  []string `json:"highlights,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
+// Education is one degree or course of study.
+type Education struct {
+	Institution string   `json:"institution"`
+	URL         string   `json:"url,omitempty"`
+	Area        string   `json:"area,omitempty"`
+	StudyType   string   `json:"studyType,omitempty"` // the degree, e.g. "Bachelor"
+	StartDate   string   `json:"startDate,omitempty"`
+	EndDate     string   `json:"endDate,omitempty"`
+	Score       string   `json:"score,omitempty"`
+	Courses     []string `json:"courses,omitempty"`
+}
+
+// Award is a prize or honour.
+type Award struct {
+	Title   string `json:"title"`
+	Date    string `json:"date,omitempty"`
+	Awarder string `json:"awarder,omitempty"`
+	Summary string `json:"summary,omitempty"`
+}
+
+// Certificate is a professional certification.
+type Certificate struct {
+	Name   string `json:"name"`
+	Date   string `json:"date,omitempty"`
+	Issuer string `json:"issuer,omitempty"`
+	URL    string `json:"url,omitempty"`
+}
+
+// Publication is a published work.
+type Publication struct {
+	Name        string `json:"name"`
+	Publisher   string `json:"publisher,omitempty"`
+	ReleaseDate string `json:"releaseDate,omitempty"`
+	URL         string `json:"url,omitempty"`
+	Summary     string `json:"summary,omitempty"`
+}
+
+// Skill is a group of skills, e.g. {"name":"Backend","keywords":["Go","PostgreSQL"]}.
+type Skill struct {
+	Name     string   `json:"name"`
+	Level    string   `json:"level,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// Language is a spoken language.
+type Language struct {
+	Language string `json:"language"`
+	Fluency  string `json:"fluency,omitempty"`
+}
+
+// Interest is a personal interest.
+type Interest struct {
+	Name     string   `json:"name"`
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// Project is a side or work project.
+type Project struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Highlights  []string `json:"highlights,omitempty"`
+	Keywords    []string `json:"keywords,omitempty"`
+	StartDate   string   `json:"startDate,omitempty"`
+	EndDate     string   `json:"endDate,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	Roles       []string `json:"roles,omitempty"`
+}
+
+// Validate checks what jobpilot relies on: a name, a valid email if given,
+// named employers, institutions and skills, and well-formed dates.
+func (r *Resume) Validate() error {
+	if strings.TrimSpace(r.Basics.Name) == "" {
+		return FieldError("resume.basics.name", "is required")
+	}
+	if r.Basics.Email != "" {
+		if _, err := mail.ParseAddress(r.Basics.Email); err != nil {
+			return FieldError("resume.basics.email", "is not a valid email address")
+		}
+	}
+	for i, w := range r.Work {
+		f := func(s string) string { return fieldPath("resume.work", i, s) }
+		if strings.TrimSpace(w.Name) == "" {
+			return FieldError(f("name"), "is required")
+		}
+		if err := validDate(f("startDate"), w.StartDate); err != nil {
+			return err
+		}
+		if err := validDate(f("endDate"), w.EndDate); err != nil {
+			return err
+		}
+	}
+	for i, e := range r.Education {
+		f := func(s string) string { return fieldPath("resume.education", i, s) }
+		if strings.TrimSpace(e.Institution) == "" {
+			return FieldError(f("institution"), "is required")
+		}
+		if err := validDate(f("startDate"), e.StartDate); err != nil {
+			return err
+		}
+		if err := validDate(f("endDate"), e.EndDate); err != nil {
+			return err
+		}
+	}
+	for i, s := range r.Skills {
+		if strings.TrimSpace(s.Name) == "" && len(s.Keywords) == 0 {
+			return FieldError(fieldPath("resume.skills", i, "name"), "is required")
+		}
+	}
+	for i, p := range r.Projects {
+		if strings.TrimSpace(p.Name) == "" {
+			return FieldError(fieldPath("resume.projects", i, "name"), "is required")
+		}
+	}
+	for i, c := range r.Certificates {
+		if strings.TrimSpace(c.Name) == "" {
+			return FieldError(fieldPath("resume.certificates", i, "name"), "is required")
+		}
+	}
+	return nil
+}
+
+// SkillNames returns every skill the resume names: skill group names and
+// their keywords, in document order, without duplicates.
+func (r *Resume) SkillNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		k := strings.ToLower(s)
+		if s == "" || seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	for _, s := range r.Skills {
+		add(s.Name)
+		for _, k := range s.Keywords {
+			add(k)
+		}
+	}
+	return out
+}
+
+func fieldPath(prefix string, i int, name string) string {
+	return prefix + "[" + strconv.Itoa(i) + "]." + name
+}
+
+// validDate accepts the JSON Resume date forms: YYYY, YYYY-MM, YYYY-MM-DD, or
+// empty.
+func validDate(field, s string) error {
+	if s == "" {
+		return nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return nil
+		}
+	}
+	return FieldError(field, "must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got %q", s)
+}
