@@ -134,3 +134,9 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// ErrOutcomeUnknown marks a send whose result cannot be known: the connection
+// failed after the message body was handed over but before the server's
+// reply. Such a send is never retried silently; the application becomes
+// needs_review.
+var ErrOutcomeUnknown = errors.New("outcome unknown")
