@@ -10,12 +10,12 @@ import (
 func exampleResume() *jobpilot.Resume {
 	return &jobpilot.Resume{
 		Basics: jobpilot.Basics{
-			Name:    "Zoë Ångström",
-			Label:   "Senior Backend Engineer",
-			Email:   "zoe.angstrom@example.com",
-			Phone:   "+46 70 123 45 67",
-			URL:     "https://zoe.example.dev/",
-			Summary: "Backend engineer with nine years of experience building reliable distributed systems in Go. I design services that keep working when their dependencies fail, and I enjoy mentoring engineers and making operations boring.",
+			Name:     "Zoë Ångström",
+			Label:    "Senior Backend Engineer",
+			Email:    "zoe.angstrom@example.com",
+			Phone:    "+46 70 123 45 67",
+			URL:      "https://zoe.example.dev/",
+			Summary:  "Backend engineer with nine years of experience building reliable distributed systems in Go. I design services that keep working when their dependencies fail, and I enjoy mentoring engineers and making operations boring.",
 			Location: jobpilot.Location{City: "Göteborg", CountryCode: "SE"},
 			Profiles: []jobpilot.SocialProfile{
 				{Network: "GitHub", Username: "zoeangstrom", URL: "https://github.com/zoeangstrom"},

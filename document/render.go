@@ -121,7 +121,7 @@ func (r *Renderer) newPage(title, author, subject string) *page {
 		top: marginTop, bottom: h - marginBottom,
 		accent: r.accent, created: created,
 	}
-	p.clean = cleaner{has: p.hasGlyph}
+	p.clean = cleaner{has: covered}
 	// Metadata goes through the same cleaning as the text on the page.
 	pdf.SetTitle(p.clean.line(title), true)
 	pdf.SetAuthor(p.clean.line(author), true)
@@ -129,19 +129,6 @@ func (r *Renderer) newPage(title, author, subject string) *page {
 		pdf.SetSubject(p.clean.line(subject), true)
 	}
 	return p
-}
-
-// hasGlyph reports whether the embedded font draws r. Regular and bold come
-// from the same family and cover the same characters.
-func (p *page) hasGlyph(r rune) bool {
-	if r < 0x20 || r > 0xFFFF {
-		return false
-	}
-	if r < 0x7F {
-		return true
-	}
-	p.pdf.SetFont(family, "", 10)
-	return p.pdf.GetStringWidth(string(r)) > 0
 }
 
 // font selects a style ("" or "B"), a size in points and a colour.

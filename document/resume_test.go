@@ -2,35 +2,233 @@ package document_test
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io"
 	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/document"
 )
 
-var writeDocs = flag.Bool("docs", false, "write example PDFs to ../docs/")
+var writeDocs = flag.String("docs", "", "write the example resume and cover letter PDFs to this directory")
 
 var fixed = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
-func TestWriteDocs(t *testing.T) {
-	if !*writeDocs {
-		t.Skip("run with -docs to write ../docs/resume-example.pdf")
-	}
-	r := document.New(document.WithCreationDate(fixed))
-	pdf, err := r.RenderResume(exampleResume())
+// extract returns the number of pages and the text of a PDF.
+func extract(t testing.TB, b []byte) (pages int, text string) {
+	t.Helper()
+	ps, err := document.ExtractText(b)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("extract text: %v", err)
 	}
-	long, err := r.RenderResume(longResume())
+	return len(ps), strings.Join(ps, "\n")
+}
+
+func render(t testing.TB, r *jobpilot.Resume) []byte {
+	t.Helper()
+	b, err := document.New(document.WithCreationDate(fixed)).RenderResume(r)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("RenderResume: %v", err)
 	}
-	for name, b := range map[string][]byte{"/tmp/resume-example.pdf": pdf, "/tmp/resume-long.pdf": long} {
-		if err := os.WriteFile(name, b, 0o644); err != nil {
+	return b
+}
+
+func TestRenderResumeText(t *testing.T) {
+	res := exampleResume()
+	b := render(t, res)
+	if !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", b[:min(len(b), 16)])
+	}
+	pages, text := extract(t, b)
+	if pages != 1 {
+		t.Errorf("pages = %d, want 1 for the example resume", pages)
+	}
+	want := []string{
+		"Zoë Ångström", "Senior Backend Engineer", "zoe.angstrom@example.com", "Göteborg",
+		"Nordlys Payments", "Кибер Софт", "Café Müller GmbH", "Москва",
+		"Jan 2021 – present", "Mar 2017 – Dec 2020",
+		"Разработал систему мониторинга", "PostgreSQL", "Kubernetes", "Distributed systems",
+		"Chalmers tekniska högskola", "Master of Science, Computer Science",
+		"Certified Kubernetes Administrator", "Русский", "SUMMARY", "EXPERIENCE", "PROJECTS",
+		"EDUCATION", "CERTIFICATES", "SKILLS", "LANGUAGES",
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+	if strings.Contains(text, "Page 1") {
+		t.Errorf("a one-page resume has a page number")
+	}
+	if *writeDocs != "" {
+		if err := os.WriteFile(filepath.Join(*writeDocs, "resume-example.pdf"), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_ = bytes.MinRead
 }
+
+func TestRenderResumeOmitsEmptySections(t *testing.T) {
+	res := &jobpilot.Resume{
+		Basics: jobpilot.Basics{Name: "Дмитрий Иванов", Email: "d@example.com"},
+		Work:   []jobpilot.Work{{Name: "Acme", Position: "Engineer", StartDate: "2020"}},
+		// Blank entries render nothing, so they must not produce a heading.
+		Skills:    []jobpilot.Skill{{Name: " ", Keywords: []string{" "}}},
+		Languages: []jobpilot.Language{{Language: " "}},
+	}
+	_, text := extract(t, render(t, res))
+	for _, w := range []string{"Дмитрий Иванов", "EXPERIENCE", "Acme", "2020 – present"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q:\n%s", w, text)
+		}
+	}
+	for _, h := range []string{"SUMMARY", "PROJECTS", "EDUCATION", "CERTIFICATES", "SKILLS", "LANGUAGES"} {
+		if strings.Contains(text, h) {
+			t.Errorf("empty section %s has a heading:\n%s", h, text)
+		}
+	}
+}
+
+func TestRenderResumeLongFitsTwoPages(t *testing.T) {
+	res := longResume()
+	before := *res
+	beforeWork := append([]jobpilot.Work(nil), res.Work...)
+	b := render(t, res)
+	pages, text := extract(t, b)
+	if pages != 2 {
+		t.Fatalf("pages = %d, want 2", pages)
+	}
+	// The most important content survives the trimming ...
+	for _, w := range []string{"Zoë Ångström", "Nordlys Payments 1", "Backend engineer with nine years",
+		"EDUCATION", "SKILLS", "Kubernetes", "LANGUAGES", "Page 1 of 2", "Page 2 of 2"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+	// ... and the lowest-priority content went first.
+	if strings.Contains(text, "Project 10") {
+		t.Errorf("projects kept although experience had to be shortened")
+	}
+	// The caller's resume is untouched.
+	if !reflect.DeepEqual(*res, before) || !reflect.DeepEqual(res.Work, beforeWork) || len(res.Work[0].Highlights) != 8 {
+		t.Errorf("RenderResume modified its input")
+	}
+}
+
+func TestRenderResumeAbsurdInputStillTwoPages(t *testing.T) {
+	res := longResume()
+	res.Basics.Summary = strings.Repeat("An extremely long summary sentence that goes on. ", 600)
+	pages, text := extract(t, render(t, res))
+	if pages != 2 {
+		t.Fatalf("pages = %d, want 2", pages)
+	}
+	if !strings.Contains(text, "Zoë Ångström") {
+		t.Errorf("header lost")
+	}
+}
+
+func TestRenderResumeTwoPagesWhenNeeded(t *testing.T) {
+	// A realistic senior profile: more than one page at normal spacing, no
+	// trimming needed.
+	res := exampleResume()
+	for i := range res.Work {
+		for j := 0; j < 6; j++ {
+			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
+		}
+	}
+	for i := 0; i < 4; i++ {
+		res.Projects = append(res.Projects, jobpilot.Project{Name: "Tool " + string(rune('A'+i)),
+			Description: "A small open-source tool.", Highlights: []string{"Used in production by a few companies.", "Written in Go."}})
+	}
+	pages, text := extract(t, render(t, res))
+	if pages != 2 {
+		t.Fatalf("pages = %d, want 2", pages)
+	}
+	if n := strings.Count(text, "Owned a service end to end"); n != 18 {
+		t.Errorf("%d of 18 highlights rendered; nothing should be trimmed", n)
+	}
+	if !strings.Contains(text, "Tool D") {
+		t.Errorf("a project was dropped although two pages suffice")
+	}
+}
+
+func TestRenderResumeDeterministic(t *testing.T) {
+	a, b := render(t, exampleResume()), render(t, exampleResume())
+	if !bytes.Equal(a, b) {
+		t.Fatal("same input, different bytes")
+	}
+	// The creation date is the only thing that varies.
+	c, err := document.New(document.WithCreationDate(fixed.Add(time.Hour))).RenderResume(exampleResume())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(a, c) {
+		t.Fatal("creation date not written into the PDF")
+	}
+	if !bytes.Contains(a, []byte("D:20261128100000")) {
+		t.Errorf("fixed creation date missing from the PDF info")
+	}
+}
+
+func TestRenderResumeOddText(t *testing.T) {
+	res := exampleResume()
+	// Emoji (beyond U+FFFF), CJK (not in the font), a decomposed "é", control
+	// characters: none may panic or vanish silently.
+	res.Basics.Label = "Engineer 🚀 工程师\x07 Cafe\u0301"
+	res.Work[0].Highlights = append(res.Work[0].Highlights, "Tabs\tand\r\nnewlines")
+	_, text := extract(t, render(t, res))
+	for _, w := range []string{"Engineer ? ???", "Café", "Tabs and newlines"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
+}
+
+func TestRenderResumeInvalid(t *testing.T) {
+	r := document.New()
+	for name, res := range map[string]*jobpilot.Resume{
+		"nil":      nil,
+		"no name":  {Basics: jobpilot.Basics{Name: " "}},
+		"bad date": {Basics: jobpilot.Basics{Name: "A"}, Work: []jobpilot.Work{{Name: "X", StartDate: "last year"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := r.RenderResume(res)
+			if b != nil || err == nil {
+				t.Fatalf("got %d bytes, err %v; want an error", len(b), err)
+			}
+			if !errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+				t.Errorf("err = %v (code %q); want a Permanent EINVALID error", err, jobpilot.ErrorCode(err))
+			}
+		})
+	}
+}
+
+func BenchmarkRenderResume2Pages(b *testing.B) {
+	res := exampleResume()
+	for i := range res.Work {
+		for j := 0; j < 6; j++ {
+			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
+		}
+	}
+	r := document.New(document.WithCreationDate(fixed))
+	out, err := r.RenderResume(res)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n, _ := extract(b, out); n != 2 {
+		b.Fatalf("benchmark resume has %d pages, want 2", n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.RenderResume(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var _ = io.EOF
