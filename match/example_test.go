@@ -1,0 +1,44 @@
+package match_test
+
+import (
+	"fmt"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/match"
+)
+
+// A profile is compiled once; each posting is then scored with the reasons
+// for and against it.
+func ExampleNewScorer() {
+	profile := &jobpilot.Profile{
+		Resume: jobpilot.Resume{Skills: []jobpilot.Skill{{Name: "Backend", Keywords: []string{"Go", "PostgreSQL", "Kubernetes"}}}},
+		Preferences: jobpilot.Preferences{
+			TargetTitles: []string{"Backend Engineer"},
+			Remote:       jobpilot.RemoteOnly,
+		},
+	}
+	s := match.NewScorer(profile)
+
+	remote := s.Score(&jobpilot.Posting{
+		Company: "Acme", Title: "Backend Engineer (Go)", Remote: true,
+		Description: "Requirements\n\nGolang, Postgres and k8s in production.",
+	})
+	fmt.Println(remote.Score, remote.For)
+
+	onsite := s.Score(&jobpilot.Posting{
+		Company: "Bistro", Title: "Backend Developer", Location: "Paris",
+		Description: "PHP and MySQL.",
+	})
+	fmt.Println(onsite.Score, onsite.For, onsite.Against)
+	// Output:
+	// 81 [mentions Go, PostgreSQL and Kubernetes (in the title: Go) the title matches your target “Backend Engineer” remote, as you want]
+	// 10 [the title matches your target “Backend Engineer”] [on-site in Paris; you want remote only mentions none of your skills]
+}
+
+// An excluded company scores 0 and is marked Excluded, whatever the posting.
+func ExampleScore_excluded() {
+	profile := &jobpilot.Profile{Preferences: jobpilot.Preferences{ExcludedCompanies: []string{"Evil Corp"}}}
+	m := match.Score(profile, &jobpilot.Posting{Company: "Evil Corp Inc.", Title: "Backend Engineer"})
+	fmt.Println(m.Score, m.Excluded, m.Against)
+	// Output: 0 true [Evil Corp Inc. is on your excluded companies list]
+}
