@@ -9,93 +9,95 @@ import "time"
 // Config is the whole configuration. Durations accept plain seconds as the
 // stability guide writes them ("1.0", "600") and Go durations ("90s", "5m").
 type Config struct {
-	Environment string // ENVIRONMENT, default "development"
-	HTTPAddr    string // HTTP_ADDR, default ":8000"
-	DataDir     string // JOBPILOT_DATA_DIR, default "./data"
+	Environment string `env:"ENVIRONMENT" yaml:"environment"`    // ENVIRONMENT, default "development"
+	HTTPAddr    string `env:"HTTP_ADDR" yaml:"http_addr"`        // HTTP_ADDR, default ":8000"
+	DataDir     string `env:"JOBPILOT_DATA_DIR" yaml:"data_dir"` // JOBPILOT_DATA_DIR, default "./data"
 	// DatabaseURL is DATABASE_URL: "postgres://…" for PostgreSQL, otherwise
 	// an SQLite file (default "sqlite://<DataDir>/jobpilot.db").
-	DatabaseURL string
-	APIToken    string // JOBPILOT_API_TOKEN (secret)
-	Examples    bool   // JOBPILOT_EXAMPLES, default on: load the example profile and postings on an empty database
-	NodeID      string // JOBPILOT_NODE_ID: stable identity of this process for crash rescue; default derived from host name and data dir
+	DatabaseURL string `env:"DATABASE_URL" yaml:"database_url"`
+	APIToken    string `env:"JOBPILOT_API_TOKEN" yaml:"api_token"` // JOBPILOT_API_TOKEN (secret)
+	Examples    bool   `env:"JOBPILOT_EXAMPLES" yaml:"examples"`   // JOBPILOT_EXAMPLES, default on: load the example profile and postings on an empty database
+	NodeID      string `env:"JOBPILOT_NODE_ID" yaml:"node_id"`     // JOBPILOT_NODE_ID: stable identity of this process for crash rescue; default derived from host name and data dir
 	// TimeScale multiplies every resilience delay, timeout and recovery time
 	// (JOBPILOT_TIME_SCALE, default 1). Tests and the fault lab set it below 1
 	// to run the guide's scenarios in milliseconds; production leaves it alone.
-	TimeScale float64
+	TimeScale float64 `env:"JOBPILOT_TIME_SCALE" yaml:"time_scale"`
 
-	Retry     Retry
-	Timeouts  Timeouts
-	Breakers  Breakers
-	Scheduler Scheduler
-	Apply     Apply
-	SMTP      SMTP
-	OpenAI    OpenAI
-	Sources   []SourceConfig // YAML only: the job boards to poll
+	Retry     Retry          `yaml:"retry"`
+	Timeouts  Timeouts       `yaml:"timeouts"`
+	Breakers  Breakers       `yaml:"breakers"`
+	Scheduler Scheduler      `yaml:"scheduler"`
+	Apply     Apply          `yaml:"apply"`
+	SMTP      SMTP           `yaml:"smtp"`
+	OpenAI    OpenAI         `yaml:"openai"`
+	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
+
+	location *time.Location // SCHEDULER_TIMEZONE, loaded once by Load
 }
 
 // Retry is the default retry policy (the guide's retry_with_backoff).
 type Retry struct {
-	MaxRetries   int           // MAX_RETRIES, default 3: retries after the first attempt
-	InitialDelay time.Duration // INITIAL_DELAY, default 1s
-	MaxDelay     time.Duration // MAX_DELAY, default 60s
-	Base         float64       // RETRY_BASE, default 2.0
-	Jitter       float64       // RETRY_JITTER, default 0 (fraction of each delay, 0–1)
+	MaxRetries   int           `env:"MAX_RETRIES" yaml:"max_retries"`     // MAX_RETRIES, default 3: retries after the first attempt
+	InitialDelay time.Duration `env:"INITIAL_DELAY" yaml:"initial_delay"` // INITIAL_DELAY, default 1s
+	MaxDelay     time.Duration `env:"MAX_DELAY" yaml:"max_delay"`         // MAX_DELAY, default 60s
+	Base         float64       `env:"RETRY_BASE" yaml:"base"`             // RETRY_BASE, default 2.0
+	Jitter       float64       `env:"RETRY_JITTER" yaml:"jitter"`         // RETRY_JITTER, default 0 (fraction of each delay, 0–1)
 }
 
 // Timeouts bound each kind of work.
 type Timeouts struct {
-	Job         time.Duration // JOB_TIMEOUT, default 600s: one posting
-	Automation  time.Duration // AUTOMATION_TIMEOUT, default 3600s: one full run
-	Resume      time.Duration // RESUME_TIMEOUT, default 120s: one resume attempt
-	CoverLetter time.Duration // COVER_LETTER_TIMEOUT, default 60s
-	Email       time.Duration // EMAIL_TIMEOUT, default 30s: one SMTP transaction
-	Source      time.Duration // SOURCE_TIMEOUT, default 30s: one job-board request
-	Shutdown    time.Duration // SHUTDOWN_GRACE, default 30s
+	Job         time.Duration `env:"JOB_TIMEOUT" yaml:"job"`                   // JOB_TIMEOUT, default 600s: one posting
+	Automation  time.Duration `env:"AUTOMATION_TIMEOUT" yaml:"automation"`     // AUTOMATION_TIMEOUT, default 3600s: one full run
+	Resume      time.Duration `env:"RESUME_TIMEOUT" yaml:"resume"`             // RESUME_TIMEOUT, default 120s: one resume attempt
+	CoverLetter time.Duration `env:"COVER_LETTER_TIMEOUT" yaml:"cover_letter"` // COVER_LETTER_TIMEOUT, default 60s
+	Email       time.Duration `env:"EMAIL_TIMEOUT" yaml:"email"`               // EMAIL_TIMEOUT, default 30s: one SMTP transaction
+	Source      time.Duration `env:"SOURCE_TIMEOUT" yaml:"source"`             // SOURCE_TIMEOUT, default 30s: one job-board request
+	Shutdown    time.Duration `env:"SHUTDOWN_GRACE" yaml:"shutdown"`           // SHUTDOWN_GRACE, default 30s
 }
 
 // Breakers are the shared circuit breakers' settings.
 type Breakers struct {
-	EmailFailureThreshold  int           // EMAIL_FAILURE_THRESHOLD, default 5
-	EmailRecoveryTimeout   time.Duration // EMAIL_RECOVERY_TIMEOUT, default 300s
-	OpenAIFailureThreshold int           // OPENAI_FAILURE_THRESHOLD, default 3
-	OpenAIRecoveryTimeout  time.Duration // OPENAI_RECOVERY_TIMEOUT, default 180s
+	EmailFailureThreshold  int           `env:"EMAIL_FAILURE_THRESHOLD" yaml:"email_failure_threshold"`   // EMAIL_FAILURE_THRESHOLD, default 5
+	EmailRecoveryTimeout   time.Duration `env:"EMAIL_RECOVERY_TIMEOUT" yaml:"email_recovery_timeout"`     // EMAIL_RECOVERY_TIMEOUT, default 300s
+	OpenAIFailureThreshold int           `env:"OPENAI_FAILURE_THRESHOLD" yaml:"openai_failure_threshold"` // OPENAI_FAILURE_THRESHOLD, default 3
+	OpenAIRecoveryTimeout  time.Duration `env:"OPENAI_RECOVERY_TIMEOUT" yaml:"openai_recovery_timeout"`   // OPENAI_RECOVERY_TIMEOUT, default 180s
 }
 
 // Scheduler is the engine's schedule and supervisor.
 type Scheduler struct {
-	Timezone            string        // SCHEDULER_TIMEZONE, default "UTC"
-	HealthCheckInterval time.Duration // HEALTH_CHECK_INTERVAL, default 300s
-	RestartDelay        time.Duration // SCHEDULER_RESTART_DELAY, default 60s
-	FetchInterval       time.Duration // FETCH_INTERVAL, default 6h
-	AutomationInterval  time.Duration // AUTOMATION_INTERVAL, default 1h
-	FollowUpCron        string        // FOLLOW_UP_CRON, default "0 10 * * *"
-	CleanupCron         string        // CLEANUP_CRON, default "0 2 * * *"
-	RescueAfter         time.Duration // RESCUE_STUCK_JOBS_AFTER: other nodes' running jobs older than this are rescued; default JOB_TIMEOUT + 60s
-	Workers             int           // WORKERS, default 10
+	Timezone            string        `env:"SCHEDULER_TIMEZONE" yaml:"timezone"`                 // SCHEDULER_TIMEZONE, default "UTC"
+	HealthCheckInterval time.Duration `env:"HEALTH_CHECK_INTERVAL" yaml:"health_check_interval"` // HEALTH_CHECK_INTERVAL, default 300s
+	RestartDelay        time.Duration `env:"SCHEDULER_RESTART_DELAY" yaml:"restart_delay"`       // SCHEDULER_RESTART_DELAY, default 60s
+	FetchInterval       time.Duration `env:"FETCH_INTERVAL" yaml:"fetch_interval"`               // FETCH_INTERVAL, default 6h
+	AutomationInterval  time.Duration `env:"AUTOMATION_INTERVAL" yaml:"automation_interval"`     // AUTOMATION_INTERVAL, default 1h
+	FollowUpCron        string        `env:"FOLLOW_UP_CRON" yaml:"follow_up_cron"`               // FOLLOW_UP_CRON, default "0 10 * * *"
+	CleanupCron         string        `env:"CLEANUP_CRON" yaml:"cleanup_cron"`                   // CLEANUP_CRON, default "0 2 * * *"
+	RescueAfter         time.Duration `env:"RESCUE_STUCK_JOBS_AFTER" yaml:"rescue_after"`        // RESCUE_STUCK_JOBS_AFTER: other nodes' running jobs older than this are rescued; default JOB_TIMEOUT + 60s
+	Workers             int           `env:"WORKERS" yaml:"workers"`                             // WORKERS, default 10
 }
 
 // Apply is how applications go out.
 type Apply struct {
-	Mode         string // APPLY_MODE: "review" (default) or "direct"
-	FollowUpDays int    // FOLLOW_UP_DAYS, default 3
-	Writer       string // JOBPILOT_WRITER: "" (auto), "template" or "llm"
+	Mode         string `env:"APPLY_MODE" yaml:"mode"`               // APPLY_MODE: "review" (default) or "direct"
+	FollowUpDays int    `env:"FOLLOW_UP_DAYS" yaml:"follow_up_days"` // FOLLOW_UP_DAYS, default 3
+	Writer       string `env:"JOBPILOT_WRITER" yaml:"writer"`        // JOBPILOT_WRITER: "" (auto), "template" or "llm"
 }
 
 // SMTP is the mail server. With no Host, mail goes to <DataDir>/outbox as .eml files.
 type SMTP struct {
-	Host     string // SMTP_HOST
-	Port     int    // SMTP_PORT, default 587 (465 when TLS is "tls", 25 when "none")
-	Username string // SMTP_USERNAME
-	Password string // SMTP_PASSWORD (secret)
-	From     string // SMTP_FROM; default the profile's email
-	TLS      string // SMTP_TLS: "starttls" (default), "tls" or "none"
+	Host     string `env:"SMTP_HOST" yaml:"host"`         // SMTP_HOST
+	Port     int    `env:"SMTP_PORT" yaml:"port"`         // SMTP_PORT, default 587 (465 when TLS is "tls", 25 when "none")
+	Username string `env:"SMTP_USERNAME" yaml:"username"` // SMTP_USERNAME
+	Password string `env:"SMTP_PASSWORD" yaml:"password"` // SMTP_PASSWORD (secret)
+	From     string `env:"SMTP_FROM" yaml:"from"`         // SMTP_FROM; default the profile's email
+	TLS      string `env:"SMTP_TLS" yaml:"tls"`           // SMTP_TLS: "starttls" (default), "tls" or "none"
 }
 
 // OpenAI is any OpenAI-compatible chat-completions endpoint.
 type OpenAI struct {
-	APIKey  string // OPENAI_API_KEY (secret)
-	BaseURL string // OPENAI_BASE_URL, default "https://api.openai.com/v1"
-	Model   string // OPENAI_MODEL, default "gpt-4o-mini"
+	APIKey  string `env:"OPENAI_API_KEY" yaml:"api_key"`   // OPENAI_API_KEY (secret)
+	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default "https://api.openai.com/v1"
+	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default "gpt-4o-mini"
 }
 
 // DefaultOpenAIBaseURL is OPENAI_BASE_URL's default.

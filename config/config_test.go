@@ -1,0 +1,575 @@
+package config_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/config"
+)
+
+// envOf turns a map into a getenv function.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// writeFile writes a YAML configuration file in a fresh temporary directory.
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "jobpilot.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// problems returns the *config.Error values inside err.
+func problems(t *testing.T, err error) []*config.Error {
+	t.Helper()
+	var out []*config.Error
+	var walk func(error)
+	walk = func(e error) {
+		if ce, ok := e.(*config.Error); ok {
+			out = append(out, ce)
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			if x := u.Unwrap(); x != nil {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := config.Load(envOf(nil), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"ENVIRONMENT", cfg.Environment, "development"},
+		{"HTTP_ADDR", cfg.HTTPAddr, ":8000"},
+		{"JOBPILOT_DATA_DIR", cfg.DataDir, "./data"},
+		{"DATABASE_URL", cfg.DatabaseURL, "sqlite://data/jobpilot.db"},
+		{"JOBPILOT_EXAMPLES", cfg.Examples, true},
+		{"JOBPILOT_TIME_SCALE", cfg.TimeScale, 1.0},
+		{"MAX_RETRIES", cfg.Retry.MaxRetries, 3},
+		{"INITIAL_DELAY", cfg.Retry.InitialDelay, time.Second},
+		{"MAX_DELAY", cfg.Retry.MaxDelay, time.Minute},
+		{"RETRY_BASE", cfg.Retry.Base, 2.0},
+		{"RETRY_JITTER", cfg.Retry.Jitter, 0.0},
+		{"JOB_TIMEOUT", cfg.Timeouts.Job, 600 * time.Second},
+		{"AUTOMATION_TIMEOUT", cfg.Timeouts.Automation, time.Hour},
+		{"RESUME_TIMEOUT", cfg.Timeouts.Resume, 120 * time.Second},
+		{"COVER_LETTER_TIMEOUT", cfg.Timeouts.CoverLetter, 60 * time.Second},
+		{"EMAIL_TIMEOUT", cfg.Timeouts.Email, 30 * time.Second},
+		{"SOURCE_TIMEOUT", cfg.Timeouts.Source, 30 * time.Second},
+		{"SHUTDOWN_GRACE", cfg.Timeouts.Shutdown, 30 * time.Second},
+		{"EMAIL_FAILURE_THRESHOLD", cfg.Breakers.EmailFailureThreshold, 5},
+		{"EMAIL_RECOVERY_TIMEOUT", cfg.Breakers.EmailRecoveryTimeout, 5 * time.Minute},
+		{"OPENAI_FAILURE_THRESHOLD", cfg.Breakers.OpenAIFailureThreshold, 3},
+		{"OPENAI_RECOVERY_TIMEOUT", cfg.Breakers.OpenAIRecoveryTimeout, 3 * time.Minute},
+		{"SCHEDULER_TIMEZONE", cfg.Scheduler.Timezone, "UTC"},
+		{"HEALTH_CHECK_INTERVAL", cfg.Scheduler.HealthCheckInterval, 5 * time.Minute},
+		{"SCHEDULER_RESTART_DELAY", cfg.Scheduler.RestartDelay, time.Minute},
+		{"FETCH_INTERVAL", cfg.Scheduler.FetchInterval, 6 * time.Hour},
+		{"AUTOMATION_INTERVAL", cfg.Scheduler.AutomationInterval, time.Hour},
+		{"FOLLOW_UP_CRON", cfg.Scheduler.FollowUpCron, "0 10 * * *"},
+		{"CLEANUP_CRON", cfg.Scheduler.CleanupCron, "0 2 * * *"},
+		{"RESCUE_STUCK_JOBS_AFTER", cfg.Scheduler.RescueAfter, 660 * time.Second},
+		{"WORKERS", cfg.Scheduler.Workers, 10},
+		{"APPLY_MODE", cfg.Apply.Mode, "review"},
+		{"FOLLOW_UP_DAYS", cfg.Apply.FollowUpDays, 3},
+		{"JOBPILOT_WRITER", cfg.Apply.Writer, ""},
+		{"SMTP_PORT", cfg.SMTP.Port, 587},
+		{"SMTP_TLS", cfg.SMTP.TLS, "starttls"},
+		{"OPENAI_BASE_URL", cfg.OpenAI.BaseURL, config.DefaultOpenAIBaseURL},
+		{"OPENAI_MODEL", cfg.OpenAI.Model, "gpt-4o-mini"},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if cfg.NodeID == "" {
+		t.Error("JOBPILOT_NODE_ID: no default derived")
+	}
+	again, _ := config.Load(envOf(nil), "")
+	if again.NodeID != cfg.NodeID {
+		t.Errorf("default node id is not stable: %q then %q", cfg.NodeID, again.NodeID)
+	}
+	other, _ := config.Load(envOf(map[string]string{"JOBPILOT_DATA_DIR": "/tmp/elsewhere"}), "")
+	if other.NodeID == cfg.NodeID {
+		t.Errorf("two data dirs share node id %q", cfg.NodeID)
+	}
+	if other.DatabaseURL != "sqlite:///tmp/elsewhere/jobpilot.db" || other.SQLitePath() != "/tmp/elsewhere/jobpilot.db" {
+		t.Errorf("database does not follow the data dir: %q (%q)", other.DatabaseURL, other.SQLitePath())
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	file := writeFile(t, `
+environment: staging
+retry:
+  max_retries: 5
+  initial_delay: 2.5
+timeouts:
+  email: 45s
+smtp:
+  host: mail.example.com
+  tls: tls
+`)
+	tests := []struct {
+		name string
+		env  map[string]string
+		file string
+		// expected
+		retries int
+		initial time.Duration
+		email   time.Duration
+		tls     string
+		port    int
+		envName string
+	}{
+		{"defaults only", nil, "", 3, time.Second, 30 * time.Second, "starttls", 587, "development"},
+		{"file over defaults", nil, file, 5, 2500 * time.Millisecond, 45 * time.Second, "tls", 465, "staging"},
+		{"file named by JOBPILOT_CONFIG", map[string]string{"JOBPILOT_CONFIG": file}, "", 5, 2500 * time.Millisecond, 45 * time.Second, "tls", 465, "staging"},
+		{"env over file", map[string]string{"MAX_RETRIES": "7", "EMAIL_TIMEOUT": "10", "SMTP_TLS": "none"}, file, 7, 2500 * time.Millisecond, 10 * time.Second, "none", 25, "staging"},
+		{"env over defaults", map[string]string{"MAX_RETRIES": "0", "INITIAL_DELAY": "500ms"}, "", 0, 500 * time.Millisecond, 30 * time.Second, "starttls", 587, "development"},
+		{"empty variable counts as unset", map[string]string{"MAX_RETRIES": ""}, file, 5, 2500 * time.Millisecond, 45 * time.Second, "tls", 465, "staging"},
+		{"explicit port wins over TLS default", map[string]string{"SMTP_PORT": "2525"}, file, 5, 2500 * time.Millisecond, 45 * time.Second, "tls", 2525, "staging"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(envOf(tt.env), tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Retry.MaxRetries != tt.retries || cfg.Retry.InitialDelay != tt.initial ||
+				cfg.Timeouts.Email != tt.email || cfg.SMTP.TLS != tt.tls || cfg.SMTP.Port != tt.port ||
+				cfg.Environment != tt.envName {
+				t.Errorf("got retries=%d initial=%s email=%s tls=%s port=%d env=%s",
+					cfg.Retry.MaxRetries, cfg.Retry.InitialDelay, cfg.Timeouts.Email, cfg.SMTP.TLS, cfg.SMTP.Port, cfg.Environment)
+			}
+			// Untouched by both layers: the default survives.
+			if cfg.Retry.MaxDelay != time.Minute {
+				t.Errorf("MAX_DELAY = %s, want the default 1m0s", cfg.Retry.MaxDelay)
+			}
+		})
+	}
+}
+
+func TestDurationForms(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"1.0", time.Second},
+		{"600", 600 * time.Second},
+		{"0.05", 50 * time.Millisecond},
+		{"1.5", 1500 * time.Millisecond},
+		{"90s", 90 * time.Second},
+		{"5m", 5 * time.Minute},
+		{"250ms", 250 * time.Millisecond},
+		{"1h30m", 90 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := config.ParseDuration(tt.in)
+			if err != nil || got != tt.want {
+				t.Fatalf("ParseDuration(%q) = %s, %v; want %s", tt.in, got, err, tt.want)
+			}
+			cfg, err := config.Load(envOf(map[string]string{"JOB_TIMEOUT": tt.in}), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Timeouts.Job != tt.want {
+				t.Errorf("env JOB_TIMEOUT=%s → %s, want %s", tt.in, cfg.Timeouts.Job, tt.want)
+			}
+			// The same text in YAML, bare and quoted.
+			for _, yamlValue := range []string{tt.in, `"` + tt.in + `"`} {
+				cfg, err = config.Load(envOf(nil), writeFile(t, "timeouts:\n  job: "+yamlValue+"\n"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cfg.Timeouts.Job != tt.want {
+					t.Errorf("yaml job: %s → %s, want %s", yamlValue, cfg.Timeouts.Job, tt.want)
+				}
+			}
+		})
+	}
+	for _, bad := range []string{"soon", "NaN", "Inf", "1e300", "5 minutes"} {
+		if d, err := config.ParseDuration(bad); err == nil {
+			t.Errorf("ParseDuration(%q) = %s, want an error", bad, d)
+		}
+	}
+}
+
+func TestValidationRules(t *testing.T) {
+	tests := []struct {
+		env     map[string]string
+		wantVar string
+		wantMsg string
+	}{
+		{map[string]string{"MAX_RETRIES": "-1"}, "MAX_RETRIES", "must be >= 0"},
+		{map[string]string{"MAX_RETRIES": "three"}, "MAX_RETRIES", "is not a valid integer"},
+		{map[string]string{"INITIAL_DELAY": "0"}, "INITIAL_DELAY", "must be > 0"},
+		{map[string]string{"INITIAL_DELAY": "soon"}, "INITIAL_DELAY", "is not a valid duration"},
+		{map[string]string{"MAX_DELAY": "-5"}, "MAX_DELAY", "must be > 0"},
+		{map[string]string{"MAX_DELAY": "0.5"}, "MAX_DELAY", "must be >= INITIAL_DELAY"},
+		{map[string]string{"RETRY_BASE": "0.5"}, "RETRY_BASE", "must be >= 1"},
+		{map[string]string{"RETRY_JITTER": "1.5"}, "RETRY_JITTER", "between 0 and 1"},
+		{map[string]string{"RETRY_JITTER": "-0.1"}, "RETRY_JITTER", "between 0 and 1"},
+		{map[string]string{"JOB_TIMEOUT": "0", "RESCUE_STUCK_JOBS_AFTER": "60"}, "JOB_TIMEOUT", "must be > 0"},
+		{map[string]string{"AUTOMATION_TIMEOUT": "-1"}, "AUTOMATION_TIMEOUT", "must be > 0"},
+		{map[string]string{"RESUME_TIMEOUT": "0"}, "RESUME_TIMEOUT", "must be > 0"},
+		{map[string]string{"COVER_LETTER_TIMEOUT": "0s"}, "COVER_LETTER_TIMEOUT", "must be > 0"},
+		{map[string]string{"EMAIL_TIMEOUT": "0"}, "EMAIL_TIMEOUT", "must be > 0"},
+		{map[string]string{"SOURCE_TIMEOUT": "0"}, "SOURCE_TIMEOUT", "must be > 0"},
+		{map[string]string{"SHUTDOWN_GRACE": "0"}, "SHUTDOWN_GRACE", "must be > 0"},
+		{map[string]string{"EMAIL_FAILURE_THRESHOLD": "0"}, "EMAIL_FAILURE_THRESHOLD", "must be >= 1"},
+		{map[string]string{"EMAIL_RECOVERY_TIMEOUT": "0"}, "EMAIL_RECOVERY_TIMEOUT", "must be > 0"},
+		{map[string]string{"OPENAI_FAILURE_THRESHOLD": "0"}, "OPENAI_FAILURE_THRESHOLD", "must be >= 1"},
+		{map[string]string{"OPENAI_RECOVERY_TIMEOUT": "-3m"}, "OPENAI_RECOVERY_TIMEOUT", "must be > 0"},
+		{map[string]string{"SCHEDULER_TIMEZONE": "Mars/Olympus"}, "SCHEDULER_TIMEZONE", "IANA time zone"},
+		{map[string]string{"HEALTH_CHECK_INTERVAL": "0"}, "HEALTH_CHECK_INTERVAL", "must be > 0"},
+		{map[string]string{"SCHEDULER_RESTART_DELAY": "0"}, "SCHEDULER_RESTART_DELAY", "must be > 0"},
+		{map[string]string{"FETCH_INTERVAL": "0"}, "FETCH_INTERVAL", "must be > 0"},
+		{map[string]string{"AUTOMATION_INTERVAL": "0"}, "AUTOMATION_INTERVAL", "must be > 0"},
+		{map[string]string{"FOLLOW_UP_CRON": "every day"}, "FOLLOW_UP_CRON", "cron expression"},
+		{map[string]string{"CLEANUP_CRON": "0 2 * *"}, "CLEANUP_CRON", "cron expression"},
+		{map[string]string{"RESCUE_STUCK_JOBS_AFTER": "300"}, "RESCUE_STUCK_JOBS_AFTER", "must be >= JOB_TIMEOUT"},
+		{map[string]string{"WORKERS": "0"}, "WORKERS", "must be >= 1"},
+		{map[string]string{"APPLY_MODE": "auto"}, "APPLY_MODE", "must be one of review, direct"},
+		{map[string]string{"FOLLOW_UP_DAYS": "0"}, "FOLLOW_UP_DAYS", "must be >= 1"},
+		{map[string]string{"JOBPILOT_WRITER": "gpt"}, "JOBPILOT_WRITER", "must be one of"},
+		{map[string]string{"SMTP_TLS": "ssl"}, "SMTP_TLS", "must be one of starttls, tls, none"},
+		{map[string]string{"SMTP_PORT": "70000"}, "SMTP_PORT", "between 1 and 65535"},
+		{map[string]string{"SMTP_PORT": "-1"}, "SMTP_PORT", "between 1 and 65535"},
+		{map[string]string{"SMTP_FROM": "not an address"}, "SMTP_FROM", "email address"},
+		{map[string]string{"SMTP_PASSWORD": "pw"}, "SMTP_USERNAME", "must be set when SMTP_PASSWORD is"},
+		{map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, "OPENAI_BASE_URL", "http(s) URL"},
+		{map[string]string{"HTTP_ADDR": "8000"}, "HTTP_ADDR", "host:port"},
+		{map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL", "must be a URL"},
+		{map[string]string{"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL", "SQLite file"},
+		{map[string]string{"JOBPILOT_TIME_SCALE": "0"}, "JOBPILOT_TIME_SCALE", "must be > 0"},
+		{map[string]string{"JOBPILOT_EXAMPLES": "maybe"}, "JOBPILOT_EXAMPLES", "boolean"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.wantVar+"="+strings.Join(mapValues(tt.env), ","), func(t *testing.T) {
+			_, err := config.Load(envOf(tt.env), "")
+			if err == nil {
+				t.Fatal("Load accepted an invalid value")
+			}
+			if jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+				t.Errorf("error code %q, want %q", jobpilot.ErrorCode(err), jobpilot.EINVALID)
+			}
+			ps := problems(t, err)
+			if len(ps) != 1 {
+				t.Fatalf("want exactly one problem, got %d: %v", len(ps), err)
+			}
+			if ps[0].Var != tt.wantVar || !strings.Contains(ps[0].Message, tt.wantMsg) {
+				t.Errorf("got %q, want %s ... %s", ps[0].Error(), tt.wantVar, tt.wantMsg)
+			}
+			if !strings.Contains(err.Error(), tt.wantVar+" ") {
+				t.Errorf("message %q does not name %s", err, tt.wantVar)
+			}
+		})
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestMaxRetriesMessage(t *testing.T) {
+	_, err := config.Load(envOf(map[string]string{"MAX_RETRIES": "-1"}), "")
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("%v is not a *config.Error", err)
+	}
+	if got := ce.Error(); got != "MAX_RETRIES must be >= 0 (got -1)" {
+		t.Errorf("message %q", got)
+	}
+}
+
+func TestAllProblemsAtOnce(t *testing.T) {
+	_, err := config.Load(envOf(map[string]string{
+		"MAX_RETRIES": "-1", "APPLY_MODE": "yolo", "SMTP_TLS": "ssl", "WORKERS": "x",
+	}), "")
+	got := map[string]bool{}
+	for _, p := range problems(t, err) {
+		got[p.Var] = true
+	}
+	// WORKERS fails to parse, so validation is not reached: parse errors come
+	// first, all of them.
+	if !got["WORKERS"] || len(got) != 1 {
+		t.Errorf("parse stage: got %v", got)
+	}
+	_, err = config.Load(envOf(map[string]string{"MAX_RETRIES": "-1", "APPLY_MODE": "yolo", "SMTP_TLS": "ssl"}), "")
+	got = map[string]bool{}
+	for _, p := range problems(t, err) {
+		got[p.Var] = true
+	}
+	for _, v := range []string{"MAX_RETRIES", "APPLY_MODE", "SMTP_TLS"} {
+		if !got[v] {
+			t.Errorf("%s missing from %v", v, err)
+		}
+	}
+}
+
+func TestSourceRules(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		wantVar string
+		wantMsg string
+	}{
+		{"unknown type", "- {type: indeed, name: x}", "sources[0].type", "must be one of"},
+		{"missing name", "- {type: hn}", "sources[0].name", "is required"},
+		{"duplicate name", "- {type: hn, name: a}\n- {type: lever, name: a, site: s}", "sources[1].name", "must be unique"},
+		{"greenhouse token", "- {type: greenhouse, name: g}", "sources[0].token", "required for a greenhouse source"},
+		{"lever site", "- {type: lever, name: l}", "sources[0].site", "required for a lever source"},
+		{"ashby org", "- {type: ashby, name: a}", "sources[0].org", "required for a ashby source"},
+		{"json url", "- {type: json, name: j}", "sources[0].url", "required for a json source"},
+		{"bad base_url", "- {type: lever, name: l, site: s, base_url: 'ftp://x'}", "sources[0].base_url", "http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(envOf(nil), writeFile(t, "sources:\n"+indent(tt.yaml)))
+			ps := problems(t, err)
+			if len(ps) != 1 || ps[0].Var != tt.wantVar || !strings.Contains(ps[0].Message, tt.wantMsg) {
+				t.Fatalf("got %v, want %s ... %s", err, tt.wantVar, tt.wantMsg)
+			}
+		})
+	}
+
+	cfg, err := config.Load(envOf(nil), writeFile(t, `
+sources:
+  - type: greenhouse
+    name: acme
+    token: acme
+    filter:
+      title_keywords: [go, backend]
+      remote_only: true
+  - {type: lever, name: globex, site: globex}
+  - {type: ashby, name: initech, org: initech}
+  - {type: hn, name: hiring}
+  - {type: json, name: local, url: ./postings.json}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Sources) != 5 || cfg.Sources[0].Token != "acme" || !cfg.Sources[0].Filter.RemoteOnly ||
+		!reflect.DeepEqual(cfg.Sources[0].Filter.TitleKeywords, []string{"go", "backend"}) {
+		t.Errorf("sources decoded wrongly: %+v", cfg.Sources)
+	}
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ") + "\n"
+}
+
+func TestFileErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", "retry:\n  max_retry: 5\n", "max_retry"},
+		{"wrong type", "retry:\n  max_retries: many\n", "max_retries"},
+		{"bad duration", "timeouts:\n  job: forever\n", "forever"},
+		{"not yaml", "retry: [\n", "configuration file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(envOf(nil), writeFile(t, tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error mentioning %q", err, tt.want)
+			}
+			if jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+				t.Errorf("code %q", jobpilot.ErrorCode(err))
+			}
+		})
+	}
+	_, err := config.Load(envOf(nil), filepath.Join(t.TempDir(), "missing.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "JOBPILOT_CONFIG cannot be read") {
+		t.Errorf("missing file: %v", err)
+	}
+	cfg, err := config.Load(envOf(nil), writeFile(t, "# only a comment\n"))
+	if err != nil || cfg.Retry.MaxRetries != 3 {
+		t.Errorf("empty file: %v", err)
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	const (
+		smtpPW = "smtp-pa55-word"
+		apiKey = "sk-test-0123456789"
+		token  = "api-token-xyz"
+		dbPW   = "db-s3cret"
+	)
+	cfg, err := config.Load(envOf(map[string]string{
+		"SMTP_HOST": "mail.example.com", "SMTP_USERNAME": "me", "SMTP_PASSWORD": smtpPW,
+		"OPENAI_API_KEY": apiKey, "JOBPILOT_API_TOKEN": token,
+		"DATABASE_URL": "postgres://jobpilot:" + dbPW + "@db.internal:5432/jobs?sslmode=disable",
+	}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := cfg.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{smtpPW, apiKey, token, dbPW} {
+		if strings.Contains(out.String(), s) {
+			t.Errorf("secret %q printed:\n%s", s, out.String())
+		}
+	}
+	r := cfg.Redacted()
+	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN"} {
+		if r[v] != config.Redacted {
+			t.Errorf("%s = %q, want %q", v, r[v], config.Redacted)
+		}
+	}
+	if want := "postgres://jobpilot:[redacted]@db.internal:5432/jobs?sslmode=disable"; r["DATABASE_URL"] != want {
+		t.Errorf("DATABASE_URL = %q, want %q", r["DATABASE_URL"], want)
+	}
+	if r["SMTP_HOST"] != "mail.example.com" || r["MAX_RETRIES"] != "3" || r["INITIAL_DELAY"] != "1s" {
+		t.Errorf("non-secrets must print as they are: %v", r)
+	}
+	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{smtpPW, apiKey, token, dbPW}) {
+		t.Errorf("Secrets() = %q", got)
+	}
+
+	// Unset secrets say so; a password in the query string is found too.
+	cfg, err = config.Load(envOf(map[string]string{
+		"DATABASE_URL": "postgres://db.internal/jobs?user=jp&password=" + dbPW,
+	}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = cfg.Redacted()
+	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN"} {
+		if r[v] != config.Unset {
+			t.Errorf("%s = %q, want %q", v, r[v], config.Unset)
+		}
+	}
+	if strings.Contains(r["DATABASE_URL"], dbPW) || !strings.Contains(r["DATABASE_URL"], "password="+config.Redacted) {
+		t.Errorf("DATABASE_URL = %q", r["DATABASE_URL"])
+	}
+	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{dbPW}) {
+		t.Errorf("Secrets() = %q", got)
+	}
+}
+
+func TestDatabaseHelpers(t *testing.T) {
+	tests := []struct {
+		url      string
+		postgres bool
+		path     string
+	}{
+		{"postgres://u:p@h:5432/db", true, ""},
+		{"postgresql://h/db", true, ""},
+		{"sqlite://data/jobpilot.db", false, "data/jobpilot.db"},
+		{"sqlite:///var/lib/jobpilot.db", false, "/var/lib/jobpilot.db"},
+		{"sqlite:x.db?_pragma=busy_timeout(5000)", false, "x.db"},
+		{"file:y.db", false, "y.db"},
+		{"plain.db", false, "plain.db"},
+	}
+	for _, tt := range tests {
+		cfg, err := config.Load(envOf(map[string]string{"DATABASE_URL": tt.url}), "")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.url, err)
+		}
+		if cfg.IsPostgres() != tt.postgres || cfg.SQLitePath() != tt.path {
+			t.Errorf("%s: IsPostgres=%v SQLitePath=%q", tt.url, cfg.IsPostgres(), cfg.SQLitePath())
+		}
+	}
+}
+
+func TestUsesTemplateWriter(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want bool
+	}{
+		{nil, true},
+		{map[string]string{"OPENAI_API_KEY": "sk-1"}, false},
+		{map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}, false}, // Ollama, no key
+		{map[string]string{"OPENAI_BASE_URL": config.DefaultOpenAIBaseURL + "/"}, true},
+		{map[string]string{"OPENAI_API_KEY": "sk-1", "JOBPILOT_WRITER": "template"}, true},
+		{map[string]string{"JOBPILOT_WRITER": "llm"}, false},
+	}
+	for _, tt := range tests {
+		cfg, err := config.Load(envOf(tt.env), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.UsesTemplateWriter(); got != tt.want {
+			t.Errorf("%v: UsesTemplateWriter() = %v, want %v", tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestLocation(t *testing.T) {
+	cfg, err := config.Load(envOf(map[string]string{"SCHEDULER_TIMEZONE": "Europe/Paris"}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Location().String() != "Europe/Paris" {
+		t.Errorf("Location() = %s", cfg.Location())
+	}
+	// A hand-built Config still answers.
+	c := config.Default()
+	c.Scheduler.Timezone = "Asia/Tokyo"
+	if c.Location().String() != "Asia/Tokyo" {
+		t.Errorf("Location() = %s", c.Location())
+	}
+	c.Scheduler.Timezone = "Nowhere/Else"
+	if c.Location() != time.UTC {
+		t.Errorf("bad zone: Location() = %s, want UTC", c.Location())
+	}
+}
+
+// TestEveryVariableIsDocumented keeps the README's table true: every
+// variable the loader reads appears there, and each appears in Settings.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	seen := map[string]bool{}
+	for _, s := range cfg.Settings() {
+		if seen[s.Var] {
+			t.Errorf("%s appears twice", s.Var)
+		}
+		seen[s.Var] = true
+		if !strings.Contains(string(readme), "`"+s.Var+"`") {
+			t.Errorf("README.md does not document %s", s.Var)
+		}
+		if !strings.Contains(string(readme), "`"+s.YAMLKey+"`") {
+			t.Errorf("README.md does not document the YAML key %s", s.YAMLKey)
+		}
+	}
+	if len(seen) < 40 {
+		t.Errorf("only %d variables found", len(seen))
+	}
+}

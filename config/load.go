@@ -1,0 +1,314 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // SCHEDULER_TIMEZONE must load on machines without a zoneinfo database
+
+	"github.com/caarlos0/env/v11"
+	"github.com/goccy/go-yaml"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// ConfigFileVar names the variable that points at the YAML file when no
+// --config flag is given.
+const ConfigFileVar = "JOBPILOT_CONFIG"
+
+// Default returns the configuration with every default applied and nothing
+// read from the environment or a file. The defaults that depend on other
+// values (DATABASE_URL, SMTP_PORT, RESCUE_STUCK_JOBS_AFTER, JOBPILOT_NODE_ID)
+// are filled in by Load after all layers are merged, so Default leaves them
+// empty. Tests of other packages start from Default and change what they need.
+func Default() *Config {
+	return &Config{
+		Environment: "development",
+		HTTPAddr:    ":8000",
+		DataDir:     "./data",
+		Examples:    true,
+		TimeScale:   1,
+		Retry: Retry{
+			MaxRetries:   3,
+			InitialDelay: 1 * time.Second,
+			MaxDelay:     60 * time.Second,
+			Base:         2,
+		},
+		Timeouts: Timeouts{
+			Job:         600 * time.Second,
+			Automation:  3600 * time.Second,
+			Resume:      120 * time.Second,
+			CoverLetter: 60 * time.Second,
+			Email:       30 * time.Second,
+			Source:      30 * time.Second,
+			Shutdown:    30 * time.Second,
+		},
+		Breakers: Breakers{
+			EmailFailureThreshold:  5,
+			EmailRecoveryTimeout:   300 * time.Second,
+			OpenAIFailureThreshold: 3,
+			OpenAIRecoveryTimeout:  180 * time.Second,
+		},
+		Scheduler: Scheduler{
+			Timezone:            "UTC",
+			HealthCheckInterval: 300 * time.Second,
+			RestartDelay:        60 * time.Second,
+			FetchInterval:       6 * time.Hour,
+			AutomationInterval:  time.Hour,
+			FollowUpCron:        "0 10 * * *",
+			CleanupCron:         "0 2 * * *",
+			Workers:             10,
+		},
+		Apply: Apply{
+			Mode:         "review",
+			FollowUpDays: 3,
+		},
+		SMTP: SMTP{
+			TLS: "starttls",
+		},
+		OpenAI: OpenAI{
+			BaseURL: DefaultOpenAIBaseURL,
+			Model:   "gpt-4o-mini",
+		},
+	}
+}
+
+// Load builds the configuration in three layers, each overriding the one
+// before: the defaults (see Default), then the YAML file, then the
+// environment variables read through getenv. An empty variable counts as
+// unset, so `MAX_RETRIES=` keeps the file's or the default value.
+//
+// file is the YAML file to read; when it is empty, JOBPILOT_CONFIG names it,
+// and when that is empty too no file is read. A named file that cannot be
+// read is an error: a typo in a path must not silently fall back to defaults.
+// Unknown keys in the file are errors for the same reason.
+//
+// Load then fills the derived defaults and validates everything. All problems
+// are reported at once: the error is an *jobpilot.Error with code EINVALID
+// whose cause joins one *Error per problem, each naming the variable (or, for
+// sources, the YAML key) and the rule, e.g. "MAX_RETRIES must be >= 0 (got
+// -1)". Use errors.As to reach them.
+func Load(getenv func(string) string, file string) (*Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	cfg := Default()
+
+	if file == "" {
+		file = getenv(ConfigFileVar)
+	}
+	if file != "" {
+		if err := cfg.loadFile(file); err != nil {
+			return nil, invalid(err)
+		}
+	}
+	if err := cfg.loadEnv(getenv); err != nil {
+		return nil, invalid(err)
+	}
+	cfg.fillDerived()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// invalid wraps configuration problems in the domain's EINVALID error, so the
+// CLI and any caller can classify them without knowing this package.
+func invalid(err error) error {
+	return &jobpilot.Error{Code: jobpilot.EINVALID, Message: "invalid configuration", Err: err}
+}
+
+// Error is one configuration problem: the variable (or YAML key) at fault and
+// what is wrong with it.
+type Error struct {
+	Var     string // e.g. "MAX_RETRIES", or "sources[1].token" for YAML-only keys
+	Message string // e.g. "must be >= 0 (got -1)"
+}
+
+func (e *Error) Error() string { return e.Var + " " + e.Message }
+
+func problem(name, format string, args ...any) *Error {
+	return &Error{Var: name, Message: fmt.Sprintf(format, args...)}
+}
+
+// loadFile overlays the YAML file onto c. Keys absent from the file keep
+// their current value.
+func (c *Config) loadFile(file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return problem(ConfigFileVar, "cannot be read: %v", err)
+	}
+	// A file with nothing but comments decodes as null, which would zero
+	// every default: treat it as empty.
+	var probe any
+	if err := yaml.Unmarshal(data, &probe); err == nil && probe == nil {
+		return nil
+	}
+	err = yaml.UnmarshalWithOptions(data, c,
+		yaml.DisallowUnknownField(),
+		yaml.CustomUnmarshaler[time.Duration](func(d *time.Duration, b []byte) error {
+			v, err := ParseDuration(yamlScalar(b))
+			if err != nil {
+				return err
+			}
+			*d = v
+			return nil
+		}),
+	)
+	if err != nil {
+		return problem(file, "is not a valid configuration file:\n%s", yaml.FormatError(err, false, true))
+	}
+	return nil
+}
+
+// yamlScalar turns the raw bytes of a YAML scalar into its string value.
+func yamlScalar(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
+// loadEnv overlays the environment onto c. Only the variables this package
+// knows are looked up, so getenv can be os.Getenv or a test's map lookup.
+func (c *Config) loadEnv(getenv func(string) string) error {
+	params, err := env.GetFieldParams(c)
+	if err != nil {
+		return err
+	}
+	vars := make(map[string]string, len(params))
+	for _, p := range params {
+		if v := getenv(p.Key); v != "" {
+			vars[p.Key] = v
+		}
+	}
+	err = env.ParseWithOptions(c, env.Options{
+		Environment: vars,
+		FuncMap: map[reflect.Type]env.ParserFunc{
+			durationType: func(v string) (any, error) { return ParseDuration(v) },
+		},
+	})
+	if err == nil {
+		return nil
+	}
+	// caarlos0/env names the Go field; people know the variable.
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	names := envNames()
+	var errs []error
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			name := names[pe.Name]
+			errs = append(errs, problem(name, "is not a valid %s: %q", typeName(pe.Type), vars[name]))
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+func typeName(t reflect.Type) string {
+	switch {
+	case t == durationType:
+		return "duration (seconds such as 1.5, or a Go duration such as 90s)"
+	case t.Kind() == reflect.Bool:
+		return "boolean (true or false)"
+	case t.Kind() == reflect.Int:
+		return "integer"
+	case t.Kind() == reflect.Float64:
+		return "number"
+	}
+	return t.String()
+}
+
+// envNames maps each Go field name to its variable. Field names are unique
+// across Config's sections (a test holds us to it).
+func envNames() map[string]string {
+	m := map[string]string{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if tag := strings.Split(f.Tag.Get("env"), ",")[0]; tag != "" && tag != "-" {
+				m[f.Name] = tag
+			} else if f.Type.Kind() == reflect.Struct && f.IsExported() && tag != "-" {
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeOf(Config{}))
+	return m
+}
+
+// ParseDuration reads a duration the way the stability guide writes them,
+// as plain seconds ("1.0", "600", "0.05"), or as a Go duration ("90s",
+// "5m", "250ms"). It rejects NaN, infinities and values that overflow.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > math.MaxInt64/float64(time.Second) {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: use seconds (1.5) or a Go duration (90s, 5m)", s)
+	}
+	return d, nil
+}
+
+// fillDerived computes the defaults that depend on other settings, once all
+// layers are merged, so that e.g. JOBPILOT_DATA_DIR from the file moves the
+// default database with it.
+func (c *Config) fillDerived() {
+	if c.DatabaseURL == "" && c.DataDir != "" {
+		c.DatabaseURL = "sqlite://" + filepath.ToSlash(filepath.Join(c.DataDir, "jobpilot.db"))
+	}
+	if c.SMTP.Port == 0 {
+		switch c.SMTP.TLS {
+		case "tls":
+			c.SMTP.Port = 465
+		case "none":
+			c.SMTP.Port = 25
+		default:
+			c.SMTP.Port = 587
+		}
+	}
+	if c.Scheduler.RescueAfter == 0 && c.Timeouts.Job > 0 {
+		c.Scheduler.RescueAfter = c.Timeouts.Job + 60*time.Second
+	}
+	if c.NodeID == "" {
+		c.NodeID = defaultNodeID(c.DataDir)
+	}
+}
+
+// defaultNodeID is stable across restarts of the same installation (same
+// host, same data directory), which is what crash rescue needs: a restarted
+// process recognises the jobs its previous life left running.
+func defaultNodeID(dataDir string) string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	dir := dataDir
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dir = abs
+	}
+	h := fnv.New32a()
+	h.Write([]byte(dir))
+	return fmt.Sprintf("%s-%08x", host, h.Sum32())
+}
