@@ -42,8 +42,8 @@ func TestConfigCheck(t *testing.T) {
 	valid := map[string]string{
 		"SMTP_HOST": "mail.example.com", "SMTP_USERNAME": "me", "SMTP_PASSWORD": smtpPW,
 		"OPENAI_API_KEY": apiKey, "JOBPILOT_API_TOKEN": token,
-		"DATABASE_URL": "postgres://jp:" + dbPW + "@127.0.0.1:5432/test",
-		"INITIAL_DELAY":  "0.5",
+		"DATABASE_URL":  "postgres://jp:" + dbPW + "@127.0.0.1:5432/test",
+		"INITIAL_DELAY": "0.5",
 	}
 	with := func(extra map[string]string) map[string]string {
 		m := map[string]string{}
