@@ -1,0 +1,94 @@
+package llm
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+func TestTemplateWriter(t *testing.T) {
+	p, post := loadProfile(t), loadPosting(t)
+	w := NewTemplateWriter()
+	if w.Name() != "template" {
+		t.Fatalf("Name = %q", w.Name())
+	}
+	ctx := context.Background()
+	tr, err := w.TailorResume(ctx, p, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Writer != "template" || len(tr.Removals) != 0 {
+		t.Errorf("writer=%q removals=%+v", tr.Writer, tr.Removals)
+	}
+	r := tr.Resume
+	if r.Basics.Name != p.Name() || r.Basics.Summary == "" {
+		t.Errorf("basics = %+v", r.Basics)
+	}
+	// The posting is about Go, PostgreSQL, Kubernetes and payments: the
+	// payments job, which mentions all of them, leads.
+	if len(r.Work) < 2 || r.Work[0].Name != "Brightline Payments" {
+		t.Fatalf("work order = %+v", r.Work)
+	}
+	// Skills the posting names lead their group.
+	if got := r.Skills[0].Keywords[0]; !phraseIn(got, normText(postingText(post))) {
+		t.Errorf("first skill = %q", got)
+	}
+	top := TopSkills(p, post, 4)
+	if len(top) < 3 {
+		t.Fatalf("top skills = %q", top)
+	}
+
+	cl, err := w.WriteCoverLetter(ctx, p, post, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := cl.Text
+	n := wordCount(text)
+	if n < LetterMinWords || n > LetterMaxWords {
+		t.Errorf("letter has %d words:\n%s", n, text)
+	}
+	for _, want := range append([]string{p.Name(), post.Company, post.Title}, top...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("letter lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"[", "]", "{", "Lorem", "TODO", "<"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("letter contains placeholder-like %q:\n%s", bad, text)
+		}
+	}
+
+	// Deterministic: a second run gives the same documents.
+	tr2, _ := w.TailorResume(ctx, p, post)
+	cl2, _ := w.WriteCoverLetter(ctx, p, post, tr2)
+	if !reflect.DeepEqual(tr, tr2) || cl.Text != cl2.Text {
+		t.Error("template writer is not deterministic")
+	}
+}
+
+func TestTemplateWriterSparseProfile(t *testing.T) {
+	p := &jobpilot.Profile{Resume: jobpilot.Resume{
+		Basics: jobpilot.Basics{Name: "Ana Ruiz"},
+		Work:   []jobpilot.Work{{Name: "Acme", Position: "Developer", StartDate: "2022"}},
+		Skills: []jobpilot.Skill{{Name: "Go"}},
+	}}
+	post := &jobpilot.Posting{Company: "Initech", Title: "Go Developer", Description: "We build Go services."}
+	w := NewTemplateWriter()
+	tr, err := w.TailorResume(context.Background(), p, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Resume.Basics.Summary != "Developer with experience in Go." {
+		t.Errorf("summary = %q", tr.Resume.Basics.Summary)
+	}
+	cl, err := w.WriteCoverLetter(context.Background(), p, post, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := wordCount(cl.Text); n < LetterMinWords || n > LetterMaxWords {
+		t.Errorf("sparse letter has %d words:\n%s", n, cl.Text)
+	}
+}
