@@ -20,7 +20,7 @@ func envOf(m map[string]string) func(string) string {
 }
 
 // writeFile writes a YAML configuration file in a fresh temporary directory.
-func writeFile(t *testing.T, body string) string {
+func writeFile(t testing.TB, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "jobpilot.yaml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {

@@ -162,10 +162,33 @@ func (c *Config) loadFile(file string) error {
 			return nil
 		}),
 	)
+	// The source excerpt is left out of the message: its neighbouring lines
+	// may hold a password.
 	if err != nil {
-		return problem(file, "is not a valid configuration file:\n%s", yaml.FormatError(err, false, true))
+		return problem(file, "is not a valid configuration file: %s", describeYAMLError(err, data))
 	}
 	return nil
+}
+
+// describeYAMLError names the line and the key at fault ("line 4, key
+// port: cannot unmarshal …"); goccy/go-yaml itself names the Go field.
+func describeYAMLError(err error, data []byte) string {
+	msg := yaml.FormatError(err, false, false)
+	var ye yaml.Error
+	if !errors.As(err, &ye) || ye.GetToken() == nil {
+		return msg
+	}
+	line := ye.GetToken().Position.Line
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return msg
+	}
+	key, _, found := strings.Cut(lines[line-1], ":")
+	key = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(key), "- "))
+	if !found || key == "" || strings.ContainsAny(key, "{[") {
+		return fmt.Sprintf("line %d: %s", line, ye.GetMessage())
+	}
+	return fmt.Sprintf("line %d, key %s: %s", line, key, ye.GetMessage())
 }
 
 // yamlScalar turns the raw bytes of a YAML scalar into its string value.

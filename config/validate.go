@@ -192,7 +192,8 @@ func checkDatabaseURL(s string) error {
 			return errors.New("must be a URL such as postgres://user:pass@host:5432/db")
 		}
 	case sqlitePath(s) == "":
-		return fmt.Errorf("must be postgres://… or an SQLite file (got %q)", s)
+		// The value is not echoed: a URL of another database may hold a password.
+		return errors.New("must be postgres://… or an SQLite file path")
 	}
 	return nil
 }

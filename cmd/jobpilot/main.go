@@ -78,7 +78,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.Description("jobpilot fetches job postings, scores them against a candidate profile, tailors a resume and cover letter, and sends applications — and keeps working when its dependencies fail."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitPanic{c}) }),
-		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
 	if err != nil {
@@ -97,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "jobpilot: %v\n", err)
+		fmt.Fprintf(stderr, "jobpilot: %v\nRun \"jobpilot --help\" for usage.\n", err)
 		return exitUsage
 	}
 	app := &App{

@@ -106,6 +106,25 @@ func TestConfigCheck(t *testing.T) {
 	}
 }
 
+// A broken file must not echo its neighbouring lines: they may hold a secret.
+func TestBadFileDoesNotLeakSecrets(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	body := "smtp:\n  username: me\n  password: s3cret-in-file\n  port: many\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, nil, "--config", file, "config", "check")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !strings.Contains(errOut, "port") {
+		t.Errorf("stderr does not name the bad key: %s", errOut)
+	}
+	if strings.Contains(out+errOut, "s3cret-in-file") {
+		t.Errorf("secret leaked: %s", errOut)
+	}
+}
+
 // TestConfigCheckReportsEffectiveValues checks that the printed value is the
 // one that won the precedence, not merely that a line exists.
 func TestConfigCheckReportsEffectiveValues(t *testing.T) {
