@@ -1,0 +1,243 @@
+package resilience
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/failsafe-go/failsafe-go"
+	"github.com/failsafe-go/failsafe-go/common"
+	"github.com/failsafe-go/failsafe-go/retrypolicy"
+	"github.com/failsafe-go/failsafe-go/timeout"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// Service is a ready executor for one dependency, composed
+// retry(breaker(timeout(call))). It is safe for concurrent use; the breaker
+// may be shared with other services.
+type Service struct {
+	settings Settings
+	breaker  *Breaker
+	obs      *observer
+	metrics  serviceMetrics
+	executor failsafe.Executor[any]
+}
+
+// Service builds the executor for s. When s.Breaker is set, the breaker of
+// that name is created with b or, if it exists, shared as it is.
+func (r *Registry) Service(s Settings, b BreakerSettings) *Service {
+	if s.MaxRetries < 0 {
+		s.MaxRetries = 0
+	}
+	if s.Base <= 0 {
+		s.Base = 2
+	}
+	s.Jitter = min(max(s.Jitter, 0), 1)
+	svc := &Service{settings: s, obs: r.obs, metrics: r.obs.metrics.forService(s.Name)}
+
+	retry := retrypolicy.NewBuilder[any]().
+		WithMaxRetries(s.MaxRetries).
+		HandleIf(func(_ any, err error) bool { return Retryable(err) }).
+		// Redundant with HandleIf, kept explicit: these must never be retried.
+		AbortOnErrors(jobpilot.ErrPermanent, context.Canceled).
+		AbortOnErrorTypes(&OpenError{}).
+		WithDelayFunc(svc.delay).
+		OnRetryScheduled(svc.onRetryScheduled).
+		OnRetriesExceeded(svc.onRetriesExceeded).
+		Build()
+	policies := []failsafe.Policy[any]{retry}
+	if s.Breaker != "" {
+		svc.breaker = r.Breaker(s.Breaker, b)
+		policies = append(policies, breakerPolicy{b: svc.breaker, svc: svc})
+	}
+	if s.Timeout > 0 {
+		t := timeout.NewBuilder[any](s.Timeout).OnTimeoutExceeded(svc.onTimeout).Build()
+		policies = append(policies, timeoutPolicy{t: t, svc: svc})
+	}
+	svc.executor = failsafe.With(policies...)
+	return svc
+}
+
+// Name is the service's name, e.g. "email".
+func (s *Service) Name() string { return s.settings.Name }
+
+// Settings returns the service's effective settings.
+func (s *Service) Settings() Settings { return s.settings }
+
+// Breaker returns the service's circuit breaker, nil when it has none.
+func (s *Service) Breaker() *Breaker { return s.breaker }
+
+// Do runs fn under the service's policies and returns nil or:
+//
+//   - fn's own error when it is not Retryable (e.g. jobpilot.Permanent), after one attempt;
+//   - *OpenError when the breaker rejected the attempt (never retried);
+//   - *ExhaustedError wrapping the last error when every attempt failed;
+//   - the caller's ctx error when ctx ended first (shutdown): the retry wait
+//     stops at once and the canceled attempt is not counted by the breaker.
+//
+// fn must pass the ctx it gets to its I/O: it is canceled when the attempt's
+// timeout passes, which is the only way the work itself stops.
+func (s *Service) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	_, err := s.run(ctx, func(ctx context.Context) (any, error) { return nil, fn(ctx) })
+	return err
+}
+
+// Get is Do for a function with a result. On error it returns T's zero value.
+func Get[T any](ctx context.Context, s *Service, fn func(ctx context.Context) (T, error)) (T, error) {
+	v, err := s.run(ctx, func(ctx context.Context) (any, error) { return fn(ctx) })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	t, _ := v.(T) // v is nil when T is an interface and fn returned nil
+	return t, nil
+}
+
+func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, error)) (any, error) {
+	v, err := s.executor.WithContext(ctx).GetWithExecution(func(exec failsafe.Execution[any]) (any, error) {
+		inc(s.metrics.attempts)
+		return fn(exec.Context())
+	})
+	if err == nil {
+		return v, nil
+	}
+	var exceeded retrypolicy.ExceededError
+	if errors.As(err, &exceeded) {
+		return nil, &ExhaustedError{Service: s.settings.Name, Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
+	}
+	return nil, err
+}
+
+// delay is the retry delay: the dependency's own request (Retry-After) when
+// the last error carries one, else min(InitialDelay × Base^(n−1), MaxDelay)
+// with jitter; both capped at MaxDelay.
+func (s *Service) delay(exec failsafe.ExecutionAttempt[any]) time.Duration {
+	st := s.settings
+	if after, ok := jobpilot.RetryAfter(exec.LastError()); ok {
+		return capDelay(after, st.MaxDelay)
+	}
+	n := exec.Attempts() // the attempt that just failed = the retry about to be scheduled
+	d := time.Duration(float64(st.InitialDelay) * math.Pow(st.Base, float64(n-1)))
+	if d < 0 || math.IsInf(float64(d), 0) { // overflow of a long exponential run
+		d = st.MaxDelay
+	}
+	d = capDelay(d, st.MaxDelay)
+	if st.Jitter > 0 && d > 0 {
+		d = time.Duration(float64(d) * (1 + st.Jitter*(2*rand.Float64()-1)))
+		d = capDelay(d, st.MaxDelay)
+	}
+	return d
+}
+
+func capDelay(d, maxDelay time.Duration) time.Duration {
+	if maxDelay > 0 && d > maxDelay {
+		return maxDelay
+	}
+	return max(d, 0)
+}
+
+func (s *Service) onRetryScheduled(e failsafe.ExecutionScheduledEvent[any]) {
+	inc(s.metrics.retries)
+	attempt, total := e.Attempts(), s.settings.MaxRetries+1
+	msg := fmt.Sprintf("%s failed (attempt %d/%d): %v. Retrying in %.2fs...",
+		s.settings.Name, attempt, total, e.LastError(), e.Delay.Seconds())
+	s.obs.emit(slog.LevelWarn, Event{Service: s.settings.Name, Kind: KindRetry, Attempt: attempt, MaxAttempts: total,
+		Delay: e.Delay, Err: e.LastError(), Message: msg},
+		"service", s.settings.Name, "attempt", attempt, "max_attempts", total, "delay", e.Delay)
+}
+
+func (s *Service) onRetriesExceeded(e failsafe.ExecutionEvent[any]) {
+	inc(s.metrics.giveUps)
+	attempt, total := e.Attempts(), s.settings.MaxRetries+1
+	msg := fmt.Sprintf("%s failed after %d retries: %v", s.settings.Name, s.settings.MaxRetries, e.LastError())
+	s.obs.emit(slog.LevelError, Event{Service: s.settings.Name, Kind: KindGiveUp, Attempt: attempt, MaxAttempts: total,
+		Err: e.LastError(), Message: msg},
+		"service", s.settings.Name, "attempts", attempt)
+}
+
+func (s *Service) onTimeout(e failsafe.ExecutionDoneEvent[any]) {
+	inc(s.metrics.timeouts)
+	attempt, total := e.Attempts(), s.settings.MaxRetries+1
+	err := &TimeoutError{Service: s.settings.Name, Limit: s.settings.Timeout}
+	msg := fmt.Sprintf("%s timed out after %s (attempt %d/%d)", s.settings.Name, s.settings.Timeout, attempt, total)
+	s.obs.emit(slog.LevelWarn, Event{Service: s.settings.Name, Kind: KindTimeout, Attempt: attempt, MaxAttempts: total,
+		Err: err, Message: msg},
+		"service", s.settings.Name, "attempt", attempt, "limit", s.settings.Timeout)
+}
+
+// timeoutPolicy is failsafe's timeout, innermost, with its ErrExceeded
+// turned into our *TimeoutError so the breaker and the retry loop see a
+// classified, transient error.
+type timeoutPolicy struct {
+	t   timeout.Timeout[any]
+	svc *Service
+}
+
+type applier interface {
+	Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any]
+}
+
+func (p timeoutPolicy) ToExecutor(_ any) any { return p }
+
+func (p timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
+	timed := p.t.ToExecutor(nil).(applier).Apply(inner)
+	return func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
+		r := timed(exec)
+		if r != nil && errors.Is(r.Error, timeout.ErrExceeded) {
+			c := *r
+			c.Error = &TimeoutError{Service: p.svc.settings.Name, Limit: p.svc.settings.Timeout}
+			return &c
+		}
+		return r
+	}
+}
+
+// Set is the service matrix as ready services sharing one Registry of breakers.
+type Set struct {
+	Breakers                                             *Registry
+	Default, Email, Resume, CoverLetter, Job, Automation *Service
+
+	matrix  Matrix
+	mu      sync.Mutex
+	sources map[string]*Service
+}
+
+// NewSet builds every service of m: Email on breaker "email", Resume and
+// CoverLetter sharing "openai", the others without a breaker.
+func NewSet(m Matrix, opts Options) *Set {
+	r := NewRegistry(opts)
+	return &Set{
+		Breakers:    r,
+		Default:     r.Service(m.Default, BreakerSettings{}),
+		Email:       r.Service(m.Email, m.EmailBreaker),
+		Resume:      r.Service(m.Resume, m.OpenAIBreaker),
+		CoverLetter: r.Service(m.CoverLetter, m.OpenAIBreaker),
+		Job:         r.Service(m.Job, BreakerSettings{}),
+		Automation:  r.Service(m.Automation, BreakerSettings{}),
+		matrix:      m,
+		sources:     map[string]*Service{},
+	}
+}
+
+// Source returns the service of the job board called name (e.g.
+// "greenhouse:acme"), named "source:<name>" with its own breaker of the same
+// name, so one failing board never blocks the others. Get-or-create.
+func (s *Set) Source(name string) *Service {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if svc, ok := s.sources[name]; ok {
+		return svc
+	}
+	st := s.matrix.Source
+	st.Name = SourceBreakerPrefix + name
+	st.Breaker = SourceBreakerPrefix + name
+	svc := s.Breakers.Service(st, s.matrix.SourceBreaker)
+	s.sources[name] = svc
+	return svc
+}

@@ -1,0 +1,75 @@
+package resilience_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+var errFlaky = errors.New("connection timeout")
+
+// flaky fails with a transient error until its n-th call.
+func flaky(n int, calls *int) func(context.Context) error {
+	return func(context.Context) error {
+		*calls++
+		if *calls < n {
+			return jobpilot.Transient(errFlaky)
+		}
+		return nil
+	}
+}
+
+func TestFlakySucceedsOnThirdAttemptWithDefaultDelays(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	calls := 0
+	if err := set.Default.Do(context.Background(), flaky(3, &calls)); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	if calls != 3 {
+		t.Fatalf("calls = %d, want 3", calls)
+	}
+	assertDelays(t, rec.delays(), time.Millisecond, 2*time.Millisecond)
+}
+
+func TestDefaultDelaysOneTwoFour(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	calls := 0
+	err := set.Default.Do(context.Background(), flaky(100, &calls))
+	var ex *resilience.ExhaustedError
+	if !errors.As(err, &ex) || ex.Attempts != 4 || ex.Service != "default" {
+		t.Fatalf("err = %v, want ExhaustedError after 4 attempts", err)
+	}
+	if !errors.Is(err, errFlaky) || !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("exhausted error lost its cause or class: %v", err)
+	}
+	if calls != 4 {
+		t.Fatalf("calls = %d, want 4", calls)
+	}
+	assertDelays(t, rec.delays(), time.Millisecond, 2*time.Millisecond, 4*time.Millisecond)
+	if n := len(rec.kinds(resilience.KindGiveUp)); n != 1 {
+		t.Fatalf("give-up events = %d, want 1", n)
+	}
+}
+
+func TestEmailDelaysTwoFourEight(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	calls := 0
+	err := set.Email.Do(context.Background(), flaky(100, &calls))
+	if err == nil || calls != 4 {
+		t.Fatalf("err = %v calls = %d, want failure after 4", err, calls)
+	}
+	assertDelays(t, rec.delays(), 2*time.Millisecond, 4*time.Millisecond, 8*time.Millisecond)
+	want := []string{
+		"email failed (attempt 1/4): connection timeout. Retrying in 0.00s...",
+	}
+	if got := rec.messages(); len(got) < 1 || got[0] != want[0] {
+		t.Fatalf("messages = %q", got)
+	}
+}
