@@ -323,9 +323,13 @@ func (p *page) entryHeader(title, sub, dates, meta string, st style) block {
 	lb, lm := lineHeight(st.body), lineHeight(st.meta)
 	h := float64(max(len(titleLines), 1)+len(subLines))*lb + float64(len(metaLines))*lm
 	return block{h: h, draw: func(y float64) {
-		if dates != "" {
-			p.text(p.left+p.width-dw, y+(lb-lm)/2, dw, dates, "", st.meta, colMuted, "R")
-		}
+		top := y
+		defer func() {
+			// Drawn last so that text extraction reads title, then dates.
+			if dates != "" {
+				p.text(p.left+p.width-dw, top+(lb-lm)/2, dw, dates, "", st.meta, colMuted, "R")
+			}
+		}()
 		for i, l := range titleLines {
 			p.text(p.left, y, avail, l, "B", st.body, colText, "L")
 			if i == len(titleLines)-1 && oneLine && sub != "" {

@@ -2,7 +2,7 @@ package document
 
 import (
 	"bytes"
-	"fmt"
+	"math"
 	"strings"
 	"unicode/utf16"
 
@@ -68,7 +68,10 @@ func pageText(pg pdf.Page) string {
 				y := args[len(args)-1].Float64()
 				switch {
 				case !haveY:
-				case y != lastY:
+				case math.Abs(y-lastY) > 2:
+					// More than 2 pt apart: a new line. Closer cells are
+					// text of different sizes on one line (a title and its
+					// dates).
 					sb.WriteByte('\n')
 				default:
 					startCell = true
@@ -95,13 +98,14 @@ func pageText(pg pdf.Page) string {
 			if s.Kind() != pdf.String {
 				continue
 			}
+			text := decode(s.RawString(), wide)
 			if startCell {
-				if sb.Len() > 0 && !strings.HasSuffix(sb.String(), " ") {
+				if sb.Len() > 0 && !strings.HasSuffix(sb.String(), " ") && !strings.HasPrefix(text, " ") {
 					sb.WriteByte(' ')
 				}
 				startCell = false
 			}
-			sb.WriteString(decode(s.RawString(), wide))
+			sb.WriteString(text)
 		}
 	})
 	return strings.TrimSpace(sb.String())
@@ -121,5 +125,3 @@ func decode(raw string, wide bool) string {
 	}
 	return string(utf16.Decode(u))
 }
-
-var _ = fmt.Sprint
