@@ -125,3 +125,7 @@ func assertDelays(t *testing.T, got []time.Duration, want ...time.Duration) {
 		}
 	}
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func join(ss []string) string { return strings.Join(ss, "\n") }

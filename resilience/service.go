@@ -152,7 +152,13 @@ func (s *Service) onRetryScheduled(e failsafe.ExecutionScheduledEvent[any]) {
 		"service", s.settings.Name, "attempt", attempt, "max_attempts", total, "delay", e.Delay)
 }
 
+// onRetriesExceeded logs the give-up. A service without retries (job,
+// automation) has nothing to give up: its single failure is returned, as an
+// *ExhaustedError, without a give-up log, event or count.
 func (s *Service) onRetriesExceeded(e failsafe.ExecutionEvent[any]) {
+	if s.settings.MaxRetries == 0 {
+		return
+	}
 	inc(s.metrics.giveUps)
 	attempt, total := e.Attempts(), s.settings.MaxRetries+1
 	msg := fmt.Sprintf("%s failed after %d retries: %v", s.settings.Name, s.settings.MaxRetries, e.LastError())

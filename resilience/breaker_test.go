@@ -1,0 +1,278 @@
+package resilience_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+var errDown = errors.New("smtp: connection refused")
+
+func failing(context.Context) error    { return jobpilot.Transient(errDown) }
+func succeeding(context.Context) error { return nil }
+
+// oneShot is a service without retries on breaker "email", so each Do is one
+// attempt the breaker counts.
+func oneShot(r *resilience.Registry, recovery time.Duration) *resilience.Service {
+	return r.Service(resilience.Settings{Name: "email", Breaker: "email"},
+		resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: recovery})
+}
+
+func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	const recovery = 50 * time.Millisecond
+	svc := oneShot(reg, recovery)
+	ctx := context.Background()
+
+	for i := 0; i < 5; i++ {
+		if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
+			t.Fatalf("call %d: err = %v", i+1, err)
+		}
+	}
+	if st := svc.Breaker().State(); st != resilience.StateOpen {
+		t.Fatalf("state after 5 failures = %s, want open", st)
+	}
+
+	// Rejected at once: fn never runs, the error says when to come back.
+	called := false
+	err := svc.Do(ctx, func(context.Context) error { called = true; return nil })
+	var oe *resilience.OpenError
+	if !errors.As(err, &oe) || called {
+		t.Fatalf("err = %v called = %v, want OpenError without a call", err, called)
+	}
+	if oe.Breaker != "email" || oe.RetryIn <= 0 || oe.RetryIn > recovery {
+		t.Fatalf("OpenError = %+v, want RetryIn in (0, %s]", oe, recovery)
+	}
+	if !errors.Is(err, jobpilot.ErrTransient) || resilience.Retryable(err) || jobpilot.ErrorCode(err) != jobpilot.EUNAVAILABLE {
+		t.Fatalf("OpenError classification wrong: transient=%v retryable=%v code=%s",
+			errors.Is(err, jobpilot.ErrTransient), resilience.Retryable(err), jobpilot.ErrorCode(err))
+	}
+	snap := reg.Snapshot()
+	if len(snap) != 1 || snap[0].State != "open" || snap[0].Failures != 5 || snap[0].RetryIn <= 0 || snap[0].FailureThreshold != 5 {
+		t.Fatalf("snapshot = %+v", snap)
+	}
+
+	time.Sleep(oe.RetryIn + 5*time.Millisecond) // wait out the (scaled) recovery the error named
+	if err := svc.Do(ctx, succeeding); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if st := svc.Breaker().State(); st != resilience.StateClosed {
+		t.Fatalf("state after successful probe = %s, want closed", st)
+	}
+
+	var trans []string
+	for _, e := range rec.kinds(resilience.KindBreaker) {
+		if e.Breaker != "email" {
+			t.Fatalf("breaker event of %q", e.Breaker)
+		}
+		trans = append(trans, e.From+"→"+e.To)
+	}
+	if got, want := trans, []string{"closed→open", "open→half_open", "half_open→closed"}; !equal(got, want) {
+		t.Fatalf("transitions = %v, want %v", got, want)
+	}
+	wantLogs := []string{
+		"Circuit breaker opened after 5 failures",
+		"Circuit breaker entering HALF_OPEN state",
+		"Circuit breaker reset to CLOSED state",
+	}
+	if got := rec.messages(); !equal(got, wantLogs) {
+		t.Fatalf("logs = %q, want %q", got, wantLogs)
+	}
+	if !contains(rec.logs.String(), "breaker=email") {
+		t.Fatalf("logs lack the breaker attribute:\n%s", rec.logs)
+	}
+}
+
+func TestBreakerHalfOpenFailureReopens(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := oneShot(reg, 20*time.Millisecond)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_ = svc.Do(ctx, failing)
+	}
+	time.Sleep(25 * time.Millisecond)
+	if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
+		t.Fatalf("probe err = %v, want the dependency's error", err)
+	}
+	if st := svc.Breaker().State(); st != resilience.StateOpen {
+		t.Fatalf("state = %s, want open again", st)
+	}
+	var oe *resilience.OpenError
+	if err := svc.Do(ctx, succeeding); !errors.As(err, &oe) {
+		t.Fatalf("after re-open err = %v, want OpenError", err)
+	}
+	bt := rec.kinds(resilience.KindBreaker)
+	if len(bt) != 3 || bt[2].From != "half_open" || bt[2].To != "open" {
+		t.Fatalf("breaker events = %+v", bt)
+	}
+	if got := rec.messages(); len(got) != 3 || got[2] != "Circuit breaker re-opened after HALF_OPEN probe failed" {
+		t.Fatalf("logs = %q", got)
+	}
+}
+
+// Fifty callers arrive together at a breaker whose recovery time has
+// passed: exactly one probe reaches the dependency, the others get
+// *OpenError at once.
+func TestHalfOpenAdmitsExactlyOneOfFifty(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := oneShot(reg, 10*time.Millisecond)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_ = svc.Do(ctx, failing)
+	}
+	time.Sleep(15 * time.Millisecond)
+
+	var (
+		admitted, rejected atomic.Int32
+		start              = make(chan struct{})
+		release            = make(chan struct{})
+		wg                 sync.WaitGroup
+	)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := svc.Do(ctx, func(context.Context) error {
+				admitted.Add(1)
+				<-release // hold the probe until every caller has tried
+				return nil
+			})
+			var oe *resilience.OpenError
+			if errors.As(err, &oe) {
+				rejected.Add(1)
+			}
+		}()
+	}
+	close(start)
+	deadline := time.Now().Add(5 * time.Second)
+	for rejected.Load() < 49 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if admitted.Load() != 1 || rejected.Load() != 49 {
+		t.Fatalf("admitted = %d rejected = %d, want 1 and 49", admitted.Load(), rejected.Load())
+	}
+	if st := svc.Breaker().State(); st != resilience.StateClosed {
+		t.Fatalf("state = %s, want closed after the probe's success", st)
+	}
+}
+
+// Our own shutdown (the caller's ctx canceled) is no verdict on the
+// dependency: five canceled calls leave the breaker closed.
+func TestCanceledCallsDoNotCountAsFailures(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := oneShot(reg, time.Hour)
+	for i := 0; i < 10; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		err := svc.Do(ctx, func(ctx context.Context) error {
+			cancel()
+			<-ctx.Done()
+			return jobpilot.Transient(ctx.Err())
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	}
+	if s := reg.Snapshot()[0]; s.State != "closed" || s.Failures != 0 {
+		t.Fatalf("snapshot = %+v, want closed with no failures", s)
+	}
+}
+
+// A half-open probe abandoned by shutdown re-opens the breaker (its permit
+// is released) so that a later call can probe again.
+func TestCanceledHalfOpenProbeReopens(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := oneShot(reg, 10*time.Millisecond)
+	for i := 0; i < 5; i++ {
+		_ = svc.Do(context.Background(), failing)
+	}
+	time.Sleep(15 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := svc.Do(ctx, func(ctx context.Context) error { cancel(); return ctx.Err() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if st := svc.Breaker().State(); st != resilience.StateOpen {
+		t.Fatalf("state = %s, want open", st)
+	}
+	time.Sleep(15 * time.Millisecond)
+	if err := svc.Do(context.Background(), succeeding); err != nil {
+		t.Fatalf("second probe: %v", err)
+	}
+	if got := rec.messages(); !contains(join(got), "HALF_OPEN probe was canceled") {
+		t.Fatalf("logs = %q", got)
+	}
+}
+
+func TestPermanentErrorsDoNotOpenTheBreaker(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := oneShot(reg, time.Hour)
+	for i := 0; i < 10; i++ {
+		_ = svc.Do(context.Background(), func(context.Context) error {
+			return jobpilot.Permanent(errors.New("550 mailbox unavailable"))
+		})
+	}
+	if st := svc.Breaker().State(); st != resilience.StateClosed {
+		t.Fatalf("state = %s, want closed: a permanent answer comes from a working server", st)
+	}
+}
+
+func TestSharedBreakerAndReset(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	if set.Resume.Breaker() != set.CoverLetter.Breaker() || set.Resume.Breaker().Name() != "openai" {
+		t.Fatal("resume and cover_letter must share breaker openai")
+	}
+	if a, b := set.Source("greenhouse:acme"), set.Source("lever:beta"); a.Breaker() == b.Breaker() || a != set.Source("greenhouse:acme") {
+		t.Fatal("each source must have its own breaker, got or created once")
+	}
+	if got := set.Source("greenhouse:acme").Name(); got != "source:greenhouse:acme" {
+		t.Fatalf("source service name = %q", got)
+	}
+	// Resume opens "openai" (3 failures after its retries)…
+	_ = set.Resume.Do(context.Background(), failing)
+	var oe *resilience.OpenError
+	if err := set.CoverLetter.Do(context.Background(), succeeding); !errors.As(err, &oe) || oe.Breaker != "openai" {
+		t.Fatalf("cover letter err = %v, want OpenError of openai", err)
+	}
+	if err := set.Breakers.Reset("openai"); err != nil {
+		t.Fatal(err)
+	}
+	if err := set.CoverLetter.Do(context.Background(), succeeding); err != nil {
+		t.Fatalf("after reset: %v", err)
+	}
+	if err := set.Breakers.Reset("nope"); jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {
+		t.Fatalf("Reset(unknown) = %v, want ENOTFOUND", err)
+	}
+	var names []string
+	for _, s := range set.Breakers.Snapshot() {
+		names = append(names, s.Name)
+	}
+	want := []string{"email", "openai", "source:greenhouse:acme", "source:lever:beta"}
+	if !equal(names, want) {
+		t.Fatalf("snapshot names = %v, want %v", names, want)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

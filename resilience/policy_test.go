@@ -1,0 +1,439 @@
+package resilience_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+// The guide's email scenario: fail, wait 2 s, fail, wait 4 s, success —
+// scaled by 0.01 so the waits are 20 and 40 ms and the log lines readable.
+func TestEmailFailWaitFailWaitSuccess(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.01), rec.options())
+	calls := 0
+	if err := set.Email.Do(context.Background(), flaky(3, &calls)); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	assertDelays(t, rec.delays(), 20*time.Millisecond, 40*time.Millisecond)
+	want := []string{
+		"email failed (attempt 1/4): connection timeout. Retrying in 0.02s...",
+		"email failed (attempt 2/4): connection timeout. Retrying in 0.04s...",
+	}
+	if got := rec.messages(); !equal(got, want) {
+		t.Fatalf("logs = %q, want %q", got, want)
+	}
+	for i, e := range rec.kinds(resilience.KindRetry) {
+		if e.Service != "email" || e.Attempt != i+1 || e.MaxAttempts != 4 || !errors.Is(e.Err, errFlaky) || e.At.IsZero() {
+			t.Fatalf("retry event %d = %+v", i, e)
+		}
+	}
+	if !contains(rec.logs.String(), "level=WARN") {
+		t.Fatalf("retries must log at WARN:\n%s", rec.logs)
+	}
+}
+
+func TestGiveUpLog(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	calls := 0
+	err := set.Email.Do(context.Background(), flaky(100, &calls))
+	if got := err.Error(); got != "email failed after 3 retries: connection timeout" {
+		t.Fatalf("error = %q", got)
+	}
+	msgs := rec.messages()
+	if last := msgs[len(msgs)-1]; last != "email failed after 3 retries: connection timeout" {
+		t.Fatalf("last log = %q", last)
+	}
+	g := rec.kinds(resilience.KindGiveUp)
+	if len(g) != 1 || g[0].Attempt != 4 || g[0].MaxAttempts != 4 {
+		t.Fatalf("give-up events = %+v", g)
+	}
+}
+
+// A 10 s task under a 5 s limit (both scaled by 0.001): the caller gets a
+// timeout error after about 5 ms and the side effect never happens because
+// the work observed its context's cancellation.
+func TestTimeoutCancelsTheWork(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "email", Timeout: 5 * time.Millisecond}, resilience.BreakerSettings{})
+	var sent atomic.Bool
+	err := svc.Do(context.Background(), func(ctx context.Context) error {
+		select {
+		case <-time.After(10 * time.Millisecond):
+			sent.Store(true) // the side effect
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	var te *resilience.TimeoutError
+	if !errors.As(err, &te) || te.Limit != 5*time.Millisecond || te.Service != "email" {
+		t.Fatalf("err = %v, want TimeoutError", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("timeout classification wrong: %v", err)
+	}
+	time.Sleep(15 * time.Millisecond) // past the moment the task would have finished
+	if sent.Load() {
+		t.Fatal("side effect happened after the timeout")
+	}
+	to := rec.kinds(resilience.KindTimeout)
+	if len(to) != 1 || to[0].Attempt != 1 || to[0].Service != "email" {
+		t.Fatalf("timeout events = %+v", to)
+	}
+	if got := rec.messages(); len(got) != 1 || got[0] != "email timed out after 5ms (attempt 1/1)" {
+		t.Fatalf("logs = %q", got)
+	}
+}
+
+// Timeouts are retried and counted by the breaker, like any transient failure.
+func TestTimeoutIsRetriedAndCounted(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "resume", MaxRetries: 2, InitialDelay: time.Millisecond,
+		MaxDelay: time.Second, Timeout: 2 * time.Millisecond, Breaker: "openai"},
+		resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Hour})
+	calls := 0
+	err := svc.Do(context.Background(), func(ctx context.Context) error {
+		calls++
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	var ex *resilience.ExhaustedError
+	var te *resilience.TimeoutError
+	if !errors.As(err, &ex) || !errors.As(err, &te) || calls != 3 {
+		t.Fatalf("err = %v calls = %d, want exhausted timeouts after 3", err, calls)
+	}
+	if st := svc.Breaker().State(); st != resilience.StateOpen {
+		t.Fatalf("breaker = %s, want open after 3 timeouts", st)
+	}
+	if n := len(rec.kinds(resilience.KindTimeout)); n != 3 {
+		t.Fatalf("timeout events = %d, want 3", n)
+	}
+}
+
+func TestPermanentErrorMakesOneAttempt(t *testing.T) {
+	rec := newRecorder()
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	calls := 0
+	perm := jobpilot.Permanent(errors.New("401 unauthorized"))
+	err := set.Resume.Do(context.Background(), func(context.Context) error { calls++; return perm })
+	if calls != 1 || err != perm {
+		t.Fatalf("calls = %d err = %v, want 1 attempt returning the error itself", calls, err)
+	}
+	var ex *resilience.ExhaustedError
+	if errors.As(err, &ex) || len(rec.kinds(resilience.KindRetry)) != 0 {
+		t.Fatal("a permanent error is neither retried nor exhausted")
+	}
+	// Unclassified errors are not retried either.
+	calls = 0
+	_ = set.Resume.Do(context.Background(), func(context.Context) error { calls++; return errors.New("bug") })
+	if calls != 1 {
+		t.Fatalf("unclassified error: calls = %d, want 1", calls)
+	}
+}
+
+// The delay a dependency asked for wins over the backoff, capped at MaxDelay.
+func TestRetryAfterHonouredAndCapped(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "resume", MaxRetries: 3, InitialDelay: time.Millisecond,
+		MaxDelay: 20 * time.Millisecond, Base: 2}, resilience.BreakerSettings{})
+	asks := []time.Duration{7 * time.Millisecond, time.Hour, 0}
+	calls := 0
+	err := svc.Do(context.Background(), func(context.Context) error {
+		calls++
+		if calls <= len(asks) {
+			if a := asks[calls-1]; a > 0 {
+				return jobpilot.TransientAfter(errors.New("429 too many requests"), a)
+			}
+			return jobpilot.Transient(errors.New("503"))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 7 ms as asked; an hour capped to 20 ms; then the plain backoff for retry 3: 1 ms × 2² = 4 ms.
+	assertDelays(t, rec.delays(), 7*time.Millisecond, 20*time.Millisecond, 4*time.Millisecond)
+}
+
+func TestMaxDelayCapsBackoff(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "x", MaxRetries: 5, InitialDelay: time.Millisecond,
+		MaxDelay: 5 * time.Millisecond, Base: 3}, resilience.BreakerSettings{})
+	calls := 0
+	_ = svc.Do(context.Background(), flaky(100, &calls))
+	ms := time.Millisecond
+	assertDelays(t, rec.delays(), ms, 3*ms, 5*ms, 5*ms, 5*ms)
+}
+
+func TestJitterStaysWithinFraction(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "x", MaxRetries: 8, InitialDelay: 2 * time.Millisecond,
+		MaxDelay: 2 * time.Millisecond, Jitter: 0.5}, resilience.BreakerSettings{})
+	calls := 0
+	_ = svc.Do(context.Background(), flaky(100, &calls))
+	ds := rec.delays()
+	distinct := map[time.Duration]bool{}
+	for _, d := range ds {
+		if d < time.Millisecond || d > 2*time.Millisecond {
+			t.Fatalf("delay %s outside [1ms, 2ms] (jitter ±50%%, capped at MaxDelay)", d)
+		}
+		distinct[d] = true
+	}
+	if len(ds) != 8 || len(distinct) < 2 {
+		t.Fatalf("delays = %v, want 8 jittered values", ds)
+	}
+}
+
+// Shutdown during a backoff wait returns at once with the context's error.
+func TestCancelStopsRetryWait(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := reg.Service(resilience.Settings{Name: "email", MaxRetries: 3, InitialDelay: time.Hour, MaxDelay: time.Hour},
+		resilience.BreakerSettings{})
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	done := make(chan error, 1)
+	go func() {
+		done <- svc.Do(ctx, func(context.Context) error { calls++; return jobpilot.Transient(errDown) })
+	}()
+	time.Sleep(5 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || calls != 1 {
+			t.Fatalf("err = %v calls = %d, want context.Canceled after 1 call", err, calls)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Do did not return after cancel")
+	}
+}
+
+func TestGetReturnsValue(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := reg.Service(resilience.Settings{Name: "resume", MaxRetries: 2, InitialDelay: time.Millisecond}, resilience.BreakerSettings{})
+	calls := 0
+	v, err := resilience.Get(context.Background(), svc, func(context.Context) (string, error) {
+		calls++
+		if calls < 2 {
+			return "partial", jobpilot.Transient(errFlaky)
+		}
+		return "tailored", nil
+	})
+	if err != nil || v != "tailored" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	n, err := resilience.Get(context.Background(), svc, func(context.Context) (int, error) {
+		return 7, jobpilot.Permanent(errors.New("bad"))
+	})
+	if err == nil || n != 0 {
+		t.Fatalf("Get on error = %d, %v; want zero value and error", n, err)
+	}
+}
+
+// Many goroutines share services and breakers; run with -race. Shared
+// breakers may open under the burst of first failures, so each call must end
+// in success, *OpenError or *ExhaustedError, and the attempts metric must
+// equal the calls that reached the dependency.
+func TestConcurrentUse(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	opts := newRecorder().options()
+	opts.Metrics = resilience.NewMetrics(reg)
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.0001), opts)
+	var wg sync.WaitGroup
+	var ok, emailCalls atomic.Int32
+	errs := make(chan error, 16*20)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				var n atomic.Int32
+				svc := []*resilience.Service{set.Email, set.Resume, set.Default, set.Source(fmt.Sprint("b", g%3))}[i%4]
+				err := svc.Do(context.Background(), func(context.Context) error {
+					if svc == set.Email {
+						emailCalls.Add(1)
+					}
+					if n.Add(1) < 2 {
+						return jobpilot.Transient(errFlaky)
+					}
+					return nil
+				})
+				var oe *resilience.OpenError
+				var ex *resilience.ExhaustedError
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.As(err, &oe), errors.As(err, &ex):
+				default:
+					errs <- err
+				}
+				_ = set.Breakers.Snapshot()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("unexpected error: %v", err)
+	}
+	if ok.Load() == 0 {
+		t.Fatal("no call succeeded")
+	}
+	if v := counterValue(t, reg, "jobpilot_resilience_attempts_total", "email"); v != float64(emailCalls.Load()) {
+		t.Fatalf("email attempts metric = %v, calls = %d", v, emailCalls.Load())
+	}
+}
+
+func TestMetricsObserved(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	opts := newRecorder().options()
+	opts.Metrics = resilience.NewMetrics(reg)
+	// A second NewMetrics on the same registry shares the collectors.
+	_ = resilience.NewMetrics(reg)
+	r := resilience.NewRegistry(opts)
+	svc := r.Service(resilience.Settings{Name: "email", MaxRetries: 2, InitialDelay: time.Millisecond,
+		Timeout: 2 * time.Millisecond, Breaker: "email"},
+		resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Hour})
+	_ = svc.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+	_ = svc.Do(context.Background(), succeeding) // rejected: open
+
+	for name, want := range map[string]float64{
+		"jobpilot_resilience_attempts_total":   3,
+		"jobpilot_resilience_retries_total":    2,
+		"jobpilot_resilience_give_ups_total":   1,
+		"jobpilot_resilience_timeouts_total":   3,
+		"jobpilot_resilience_rejections_total": 1,
+	} {
+		if got := counterValue(t, reg, name, "email"); got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	if got := gaugeValue(t, reg, "jobpilot_resilience_breaker_state", "email"); got != 2 {
+		t.Errorf("breaker_state = %v, want 2 (open)", got)
+	}
+	if got := counterValue(t, reg, "jobpilot_resilience_breaker_transitions_total", "email"); got != 1 {
+		t.Errorf("transitions = %v, want 1", got)
+	}
+}
+
+// counterValue sums the samples of metric whose first label is label.
+func counterValue(t *testing.T, reg *prometheus.Registry, metric, label string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() != metric {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			match := false
+			for _, l := range m.GetLabel() {
+				if (l.GetName() == "service" || l.GetName() == "breaker") && l.GetValue() == label {
+					match = true
+				}
+			}
+			if !match {
+				continue
+			}
+			if c := m.GetCounter(); c != nil {
+				sum += c.GetValue()
+			}
+			if g := m.GetGauge(); g != nil {
+				sum += g.GetValue()
+			}
+		}
+	}
+	return sum
+}
+
+func gaugeValue(t *testing.T, reg *prometheus.Registry, metric, label string) float64 {
+	return counterValue(t, reg, metric, label)
+}
+
+func TestRetryable(t *testing.T) {
+	var netErr net.Error = &net.OpError{Op: "dial", Err: errors.New("i/o timeout")}
+	cases := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("unclassified"), false},
+		{jobpilot.Transient(errors.New("503")), true},
+		{jobpilot.Permanent(errors.New("400")), false},
+		{jobpilot.Permanent(netErr), false},
+		{&resilience.OpenError{Breaker: "email"}, false},
+		{fmt.Errorf("send: %w", &resilience.OpenError{Breaker: "email"}), false},
+		{context.Canceled, false},
+		{jobpilot.Transient(context.Canceled), false},
+		{context.DeadlineExceeded, true},
+		{&resilience.TimeoutError{Service: "email", Limit: time.Second}, true},
+		{netErr, true},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), true},
+		{fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{io.ErrUnexpectedEOF, true},
+		{&resilience.ExhaustedError{Service: "x", Attempts: 4, Err: jobpilot.Transient(errFlaky)}, true},
+	}
+	for _, c := range cases {
+		if got := resilience.Retryable(c.err); got != c.want {
+			t.Errorf("Retryable(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}
+
+func TestMatrixFrom(t *testing.T) {
+	m := resilience.MatrixFrom(defaults())
+	check := func(s resilience.Settings, name string, retries int, initial, maxDelay, timeout time.Duration, breaker string) {
+		t.Helper()
+		if s.Name != name || s.MaxRetries != retries || s.InitialDelay != initial || s.MaxDelay != maxDelay ||
+			s.Timeout != timeout || s.Breaker != breaker || s.Base != 2 {
+			t.Errorf("%s = %+v", name, s)
+		}
+	}
+	check(m.Default, "default", 3, time.Second, 60*time.Second, 0, "")
+	check(m.Email, "email", 3, 2*time.Second, 30*time.Second, 30*time.Second, "email")
+	check(m.Resume, "resume", 3, 2*time.Second, 30*time.Second, 120*time.Second, "openai")
+	check(m.CoverLetter, "cover_letter", 2, time.Second, 30*time.Second, 60*time.Second, "openai")
+	check(m.Job, "job", 0, 0, 0, 600*time.Second, "")
+	check(m.Automation, "automation", 0, 0, 0, 3600*time.Second, "")
+	check(m.Source, "source", 3, time.Second, 60*time.Second, 30*time.Second, "source")
+	if m.EmailBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute}) ||
+		m.OpenAIBreaker != (resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute}) ||
+		m.SourceBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: time.Minute}) {
+		t.Errorf("breakers = %+v %+v %+v", m.EmailBreaker, m.OpenAIBreaker, m.SourceBreaker)
+	}
+
+	cfg := defaults()
+	cfg.TimeScale = 0.5
+	cfg.Retry.MaxRetries = 5
+	cfg.Breakers.EmailFailureThreshold = 2
+	s := resilience.MatrixFrom(cfg)
+	if s.Email.Timeout != 15*time.Second || s.Email.InitialDelay != time.Second || s.EmailBreaker.RecoveryTimeout != 150*time.Second ||
+		s.Default.MaxRetries != 5 || s.EmailBreaker.FailureThreshold != 2 || s.Default.MaxDelay != 30*time.Second {
+		t.Errorf("scaled matrix = %+v", s)
+	}
+	if z := resilience.MatrixFrom(&config.Config{}); z.Default.Base != 2 || z.EmailBreaker.FailureThreshold != 5 {
+		t.Errorf("zero config matrix = %+v", z)
+	}
+}
