@@ -1,0 +1,136 @@
+// Package apply is the journey of a posting: the automation run that scores
+// postings against each profile, the processing of one posting (tailored
+// resume, cover letter, PDFs), approval, sending, follow-ups and cleanup.
+//
+// Service implements the engine's handlers, one method per durable job kind.
+// Every handler is idempotent: it reads the application's status first and
+// does only the work that status still asks for, because the engine may run a
+// job again after a crash, a timeout or a restart. Status changes go through
+// the store's compare-and-swap transitions (Change.From), so two runs racing
+// each other cannot both win.
+//
+// The rule that matters most is in SendApplication: an application is marked
+// sending before each SMTP attempt and moved back to approved when the attempt
+// fails with a known outcome. A send job that finds its application still
+// sending therefore knows the process died mid-transaction; it marks the
+// application needs_review and never sends silently a second time.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+// Service runs the pipeline. Its zero value is not usable; fill the
+// dependencies and call the handlers.
+type Service struct {
+	Store    jobpilot.Store
+	Sources  []jobpilot.Source
+	Writer   jobpilot.Writer
+	Renderer jobpilot.Renderer
+	Mailer   jobpilot.Mailer
+	// Resilience supplies the email policy (retries, breaker, timeout) for
+	// sends and follow-ups.
+	Resilience *resilience.Set
+	// Fetch imports postings from Sources into Store; source.FetchAll in
+	// production. Nil disables fetching.
+	Fetch FetchFunc
+	// Enqueue asks the engine for work outside a transaction (an automation
+	// run after a fetch found new postings). Optional.
+	Enqueue func(ctx context.Context, tasks ...jobpilot.Task) error
+
+	Mode         jobpilot.ApplyMode // service-wide default; a profile may override
+	FollowUpDays int
+	// From is the sender address (SMTP_FROM); empty means the profile's email.
+	From string
+	// StaleAfter is how long an application may sit in matched or drafting
+	// before the sweep re-enqueues its processing (JOB_TIMEOUT plus margin).
+	StaleAfter time.Duration
+
+	Logger *slog.Logger
+	Now    func() time.Time
+	// OnGuardRemoval is called for every claim the fabrication guard removed
+	// (metrics). Optional.
+	OnGuardRemoval func(r jobpilot.Removal)
+}
+
+// FetchFunc imports the given sources' postings and returns one report per
+// source; a failing source is reported, never fatal to the others.
+type FetchFunc func(ctx context.Context, sources []jobpilot.Source) []FetchReport
+
+// FetchReport is what one source's import did.
+type FetchReport struct {
+	Source  string
+	Fetched int
+	Result  jobpilot.UpsertResult
+	Err     error
+	Elapsed time.Duration
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+func (s *Service) modeFor(p *jobpilot.Profile) jobpilot.ApplyMode {
+	if p.Preferences.ApplyMode != "" {
+		return p.Preferences.ApplyMode
+	}
+	if s.Mode != "" {
+		return s.Mode
+	}
+	return jobpilot.ApplyReview
+}
+
+// event stores an event, logging instead of failing when the store refuses:
+// losing a history line must never fail the work it describes.
+func (s *Service) event(ctx context.Context, appID int64, kind, msg string, data map[string]string) {
+	e := &jobpilot.Event{ApplicationID: appID, Kind: kind, Message: msg, Data: data}
+	if err := s.Store.AddEvent(context.WithoutCancel(ctx), e); err != nil {
+		s.log().Warn("event not stored", "application", appID, "kind", kind, "err", err)
+	}
+}
+
+// isConflict reports a lost compare-and-swap: someone else moved the
+// application first, which handlers treat as "nothing left to do".
+func isConflict(err error) bool {
+	return jobpilot.ErrorCode(err) == jobpilot.ECONFLICT
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// reason shortens an error for storing on the application.
+func reason(err error) string {
+	msg := err.Error()
+	if len(msg) > 500 {
+		msg = msg[:500] + "…"
+	}
+	return strings.TrimSpace(msg)
+}
+
+// isOpen reports an open circuit breaker: the work is rescheduled, not failed.
+func isOpen(err error) bool {
+	var oe *resilience.OpenError
+	return errors.As(err, &oe)
+}
+
+// permanentf builds a permanent error that cancels the job.
+func permanentf(format string, args ...any) error {
+	return jobpilot.Permanent(fmt.Errorf(format, args...))
+}

@@ -1,0 +1,172 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// ProcessPosting prepares one application: tailored resume (the resume
+// policy), cover letter (the cover-letter policy), both rendered to PDF, then
+// ready. In direct mode an application with a contact email is approved and
+// its send queued at once, within the profile's daily cap.
+//
+// Failures are sorted by kind. An open breaker or a transient error after the
+// policy's retries returns the error: the engine snoozes or retries the job
+// later and the application stays drafting. A permanent error (the LLM
+// refused the key, the draft was rejected by the fabrication guard) marks the
+// application failed with the reason and completes the job.
+func (s *Service) ProcessPosting(ctx context.Context, t jobpilot.Task) error {
+	app, err := s.Store.Application(ctx, t.ApplicationID)
+	if err != nil {
+		return err
+	}
+	switch app.Status {
+	case jobpilot.StatusMatched:
+		app, err = s.Store.Transition(ctx, app.ID, jobpilot.StatusDrafting, jobpilot.Change{
+			From: []jobpilot.Status{jobpilot.StatusMatched}, Reason: "drafting documents"})
+		if err != nil {
+			if isConflict(err) {
+				return nil // another worker took it
+			}
+			return err
+		}
+	case jobpilot.StatusDrafting:
+		// A retry, or a job rescued after a crash: drafting again is safe,
+		// documents are only saved as a whole.
+	default:
+		return nil // already prepared, skipped or failed: nothing left to do
+	}
+
+	err = s.draft(ctx, app)
+	if err == nil {
+		return nil
+	}
+	if isOpen(err) || !errors.Is(err, jobpilot.ErrPermanent) && jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+		// Transient (or the breaker is open): the engine retries or snoozes.
+		if _, uerr := s.Store.Update(context.WithoutCancel(ctx), app.ID, jobpilot.Change{Error: ptr(reason(err))}); uerr != nil {
+			s.log().Warn("error not recorded", "application", app.ID, "err", uerr)
+		}
+		return err
+	}
+	s.log().Error("application failed", "application", app.ID, "err", err)
+	if _, terr := s.Store.Transition(context.WithoutCancel(ctx), app.ID, jobpilot.StatusFailed, jobpilot.Change{
+		From: []jobpilot.Status{jobpilot.StatusDrafting}, Reason: reason(err), Error: ptr(reason(err)),
+	}); terr != nil && !isConflict(terr) {
+		return terr
+	}
+	return nil
+}
+
+func (s *Service) draft(ctx context.Context, app *jobpilot.Application) error {
+	p, err := s.Store.Profile(ctx, app.ProfileID)
+	if err != nil {
+		return err
+	}
+	post, err := s.Store.Posting(ctx, app.PostingID)
+	if err != nil {
+		return err
+	}
+	tailored, err := s.Writer.TailorResume(ctx, p, post)
+	if err != nil {
+		return fmt.Errorf("tailoring the resume: %w", err)
+	}
+	s.recordRemovals(ctx, app.ID, tailored.Removals)
+	letter, err := s.Writer.WriteCoverLetter(ctx, p, post, tailored)
+	if err != nil {
+		return fmt.Errorf("writing the cover letter: %w", err)
+	}
+	s.recordRemovals(ctx, app.ID, letter.Removals)
+
+	resumePDF, err := s.Renderer.RenderResume(&tailored.Resume)
+	if err != nil {
+		return jobpilot.Permanent(fmt.Errorf("rendering the resume: %w", err))
+	}
+	letterPDF, err := s.Renderer.RenderCoverLetter(p, post, letter.Text)
+	if err != nil {
+		return jobpilot.Permanent(fmt.Errorf("rendering the cover letter: %w", err))
+	}
+	if err := s.Store.SaveDocuments(ctx, &jobpilot.Documents{
+		ApplicationID:  app.ID,
+		Resume:         tailored.Resume,
+		ResumePDF:      resumePDF,
+		CoverLetter:    letter.Text,
+		CoverLetterPDF: letterPDF,
+		Writer:         tailored.Writer,
+	}); err != nil {
+		return err
+	}
+
+	change := jobpilot.Change{
+		From:   []jobpilot.Status{jobpilot.StatusDrafting},
+		Writer: ptr(tailored.Writer),
+		Error:  ptr(""),
+		Reason: "documents ready (" + tailored.Writer + ")",
+	}
+	if app.ApplyVia == jobpilot.ApplyViaURL {
+		change.Reason += "; apply via URL: " + firstNonEmpty(post.ApplyURL, post.URL)
+	}
+	if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusReady, change); err != nil {
+		if isConflict(err) {
+			return nil
+		}
+		return err
+	}
+	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect {
+		return s.autoApprove(ctx, p, app)
+	}
+	return nil
+}
+
+// autoApprove queues the send of a ready application in direct mode, unless
+// the profile's daily cap is reached; then it stays ready for the candidate.
+func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *jobpilot.Application) error {
+	now := s.now()
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	sent, err := s.Store.SentSince(ctx, p.ID, dayStart)
+	if err != nil {
+		return err
+	}
+	counts, err := s.Store.CountByStatus(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	inFlight := counts[jobpilot.StatusApproved] + counts[jobpilot.StatusSending]
+	if limit := p.Preferences.EffectiveDailyCap(); sent+inFlight >= limit {
+		s.event(ctx, app.ID, jobpilot.EventNote,
+			fmt.Sprintf("daily cap of %d applications reached; left ready for approval", limit), nil)
+		return nil
+	}
+	_, err = s.Store.Transition(ctx, app.ID, jobpilot.StatusApproved, jobpilot.Change{
+		From:   []jobpilot.Status{jobpilot.StatusReady},
+		Reason: "approved automatically (direct mode)",
+		Tasks:  []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}},
+	})
+	if isConflict(err) {
+		return nil
+	}
+	return err
+}
+
+func (s *Service) recordRemovals(ctx context.Context, appID int64, removals []jobpilot.Removal) {
+	for _, r := range removals {
+		s.event(ctx, appID, jobpilot.EventGuardRemoval,
+			fmt.Sprintf("removed %q from %s: %s", r.Value, r.Field, r.Reason),
+			map[string]string{"field": r.Field, "value": r.Value, "reason": r.Reason})
+		if s.OnGuardRemoval != nil {
+			s.OnGuardRemoval(r)
+		}
+	}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
