@@ -417,6 +417,15 @@ func TestFileErrors(t *testing.T) {
 	if err != nil || cfg.Retry.MaxRetries != 3 {
 		t.Errorf("empty file: %v", err)
 	}
+	// Keys with no value keep their defaults instead of becoming zero
+	// (goccy/go-yaml keeps the destination's value for a null node).
+	cfg, err = config.Load(envOf(nil), writeFile(t, "smtp:\nretry:\n  max_retries:\n  max_delay: 30\n"))
+	if err != nil {
+		t.Fatalf("null keys: %v", err)
+	}
+	if cfg.SMTP.TLS != "starttls" || cfg.Retry.MaxRetries != 3 || cfg.Retry.MaxDelay != 30*time.Second {
+		t.Errorf("null keys: tls=%q retries=%d max_delay=%s", cfg.SMTP.TLS, cfg.Retry.MaxRetries, cfg.Retry.MaxDelay)
+	}
 }
 
 func TestRedaction(t *testing.T) {
