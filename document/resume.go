@@ -135,7 +135,9 @@ func first[T any](s []T, n int) []T {
 func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 	var out []block
 	out = append(out, p.headerBlock(r.Basics, st))
-	section := func(title string, entries [][]block) {
+	// section appends a heading and its entries, gap apart; one-line entries
+	// (certificates, skills) sit closer together than multi-line ones.
+	section := func(title string, entries [][]block, gap float64) {
 		if len(entries) == 0 {
 			return
 		}
@@ -145,7 +147,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 				continue
 			}
 			if i < len(entries)-1 {
-				e[len(e)-1].h += st.entryGap
+				e[len(e)-1].h += gap
 			}
 			out = append(out, e...)
 		}
@@ -153,7 +155,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 	c := p.clean
 
 	if s := strings.TrimSpace(r.Basics.Summary); s != "" {
-		section("Summary", [][]block{p.paragraphBlocks(c.text(s), 0, "", st.body, colText)})
+		section("Summary", [][]block{p.paragraphBlocks(c.text(s), 0, "", st.body, colText)}, 0)
 	}
 
 	var work [][]block
@@ -170,7 +172,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		}
 		work = append(work, chain(e))
 	}
-	section("Experience", work)
+	section("Experience", work, st.entryGap)
 
 	var projects [][]block
 	for _, pr := range r.Projects {
@@ -190,7 +192,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		}
 		projects = append(projects, chain(e))
 	}
-	section("Projects", projects)
+	section("Projects", projects, st.entryGap)
 
 	var edu [][]block
 	for _, ed := range r.Education {
@@ -211,13 +213,13 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		}
 		edu = append(edu, chain(e))
 	}
-	section("Education", edu)
+	section("Education", edu, st.entryGap)
 
 	var certs [][]block
 	for _, ct := range r.Certificates {
 		certs = append(certs, []block{p.entryHeader(c.line(ct.Name), c.line(ct.Issuer), c.line(formatDate(ct.Date)), "", st)})
 	}
-	section("Certificates", certs)
+	section("Certificates", certs, st.entryGap/3)
 
 	var skills [][]block
 	for _, s := range r.Skills {
@@ -232,7 +234,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		}
 		skills = append(skills, []block{p.skillBlock(c.line(s.Name), c.line(s.Level), c.line(strings.Join(kw, ", ")), st)})
 	}
-	section("Skills", skills)
+	section("Skills", skills, st.entryGap/3)
 
 	var langs []string
 	for _, l := range r.Languages {
@@ -241,7 +243,7 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		}
 	}
 	if len(langs) > 0 {
-		section("Languages", [][]block{p.paragraphBlocks(strings.Join(langs, "   ·   "), 0, "", st.body, colText)})
+		section("Languages", [][]block{p.paragraphBlocks(strings.Join(langs, "   ·   "), 0, "", st.body, colText)}, 0)
 	}
 	return out
 }
