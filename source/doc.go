@@ -1,0 +1,57 @@
+// Package source fetches job postings from public job-board APIs and feeds
+// and normalises them into jobpilot.Posting:
+//
+//   - greenhouse: GET {base}/v1/boards/{token}/jobs?content=true (default
+//     base https://boards-api.greenhouse.io);
+//   - lever: GET {base}/v0/postings/{site}?mode=json, paged with skip and
+//     limit (default base https://api.lever.co);
+//   - ashby: GET {base}/posting-api/job-board/{org} (default base
+//     https://api.ashbyhq.com);
+//   - hn: the newest Hacker News "Ask HN: Who is hiring?" thread through
+//     Algolia (default base https://hn.algolia.com);
+//   - json: a file or http(s) URL in jobpilot's own format (below).
+//
+// Each configured source (config.SourceConfig) becomes a jobpilot.Source with
+// New. Its Name, and the Source of its postings, is "<type>:<name>". Every
+// request goes through a shared Client: one request at a time per host, a
+// User-Agent naming jobpilot, the source's own resilience policy (retry,
+// breaker "source:<name>", per-attempt timeout) and errors classified as
+// transient (network, timeouts, 429, 5xx, with Retry-After) or permanent
+// (400, 401, 403, 404). HTML descriptions become plain text (HTMLToText).
+// An optional filter per source keeps postings by title keywords, locations
+// or remote only.
+//
+// FetchAll runs many sources and upserts what each returns; one failing
+// source is reported and never stops the others, and postings are marked
+// closed only after a complete fetch of their board.
+//
+// # The JSON feed format
+//
+// A json source reads a UTF-8 JSON document that is either an array of
+// postings or an object with a "postings" array:
+//
+//	{"postings": [
+//	  {
+//	    "external_id": "eng-42",
+//	    "company": "Acme",
+//	    "title": "Backend Engineer",
+//	    "location": "Berlin, Germany",
+//	    "remote": true,
+//	    "description": "Plain text. Paragraphs separated by a blank line.",
+//	    "url": "https://acme.example/jobs/42",
+//	    "apply_url": "https://acme.example/jobs/42/apply",
+//	    "contact_email": "jobs@acme.example",
+//	    "published_at": "2026-11-02T09:00:00Z"
+//	  }
+//	]}
+//
+// The fields are jobpilot.Posting's JSON names. company and title are
+// required, and so is external_id (the feed's own stable id for the job)
+// unless url is given, which then serves as the id. description is plain
+// text; HTML is converted to text. published_at is RFC 3339. Store-owned
+// fields (id, source, fingerprint, content_hash, closed_at, created_at,
+// updated_at) are ignored. Entries that are not valid (no company, a
+// malformed contact_email, a title with line breaks) are logged and left
+// out; the rest import. A posting missing from the next read of the feed is
+// marked closed, like on any board.
+package source

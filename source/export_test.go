@@ -1,0 +1,6 @@
+package source
+
+import "github.com/jobpilot/jobpilot"
+
+// SetLeverPageSize lets tests page through a small board.
+func SetLeverPageSize(s jobpilot.Source, n int) { s.(*Lever).pageSize = n }
