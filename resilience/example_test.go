@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -183,4 +185,30 @@ func ExampleGet() {
 	fmt.Println(letter, err)
 	// Output:
 	// Dear hiring team… (ctx live: true) <nil>
+}
+
+// Metrics: every attempt, retry, give-up, timeout and rejection is counted
+// per service, and breaker states are gauges (0 closed, 1 half-open, 2 open).
+func ExampleNewMetrics() {
+	reg := prometheus.NewRegistry()
+	r := resilience.NewRegistry(resilience.Options{Logger: quiet(), Metrics: resilience.NewMetrics(reg)})
+	svc := r.Service(resilience.Settings{Name: "email", MaxRetries: 1, InitialDelay: time.Millisecond, Breaker: "email"},
+		resilience.BreakerSettings{FailureThreshold: 2, RecoveryTimeout: time.Hour})
+	_ = svc.Do(context.Background(), func(context.Context) error { return jobpilot.Transient(errors.New("421 try later")) })
+
+	mfs, _ := reg.Gather()
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			v := m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			if v != 0 {
+				fmt.Println(mf.GetName(), v)
+			}
+		}
+	}
+	// Output:
+	// jobpilot_resilience_attempts_total 2
+	// jobpilot_resilience_breaker_state 2
+	// jobpilot_resilience_breaker_transitions_total 1
+	// jobpilot_resilience_give_ups_total 1
+	// jobpilot_resilience_retries_total 1
 }

@@ -73,3 +73,33 @@ func TestEmailDelaysTwoFourEight(t *testing.T) {
 		t.Fatalf("messages = %q", got)
 	}
 }
+
+// Job and automation are not retried here (the engine retries them next
+// run): one attempt, an *ExhaustedError, no give-up noise.
+func TestJobHasNoRetries(t *testing.T) {
+	rec := newRecorder()
+	opts := rec.options()
+	at := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	opts.Clock = func() time.Time { return at }
+	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), opts)
+	if st := set.Job.Settings(); st.Timeout != 600*time.Millisecond || st.MaxRetries != 0 || set.Job.Breaker() != nil {
+		t.Fatalf("job settings = %+v", st)
+	}
+	if st := set.Automation.Settings(); st.Timeout != 3600*time.Millisecond || st.MaxRetries != 0 {
+		t.Fatalf("automation settings = %+v", st)
+	}
+	calls := 0
+	err := set.Job.Do(context.Background(), flaky(100, &calls))
+	var ex *resilience.ExhaustedError
+	if calls != 1 || !errors.As(err, &ex) || ex.Attempts != 1 {
+		t.Fatalf("calls = %d err = %v", calls, err)
+	}
+	if len(rec.kinds(resilience.KindGiveUp)) != 0 || rec.logs.String() != "" {
+		t.Fatalf("no-retry failure logged: %s", rec.logs)
+	}
+	// The injected clock stamps events.
+	_ = set.Default.Do(context.Background(), flaky(2, new(int)))
+	if r := rec.kinds(resilience.KindRetry); len(r) != 1 || !r[0].At.Equal(at) {
+		t.Fatalf("retry events = %+v", r)
+	}
+}
