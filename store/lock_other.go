@@ -1,0 +1,9 @@
+//go:build !unix
+
+package store
+
+import "context"
+
+// lockFile is a no-op where flock is unavailable: concurrent first starts of
+// several processes on one SQLite file are then not protected.
+func lockFile(context.Context, string) (func(), error) { return func() {}, nil }

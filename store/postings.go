@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+const postingColumns = "id, source, external_id, company, title, location, remote, description, url, apply_url, contact_email, " +
+	"published_at, fingerprint, content_hash, closed_at, example, created_at, updated_at"
+
+// UpsertPostings imports one source's postings in one transaction:
+//
+//   - each posting is normalised (Fingerprint, ContentHash) and validated; a
+//     posting whose Source is empty takes source, one naming another source is
+//     EINVALID. Any invalid posting fails the whole import and stores nothing;
+//   - unknown (source, external id) pairs are inserted (New);
+//   - known ones whose content hash changed are updated and reopened
+//     (Updated); a closed posting that reappears unchanged is reopened and
+//     counted as Updated too; the rest are Unchanged;
+//   - with closeMissing, the source's open postings absent from ps get
+//     closed_at set (Closed). They are never deleted: applications refer to
+//     them. Use closeMissing only with a complete listing of the board.
+//
+// ps[i].ID, CreatedAt, UpdatedAt and ClosedAt are set from the stored rows.
+// A posting listed twice in ps counts once as new and then as unchanged or
+// updated.
+func (db *DB) UpsertPostings(ctx context.Context, source string, ps []jobpilot.Posting, closeMissing bool) (jobpilot.UpsertResult, error) {
+	var res jobpilot.UpsertResult
+	if strings.TrimSpace(source) == "" {
+		return res, jobpilot.FieldError("source", "is required")
+	}
+	for i := range ps {
+		p := &ps[i]
+		if p.Source == "" {
+			p.Source = source
+		}
+		if p.Source != source {
+			return res, jobpilot.FieldError("source", "posting %q is from %q, not %q", p.ExternalID, p.Source, source)
+		}
+		p.Normalize()
+		if !p.PublishedAt.IsZero() {
+			p.PublishedAt = p.PublishedAt.UTC().Truncate(time.Microsecond)
+		}
+		if err := p.Validate(); err != nil {
+			return res, err
+		}
+	}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		res = jobpilot.UpsertResult{}
+		now := db.clock()
+		seen := make(map[string]bool, len(ps))
+		for i := range ps {
+			p := &ps[i]
+			seen[p.ExternalID] = true
+			var (
+				id              int64
+				hash            string
+				closed, created dbTime
+				updated         dbTime
+			)
+			err := db.queryRow(ctx, tx, "SELECT id, content_hash, closed_at, created_at, updated_at FROM postings WHERE source = ? AND external_id = ?"+db.forUpdate(),
+				p.Source, p.ExternalID).Scan(&id, &hash, &closed, &created, &updated)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				err = db.queryRow(ctx, tx, `INSERT INTO postings (source, external_id, company, title, location, remote, description,
+    url, apply_url, contact_email, published_at, fingerprint, content_hash, example, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+					p.Source, p.ExternalID, p.Company, p.Title, p.Location, p.Remote, p.Description,
+					p.URL, p.ApplyURL, p.ContactEmail, db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash,
+					p.Example, db.timeArg(now), db.timeArg(now)).Scan(&p.ID)
+				if err != nil {
+					return dbErr("insert posting", err)
+				}
+				p.CreatedAt, p.UpdatedAt, p.ClosedAt = now, now, nil
+				res.New++
+			case err != nil:
+				return dbErr("find posting", err)
+			case hash != p.ContentHash || closed.Valid:
+				_, err = db.exec(ctx, tx, `UPDATE postings SET company = ?, title = ?, location = ?, remote = ?, description = ?,
+    url = ?, apply_url = ?, contact_email = ?, published_at = ?, fingerprint = ?, content_hash = ?, example = ?,
+    closed_at = NULL, updated_at = ? WHERE id = ?`,
+					p.Company, p.Title, p.Location, p.Remote, p.Description, p.URL, p.ApplyURL, p.ContactEmail,
+					db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash, p.Example, db.timeArg(now), id)
+				if err != nil {
+					return dbErr("update posting", err)
+				}
+				p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, now, nil
+				res.Updated++
+			default:
+				p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, updated.Time, nil
+				res.Unchanged++
+			}
+		}
+		if !closeMissing {
+			return nil
+		}
+		rows, err := db.query(ctx, tx, "SELECT id, external_id FROM postings WHERE source = ? AND closed_at IS NULL", source)
+		if err != nil {
+			return dbErr("find missing postings", err)
+		}
+		var missing []int64
+		for rows.Next() {
+			var id int64
+			var ext string
+			if err := rows.Scan(&id, &ext); err != nil {
+				rows.Close()
+				return dbErr("find missing postings", err)
+			}
+			if !seen[ext] {
+				missing = append(missing, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbErr("find missing postings", err)
+		}
+		for _, id := range missing {
+			if _, err := db.exec(ctx, tx, "UPDATE postings SET closed_at = ?, updated_at = ? WHERE id = ?", db.timeArg(now), db.timeArg(now), id); err != nil {
+				return dbErr("close posting", err)
+			}
+		}
+		res.Closed = len(missing)
+		return nil
+	})
+	if err != nil {
+		return jobpilot.UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// Posting returns posting id, or ENOTFOUND.
+func (db *DB) Posting(ctx context.Context, id int64) (*jobpilot.Posting, error) {
+	p, err := scanPosting(db.queryRow(ctx, db.db, "SELECT "+postingColumns+" FROM postings WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("posting", id)
+	}
+	if err != nil {
+		return nil, dbErr("get posting", err)
+	}
+	return p, nil
+}
+
+// Postings returns the postings that match f, by ascending ID, at most
+// f.Limit (default DefaultLimit). Pass the last ID as f.AfterID for the next
+// page. Query matches a case-insensitive substring of company or title.
+func (db *DB) Postings(ctx context.Context, f jobpilot.PostingFilter) ([]*jobpilot.Posting, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.Source != "" {
+		where, args = append(where, "source = ?"), append(args, f.Source)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		pat := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(company) LIKE ? ESCAPE '\' OR lower(title) LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat)
+	}
+	if f.Remote != nil {
+		where, args = append(where, "remote = ?"), append(args, *f.Remote)
+	}
+	if f.OpenOnly {
+		where = append(where, "closed_at IS NULL")
+	}
+	if f.HasEmail != nil {
+		if *f.HasEmail {
+			where = append(where, "contact_email <> ''")
+		} else {
+			where = append(where, "contact_email = ''")
+		}
+	}
+	if f.AfterID > 0 {
+		where, args = append(where, "id > ?"), append(args, f.AfterID)
+	}
+	if f.ExampleOff {
+		where, args = append(where, "example = ?"), append(args, false)
+	}
+	q := "SELECT " + postingColumns + " FROM postings"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id LIMIT ?"
+	args = append(args, limit(f.Limit))
+	rows, err := db.query(ctx, db.db, q, args...)
+	if err != nil {
+		return nil, dbErr("list postings", err)
+	}
+	defer rows.Close()
+	var out []*jobpilot.Posting
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return nil, dbErr("list postings", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("list postings", err)
+	}
+	return out, nil
+}
+
+// escapeLike escapes LIKE's wildcards so user text matches literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func scanPosting(s scanner) (*jobpilot.Posting, error) {
+	var (
+		p                                   jobpilot.Posting
+		published, closed, created, updated dbTime
+	)
+	err := s.Scan(&p.ID, &p.Source, &p.ExternalID, &p.Company, &p.Title, &p.Location, &p.Remote, &p.Description,
+		&p.URL, &p.ApplyURL, &p.ContactEmail, &published, &p.Fingerprint, &p.ContentHash, &closed, &p.Example,
+		&created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	p.PublishedAt, p.ClosedAt, p.CreatedAt, p.UpdatedAt = published.Time, closed.ptr(), created.Time, updated.Time
+	return &p, nil
+}
