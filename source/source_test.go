@@ -453,3 +453,25 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// The same job on two boards, in two cities, shares one fingerprint, which
+// is what makes it a single application in the store.
+func TestSameJobTwoSourcesOneFingerprint(t *testing.T) {
+	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
+	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/feed" {
+			return false
+		}
+		fmt.Fprint(w, `[{"external_id":"x1","company":"ACME Robotics","title":"Développeur·se Go – Équipe Données","location":"Genève",`+
+			`"description":"<p>Vous rejoindrez l'équipe « Données » à Zürich.  Straße, façade, naïve.</p><p>東京オフィスとの連携もあります。</p>"}]`)
+		return true
+	}
+	gh := fetch(t, mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil))
+	feed := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "partner", URL: b.srv.URL + "/feed"}, nil))
+	if gh[1].Fingerprint != feed[0].Fingerprint {
+		t.Errorf("fingerprints differ:\n%q\n%q", gh[1].Description, feed[0].Description)
+	}
+	if gh[0].Fingerprint == gh[1].Fingerprint {
+		t.Error("different jobs share a fingerprint")
+	}
+}
