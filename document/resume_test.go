@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -232,3 +233,48 @@ func BenchmarkRenderResume2Pages(b *testing.B) {
 }
 
 var _ = io.EOF
+
+// TestRenderResumeNoOrphans moves the page break through the document by
+// growing the summary line by line, and checks that page one never ends with
+// a section heading or an entry's title line.
+func TestRenderResumeNoOrphans(t *testing.T) {
+	headings := map[string]bool{"SUMMARY": true, "EXPERIENCE": true, "PROJECTS": true, "EDUCATION": true,
+		"CERTIFICATES": true, "SKILLS": true, "LANGUAGES": true}
+	titleLine := regexp.MustCompile(`(present|\d{4})$`) // entry titles end with their dates
+	sentence := "This sentence only moves the page break down the page by about one line each time. "
+	breaks := map[string]bool{}
+	for n := 0; n < 24; n += 2 {
+		res := exampleResume()
+		for i := range res.Work {
+			for j := 0; j < 4; j++ {
+				res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call.")
+			}
+		}
+		res.Basics.Summary += " " + strings.Repeat(sentence, n)
+		ps, err := document.ExtractText(render(t, res))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 2 {
+			continue
+		}
+		lines := strings.Split(ps[0], "\n")
+		last := strings.TrimSpace(lines[len(lines)-1])
+		breaks[last] = true
+		if headings[last] {
+			t.Errorf("summary +%d lines: page 1 ends with the heading %q", n, last)
+		}
+		// An entry's title (or its title and location) at the end of page
+		// one, with its highlights on page two, is an orphan too. Page two
+		// starts with its footer, then content.
+		endsWithTitle := titleLine.MatchString(last) ||
+			len(lines) > 1 && titleLine.MatchString(strings.TrimSpace(lines[len(lines)-2]))
+		next := strings.Split(ps[1], "\n")
+		if len(next) > 1 && endsWithTitle && strings.HasPrefix(next[1], "•") {
+			t.Errorf("summary +%d lines: entry title %q ends page 1, its highlight %q starts page 2", n, last, next[1])
+		}
+	}
+	if len(breaks) < 4 {
+		t.Fatalf("the page break moved through only %d places; the test does not exercise pagination", len(breaks))
+	}
+}
