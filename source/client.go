@@ -9,12 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // DefaultMaxBody bounds one response body. A Hacker News thread with every
@@ -39,12 +38,10 @@ type ClientOptions struct {
 	// HTTP is the client used for requests; nil means a client without its
 	// own timeout (the policy's per-attempt timeout bounds each request).
 	HTTP *http.Client
-	// Policies returns the resilience policy of one source, by its
-	// configured name. Wire it to the resilience set, which gives each
-	// source its own retry policy and its own breaker "source:<name>":
-	//
-	//	Policies: func(name string) source.Policy { return set.Source(name) }
-	//
+	// Policies returns the resilience policy of one source, by its Name
+	// ("greenhouse:acme"). ResiliencePolicies(set) wires it to the
+	// resilience set, which gives each source its own retry policy, its
+	// own per-attempt timeout and its own breaker "source:<type>:<name>".
 	// nil means one attempt and no timeout.
 	Policies func(name string) Policy
 	// MaxBody bounds a response body in bytes; 0 means DefaultMaxBody.
@@ -149,7 +146,7 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
-// Get fetches rawURL for source name (its configured name, which selects
+// Get fetches rawURL for the source called name (its Name, which selects
 // the policy) and returns the body. The context's cancellation stops the
 // request, the retries and the wait for the host.
 func (c *Client) Get(ctx context.Context, name, rawURL string) ([]byte, error) {
@@ -251,22 +248,15 @@ func classifyStatus(rawURL string, resp *http.Response, now time.Time) error {
 }
 
 // ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (RFC 9110 §10.2.3). A date in the past gives 0, true; an empty or
-// malformed value gives false.
+// (RFC 9110 §10.2.3). A date in the past gives 0, true; an empty, negative or
+// malformed value gives false. It is resilience.ParseRetryAfter, so every
+// dependency reads the header the same way.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(t.Sub(now), 0), true
+	return resilience.ParseRetryAfter(v, now)
+}
+
+// ResiliencePolicies gives every source the service set.Source(name): its
+// own retry policy, per-attempt timeout and breaker "source:<name>".
+func ResiliencePolicies(set *resilience.Set) func(name string) Policy {
+	return func(name string) Policy { return set.Source(name) }
 }

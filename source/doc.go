@@ -15,7 +15,7 @@
 // New. Its Name, and the Source of its postings, is "<type>:<name>". Every
 // request goes through a shared Client: one request at a time per host, a
 // User-Agent naming jobpilot, the source's own resilience policy (retry,
-// breaker "source:<name>", per-attempt timeout) and errors classified as
+// breaker "source:<type>:<name>", per-attempt timeout) and errors classified as
 // transient (network, timeouts, 429, 5xx, with Retry-After) or permanent
 // (400, 401, 403, 404). HTML descriptions become plain text (HTMLToText).
 // An optional filter per source keeps postings by title keywords, locations

@@ -62,7 +62,7 @@ func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 func (f *JSONFeed) read(ctx context.Context) ([]byte, error) {
 	u := strings.TrimSpace(f.cfg.URL)
 	if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
-		return f.client.Get(ctx, f.cfg.Name, u)
+		return f.client.Get(ctx, f.name, u)
 	}
 	path := strings.TrimPrefix(u, "file://")
 	file, err := os.Open(path)

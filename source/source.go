@@ -29,8 +29,9 @@ const (
 // field.
 //
 // The source's Name is "<type>:<name>" and every posting carries it; its
-// requests run under the Client's policy for the configured name, which the
-// resilience set turns into the breaker "source:<name>".
+// requests run under the Client's policy for that name, which the
+// resilience set turns into the service and breaker "source:<type>:<name>"
+// (e.g. "source:greenhouse:acme").
 func New(cfg config.SourceConfig, c *Client) (jobpilot.Source, error) {
 	if c == nil {
 		c = NewClient(ClientOptions{})
@@ -101,9 +102,9 @@ type base struct {
 // Name returns "<type>:<name>", the Source of the postings it returns.
 func (b *base) Name() string { return b.name }
 
-// get and getJSON run under the policy of the configured name.
+// getJSON runs under the policy of the source's name.
 func (b *base) getJSON(ctx context.Context, url string, v any) error {
-	return b.client.GetJSON(ctx, b.cfg.Name, url, v)
+	return b.client.GetJSON(ctx, b.name, url, v)
 }
 
 // finish normalises postings, drops those that fail validation (logged,
