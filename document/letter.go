@@ -112,5 +112,5 @@ func (rd *Renderer) RenderCoverLetter(prof *jobpilot.Profile, post *jobpilot.Pos
 	}
 
 	places, pages := p.paginate(blocks)
-	return p.render(blocks, places, pages, 0)
+	return p.render(blocks, places, pages, 0, name)
 }

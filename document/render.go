@@ -208,8 +208,9 @@ func (p *page) paginate(blocks []block) (places []placement, pages int) {
 }
 
 // render draws the placed blocks, at most maxPages pages (0 means no
-// limit), with "Page n of N" footers when there is more than one page.
-func (p *page) render(blocks []block, places []placement, pages, maxPages int) ([]byte, error) {
+// limit), with "<who> · Page n of N" footers when there is more than one
+// page, so a loose second page still says whose it is.
+func (p *page) render(blocks []block, places []placement, pages, maxPages int, who string) ([]byte, error) {
 	if maxPages > 0 && pages > maxPages {
 		pages = maxPages
 	}
@@ -224,7 +225,7 @@ func (p *page) render(blocks []block, places []placement, pages, maxPages int) (
 			cur++
 			if pages > 1 {
 				p.text(p.left, p.h-marginBottom+footerY/2, p.width,
-					"Page "+strconv.Itoa(cur+1)+" of "+strconv.Itoa(pages), "", 7.5, colMuted, "C")
+					joinNonEmpty("  ·  ", who, "Page "+strconv.Itoa(cur+1)+" of "+strconv.Itoa(pages)), "", 7.5, colMuted, "C")
 			}
 		}
 		b.draw(pl.y)

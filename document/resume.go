@@ -57,7 +57,7 @@ func (rd *Renderer) RenderResume(r *jobpilot.Resume) (out []byte, err error) {
 			break
 		}
 	}
-	return p.render(blocks, places, pages, maxPages)
+	return p.render(blocks, places, pages, maxPages, p.clean.line(b.Name))
 }
 
 // fit returns the content for fitting step level (see the package
@@ -248,10 +248,15 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 	return out
 }
 
-// chain keeps an entry's title with its first line of content.
+// chain keeps an entry's title with its first line of content, and its last
+// line with the one before, so a page never starts with a lone highlight of
+// an entry that began on the previous page.
 func chain(e []block) []block {
 	if len(e) > 1 {
 		e[0].keepWithNext = true
+	}
+	if len(e) > 2 {
+		e[len(e)-2].keepWithNext = true
 	}
 	return e
 }
