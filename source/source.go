@@ -240,7 +240,8 @@ const fetchConcurrency = 4
 // others. Postings missing from a board are marked closed only after that
 // board was fetched in full; a failed fetch changes nothing in the store.
 // When ctx ends, sources not yet done report ctx's error; FetchAll returns
-// only after every goroutine it started has finished.
+// only after every goroutine it started has finished. A nil st fetches
+// without storing (a dry run): Report.Result stays empty.
 func FetchAll(ctx context.Context, sources []jobpilot.Source, st PostingUpserter, progress func(Report)) []Report {
 	reports := make([]Report, len(sources))
 	var (
@@ -284,7 +285,7 @@ func fetchOne(ctx context.Context, src jobpilot.Source, st PostingUpserter) (r R
 	}()
 	ps, err := src.Fetch(ctx)
 	r.Fetched = len(ps)
-	if err != nil {
+	if err != nil || st == nil {
 		r.Err = err
 		return r
 	}

@@ -475,3 +475,39 @@ func TestSameJobTwoSourcesOneFingerprint(t *testing.T) {
 		t.Error("different jobs share a fingerprint")
 	}
 }
+
+func TestLeverIgnoringSkipStops(t *testing.T) {
+	all := readLever(t)
+	b := newBoard(t, nil)
+	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		fmt.Fprint(w, "["+all[0]+","+all[1]+"]") // the same page whatever skip says
+		return true
+	}
+	s := mustNew(t, config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: b.srv.URL}, nil)
+	source.SetLeverPageSize(s, 2)
+	if ps := fetch(t, s); len(ps) != 2 || len(b.requests) != 2 {
+		t.Errorf("%d postings in %d requests, want 2 in 2", len(ps), len(b.requests))
+	}
+}
+
+func TestNotTheBoardsJSON(t *testing.T) {
+	b := newBoard(t, nil)
+	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		fmt.Fprint(w, "<html><body>Maintenance</body></html>")
+		return true
+	}
+	pol := fastPolicy()
+	_, err := mustNew(t, config.SourceConfig{Type: "ashby", Name: "x", Org: "x", BaseURL: b.srv.URL}, clientWith(pol)).Fetch(context.Background())
+	if !errors.Is(err, jobpilot.ErrPermanent) || !strings.Contains(err.Error(), "not the board's JSON") {
+		t.Errorf("err %v", err)
+	}
+}
+
+func TestFetchAllDryRun(t *testing.T) {
+	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
+	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
+	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, nil, nil)[0]
+	if r.Err != nil || r.Fetched != 3 || r.Result != (jobpilot.UpsertResult{}) || r.Elapsed <= 0 {
+		t.Errorf("%+v", r)
+	}
+}
