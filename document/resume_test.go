@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -236,7 +235,6 @@ func BenchmarkRenderResume2Pages(b *testing.B) {
 	}
 }
 
-var _ = io.EOF
 
 // TestRenderResumeNoOrphans moves the page break through the document by
 // growing the summary line by line, and checks that page one never ends with
@@ -280,5 +278,26 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 	}
 	if len(breaks) < 4 {
 		t.Fatalf("the page break moved through only %d places; the test does not exercise pagination", len(breaks))
+	}
+}
+
+// One Renderer serves concurrent workers; each call builds its own document.
+func TestRendererConcurrent(t *testing.T) {
+	r := document.New(document.WithCreationDate(fixed))
+	want := render(t, exampleResume())
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			b, err := r.RenderResume(exampleResume())
+			if err == nil && !bytes.Equal(b, want) {
+				err = errors.New("concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
