@@ -235,7 +235,6 @@ func BenchmarkRenderResume2Pages(b *testing.B) {
 	}
 }
 
-
 // TestRenderResumeNoOrphans moves the page break through the document by
 // growing the summary line by line, and checks that page one never ends with
 // a section heading or an entry's title line.
