@@ -25,7 +25,8 @@ const applicationColumns = "id, profile_id, posting_id, fingerprint, status, sco
 // StatusMatched. The profile and the posting must exist (ENOTFOUND). A new
 // application gets an EventStatus event ("created as <status>") and its
 // tasks go through the TaskInserter in the same transaction: when enqueueing
-// fails, the application is not created either.
+// fails, the application is not created either. A task with ApplicationID 0
+// gets the new application's ID.
 func (db *DB) CreateApplication(ctx context.Context, app *jobpilot.Application, tasks ...jobpilot.Task) (bool, error) {
 	if app.Status == "" {
 		app.Status = jobpilot.StatusMatched
@@ -47,36 +48,36 @@ func (db *DB) CreateApplication(ctx context.Context, app *jobpilot.Application, 
 	var stored *jobpilot.Application
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		created, stored = false, nil
-		var fingerprint string
-		err := db.queryRow(ctx, tx, "SELECT fingerprint FROM postings WHERE id = ?", app.PostingID).Scan(&fingerprint)
+		// One round trip checks both parents; which one is missing is worked
+		// out only on failure.
+		var (
+			fingerprint string
+			profiles    int
+		)
+		err := db.queryRow(ctx, tx, "SELECT fingerprint, (SELECT COUNT(*) FROM profiles WHERE id = ?) FROM postings WHERE id = ?",
+			app.ProfileID, app.PostingID).Scan(&fingerprint, &profiles)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("posting", app.PostingID)
 		}
 		if err != nil {
 			return dbErr("find posting", err)
 		}
-		var one int
-		err = db.queryRow(ctx, tx, "SELECT 1 FROM profiles WHERE id = ?", app.ProfileID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
+		if profiles == 0 {
 			return notFound("profile", app.ProfileID)
-		}
-		if err != nil {
-			return dbErr("find profile", err)
 		}
 		if app.Fingerprint == "" {
 			app.Fingerprint = fingerprint
 		}
 		now := db.clock()
-		var id int64
-		err = db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
+		stored, err = scanApplication(db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
     apply_via, writer, profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example,
     created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING id`,
+ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
 			app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
 			app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, app.Error, app.MessageID,
 			db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
-			db.timeArg(now), db.timeArg(now)).Scan(&id)
+			db.timeArg(now), db.timeArg(now)))
 		if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
 			stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE profile_id = ? AND fingerprint = ?",
 				app.ProfileID, app.Fingerprint))
@@ -90,7 +91,7 @@ ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING id`,
 		}
 		created = true
 		err = db.addEvent(ctx, tx, &jobpilot.Event{
-			ApplicationID: id,
+			ApplicationID: stored.ID,
 			Kind:          jobpilot.EventStatus,
 			Message:       "created as " + string(app.Status),
 			Data:          map[string]string{"to": string(app.Status)},
@@ -99,20 +100,15 @@ ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING id`,
 			return err
 		}
 		// A task cannot know the id of the application it is created with:
-		// ApplicationID 0 means "this application".
+		// ApplicationID 0 means "this application". Copy, so the caller's
+		// slice is left as it was (a retried call fills it in again).
+		tasks := slices.Clone(tasks)
 		for i := range tasks {
 			if tasks[i].ApplicationID == 0 {
-				tasks[i].ApplicationID = id
+				tasks[i].ApplicationID = stored.ID
 			}
 		}
-		if err := db.insertTasks(ctx, tx, tasks); err != nil {
-			return err
-		}
-		stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE id = ?", id))
-		if err != nil {
-			return dbErr("read new application", err)
-		}
-		return nil
+		return db.insertTasks(ctx, tx, tasks)
 	})
 	if err != nil {
 		return false, err

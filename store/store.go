@@ -51,7 +51,7 @@ const MaxLimit = 1000
 // generous busy timeout for a second process, foreign keys on, and immediate
 // transactions so a transaction takes the write lock at BEGIN instead of
 // failing at its first write when another connection got there first.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // TaskInserter enqueues durable tasks inside a transaction of ours. The
 // engine implements it (over River's InsertManyTx) and registers itself with

@@ -16,6 +16,7 @@ import (
 )
 
 func TestProfiles(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		p := testProfile("Ada Lovelace")
@@ -75,6 +76,7 @@ func TestProfiles(t *testing.T) {
 }
 
 func TestUpsertPostings(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		published := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.FixedZone("CET", 3600))
@@ -210,6 +212,7 @@ func TestUpsertPostings(t *testing.T) {
 }
 
 func TestCreateApplicationDeduplicates(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		rec := newRecorder(t, db)
@@ -235,7 +238,9 @@ func TestCreateApplicationDeduplicates(t *testing.T) {
 
 		first := &jobpilot.Application{ProfileID: p.ID, PostingID: gh[0].ID, Score: 80, ApplyVia: jobpilot.ApplyViaURL,
 			Explanation: jobpilot.Match{Score: 80, For: []string{"Go"}}, ProfileVersion: 1, PostingHash: gh[0].ContentHash}
-		created, err := db.CreateApplication(ctx, first, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ApplicationID: 1})
+		// ApplicationID 0 in a task stands for the application being created.
+		tasks := []jobpilot.Task{{Kind: jobpilot.TaskProcessPosting}}
+		created, err := db.CreateApplication(ctx, first, tasks...)
 		if err != nil || !created {
 			t.Fatalf("first: created=%v err=%v", created, err)
 		}
@@ -245,7 +250,7 @@ func TestCreateApplicationDeduplicates(t *testing.T) {
 		}
 		for _, posting := range []jobpilot.Posting{gh[1], other[0]} {
 			dup := &jobpilot.Application{ProfileID: p.ID, PostingID: posting.ID, Score: 10}
-			created, err := db.CreateApplication(ctx, dup, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ApplicationID: 2})
+			created, err := db.CreateApplication(ctx, dup, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ApplicationID: 999})
 			if err != nil || created {
 				t.Fatalf("duplicate from posting %d: created=%v err=%v", posting.ID, created, err)
 			}
@@ -253,9 +258,13 @@ func TestCreateApplicationDeduplicates(t *testing.T) {
 				t.Fatalf("duplicate not filled with the existing application: %+v", dup)
 			}
 		}
-		// Tasks only for the created one.
-		if got := rec.tasks(t); !slices.Equal(got, []string{"process_posting:1"}) {
+		// Tasks only for the created one, with its ID; the caller's slice is
+		// left alone.
+		if got := rec.tasks(t); !slices.Equal(got, []string{fmt.Sprintf("process_posting:%d", first.ID)}) {
 			t.Fatalf("tasks: %v", got)
+		}
+		if tasks[0].ApplicationID != 0 {
+			t.Fatal("CreateApplication changed the caller's tasks")
 		}
 		// Another profile gets its own application.
 		p2 := testProfile("Grace Hopper")
@@ -294,6 +303,7 @@ func TestCreateApplicationDeduplicates(t *testing.T) {
 }
 
 func TestInvalidTransitionsChangeNothing(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -330,6 +340,7 @@ func TestInvalidTransitionsChangeNothing(t *testing.T) {
 }
 
 func TestEveryAllowedTransitionWritesAnEvent(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -360,6 +371,7 @@ func TestEveryAllowedTransitionWritesAnEvent(t *testing.T) {
 }
 
 func TestTransitionAppliesChange(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -413,6 +425,7 @@ func TestTransitionAppliesChange(t *testing.T) {
 }
 
 func TestCompareAndSwap(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -432,6 +445,7 @@ func TestCompareAndSwap(t *testing.T) {
 }
 
 func TestConcurrentTransitionsOneWins(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		rec := newRecorder(t, db)
@@ -479,6 +493,7 @@ func TestConcurrentTransitionsOneWins(t *testing.T) {
 }
 
 func TestTasksShareTheTransaction(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 2)
@@ -535,6 +550,7 @@ func TestTasksShareTheTransaction(t *testing.T) {
 }
 
 func TestDocuments(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -578,6 +594,7 @@ func TestDocuments(t *testing.T) {
 }
 
 func TestCountsAndSentSince(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -643,6 +660,7 @@ func TestCountsAndSentSince(t *testing.T) {
 }
 
 func TestEventsPagination(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db, 1)
@@ -690,6 +708,7 @@ func TestEventsPagination(t *testing.T) {
 }
 
 func TestRuns(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		r1, err := db.StartRun(ctx, jobpilot.RunFetch)
@@ -725,6 +744,7 @@ func TestRuns(t *testing.T) {
 }
 
 func TestConcurrentMigrate(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -773,6 +793,7 @@ func TestConcurrentMigrate(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	for _, url := range []string{"sqlite://" + dir + "/a/b.db", "file:" + dir + "/c.db", dir + "/d.db"} {
