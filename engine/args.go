@@ -29,12 +29,12 @@ type SendApplicationArgs struct {
 // AutomationRunArgs is one automation pass; RunID is set when a run record
 // was created before enqueueing (a manual run), zero for periodic runs.
 type AutomationRunArgs struct {
-	RunID int64 `json:"run_id,omitempty" river:"unique"`
+	RunID int64 `json:"run_id,omitempty"`
 }
 
 // FetchPostingsArgs fetches one source, or all when Source is empty.
 type FetchPostingsArgs struct {
-	Source string `json:"source,omitempty" river:"unique"`
+	Source string `json:"source,omitempty"`
 }
 
 // FollowUpsArgs sends the due follow-ups.
@@ -78,10 +78,16 @@ const (
 
 func (ProcessPostingArgs) InsertOpts() river.InsertOpts  { return uniqueOpts(maxAttemptsProcess) }
 func (SendApplicationArgs) InsertOpts() river.InsertOpts { return uniqueOpts(maxAttemptsSend) }
-func (AutomationRunArgs) InsertOpts() river.InsertOpts   { return uniqueOpts(maxAttemptsPeriodic) }
-func (FetchPostingsArgs) InsertOpts() river.InsertOpts   { return uniqueOpts(maxAttemptsPeriodic) }
-func (FollowUpsArgs) InsertOpts() river.InsertOpts       { return uniqueOpts(maxAttemptsPeriodic) }
-func (CleanupArgs) InsertOpts() river.InsertOpts         { return uniqueOpts(maxAttemptsPeriodic) }
+
+// Periodic kinds are deliberately not unique: a run stuck in "running" after
+// a crash (until it is rescued) must not block the schedule's next ticks.
+// Overlapping runs are the handlers' concern (they work from database state).
+func (AutomationRunArgs) InsertOpts() river.InsertOpts { return periodicOpts }
+func (FetchPostingsArgs) InsertOpts() river.InsertOpts { return periodicOpts }
+func (FollowUpsArgs) InsertOpts() river.InsertOpts     { return periodicOpts }
+func (CleanupArgs) InsertOpts() river.InsertOpts       { return periodicOpts }
+
+var periodicOpts = river.InsertOpts{MaxAttempts: maxAttemptsPeriodic}
 
 func (a ProcessPostingArgs) task() jobpilot.Task {
 	return jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: a.ProfileID, PostingID: a.PostingID, ApplicationID: a.ApplicationID, RunID: a.RunID}

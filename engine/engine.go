@@ -22,6 +22,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // DB is what the engine needs from the store; *store.DB satisfies it. SQL is
@@ -139,13 +140,22 @@ func NodeID(cfg *config.Config) string {
 	return host + "-" + hex.EncodeToString(sum[:4])
 }
 
+// timeouts are the Job and Automation rows of the resilience matrix
+// (JOB_TIMEOUT, AUTOMATION_TIMEOUT scaled by TimeScale), with the guide's
+// 600 s and 3600 s when unset.
 func (e *Engine) timeouts() (job, automation time.Duration) {
 	scale := e.cfg.TimeScale
 	if scale <= 0 {
 		scale = 1
 	}
-	job = time.Duration(float64(orDur(e.cfg.Timeouts.Job, 600*time.Second)) * scale)
-	automation = time.Duration(float64(orDur(e.cfg.Timeouts.Automation, 3600*time.Second)) * scale)
+	m := resilience.MatrixFrom(e.cfg)
+	job, automation = m.Job.Timeout, m.Automation.Timeout
+	if job <= 0 {
+		job = time.Duration(float64(600*time.Second) * scale)
+	}
+	if automation <= 0 {
+		automation = time.Duration(float64(3600*time.Second) * scale)
+	}
 	return job, automation
 }
 
@@ -275,7 +285,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	if e.started {
 		return nil
 	}
-	if err := e.startRuntime(ctx, e.rt); err != nil {
+	if err := e.startRuntime(ctx, e.rt, true); err != nil {
 		return err
 	}
 	e.started, e.healthy, e.lastCheck = true, true, time.Now()
@@ -284,14 +294,21 @@ func (e *Engine) Start(ctx context.Context) error {
 }
 
 // startRuntime must be called with e.mu held.
-func (e *Engine) startRuntime(ctx context.Context, rt *runtime) error {
-	n, err := rescueOrphans(ctx, rt.sqlDB, e.db.Postgres(), e.nodeID)
-	if err != nil {
-		return fmt.Errorf("engine: rescue orphaned jobs: %w", err)
+func (e *Engine) startRuntime(ctx context.Context, rt *runtime, rescue bool) error {
+	if rescue {
+		n, err := rescueOrphans(ctx, rt.sqlDB, e.db.Postgres(), e.nodeID)
+		if err != nil {
+			return fmt.Errorf("engine: rescue orphaned jobs: %w", err)
+		}
+		if n > 0 {
+			e.log.Warn("rescued jobs left running by a previous process of this node", "node_id", e.nodeID, "jobs", n)
+			e.metrics.rescued.Add(float64(n))
+		}
 	}
-	if n > 0 {
-		e.log.Warn("rescued jobs left running by a previous process of this node", "node_id", e.nodeID, "jobs", n)
-		e.metrics.rescued.Add(float64(n))
+	if n, err := releaseLeadership(ctx, rt.sqlDB, e.db.Postgres(), e.nodeID); err != nil {
+		return fmt.Errorf("engine: release stale leadership: %w", err)
+	} else if n > 0 {
+		e.log.Info("released a stale leadership lease of this node", "node_id", e.nodeID)
 	}
 	if err := rt.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("engine: start river: %w", err)
@@ -312,11 +329,11 @@ func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Lock()
 	e.closed = true
 	rt := e.rt
-	wasStarted := e.started
+	active := e.started && rt.started
 	e.started = false
 	e.mu.Unlock()
 	e.metrics.running.Set(0)
-	if !wasStarted || !rt.started {
+	if !active {
 		return nil
 	}
 	err := e.stopRuntime(ctx, rt)
@@ -368,8 +385,8 @@ func (e *Engine) Status() Status {
 }
 
 // Trigger runs a periodic job now (fetch_postings for all sources,
-// automation_run, follow_ups or cleanup). If one of that kind is already
-// queued or running it returns ECONFLICT; other kinds are EINVALID.
+// automation_run, follow_ups or cleanup), even if one is already queued or
+// running; other kinds are EINVALID.
 func (e *Engine) Trigger(ctx context.Context, kind jobpilot.TaskKind) error {
 	var known bool
 	for _, p := range e.periodic {
@@ -382,12 +399,8 @@ func (e *Engine) Trigger(ctx context.Context, kind jobpilot.TaskKind) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.Client().Insert(ctx, args, nil)
-	if err != nil {
+	if _, err := e.Client().Insert(ctx, args, nil); err != nil {
 		return fmt.Errorf("engine: trigger %s: %w", kind, err)
-	}
-	if res.UniqueSkippedAsDuplicate {
-		return jobpilot.Errorf(jobpilot.ECONFLICT, "%s is already queued or running", kind)
 	}
 	return nil
 }

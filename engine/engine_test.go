@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // Transient errors are retried with our backoff (1 ms, 2 ms … at TimeScale
@@ -18,7 +19,7 @@ func TestErrorMapping(t *testing.T) {
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
-		var sends atomic.Int32
+		var sends, opens atomic.Int32
 		rec.on(jobpilot.TaskSendApplication, func(ctx context.Context, t jobpilot.Task) error {
 			switch t.ApplicationID {
 			case 1: // transient twice, then fine
@@ -32,6 +33,11 @@ func TestErrorMapping(t *testing.T) {
 				return jobpilot.Errorf(jobpilot.ECONFLICT, "application is not approved")
 			case 4:
 				return errors.New("unclassified")
+			case 5: // circuit open twice, then closed
+				if opens.Add(1) <= 2 {
+					return fmt.Errorf("send: %w", &resilience.OpenError{Breaker: "email", RetryIn: 50 * time.Millisecond})
+				}
+				return nil
 			}
 			return nil
 		})
@@ -42,6 +48,7 @@ func TestErrorMapping(t *testing.T) {
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 2},
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3},
 		))
+		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 5}))
 		// A job with max 2 attempts that always fails ends discarded.
 		args, _ := argsFor(jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 4})
 		_, err := e.Client().Insert(context.Background(), args, nil)
@@ -64,18 +71,21 @@ func TestErrorMapping(t *testing.T) {
 					n++
 				}
 			}
-			return n == 3
+			return n == 4
 		})
 		rows := jobRows(t, db.SQL(), pg, "send_application")
 		want := []struct {
 			state   string
 			attempt int
 			errs    int
-		}{{"completed", 3, 2}, {"cancelled", 1, 1}, {"cancelled", 1, 1}}
+		}{{"completed", 3, 2}, {"cancelled", 1, 1}, {"cancelled", 1, 1}, {"completed", 1, 0}} // applications 1, 2, 3, 5 (4 was inserted last)
+		if len(rows) != 5 {
+			t.Fatalf("%d send jobs, want 5", len(rows))
+		}
 		for i, w := range want {
 			r := rows[i]
 			if r.State != w.state || r.Attempt != w.attempt || r.Errors != w.errs {
-				t.Errorf("application %d: state=%s attempt=%d errors=%d, want %s/%d/%d", i+1, r.State, r.Attempt, r.Errors, w.state, w.attempt, w.errs)
+				t.Errorf("job %d: state=%s attempt=%d errors=%d, want %s/%d/%d", i+1, r.State, r.Attempt, r.Errors, w.state, w.attempt, w.errs)
 			}
 		}
 		calls := byApp(1)
@@ -99,6 +109,20 @@ func TestErrorMapping(t *testing.T) {
 		}
 		if n := len(byApp(2)) + len(byApp(3)); n != 2 {
 			t.Errorf("cancelled jobs ran %d times, want 2 (once each)", n)
+		}
+		// Snoozed twice on the open circuit, never burning an attempt, and
+		// not before the breaker's RetryIn.
+		opened := byApp(5)
+		if len(opened) != 3 {
+			t.Fatalf("snoozed job ran %d times, want 3", len(opened))
+		}
+		for i, c := range opened {
+			if c.Job.Attempt != 1 {
+				t.Errorf("snoozed call %d saw attempt %d, want 1", i, c.Job.Attempt)
+			}
+			if i > 0 && c.At.Sub(opened[i-1].At) < 50*time.Millisecond {
+				t.Errorf("snoozed call %d came %s after the previous one, before RetryIn", i, c.At.Sub(opened[i-1].At))
+			}
 		}
 		// The unclassified error keeps being retried (max 10 for sends).
 		eventually(t, 10*time.Second, "unclassified retried", func() bool { return len(byApp(4)) >= 3 })

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // Handlers do the work of each job kind; the apply package implements them.
@@ -134,54 +134,15 @@ func outcome(err error) string {
 	return "failed"
 }
 
-// openRetryIn finds a circuit-open error (resilience.OpenError) in err's
-// chain and returns its RetryIn.
-//
-// Seam: it matches the type by package and name (via reflection) instead of
-// importing the resilience package, so the engine builds independently of it;
-// the contract is resilience.OpenError{Breaker string; RetryIn time.Duration}.
+// openRetryIn finds a circuit-open error in err's chain and returns when
+// the breaker will let a probe through. It is checked before the error's
+// class: an OpenError is also transient, but retrying it would burn attempts.
 func openRetryIn(err error) (time.Duration, bool) {
-	var found time.Duration
-	var ok bool
-	walk(err, func(e error) bool {
-		v := reflect.ValueOf(e)
-		for v.Kind() == reflect.Pointer && !v.IsNil() {
-			v = v.Elem()
-		}
-		if v.Kind() != reflect.Struct || v.Type().Name() != "OpenError" ||
-			v.Type().PkgPath() != "github.com/jobpilot/jobpilot/resilience" {
-			return false
-		}
-		f := v.FieldByName("RetryIn")
-		if !f.IsValid() || f.Type() != reflect.TypeFor[time.Duration]() {
-			return false
-		}
-		found, ok = time.Duration(f.Int()), true
-		return true
-	})
-	return found, ok
-}
-
-// walk visits err's chain (including joined errors) depth first until visit
-// returns true.
-func walk(err error, visit func(error) bool) bool {
-	if err == nil {
-		return false
+	var oe *resilience.OpenError
+	if errors.As(err, &oe) {
+		return oe.RetryIn, true
 	}
-	if visit(err) {
-		return true
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return walk(u.Unwrap(), visit)
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if walk(e, visit) {
-				return true
-			}
-		}
-	}
-	return false
+	return 0, false
 }
 
 // backoff is DESIGN.md §2's delay: before retry n, min(initial × base^(n−1), max).
@@ -191,21 +152,25 @@ type backoff struct {
 	base         float64
 }
 
+// backoffFrom takes the Default row of the resilience matrix (MAX_RETRIES,
+// INITIAL_DELAY, MAX_DELAY, RETRY_BASE scaled by TimeScale); unset delays
+// fall back to the guide's 1 s and 60 s.
 func backoffFrom(cfg *config.Config) backoff {
 	scale := cfg.TimeScale
 	if scale <= 0 {
 		scale = 1
 	}
-	b := backoff{
-		initial: orDur(cfg.Retry.InitialDelay, time.Second),
-		max:     orDur(cfg.Retry.MaxDelay, 60*time.Second),
-		base:    cfg.Retry.Base,
+	d := resilience.MatrixFrom(cfg).Default
+	b := backoff{initial: d.InitialDelay, max: d.MaxDelay, base: d.Base}
+	if b.initial <= 0 {
+		b.initial = time.Duration(float64(time.Second) * scale)
+	}
+	if b.max <= 0 {
+		b.max = time.Duration(float64(60*time.Second) * scale)
 	}
 	if b.base <= 1 {
 		b.base = 2
 	}
-	b.initial = time.Duration(float64(b.initial) * scale)
-	b.max = time.Duration(float64(b.max) * scale)
 	return b
 }
 

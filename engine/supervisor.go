@@ -1,0 +1,146 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Supervise blocks until ctx is done. Every Scheduler.HealthCheckInterval it
+// checks that the River client still runs and that the database answers
+// (SELECT 1 through the client's own handle). On a failed check it stops the
+// client (cancelling its jobs, which are snoozed or later rescued), then,
+// Scheduler.RestartDelay later, builds a new client on db.SQL() and starts it
+// (rescuing this node's orphans first); if the database still does not
+// answer it tries again RestartDelay later, forever. Each replacement is
+// logged and counted (Status().Restarts, jobpilot_engine_restarts_total).
+// Supervise does nothing to an engine that was never started or was stopped.
+func (e *Engine) Supervise(ctx context.Context) {
+	interval := orDur(e.cfg.Scheduler.HealthCheckInterval, 5*time.Minute)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if err := e.check(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			e.log.Error("engine health check failed; restarting", "node_id", e.nodeID, "error", err)
+			e.restart(ctx)
+		}
+	}
+}
+
+// check runs one health check; nil when healthy or when the engine is not
+// supposed to run.
+func (e *Engine) check(ctx context.Context) error {
+	e.mu.Lock()
+	rt, active := e.rt, e.started && !e.closed
+	e.mu.Unlock()
+	if !active {
+		return nil
+	}
+	err := e.probe(ctx, rt)
+	e.mu.Lock()
+	e.lastCheck = time.Now()
+	e.healthy = err == nil
+	e.mu.Unlock()
+	if err != nil {
+		e.metrics.checks.WithLabelValues("failed").Inc()
+		e.metrics.running.Set(0)
+		return err
+	}
+	e.metrics.checks.WithLabelValues("ok").Inc()
+	return nil
+}
+
+var errClientStopped = errors.New("river client stopped")
+
+func (e *Engine) probe(ctx context.Context, rt *runtime) error {
+	select {
+	case <-rt.client.Stopped():
+		return errClientStopped
+	default:
+	}
+	pctx, cancel := context.WithTimeout(ctx, e.probeTimeout())
+	defer cancel()
+	_, err := rt.sqlDB.ExecContext(pctx, "SELECT 1")
+	return err
+}
+
+func (e *Engine) probeTimeout() time.Duration {
+	return min(orDur(e.cfg.Scheduler.HealthCheckInterval, 5*time.Minute), 5*time.Second)
+}
+
+// restart replaces the current client until a new one runs, ctx is done or
+// the engine is stopped.
+func (e *Engine) restart(ctx context.Context) {
+	delay := orDur(e.cfg.Scheduler.RestartDelay, time.Minute)
+	e.mu.Lock()
+	old := e.rt
+	e.mu.Unlock()
+	// Rescue our own orphans at the restart only if the old client really
+	// stopped: if a handler ignored its cancelled context it may still be
+	// running, and River's rescuer will deal with its job later.
+	rescue := true
+	if old.started {
+		// The old client may hang on a dead database: bound its stop.
+		sctx, cancel := context.WithTimeout(ctx, max(delay, time.Second))
+		old.stopping.Store(true)
+		if err := old.client.StopAndCancel(sctx); err != nil {
+			rescue = false
+			e.log.Warn("stopping the failed river client", "error", err)
+		}
+		cancel()
+		e.mu.Lock()
+		old.started = false
+		e.mu.Unlock()
+	}
+	for attempt := 1; ; attempt++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		err := e.replace(ctx, rescue)
+		if err == nil {
+			return
+		}
+		if errors.Is(err, errEngineClosed) {
+			return
+		}
+		e.log.Error("engine restart failed; will retry", "node_id", e.nodeID, "attempt", attempt, "retry_in", delay, "error", err)
+	}
+}
+
+var errEngineClosed = errors.New("engine stopped")
+
+// replace builds and starts a new client on the current handle.
+func (e *Engine) replace(ctx context.Context, rescue bool) error {
+	rt, err := e.newRuntime()
+	if err != nil {
+		return err
+	}
+	if err := e.probe(ctx, rt); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return errEngineClosed
+	}
+	if err := e.startRuntime(ctx, rt, rescue); err != nil {
+		return err
+	}
+	e.rt = rt
+	e.restarts++
+	e.healthy, e.lastCheck = true, time.Now()
+	e.metrics.restarts.Inc()
+	e.metrics.running.Set(1)
+	e.log.Warn("engine restarted by the supervisor", "node_id", e.nodeID, "restarts", e.restarts)
+	return nil
+}
