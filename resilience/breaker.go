@@ -165,6 +165,7 @@ type Breaker struct {
 	cb       circuitbreaker.CircuitBreaker[any]
 	obs      *observer
 	state    prometheusGauge
+	domain   *jobpilot.Error // shared by every OpenError of this breaker
 	// abandoning marks a re-open caused by a canceled half-open probe, so
 	// the transition is logged as what it is, not as a failure.
 	abandoning atomic.Bool
@@ -179,7 +180,7 @@ func newBreaker(name string, s BreakerSettings, obs *observer) *Breaker {
 	if s.RecoveryTimeout < 0 {
 		s.RecoveryTimeout = 0
 	}
-	b := &Breaker{name: name, settings: s, obs: obs}
+	b := &Breaker{name: name, settings: s, obs: obs, domain: unavailable(name)}
 	if obs.metrics != nil {
 		b.state = obs.metrics.state.WithLabelValues(name)
 		b.state.Set(0)
@@ -232,7 +233,7 @@ func (b *Breaker) openError() *OpenError {
 		// Half-open with the probe in flight: its outcome is due soon.
 		retryIn = min(b.settings.RecoveryTimeout, time.Second)
 	}
-	return &OpenError{Breaker: b.name, RetryIn: retryIn}
+	return &OpenError{Breaker: b.name, RetryIn: retryIn, domain: b.domain}
 }
 
 func stateName(s circuitbreaker.State) string {
@@ -300,9 +301,9 @@ type breakerPolicy struct {
 	svc *Service
 }
 
-func (p breakerPolicy) ToExecutor(_ any) any { return p }
+func (p *breakerPolicy) ToExecutor(_ any) any { return p }
 
-func (p breakerPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
+func (p *breakerPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
 	return func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
 		if !p.b.cb.TryAcquirePermit() {
 			inc(p.svc.metrics.rejections)

@@ -28,6 +28,8 @@ import (
 type OpenError struct {
 	Breaker string
 	RetryIn time.Duration
+
+	domain *jobpilot.Error // the breaker's shared EUNAVAILABLE error, set by the breaker
 }
 
 func (e *OpenError) Error() string {
@@ -41,7 +43,14 @@ func (e *OpenError) Is(target error) bool {
 
 // Unwrap gives the domain error (EUNAVAILABLE) so jobpilot.ErrorCode maps it to 503.
 func (e *OpenError) Unwrap() error {
-	return &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "dependency " + e.Breaker + " is unavailable (circuit open)"}
+	if e.domain != nil {
+		return e.domain
+	}
+	return unavailable(e.Breaker)
+}
+
+func unavailable(breaker string) *jobpilot.Error {
+	return &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "dependency " + breaker + " is unavailable (circuit open)"}
 }
 
 // TimeoutError is one attempt that exceeded its service's per-attempt limit.
@@ -92,7 +101,8 @@ func (e *ExhaustedError) Unwrap() error { return e.Err }
 // An *ExhaustedError keeps its last error's class, so it is Retryable when
 // that error was: a job that gave up now can be rescheduled later.
 func Retryable(err error) bool {
-	if err == nil {
+	switch err.(type) {
+	case nil, *OpenError: // the common cases, without errors.As's allocation
 		return false
 	}
 	var oe *OpenError

@@ -54,11 +54,11 @@ func (r *Registry) Service(s Settings, b BreakerSettings) *Service {
 	policies := []failsafe.Policy[any]{retry}
 	if s.Breaker != "" {
 		svc.breaker = r.Breaker(s.Breaker, b)
-		policies = append(policies, breakerPolicy{b: svc.breaker, svc: svc})
+		policies = append(policies, &breakerPolicy{b: svc.breaker, svc: svc})
 	}
 	if s.Timeout > 0 {
 		t := timeout.NewBuilder[any](s.Timeout).OnTimeoutExceeded(svc.onTimeout).Build()
-		policies = append(policies, timeoutPolicy{t: t, svc: svc})
+		policies = append(policies, &timeoutPolicy{t: t, svc: svc})
 	}
 	svc.executor = failsafe.With(policies...)
 	return svc
@@ -107,8 +107,13 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, er
 	if err == nil {
 		return v, nil
 	}
-	var exceeded retrypolicy.ExceededError
-	if errors.As(err, &exceeded) {
+	// failsafe returns ExceededError unwrapped; the type assertion spares
+	// errors.As's allocation on every failure.
+	exceeded, ok := err.(retrypolicy.ExceededError)
+	if !ok {
+		ok = errors.As(err, &exceeded)
+	}
+	if ok {
 		return nil, &ExhaustedError{Service: s.settings.Name, Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
 	}
 	return nil, err
@@ -189,9 +194,9 @@ type applier interface {
 	Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any]
 }
 
-func (p timeoutPolicy) ToExecutor(_ any) any { return p }
+func (p *timeoutPolicy) ToExecutor(_ any) any { return p }
 
-func (p timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
+func (p *timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
 	timed := p.t.ToExecutor(nil).(applier).Apply(inner)
 	return func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
 		r := timed(exec)
