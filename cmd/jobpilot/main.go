@@ -44,6 +44,7 @@ type CLI struct {
 
 	Version   VersionCmd `cmd:"" help:"Print the version and the Go version it was built with."`
 	ConfigCmd ConfigCmd  `cmd:"" name:"config" help:"Inspect the configuration."`
+	Serve     ServeCmd   `cmd:"" help:"Run the service: scheduler, job engine and HTTP server (/health). Stops gracefully on SIGINT/SIGTERM."`
 }
 
 // App is what every command receives: the process's I/O, the environment and
