@@ -276,3 +276,29 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// The breaker sits inside the retry loop: when it opens mid-retries, the next
+// attempt gets *OpenError, which ends the loop at once (no further retries, no exhausted
+// error), and the caller can reschedule for RetryIn.
+func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "email", MaxRetries: 3, InitialDelay: time.Millisecond,
+		MaxDelay: time.Second, Breaker: "email"}, resilience.BreakerSettings{FailureThreshold: 2, RecoveryTimeout: time.Hour})
+	calls := 0
+	err := svc.Do(context.Background(), func(context.Context) error { calls++; return jobpilot.Transient(errDown) })
+	var oe *resilience.OpenError
+	var ex *resilience.ExhaustedError
+	if !errors.As(err, &oe) || errors.As(err, &ex) || calls != 2 {
+		t.Fatalf("err = %v calls = %d, want OpenError after 2 calls", err, calls)
+	}
+	if oe.RetryIn < 59*time.Minute {
+		t.Fatalf("RetryIn = %s, want about the recovery time", oe.RetryIn)
+	}
+	if n := len(rec.kinds(resilience.KindRetry)); n != 2 {
+		t.Fatalf("retry events = %d, want 2 (after attempts 1 and 2)", n)
+	}
+	if n := len(rec.kinds(resilience.KindGiveUp)); n != 0 {
+		t.Fatalf("give-up events = %d, want 0", n)
+	}
+}

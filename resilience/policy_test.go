@@ -437,3 +437,19 @@ func TestMatrixFrom(t *testing.T) {
 		t.Errorf("zero config matrix = %+v", z)
 	}
 }
+
+// Work that ignores its context cannot be stopped (failsafe-go runs it
+// synchronously), but the caller still gets the timeout error, not the
+// late result, and the attempt counts as timed out.
+func TestTimeoutWinsOverLateResult(t *testing.T) {
+	reg := resilience.NewRegistry(newRecorder().options())
+	svc := reg.Service(resilience.Settings{Name: "automation", Timeout: 2 * time.Millisecond}, resilience.BreakerSettings{})
+	v, err := resilience.Get(context.Background(), svc, func(context.Context) (string, error) {
+		time.Sleep(6 * time.Millisecond)
+		return "late", nil
+	})
+	var te *resilience.TimeoutError
+	if !errors.As(err, &te) || v != "" {
+		t.Fatalf("Get = %q, %v; want TimeoutError", v, err)
+	}
+}
