@@ -57,42 +57,16 @@ func (db *DB) UpsertPostings(ctx context.Context, source string, ps []jobpilot.P
 		for i := range ps {
 			p := &ps[i]
 			seen[p.ExternalID] = true
-			var (
-				id              int64
-				hash            string
-				closed, created dbTime
-				updated         dbTime
-			)
-			err := db.queryRow(ctx, tx, "SELECT id, content_hash, closed_at, created_at, updated_at FROM postings WHERE source = ? AND external_id = ?"+db.forUpdate(),
-				p.Source, p.ExternalID).Scan(&id, &hash, &closed, &created, &updated)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				err = db.queryRow(ctx, tx, `INSERT INTO postings (source, external_id, company, title, location, remote, description,
-    url, apply_url, contact_email, published_at, fingerprint, content_hash, example, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-					p.Source, p.ExternalID, p.Company, p.Title, p.Location, p.Remote, p.Description,
-					p.URL, p.ApplyURL, p.ContactEmail, db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash,
-					p.Example, db.timeArg(now), db.timeArg(now)).Scan(&p.ID)
-				if err != nil {
-					return dbErr("insert posting", err)
-				}
-				p.CreatedAt, p.UpdatedAt, p.ClosedAt = now, now, nil
+			o, err := db.upsertPosting(ctx, tx, p, now)
+			if err != nil {
+				return err
+			}
+			switch o {
+			case upsertNew:
 				res.New++
-			case err != nil:
-				return dbErr("find posting", err)
-			case hash != p.ContentHash || closed.Valid:
-				_, err = db.exec(ctx, tx, `UPDATE postings SET company = ?, title = ?, location = ?, remote = ?, description = ?,
-    url = ?, apply_url = ?, contact_email = ?, published_at = ?, fingerprint = ?, content_hash = ?, example = ?,
-    closed_at = NULL, updated_at = ? WHERE id = ?`,
-					p.Company, p.Title, p.Location, p.Remote, p.Description, p.URL, p.ApplyURL, p.ContactEmail,
-					db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash, p.Example, db.timeArg(now), id)
-				if err != nil {
-					return dbErr("update posting", err)
-				}
-				p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, now, nil
+			case upsertUpdated:
 				res.Updated++
 			default:
-				p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, updated.Time, nil
 				res.Unchanged++
 			}
 		}
@@ -131,6 +105,66 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		return jobpilot.UpsertResult{}, err
 	}
 	return res, nil
+}
+
+type upsertOutcome int
+
+const (
+	upsertUnchanged upsertOutcome = iota
+	upsertNew
+	upsertUpdated
+)
+
+// upsertPosting stores one normalised posting and fills in its ID and
+// timestamps.
+func (db *DB) upsertPosting(ctx context.Context, tx *sql.Tx, p *jobpilot.Posting, now time.Time) (upsertOutcome, error) {
+	// Two imports of one source may race (on PostgreSQL, two nodes): the
+	// insert then finds the other's row (ON CONFLICT DO NOTHING returns no
+	// row once that transaction commits) and we go round once more to treat
+	// it as an existing posting.
+	for attempt := 0; ; attempt++ {
+		var (
+			id                       int64
+			hash                     string
+			closed, created, updated dbTime
+		)
+		err := db.queryRow(ctx, tx, "SELECT id, content_hash, closed_at, created_at, updated_at FROM postings WHERE source = ? AND external_id = ?"+db.forUpdate(),
+			p.Source, p.ExternalID).Scan(&id, &hash, &closed, &created, &updated)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			err = db.queryRow(ctx, tx, `INSERT INTO postings (source, external_id, company, title, location, remote, description,
+    url, apply_url, contact_email, published_at, fingerprint, content_hash, example, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
+				p.Source, p.ExternalID, p.Company, p.Title, p.Location, p.Remote, p.Description,
+				p.URL, p.ApplyURL, p.ContactEmail, db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash,
+				p.Example, db.timeArg(now), db.timeArg(now)).Scan(&p.ID)
+			if errors.Is(err, sql.ErrNoRows) && attempt == 0 {
+				continue
+			}
+			if err != nil {
+				return 0, dbErr("insert posting", err)
+			}
+			p.CreatedAt, p.UpdatedAt, p.ClosedAt = now, now, nil
+			return upsertNew, nil
+		case err != nil:
+			return 0, dbErr("find posting", err)
+		case hash != p.ContentHash || closed.Valid:
+			_, err = db.exec(ctx, tx, `UPDATE postings SET company = ?, title = ?, location = ?, remote = ?, description = ?,
+    url = ?, apply_url = ?, contact_email = ?, published_at = ?, fingerprint = ?, content_hash = ?, example = ?,
+    closed_at = NULL, updated_at = ? WHERE id = ?`,
+				p.Company, p.Title, p.Location, p.Remote, p.Description, p.URL, p.ApplyURL, p.ContactEmail,
+				db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash, p.Example, db.timeArg(now), id)
+			if err != nil {
+				return 0, dbErr("update posting", err)
+			}
+			p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, now, nil
+			return upsertUpdated, nil
+		default:
+			p.ID, p.CreatedAt, p.UpdatedAt, p.ClosedAt = id, created.Time, updated.Time, nil
+			return upsertUnchanged, nil
+		}
+	}
 }
 
 // Posting returns posting id, or ENOTFOUND.

@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"modernc.org/sqlite"               // the "sqlite" database/sql driver
@@ -98,6 +99,11 @@ var _ jobpilot.Store = (*DB)(nil)
 // Open does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		// Parse first: a malformed URL is a configuration error (EINVALID),
+		// not an unavailable database. pgconn redacts the password.
+		if _, err := pgx.ParseConfig(url); err != nil {
+			return nil, jobpilot.FieldError("database_url", "%v", err)
+		}
 		sdb, err := sql.Open("pgx", url)
 		if err != nil {
 			return nil, jobpilot.FieldError("database_url", "%v", err)

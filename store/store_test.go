@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -809,9 +810,55 @@ func TestOpen(t *testing.T) {
 		}
 		db.Close()
 	}
-	_, err := store.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
+	_, err := store.Open(ctx, "postgres://nobody:secret@[bad")
+	wantCode(t, err, jobpilot.EINVALID)
+	if strings.Contains(err.Error(), "secret") {
+		t.Fatalf("error leaks the password: %v", err)
+	}
+	_, err = store.Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
 	wantCode(t, err, jobpilot.EUNAVAILABLE)
 	if !errors.Is(err, jobpilot.ErrTransient) {
 		t.Fatalf("unreachable database should be transient: %v", err)
 	}
+}
+
+// Two imports of one source at once (two nodes fetching the same board)
+// both succeed and insert each posting once.
+func TestConcurrentUpserts(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const importers, n = 4, 20
+		var wg sync.WaitGroup
+		results := make([]jobpilot.UpsertResult, importers)
+		errs := make([]error, importers)
+		for i := range importers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ps := make([]jobpilot.Posting, n)
+				for j := range ps {
+					ps[j] = testPosting(fmt.Sprint(j), "Acme", fmt.Sprintf("Role %d", j), "Berlin")
+				}
+				results[i], errs[i] = db.UpsertPostings(ctx, "greenhouse:acme", ps, true)
+			}()
+		}
+		wg.Wait()
+		var total jobpilot.UpsertResult
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("importer %d: %v", i, err)
+			}
+			total.New += results[i].New
+			total.Unchanged += results[i].Unchanged
+			total.Updated += results[i].Updated
+			total.Closed += results[i].Closed
+		}
+		if total != (jobpilot.UpsertResult{New: n, Unchanged: n * (importers - 1)}) {
+			t.Fatalf("results %+v, total %+v", results, total)
+		}
+		if ps, _ := db.Postings(ctx, jobpilot.PostingFilter{}); len(ps) != n {
+			t.Fatalf("postings stored: %d, want %d", len(ps), n)
+		}
+	})
 }
