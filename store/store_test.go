@@ -657,6 +657,24 @@ func TestCountsAndSentSince(t *testing.T) {
 		if len(sent) != 6 {
 			t.Fatalf("status filter: %d, want 6", len(sent))
 		}
+		// Keyset pages of applications: every one once, in ID order.
+		var ids []int64
+		for after := int64(0); ; {
+			page, err := db.Applications(ctx, jobpilot.ApplicationFilter{ProfileID: f.profile.ID, AfterID: after, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, a := range page {
+				ids = append(ids, a.ID)
+			}
+			after = page[len(page)-1].ID
+		}
+		if len(ids) != 7 || !slices.IsSorted(ids) || len(slices.Compact(slices.Clone(ids))) != 7 {
+			t.Fatalf("application pages: %v", ids)
+		}
 	})
 }
 
