@@ -42,9 +42,15 @@ const (
 type CLI struct {
 	Config string `name:"config" placeholder:"FILE" help:"YAML configuration file (default: $$JOBPILOT_CONFIG). Environment variables override it."`
 
-	Version   VersionCmd `cmd:"" help:"Print the version and the Go version it was built with."`
-	ConfigCmd ConfigCmd  `cmd:"" name:"config" help:"Inspect the configuration."`
-	Serve     ServeCmd   `cmd:"" help:"Run the service: scheduler, job engine and HTTP server (/health). Stops gracefully on SIGINT/SIGTERM."`
+	Version      VersionCmd      `cmd:"" help:"Print the version and the Go version it was built with."`
+	ConfigCmd    ConfigCmd       `cmd:"" name:"config" help:"Inspect the configuration."`
+	Serve        ServeCmd        `cmd:"" help:"Run the service: scheduler, job engine and HTTP server (/health). Stops gracefully on SIGINT/SIGTERM."`
+	Run          RunCmd          `cmd:"" help:"One full pass in the foreground: fetch, match, draft and (direct mode) send, then a summary."`
+	Fetch        FetchCmd        `cmd:"" help:"Fetch the configured job sources once and show what changed."`
+	Applications ApplicationsCmd `cmd:"" help:"List applications."`
+	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them."`
+	Profile      ProfileCmd      `cmd:"" help:"Manage candidate profiles."`
+	Migrate      MigrateCmd      `cmd:"" help:"Apply database migrations (serve and run also do it)."`
 }
 
 // App is what every command receives: the process's I/O, the environment and

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -114,8 +113,8 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	mailer := opts.Mailer
 	if mailer == nil {
 		if cfg.SMTP.Host == "" {
-			mailer = mail.NewOutbox(filepath.Join(cfg.DataDir, "outbox"))
-		} else if mailer, err = mail.New(cfg.SMTP); err != nil {
+			mailer = mail.NewOutbox(mail.OutboxDir(cfg.DataDir), mail.WithLogger(log))
+		} else if mailer, err = mail.New(cfg.SMTP, mail.WithLogger(log)); err != nil {
 			s.Close()
 			return nil, err
 		}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/system"
+)
+
+// RunCmd is `jobpilot run`: one full pass in the foreground.
+type RunCmd struct{}
+
+// Run fetches the configured sources, scores every open posting against
+// every profile, drafts the documents of the matches and, in direct mode,
+// sends the applications that have a contact email. The work goes through
+// the same durable engine as serve, on the same database: if the command is
+// interrupted, a later run or serve picks up where it stopped.
+//
+// It shows a progress bar per stage and a summary table, and exits non-zero
+// only on an operational failure (the database, a failed run); a posting that
+// failed is counted in the table, not an error of the command.
+func (c *RunCmd) Run(app *App) error {
+	start := time.Now()
+	cfg, err := app.LoadConfig()
+	if err != nil {
+		return err
+	}
+	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	if sys.ExamplesLoaded {
+		fmt.Fprintln(app.Stderr, "loaded the fictional example profile and postings (set JOBPILOT_EXAMPLES=off to start empty)")
+	}
+	// The stages below run in order; no automation run is queued behind our
+	// back after the fetch.
+	sys.Apply.Enqueue = nil
+	ctx, cancel := context.WithTimeout(app.Ctx, cfg.Timeouts.Automation)
+	defer cancel()
+
+	if err := sys.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, stop := context.WithTimeout(context.Background(), cfg.Timeouts.Shutdown+5*time.Second)
+		defer stop()
+		_ = sys.Stop(stopCtx)
+	}()
+
+	// 1. Fetch.
+	if len(sys.Apply.Sources) > 0 {
+		bar := stageBar(app.Stderr, 1, "fetch  ")
+		if err := sys.Apply.FetchPostings(ctx, jobpilot.Task{Kind: jobpilot.TaskFetchPostings}); err != nil {
+			return fmt.Errorf("fetch: %w", err)
+		}
+		_ = bar.Finish()
+	}
+	// 2. Match.
+	bar := stageBar(app.Stderr, 1, "match  ")
+	if err := sys.Apply.AutomationRun(ctx, jobpilot.Task{Kind: jobpilot.TaskAutomationRun}); err != nil {
+		return fmt.Errorf("automation run: %w", err)
+	}
+	_ = bar.Finish()
+	runs, err := sys.Store.Runs(ctx, 1)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 1 && runs[0].Status != jobpilot.RunSucceeded {
+		return fmt.Errorf("automation run %d ended %s: %s", runs[0].ID, runs[0].Status, runs[0].Error)
+	}
+	// 3. Draft, then 4. send: wait for the engine to drain each stage.
+	if err := drain(ctx, app.Stderr, sys.Store, "draft  ", jobpilot.StatusMatched, jobpilot.StatusDrafting); err != nil {
+		return err
+	}
+	if err := drain(ctx, app.Stderr, sys.Store, "send   ", jobpilot.StatusApproved, jobpilot.StatusSending); err != nil {
+		return err
+	}
+
+	counts, err := sys.Store.CountByStatus(ctx, 0)
+	if err != nil {
+		return err
+	}
+	postings, err := sys.Store.Postings(ctx, jobpilot.PostingFilter{OpenOnly: true, Limit: 100000})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "postings\tmatched\tskipped\tready\tsent\tfailed\tneeds review\t")
+	matched := 0
+	for st, n := range counts {
+		if st != jobpilot.StatusSkipped {
+			matched += n
+		}
+	}
+	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", len(postings), matched, counts[jobpilot.StatusSkipped],
+		counts[jobpilot.StatusReady], counts[jobpilot.StatusSent]+counts[jobpilot.StatusFollowedUp],
+		counts[jobpilot.StatusFailed], counts[jobpilot.StatusNeedsReview])
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "\ndone in %s. ", time.Since(start).Round(10*time.Millisecond))
+	if cfg.SMTP.Host == "" {
+		fmt.Fprintf(app.Stdout, "Documents are in the database (`jobpilot applications`); emails go to %s/outbox.\n", cfg.DataDir)
+	} else {
+		fmt.Fprintln(app.Stdout, "List them with `jobpilot applications`.")
+	}
+	if counts[jobpilot.StatusReady] > 0 && jobpilot.ApplyMode(cfg.Apply.Mode) != jobpilot.ApplyDirect {
+		fmt.Fprintln(app.Stdout, "Review mode: approve ready applications with `jobpilot approve ID…` (or set APPLY_MODE=direct).")
+	}
+	return nil
+}
+
+// drain waits until no application is left in the given statuses, showing
+// how many of those present at the start are done.
+func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, statuses ...jobpilot.Status) error {
+	pending := func() (int, error) {
+		counts, err := st.CountByStatus(ctx, 0)
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, s := range statuses {
+			n += counts[s]
+		}
+		return n, nil
+	}
+	total, err := pending()
+	if err != nil {
+		return err
+	}
+	bar := stageBar(w, total, label)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for left := total; left > 0; {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %d application(s) still pending: %w", label, left, ctx.Err())
+		case <-tick.C:
+		}
+		if left, err = pending(); err != nil {
+			return err
+		}
+		if left > total { // more arrived (a concurrent serve): grow the bar
+			total = left
+			bar.ChangeMax(total)
+		}
+		_ = bar.Set(total - left)
+	}
+	return bar.Finish()
+}
+
+func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {
+	if total == 0 {
+		total = 1
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
+		progressbar.OptionSetPredictTime(false),
+	)
+}
+
+// quietLogger keeps the foreground commands' output to their progress and
+// tables: only warnings and errors are logged.
+func quietLogger(app *App) *slog.Logger {
+	return slog.New(slog.NewTextHandler(app.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
