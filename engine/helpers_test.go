@@ -165,7 +165,7 @@ func testConfig(node string) *config.Config {
 }
 
 func quietLogger() *slog.Logger {
-	if testing.Verbose() && os.Getenv("ENGINE_TEST_LOG") != "" {
+	if os.Getenv("ENGINE_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -2,12 +2,15 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
@@ -55,6 +58,22 @@ type JobInfo struct {
 
 type jobInfoKey struct{}
 
+type completeTxKey struct{}
+
+// CompleteTx marks the job a handler runs for as completed inside tx, so
+// the handler's own state change and the job's completion commit (or roll
+// back) together: after a crash the job is either done with its effect or
+// not done without it, never "effect committed, job still running" (which
+// would run it twice). After a successful commit the handler returns nil.
+// Outside a handler it returns EINVALID.
+func CompleteTx(ctx context.Context, tx *sql.Tx) error {
+	f, ok := ctx.Value(completeTxKey{}).(func(context.Context, *sql.Tx) error)
+	if !ok {
+		return jobpilot.Errorf(jobpilot.EINVALID, "engine.CompleteTx called outside a job handler")
+	}
+	return f(ctx, tx)
+}
+
 // JobFromContext returns the job a handler is running for; false outside
 // the engine (e.g. when a handler is called directly in a test).
 func JobFromContext(ctx context.Context) (JobInfo, bool) {
@@ -88,6 +107,13 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	t := job.Args.task()
 	ctx = context.WithValue(ctx, jobInfoKey{}, JobInfo{
 		ID: job.ID, Kind: t.Kind, Attempt: job.Attempt, MaxAttempts: job.MaxAttempts, Errors: len(job.Errors),
+	})
+	ctx = context.WithValue(ctx, completeTxKey{}, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
+		if err != nil {
+			return fmt.Errorf("engine: complete job %d in tx: %w", job.ID, err)
+		}
+		return nil
 	})
 	err := w.handle(ctx, t)
 	res := mapError(ctx, err, w.stopping.Load())
