@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,9 +22,11 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
+	"github.com/jobpilot/jobpilot/store"
 )
 
-// DB is what the engine needs from the store; *store.DB satisfies it. SQL is
+// DB is what the engine needs from the store; *store.DB satisfies it (pass
+// it to New). SQL is
 // called again whenever the supervisor builds a new River client, so a store
 // that reopened its handle hands out the new one.
 type DB interface {
@@ -112,18 +113,18 @@ func New(db DB, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// registerInserter calls db.SetTaskInserter(e) if db has that method.
-//
-// Seam: reflection keeps the engine independent of the store package's
-// TaskInserter type while both are being written; *Engine implements
-// store.TaskInserter (InsertTasks).
+// registerInserter registers e as db's task inserter when db is a store
+// (*store.DB) or anything else that accepts one.
 func registerInserter(db DB, e *Engine) {
-	m := reflect.ValueOf(db).MethodByName("SetTaskInserter")
-	if !m.IsValid() || m.Type().NumIn() != 1 || !reflect.TypeOf(e).AssignableTo(m.Type().In(0)) {
-		return
+	if s, ok := db.(interface{ SetTaskInserter(store.TaskInserter) }); ok {
+		s.SetTaskInserter(e)
 	}
-	m.Call([]reflect.Value{reflect.ValueOf(e)})
 }
+
+var (
+	_ DB                 = (*store.DB)(nil)
+	_ store.TaskInserter = (*Engine)(nil)
+)
 
 // NodeID is this process's stable identity, River's client ID: cfg.NodeID,
 // or the host name plus a short hash of the database URL and data directory,
