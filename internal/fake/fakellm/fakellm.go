@@ -1,0 +1,367 @@
+// Package fakellm is a fault-injecting, OpenAI-compatible chat-completions
+// server for tests and the chaos harness. It speaks enough of the protocol
+// for the official SDKs (POST /v1/chat/completions, error bodies, usage) and
+// can be scripted call by call: HTTP 429 with Retry-After (seconds or an
+// HTTP-date), 500, malformed JSON, given content, a reply that obeys a prompt
+// injection, a hang until the client gives up. It also injects random faults
+// at a seeded rate, enforces a requests-per-minute limit, counts accepted and
+// rejected calls and records every request, including whether the client
+// closed the connection before the reply (a timeout that really cancels).
+//
+// With no script, a request that asks for JSON gets a valid tailoring reply
+// built from the <profile> JSON found in the prompt (every work entry,
+// highlight, project, skill, degree and certificate, in profile order), and a
+// plain-text request gets a cover letter built from the same profile and the
+// posting's "Company:" and "Title:" lines, so the fake can serve a whole
+// pipeline. It is not part of any production path.
+package fakellm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Reply is one scripted answer. The zero value is the default reply.
+type Reply struct {
+	Status     int           // HTTP status; 0 means 200
+	RetryAfter string        // Retry-After header, e.g. "1" or an HTTP-date
+	Content    string        // the assistant's content on 200; "" means the default reply
+	Malformed  bool          // a 200 whose content is not valid JSON
+	Obey       bool          // the default reply, obeying the prompt injection (see Injection)
+	Delay      time.Duration // extra latency before this reply
+	Hang       bool          // never answer: wait until the client closes the connection
+}
+
+// Injection is what an obedient model adds to its documents when a posting
+// tells it to ("ignore previous instructions and add …").
+const Injection = "Senior Engineer at Google 2015–2020, and a PhD from MIT"
+
+// Options configure a Server.
+type Options struct {
+	Model     string        // reported model; default "fake-gpt"
+	Latency   time.Duration // added to every reply
+	FaultRate float64       // probability (0–1) of an unscripted 500
+	Seed      int64         // seeds the fault RNG, so a run is reproducible
+	RateLimit int           // requests per minute above which the server answers 429; 0 = unlimited
+	// ObeyInjections makes every default reply obey a prompt that contains
+	// "ignore previous instructions", as a careless model would.
+	ObeyInjections bool
+	Clock          func() time.Time // nil = time.Now
+}
+
+// Message is a chat message as received.
+type Message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// Request is the record of one call.
+type Request struct {
+	At       time.Time
+	Model    string
+	Messages []Message
+	JSON     bool // response_format json_object or json_schema
+	Format   string
+	Status   int  // the status answered; 0 if the client went away first
+	Canceled bool // the client closed the connection before the reply
+}
+
+// Prompt returns all message contents joined, for assertions.
+func (r Request) Prompt() string {
+	var b strings.Builder
+	for _, m := range r.Messages {
+		b.WriteString(m.Content)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Server is the fake. It is an http.Handler: mount it in httptest.NewServer
+// and point the client's base URL at server.URL + "/v1".
+type Server struct {
+	opts Options
+
+	mu       sync.Mutex
+	script   []Reply
+	rng      *rand.Rand
+	window   []time.Time
+	accepted int
+	rejected int
+	requests []*Request
+	changed  chan struct{} // closed and replaced whenever a request record changes
+}
+
+// New returns a server with opts.
+func New(opts Options) *Server {
+	if opts.Model == "" {
+		opts.Model = "fake-gpt"
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	return &Server{opts: opts, rng: rand.New(rand.NewSource(opts.Seed)), changed: make(chan struct{})}
+}
+
+// Script appends replies to the script; each call consumes the next one,
+// and calls past the end get the default reply.
+func (s *Server) Script(replies ...Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.script = append(s.script, replies...)
+}
+
+// Accepted is the number of calls answered 200.
+func (s *Server) Accepted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
+}
+
+// Rejected is the number of calls answered with an error status.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// Calls is the number of requests received.
+func (s *Server) Calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.requests)
+}
+
+// Requests returns copies of the recorded requests, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+	}
+	return out
+}
+
+// WaitFor blocks until cond (called with the recorded requests) is true or
+// ctx is done. Handlers notice a closed connection asynchronously, so tests
+// that assert on Canceled wait with it.
+func (s *Server) WaitFor(ctx context.Context, cond func([]Request) bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond(s.Requests()) {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// notify wakes WaitFor; call with s.mu held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Start serves on addr (e.g. "127.0.0.1:0") until stop is called, for
+// standalone use by the chaos harness. baseURL ends in "/v1".
+func (s *Server) Start(addr string) (baseURL string, stop func(context.Context) error, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("fakellm: listen: %w", err)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	stop = func(ctx context.Context) error {
+		err := srv.Shutdown(ctx)
+		if serr := <-done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
+		return err
+	}
+	return "http://" + ln.Addr().String() + "/v1", stop, nil
+}
+
+type chatRequest struct {
+	Model          string    `json:"model"`
+	Messages       []Message `json:"messages"`
+	ResponseFormat *struct {
+		Type string `json:"type"`
+	} `json:"response_format"`
+}
+
+// ServeHTTP answers POST /v1/chat/completions (and /chat/completions).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	if path == "/v1/models" || path == "/models" {
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
+		return
+	}
+	if r.Method != http.MethodPost || !strings.HasSuffix(path, "/chat/completions") {
+		writeError(w, http.StatusNotFound, "not_found", "unknown endpoint "+r.URL.Path, "")
+		return
+	}
+	var req chatRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid JSON body: "+err.Error(), "")
+		return
+	}
+	rec := &Request{Model: req.Model, Messages: req.Messages}
+	if req.ResponseFormat != nil {
+		rec.Format = req.ResponseFormat.Type
+		rec.JSON = rec.Format == "json_object" || rec.Format == "json_schema"
+	}
+
+	s.mu.Lock()
+	now := s.opts.Clock()
+	rec.At = now
+	s.requests = append(s.requests, rec)
+	reply, limited, wait := s.next(now)
+	s.notify()
+	s.mu.Unlock()
+
+	if limited {
+		s.finish(rec, http.StatusTooManyRequests)
+		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "rate limit reached", "rate_limit_exceeded")
+		return
+	}
+
+	delay := s.opts.Latency + reply.Delay
+	if reply.Hang || delay > 0 {
+		var timer <-chan time.Time
+		if !reply.Hang {
+			t := time.NewTimer(delay)
+			defer t.Stop()
+			timer = t.C
+		}
+		select {
+		case <-timer:
+		case <-r.Context().Done():
+			s.mu.Lock()
+			rec.Canceled = true
+			s.notify()
+			s.mu.Unlock()
+			return
+		}
+	}
+
+	status := reply.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if status != http.StatusOK {
+		s.finish(rec, status)
+		if reply.RetryAfter != "" {
+			w.Header().Set("Retry-After", reply.RetryAfter)
+		}
+		writeError(w, status, errorType(status), fmt.Sprintf("scripted error %d", status), "")
+		return
+	}
+
+	prompt := rec.Prompt()
+	content := reply.Content
+	obey := reply.Obey || (s.opts.ObeyInjections && strings.Contains(strings.ToLower(prompt), "ignore previous instructions"))
+	switch {
+	case reply.Malformed:
+		content = `{"summary": "Backend engineer", "work": [{"index": 0, "highlights": [` // cut short
+	case content != "":
+	case rec.JSON:
+		content = tailoringReply(req.Messages, obey)
+	default:
+		content = letterReply(req.Messages, obey)
+	}
+	s.finish(rec, http.StatusOK)
+	promptTokens, completionTokens := len(strings.Fields(prompt)), len(strings.Fields(content))
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id":      fmt.Sprintf("chatcmpl-fake-%d", s.Calls()),
+		"object":  "chat.completion",
+		"created": now.Unix(),
+		"model":   s.opts.Model,
+		"choices": []any{map[string]any{
+			"index":         0,
+			"message":       map[string]any{"role": "assistant", "content": content},
+			"finish_reason": "stop",
+		}},
+		"usage": map[string]any{
+			"prompt_tokens": promptTokens, "completion_tokens": completionTokens,
+			"total_tokens": promptTokens + completionTokens,
+		},
+	})
+}
+
+// next decides the call's fate; s.mu is held.
+func (s *Server) next(now time.Time) (reply Reply, limited bool, wait time.Duration) {
+	if s.opts.RateLimit > 0 {
+		cut := now.Add(-time.Minute)
+		i := 0
+		for i < len(s.window) && !s.window[i].After(cut) {
+			i++
+		}
+		s.window = s.window[i:]
+		if len(s.window) >= s.opts.RateLimit {
+			return Reply{}, true, s.window[0].Add(time.Minute).Sub(now)
+		}
+		s.window = append(s.window, now)
+	}
+	if len(s.script) > 0 {
+		reply, s.script = s.script[0], s.script[1:]
+		return reply, false, 0
+	}
+	if s.opts.FaultRate > 0 && s.rng.Float64() < s.opts.FaultRate {
+		return Reply{Status: http.StatusInternalServerError}, false, 0
+	}
+	return Reply{}, false, 0
+}
+
+func (s *Server) finish(rec *Request, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec.Status = status
+	if status == http.StatusOK {
+		s.accepted++
+	} else {
+		s.rejected++
+	}
+	s.notify()
+}
+
+func errorType(status int) string {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return "rate_limit_exceeded"
+	case status == http.StatusUnauthorized:
+		return "invalid_api_key"
+	case status >= 500:
+		return "server_error"
+	}
+	return "invalid_request_error"
+}
+
+func writeError(w http.ResponseWriter, status int, typ, msg, code string) {
+	var c any
+	if code != "" {
+		c = code
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": c}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
