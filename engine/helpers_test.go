@@ -86,12 +86,14 @@ func migrateRiver(ctx context.Context, db *sql.DB, pg bool) error {
 
 const testPGEnv = "JOBPILOT_TEST_DATABASE_URL"
 
+func pgAvailable() bool { return os.Getenv(testPGEnv) != "" }
+
 // dialects runs fn on SQLite and, when JOBPILOT_TEST_DATABASE_URL is set, on
 // PostgreSQL, each as a subtest.
 func dialects(t *testing.T, fn func(t *testing.T, pg bool)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, false) })
 	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(testPGEnv) == "" {
+		if !pgAvailable() {
 			t.Skip(testPGEnv + " not set")
 		}
 		fn(t, true)
