@@ -128,8 +128,9 @@ func tailoringReply(msgs []Message, obey bool) string {
 	return string(b)
 }
 
-// letterReply writes a plain cover letter of 260–350 words from the
-// profile's own words.
+// letterReply writes a plain cover letter from the profile's own words:
+// about 260–350 words for a profile with a few work entries, shorter (but
+// over the guard's 120) for a sparse one.
 func letterReply(msgs []Message, obey bool) string {
 	p, _ := parseProfile(msgs)
 	company, title := postingField(msgs, "Company"), postingField(msgs, "Title")
@@ -156,7 +157,11 @@ func letterReply(msgs []Message, obey bool) string {
 		if words > 230 {
 			break
 		}
-		add(fmt.Sprintf("At %s I worked as %s. ", w.Employer, w.Position))
+		if w.Position != "" {
+			add(fmt.Sprintf("At %s I worked as %s. ", w.Employer, w.Position))
+		} else {
+			add(fmt.Sprintf("I worked at %s. ", w.Employer))
+		}
 		for i, h := range w.Highlights {
 			if i >= 2 || words > 250 {
 				break
