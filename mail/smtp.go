@@ -28,17 +28,26 @@ import (
 // classified jobpilot.Permanent so that no generic retry loop sends the
 // message a second time; callers check errors.Is(err, ErrOutcomeUnknown)
 // first and hand the application to a person (needs_review).
-var ErrOutcomeUnknown = errors.New("mail: outcome unknown: the message was fully sent but the server's reply was lost")
+//
+// It is jobpilot.ErrOutcomeUnknown, so callers above the mail package test for
+// it without importing this one.
+var ErrOutcomeUnknown = jobpilot.ErrOutcomeUnknown
 
 // ReplyError is an SMTP reply that refused the transaction. Its text is the
 // server's own ("550 5.1.1 mailbox unavailable"). Send wraps it in
 // jobpilot.Transient for 4xx codes and jobpilot.Permanent for 5xx codes.
 type ReplyError struct {
-	Code int   // the SMTP reply code, e.g. 421 or 550
-	Err  error // what go-mail reported, carrying the server's text
+	Code int    // the SMTP reply code, e.g. 421 or 550
+	Text string // the server's reply, e.g. "550 5.1.1 mailbox unavailable"
+	Err  error  // what go-mail reported
 }
 
-func (e *ReplyError) Error() string { return e.Err.Error() }
+func (e *ReplyError) Error() string {
+	if e.Text == "" {
+		return e.Err.Error()
+	}
+	return e.Text + " (" + e.Err.Error() + ")"
+}
 func (e *ReplyError) Unwrap() error { return e.Err }
 
 // TLS modes of config.SMTP.TLS.
@@ -176,20 +185,35 @@ func New(cfg config.SMTP, opts ...Option) (jobpilot.Mailer, error) {
 	return s, nil
 }
 
-// trackedConn remembers whether any write failed: go-mail ignores the error
-// of flushing the final "." and only reports the missing reply, and this is
-// how Send tells "the server never got the whole message" (safe to retry)
-// from "the server got it and its answer was lost" (ErrOutcomeUnknown).
-// It sits below TLS, so it sees the bytes that really left.
+// trackedConn remembers which kind of I/O failed first: go-mail ignores the
+// error of flushing the final "." and only reports the missing reply, and
+// this is how Send tells "the server never got the whole message" (a write
+// failed first: safe to retry) from "the server got it and its answer was
+// lost" (the reply read failed first: ErrOutcomeUnknown). Later failures,
+// such as the QUIT written on a connection already closed, do not count. It
+// sits below TLS, so it sees the bytes that really left.
 type trackedConn struct {
 	net.Conn
-	writeFailed atomic.Bool
+	firstFailure atomic.Int32 // 0 none, failedRead, failedWrite
 }
+
+const (
+	failedRead  = 1
+	failedWrite = 2
+)
 
 func (c *trackedConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if err != nil || n < len(p) {
-		c.writeFailed.Store(true)
+		c.firstFailure.CompareAndSwap(0, failedWrite)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.firstFailure.CompareAndSwap(0, failedRead)
 	}
 	return n, err
 }
@@ -212,10 +236,12 @@ func (a *attempt) close() {
 	}
 }
 
-func (a *attempt) writeFailed() bool {
+// replyLost reports whether the first I/O failure was a read: everything
+// written so far had left when the connection failed.
+func (a *attempt) replyLost() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.conn == nil || a.conn.writeFailed.Load()
+	return a.conn != nil && a.conn.firstFailure.Load() == failedRead
 }
 
 // Send delivers m in one SMTP transaction bounded by ctx.
@@ -343,9 +369,9 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 		}
 		switch {
 		case code >= 500 && code < 600:
-			return jobpilot.Permanent(&ReplyError{Code: code, Err: wrapped})
+			return jobpilot.Permanent(newReplyError(code, wrapped))
 		case code >= 400 && code < 500:
-			return jobpilot.Transient(&ReplyError{Code: code, Err: wrapped})
+			return jobpilot.Transient(newReplyError(code, wrapped))
 		}
 		if se.Reason == gomail.ErrNoUnencoded {
 			return jobpilot.Permanent(wrapped)
@@ -353,7 +379,7 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 		// No reply code: the connection failed. After the final "." was
 		// written in full, only the reply is missing: the server may have
 		// accepted the message.
-		if se.Reason == gomail.ErrSMTPDataClose && !at.writeFailed() {
+		if se.Reason == gomail.ErrSMTPDataClose && at.replyLost() {
 			return jobpilot.Permanent(fmt.Errorf("%w: %w", ErrOutcomeUnknown, ctxWrap(wrapped, ctx)))
 		}
 		return ctxError(wrapped, ctx)
@@ -364,9 +390,9 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 	if errors.As(err, &tpe) {
 		switch {
 		case tpe.Code >= 500:
-			return jobpilot.Permanent(&ReplyError{Code: tpe.Code, Err: wrapped})
+			return jobpilot.Permanent(newReplyError(tpe.Code, wrapped))
 		case tpe.Code >= 400:
-			return jobpilot.Transient(&ReplyError{Code: tpe.Code, Err: wrapped})
+			return jobpilot.Transient(newReplyError(tpe.Code, wrapped))
 		}
 	}
 	var (
@@ -385,7 +411,7 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 		}
 	}
 	if code := leadingCode(err.Error()); code >= 500 {
-		return jobpilot.Permanent(&ReplyError{Code: code, Err: wrapped})
+		return jobpilot.Permanent(newReplyError(code, wrapped))
 	}
 	var ne net.Error
 	if errors.As(err, &ne) || ctx.Err() != nil {
@@ -408,6 +434,27 @@ func isConfigError(err error) bool {
 		}
 	}
 	return false
+}
+
+// newReplyError keeps the server's reply as it was sent: go-mail prints it
+// as `550 "5.1.1 mailbox unavailable"`.
+func newReplyError(code int, err error) *ReplyError {
+	msg := err.Error()
+	prefix := strconv.Itoa(code) + " "
+	text := ""
+	if i := strings.Index(msg, prefix); i >= 0 {
+		rest := msg[i+len(prefix):]
+		if q, qerr := strconv.QuotedPrefix(rest); qerr == nil {
+			if uq, uerr := strconv.Unquote(q); uerr == nil {
+				text = prefix + uq
+			}
+		} else if j := strings.IndexAny(rest, ",\n"); j >= 0 {
+			text = prefix + rest[:j]
+		} else {
+			text = prefix + rest
+		}
+	}
+	return &ReplyError{Code: code, Text: text, Err: err}
 }
 
 // leadingCode finds an SMTP reply code ("421 4.3.0 …") in an error text;
