@@ -87,3 +87,19 @@ func TestCronScheduleTimezone(t *testing.T) {
 		t.Errorf("unknown zone: %v, want EINVALID", err)
 	}
 }
+
+// The default node id is stable for one host and database, and differs
+// between databases, so two services on one host never share one.
+func TestNodeID(t *testing.T) {
+	a := testConfig("")
+	a.DatabaseURL, a.DataDir = "sqlite://data/jobpilot.db", "./data"
+	b := testConfig("")
+	b.DatabaseURL, b.DataDir = "postgres://db/jobpilot", "./data"
+	if NodeID(a) != NodeID(a) || NodeID(a) == NodeID(b) {
+		t.Errorf("node ids: %q %q", NodeID(a), NodeID(b))
+	}
+	a.NodeID = "web-1"
+	if NodeID(a) != "web-1" {
+		t.Errorf("configured node id ignored: %q", NodeID(a))
+	}
+}

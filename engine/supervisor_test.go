@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/jobpilot/jobpilot"
 )
 
@@ -47,7 +49,8 @@ func TestSupervisorRestartsEngine(t *testing.T) {
 		cfg.Scheduler.AutomationInterval = 100 * time.Millisecond
 		cfg.Scheduler.HealthCheckInterval = 50 * time.Millisecond
 		cfg.Scheduler.RestartDelay = 50 * time.Millisecond
-		e := startEngine(t, db, cfg, rec)
+		reg := prometheus.NewRegistry()
+		e := startEngine(t, db, cfg, rec, func(o *Options) { o.Metrics = reg })
 
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -71,6 +74,15 @@ func TestSupervisorRestartsEngine(t *testing.T) {
 		eventually(t, 10*time.Second, "automation runs again", func() bool { return len(rec.of(jobpilot.TaskAutomationRun)) >= before+2 })
 		s := e.Status()
 		t.Logf("restarted %d time(s); running again %s after the database came back; last check %s", s.Restarts, time.Since(healed).Round(time.Millisecond), s.LastCheck.Format(time.RFC3339Nano))
+		if got := gathered(t, reg, "jobpilot_engine_restarts_total", ""); got != float64(s.Restarts) {
+			t.Errorf("restarts metric %v, status %d", got, s.Restarts)
+		}
+		if got := gathered(t, reg, "jobpilot_engine_health_checks_total", "failed"); got < 1 {
+			t.Errorf("failed checks metric %v", got)
+		}
+		if got := gathered(t, reg, "jobpilot_engine_running", ""); got != 1 {
+			t.Errorf("running gauge %v", got)
+		}
 		if time.Since(s.LastCheck) > time.Second {
 			t.Errorf("last check %s is stale", s.LastCheck)
 		}
@@ -145,4 +157,27 @@ func (p *proxy) stop() {
 		c.Close()
 		delete(p.conns, c)
 	}
+}
+
+// gathered returns a counter's or gauge's value from reg; with label set,
+// the series whose one label has that value.
+func gathered(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	must(t, err)
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if label != "" && (len(m.GetLabel()) != 1 || m.GetLabel()[0].GetValue() != label) {
+				continue
+			}
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return 0
 }
