@@ -51,6 +51,8 @@ type CLI struct {
 	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them."`
 	Profile      ProfileCmd      `cmd:"" help:"Manage candidate profiles."`
 	Migrate      MigrateCmd      `cmd:"" help:"Apply database migrations (serve and run also do it)."`
+	Lab          LabCmd          `cmd:"" hidden:"" help:"Fault-injecting lab servers (SMTP, LLM) for trying jobpilot against failing dependencies."`
+	Chaos        ChaosCmd        `cmd:"" help:"Chaos harness: a real serve under SMTP/LLM faults and SIGKILLs; fails if anything is lost or sent twice."`
 }
 
 // App is what every command receives: the process's I/O, the environment and

@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/jobpilot/jobpilot/httpapi"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -33,12 +34,20 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	defer sys.Close()
 
+	token, err := apiToken(cfg.APIToken, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	opts := httpapi.FromSystem(sys)
+	opts.Token = token
+	handler := httpapi.New(opts)
+
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
 	srv := &http.Server{
-		Handler:           serveHandler(sys),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -87,16 +96,21 @@ func dbKind(pg bool) string {
 	return "sqlite"
 }
 
-// serveHandler is the HTTP surface of serve.
-func serveHandler(sys *system.System) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
-		h := sys.Health(r.Context())
-		w.Header().Set("Content-Type", "application/json")
-		if h.Status == "unhealthy" {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-		_ = json.NewEncoder(w).Encode(h)
-	})
-	return mux
+// apiToken returns JOBPILOT_API_TOKEN or, when it is unset, the token kept
+// at <data dir>/api-token (generated with 0600 on first start). Only the
+// file's path is logged, never the token: the API is never open by default.
+func apiToken(configured, dataDir string, log *slog.Logger) (string, error) {
+	if configured != "" {
+		return configured, nil
+	}
+	tok, path, created, err := httpapi.LoadOrCreateToken(dataDir)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		log.Warn("JOBPILOT_API_TOKEN is not set: generated an API token; read it from the file to use the API and the dashboard", "file", path)
+	} else {
+		log.Info("JOBPILOT_API_TOKEN is not set: using the API token in the file", "file", path)
+	}
+	return tok, nil
 }

@@ -1,0 +1,306 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// ErrorBody is the JSON shape of every error response:
+// {"error":{"code":"invalid","message":"…","field":"…"}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the inside of ErrorBody. Code is a jobpilot error code
+// (invalid, not_found, conflict, unavailable, internal) or one of the HTTP
+// layer's own: unauthorized, too_large, unsupported_media_type.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// HTTP-layer error codes, beside the domain's.
+const (
+	codeUnauthorized = "unauthorized"
+	codeTooLarge     = "too_large"
+	codeMediaType    = "unsupported_media_type"
+)
+
+// httpError is an error the HTTP layer itself raises, with its status.
+type httpError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// unprocessable marks a domain EINVALID error found in a well-formed body
+// (a validation failure), which answers 422 rather than 400.
+type unprocessable struct{ err error }
+
+func (u unprocessable) Error() string { return u.err.Error() }
+func (u unprocessable) Unwrap() error { return u.err }
+
+// statusFor maps an error to its HTTP status and JSON detail. Messages of
+// unclassified errors are never shown: they may name internals.
+func statusFor(err error) (int, ErrorDetail) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he.status, ErrorDetail{Code: he.code, Message: he.msg}
+	}
+	var je *jobpilot.Error
+	if errors.As(err, &je) {
+		d := ErrorDetail{Code: je.Code, Message: je.Message, Field: je.Field}
+		if d.Message == "" {
+			d.Message = je.Error()
+		}
+		switch je.Code {
+		case jobpilot.EINVALID:
+			var u unprocessable
+			if errors.As(err, &u) {
+				return http.StatusUnprocessableEntity, d
+			}
+			return http.StatusBadRequest, d
+		case jobpilot.ENOTFOUND:
+			return http.StatusNotFound, d
+		case jobpilot.ECONFLICT:
+			return http.StatusConflict, d
+		case jobpilot.EUNAVAILABLE:
+			return http.StatusServiceUnavailable, d
+		}
+	}
+	if errors.Is(err, jobpilot.ErrTransient) {
+		return http.StatusServiceUnavailable, ErrorDetail{Code: jobpilot.EUNAVAILABLE, Message: "a dependency is unavailable; try again later"}
+	}
+	return http.StatusInternalServerError, ErrorDetail{Code: jobpilot.EINTERNAL, Message: "internal error"}
+}
+
+// fail writes err as the JSON error body. Server-side failures are logged
+// with their detail (the client sees a generic message).
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, d := statusFor(err)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	writeJSON(w, status, ErrorBody{Error: d})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":{"code":"internal","message":"internal error"}}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// readBody reads a request body of at most max bytes. A body whose
+// Content-Type is set to something other than JSON is refused with 415; a
+// larger one with 413.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, &httpError{http.StatusUnsupportedMediaType, codeMediaType, "Content-Type must be application/json"}
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &httpError{http.StatusRequestEntityTooLarge, codeTooLarge, fmt.Sprintf("request body larger than %d bytes", mbe.Limit)}
+		}
+		return nil, jobpilot.Errorf(jobpilot.EINVALID, "reading the request body failed")
+	}
+	return b, nil
+}
+
+// decodeStrict decodes exactly one JSON value from data into v, refusing
+// unknown fields and trailing data. Errors are EINVALID *jobpilot.Error with
+// the offending field when known; they quote no input beyond a field name.
+func decodeStrict(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return jobpilot.Errorf(jobpilot.EINVALID, "request body is empty; expected a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return jobpilot.Errorf(jobpilot.EINVALID, "request body must contain a single JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		return jobpilot.Errorf(jobpilot.EINVALID, "malformed JSON at byte %d", syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return jobpilot.Errorf(jobpilot.EINVALID, "malformed JSON: unexpected end of body")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return jobpilot.Errorf(jobpilot.EINVALID, "expected a JSON %s", jsonKind(typ.Type.Kind().String()))
+		}
+		return jobpilot.FieldError(field, "must be a JSON %s", jsonKind(typ.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for this; the field name is
+		// the quoted suffix.
+		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if uerr != nil {
+			name = ""
+		}
+		return jobpilot.FieldError(name, "unknown field")
+	}
+	return jobpilot.Errorf(jobpilot.EINVALID, "malformed JSON")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "number"
+	}
+	return "value"
+}
+
+// Request bodies. Each decoder is strict (see decodeStrict) and validates;
+// validation failures are wrapped as unprocessable (422).
+
+// StatusRequest is POST /api/v1/applications/{id}/status.
+type StatusRequest struct {
+	Status jobpilot.Status `json:"status"`
+}
+
+// ReopenRequest is POST /api/v1/applications/{id}/reopen.
+type ReopenRequest struct {
+	Action string `json:"action"` // send_again | mark_sent
+}
+
+// TriggerRequest is POST /api/v1/scheduler/trigger.
+type TriggerRequest struct {
+	Kind jobpilot.TaskKind `json:"kind"`
+}
+
+// PostingRequest is POST /api/v1/postings: a posting added by hand. It is
+// stored under the source "manual"; ExternalID defaults to a hash of the
+// company and title, so adding the same job twice updates it.
+type PostingRequest struct {
+	ExternalID   string `json:"external_id,omitempty"`
+	Company      string `json:"company"`
+	Title        string `json:"title"`
+	Location     string `json:"location,omitempty"`
+	Remote       bool   `json:"remote,omitempty"`
+	Description  string `json:"description,omitempty"`
+	URL          string `json:"url,omitempty"`
+	ApplyURL     string `json:"apply_url,omitempty"`
+	ContactEmail string `json:"contact_email"`
+}
+
+// ProfileRequest is POST /api/v1/profiles and PUT /api/v1/profiles/{id}.
+type ProfileRequest struct {
+	Resume      jobpilot.Resume      `json:"resume"`
+	Preferences jobpilot.Preferences `json:"preferences"`
+}
+
+// ManualSource is the source name of postings added through the API.
+const ManualSource = "manual"
+
+func decodeProfile(data []byte) (*jobpilot.Profile, error) {
+	var req ProfileRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return nil, err
+	}
+	p := &jobpilot.Profile{Resume: req.Resume, Preferences: req.Preferences}
+	if err := p.Validate(); err != nil {
+		return nil, unprocessable{err}
+	}
+	return p, nil
+}
+
+func decodePosting(data []byte) (*jobpilot.Posting, error) {
+	var req PostingRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.ContactEmail) == "" {
+		return nil, unprocessable{jobpilot.FieldError("contact_email", "is required for a posting added by hand")}
+	}
+	p := &jobpilot.Posting{
+		Source: ManualSource, ExternalID: strings.TrimSpace(req.ExternalID),
+		Company: req.Company, Title: req.Title, Location: req.Location, Remote: req.Remote,
+		Description: req.Description, URL: req.URL, ApplyURL: req.ApplyURL, ContactEmail: req.ContactEmail,
+	}
+	if p.ExternalID == "" {
+		p.ExternalID = jobpilot.PostingFingerprint(p.Company, p.Title, "")
+	}
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return nil, unprocessable{err}
+	}
+	return p, nil
+}
+
+func decodeStatus(data []byte) (jobpilot.Status, error) {
+	var req StatusRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return "", err
+	}
+	if !req.Status.Manual() {
+		return "", unprocessable{jobpilot.FieldError("status", "must be interviewing, rejected or offered")}
+	}
+	return req.Status, nil
+}
+
+func decodeReopen(data []byte) (string, error) {
+	var req ReopenRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return "", err
+	}
+	switch req.Action {
+	case "send_again", "mark_sent":
+		return req.Action, nil
+	}
+	return "", unprocessable{jobpilot.FieldError("action", "must be send_again or mark_sent")}
+}
+
+func decodeTrigger(data []byte) (jobpilot.TaskKind, error) {
+	var req TriggerRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(string(req.Kind)) == "" {
+		return "", unprocessable{jobpilot.FieldError("kind", "is required")}
+	}
+	return req.Kind, nil
+}
