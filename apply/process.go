@@ -37,6 +37,24 @@ func (s *Service) ProcessPosting(ctx context.Context, t jobpilot.Task) error {
 	case jobpilot.StatusDrafting:
 		// A retry, or a job rescued after a crash: drafting again is safe,
 		// documents are only saved as a whole.
+	case jobpilot.StatusReady:
+		// The documents are ready, but in direct mode the process may have
+		// died between the ready transition and the approval (two
+		// transactions): a job run again after that crash must still queue
+		// the send, or the application would sit ready for ever. The
+		// approval is a compare-and-swap from ready, so doing it twice is
+		// harmless.
+		if app.ApplyVia != jobpilot.ApplyViaEmail {
+			return nil
+		}
+		p, err := s.Store.Profile(ctx, app.ProfileID)
+		if err != nil {
+			return err
+		}
+		if s.modeFor(p) != jobpilot.ApplyDirect {
+			return nil
+		}
+		return s.autoApprove(ctx, p, app)
 	default:
 		return nil // already prepared, skipped or failed: nothing left to do
 	}
