@@ -1,0 +1,486 @@
+// Package chaos is the chaos harness behind `jobpilot chaos`: it proves,
+// with a real `jobpilot serve` subprocess, that nothing is lost and nothing
+// is sent twice while the mail server refuses messages, the LLM answers 429
+// and 500, and the process is killed with SIGKILL at random moments.
+//
+// A run seeds a fresh database (an SQLite file in a temporary directory, or
+// a new PostgreSQL database created on the given server and dropped after)
+// with a profile in direct mode and N postings that each have a contact
+// email, starts the lab SMTP server (fakesmtp, "fail RATE with 421") and the
+// lab LLM (fakellm behind a seeded 429/500 injector) in-process, and runs the
+// server with every resilience delay scaled down (JOBPILOT_TIME_SCALE). It
+// kills the server K times, each time once a seeded random share of the work
+// is done, and restarts it at once. When every application is settled
+// (jobpilot.Status.Settled) or the deadline passes, it stops the server,
+// reads the database and the SMTP server's records and reports:
+//
+//   - lost: postings without a settled application (ready counts as not
+//     settled: in direct mode with the cap far away it should have been sent);
+//   - duplicates: Message-IDs the SMTP server accepted more than once;
+//   - mismatches: applications marked sent whose message the server never
+//     accepted.
+//
+// Seeds make the fault schedule and the kill points repeatable; the exact
+// interleaving still depends on the machine.
+package chaos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
+	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+	"github.com/jobpilot/jobpilot/store"
+)
+
+// Options configure a run. Zero values take the defaults noted.
+type Options struct {
+	// Binary is the jobpilot executable to run as the server (required; the
+	// command passes os.Executable()).
+	Binary      string
+	Postings    int     // default 300
+	SMTPFail    float64 // fraction of messages refused with 421
+	LLMFail     float64 // fraction of LLM calls answered 429 or 500
+	Kills       int
+	DatabaseURL string // a PostgreSQL server URL; empty: a fresh SQLite file
+	Seed        int64
+	Deadline    time.Duration // default 5m: give up waiting and report what is left as lost
+	// TimeScale is the server's JOBPILOT_TIME_SCALE (default 0.01: the
+	// guide's 2 s retry is 20 ms, the email breaker's 5 min is 3 s).
+	TimeScale float64
+	// Writer is JOBPILOT_WRITER: "llm" or "template". Empty means llm when
+	// the build has the LLM writer, template otherwise (the Report says which).
+	Writer     string
+	writerAuto bool
+	Keep       bool      // keep the temporary directory and the PostgreSQL database
+	Log        io.Writer // the server's output; nil: only into the run directory's serve.log
+	// Progress, when set, receives one line per kill and restart.
+	Progress io.Writer
+	// ExtraEnv is appended to the server's environment (overrides).
+	ExtraEnv []string
+}
+
+func (o *Options) defaults() {
+	if o.Postings <= 0 {
+		o.Postings = 300
+	}
+	if o.Deadline <= 0 {
+		o.Deadline = 5 * time.Minute
+	}
+	if o.TimeScale <= 0 {
+		o.TimeScale = 0.01
+	}
+	if o.Writer == "" {
+		o.Writer, o.writerAuto = "llm", true
+	}
+}
+
+// Restart is one kill and what followed.
+type Restart struct {
+	KilledAt time.Duration // since the run started
+	Settled  int           // settled applications when it was killed (polled every 100 ms)
+	Work     int           // LLM calls plus SMTP connections when it was killed
+	Healthy  time.Duration // from the restart to a healthy /health
+	Resumed  time.Duration // from the restart to the first new work (an LLM call, an SMTP connection, a settled application); 0 if none was seen
+}
+
+// Report is what a run found.
+type Report struct {
+	Postings    int
+	Database    string // "sqlite" or "postgres"
+	Writer      string
+	ByStatus    map[jobpilot.Status]int
+	Sent        int // sent or followed_up
+	NeedsReview int
+	Failed      int
+	Lost        int
+	LostIDs     []int64 // posting ids, at most 20
+	Duplicates  int
+	Attempts    int // send attempts recorded on the applications
+	Kills       int
+	Restarts    []Restart
+	// Mismatches describe applications whose record disagrees with the mail
+	// server: sent without an accepted message.
+	Mismatches []string
+	// DeliveredNeedsReview counts needs_review applications whose message the
+	// server did accept (the crash came between the server's 250 and our
+	// record): expected, and why needs_review exists.
+	DeliveredNeedsReview int
+	LLMAccepted          int
+	LLMRejected          int // by the fake itself (rate limit, script)
+	LLMInjected429       int
+	LLMInjected500       int
+	SMTP                 fakesmtp.Stats
+	Elapsed              time.Duration
+	TimedOut             bool
+	Dir                  string // the run directory (kept with Options.Keep)
+}
+
+// OK reports whether nothing was lost, duplicated or misrecorded.
+func (r *Report) OK() bool { return r.Lost == 0 && r.Duplicates == 0 && len(r.Mismatches) == 0 }
+
+// Line is the final line, exactly as the issue asks.
+func (r *Report) Line() string {
+	return fmt.Sprintf("chaos: postings=%d sent=%d needs_review=%d failed=%d lost=%d duplicates=%d kills=%d elapsed=%.1fs",
+		r.Postings, r.Sent, r.NeedsReview, r.Failed, r.Lost, r.Duplicates, r.Kills, r.Elapsed.Seconds())
+}
+
+// Run performs one chaos run. It returns an error only when the harness
+// itself could not do its job (no database, the server would not start);
+// lost or duplicated applications are in the Report (see OK).
+func Run(ctx context.Context, o Options) (*Report, error) {
+	o.defaults()
+	if o.Binary == "" {
+		return nil, jobpilot.FieldError("binary", "the jobpilot executable is required")
+	}
+	start := time.Now()
+	rep := &Report{Postings: o.Postings, Writer: o.Writer, ByStatus: map[jobpilot.Status]int{}}
+	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x63686130))
+
+	dir, err := os.MkdirTemp("", "jobpilot-chaos-*")
+	if err != nil {
+		return nil, err
+	}
+	rep.Dir = dir
+	if !o.Keep {
+		defer os.RemoveAll(dir)
+	}
+
+	dbURL := "sqlite://" + filepath.ToSlash(filepath.Join(dir, "chaos.db"))
+	rep.Database = "sqlite"
+	if o.DatabaseURL != "" {
+		rep.Database = "postgres"
+		u, drop, err := FreshPostgres(ctx, o.DatabaseURL, "jobpilot_chaos")
+		if err != nil {
+			return nil, err
+		}
+		dbURL = u
+		if !o.Keep {
+			defer func() {
+				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+				defer cancel()
+				_ = drop(dctx)
+			}()
+		}
+	}
+
+	profile, err := Profile(o.Postings)
+	if err != nil {
+		return nil, err
+	}
+	profileID, postingIDs, err := Seed(ctx, dbURL, profile, Postings(o.Postings, o.Seed))
+	if err != nil {
+		return nil, err
+	}
+
+	// The lab: SMTP with a seeded 421 rate, LLM with seeded 429/500.
+	sched, err := fakesmtp.ParseSchedule(fmt.Sprintf("fail %g%% with 421", o.SMTPFail*100))
+	if err != nil {
+		return nil, err
+	}
+	smtpSrv, err := fakesmtp.Start("127.0.0.1:0", "", fakesmtp.WithSchedule(sched), fakesmtp.WithSeed(uint64(o.Seed)))
+	if err != nil {
+		return nil, err
+	}
+	defer smtpSrv.Close()
+	llmSrv := fakellm.NewFaulty(fakellm.New(fakellm.Options{Seed: o.Seed}), o.LLMFail, o.Seed, "1")
+	llmURL, stopLLM, err := fakellm.Listen("127.0.0.1:0", llmSrv)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stopLLM(sctx)
+	}()
+
+	httpAddr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	var logOut io.Writer = logFile
+	if o.Log != nil {
+		logOut = io.MultiWriter(logFile, o.Log)
+	}
+	env := []string{
+		"DATABASE_URL=" + dbURL,
+		"JOBPILOT_DATA_DIR=" + filepath.Join(dir, "data"),
+		"HTTP_ADDR=" + httpAddr,
+		"JOBPILOT_EXAMPLES=false",
+		"JOBPILOT_NODE_ID=chaos-node",
+		"JOBPILOT_TIME_SCALE=" + strconv.FormatFloat(o.TimeScale, 'g', -1, 64),
+		"APPLY_MODE=direct",
+		"JOBPILOT_WRITER=" + o.Writer,
+		"OPENAI_BASE_URL=" + llmURL,
+		"OPENAI_API_KEY=chaos-not-a-secret",
+		"OPENAI_MODEL=fake-gpt",
+		"SMTP_HOST=127.0.0.1",
+		"SMTP_PORT=" + strconv.Itoa(smtpSrv.Port()),
+		"SMTP_TLS=none",
+		"SMTP_FROM=candidate@chaos.example.org",
+		"HEALTH_CHECK_INTERVAL=1s",
+		"SHUTDOWN_GRACE=2s",
+		"WORKERS=10",
+	}
+	env = append(env, o.ExtraEnv...)
+
+	mon, err := newMonitor(ctx, dbURL, profileID, smtpSrv, llmSrv.Server)
+	if err != nil {
+		return nil, err
+	}
+	defer mon.close()
+
+	// Kill points: after a seeded random share (up to 80 %) of the expected
+	// work (LLM calls and SMTP connections, counted in-process so a kill is
+	// not late) plus up to 50 ms, so kills land in drafting, in sending and
+	// during start-up alike.
+	expected := o.Postings
+	if o.Writer == "llm" {
+		expected *= 3 // a resume and a letter call, then the send
+	}
+	thresholds := make([]int, o.Kills)
+	for i := range thresholds {
+		thresholds[i] = 1 + rng.IntN(max(expected*8/10, 1))
+	}
+	slices.Sort(thresholds)
+
+	deadline := time.Now().Add(o.Deadline)
+	dctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	srv, err := StartServer(o.Binary, env, httpAddr, logOut)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := srv.WaitHealthy(dctx); err != nil {
+		log := tail(filepath.Join(dir, "serve.log"))
+		if !o.writerAuto || !strings.Contains(log, "LLM writer is not available") {
+			srv.Kill()
+			return nil, fmt.Errorf("%w (server log: %s)", err, log)
+		}
+		// The build has no LLM writer yet: run on the template writer and say so.
+		rep.Writer = "template (this build has no LLM writer; --llm-fail has no effect)"
+		env = append(env, "JOBPILOT_WRITER=template")
+		expected = o.Postings
+		for i := range thresholds {
+			thresholds[i] = 1 + rng.IntN(max(expected*8/10, 1))
+		}
+		slices.Sort(thresholds)
+		if srv, err = StartServer(o.Binary, env, httpAddr, logOut); err != nil {
+			return nil, err
+		}
+		if _, err := srv.WaitHealthy(dctx); err != nil {
+			srv.Kill()
+			return nil, fmt.Errorf("%w (server log: %s)", err, tail(filepath.Join(dir, "serve.log")))
+		}
+	}
+	defer func() { _ = srv.Stop(10 * time.Second) }()
+
+	var pending *Restart
+	var pendingProgress int
+	for {
+		settled, err := mon.poll(dctx)
+		if err != nil && dctx.Err() == nil {
+			slog.Debug("chaos: poll failed", "err", err)
+		}
+		if pending != nil {
+			if mon.progress(settled) > pendingProgress {
+				pending.Resumed = time.Since(srv.Started)
+				pending = nil
+			}
+		}
+		if settled >= o.Postings && mon.total >= o.Postings {
+			break
+		}
+		if dctx.Err() != nil {
+			rep.TimedOut = true
+			break
+		}
+		if srv.Exited() {
+			return nil, fmt.Errorf("chaos: the server exited on its own: %v (server log: %s)", srv.Err(), tail(filepath.Join(dir, "serve.log")))
+		}
+		if rep.Kills < len(thresholds) && mon.work() >= thresholds[rep.Kills] && time.Since(srv.Started) > 100*time.Millisecond {
+			time.Sleep(time.Duration(rng.IntN(50)) * time.Millisecond)
+			srv.Kill()
+			rep.Kills++
+			r := Restart{KilledAt: time.Since(start), Settled: settled, Work: mon.work()}
+			if o.Progress != nil {
+				fmt.Fprintf(o.Progress, "chaos: kill %d/%d at %.1fs with %d/%d settled; restarting\n", rep.Kills, o.Kills, r.KilledAt.Seconds(), settled, o.Postings)
+			}
+			if srv, err = StartServer(o.Binary, env, httpAddr, logOut); err != nil {
+				return nil, err
+			}
+			pendingProgress = mon.progress(settled)
+			if r.Healthy, err = srv.WaitHealthy(dctx); err != nil {
+				return nil, fmt.Errorf("%w (server log: %s)", err, tail(filepath.Join(dir, "serve.log")))
+			}
+			rep.Restarts = append(rep.Restarts, r)
+			pending = &rep.Restarts[len(rep.Restarts)-1]
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := srv.Stop(10 * time.Second); err != nil && o.Progress != nil {
+		fmt.Fprintln(o.Progress, err)
+	}
+	rep.Elapsed = time.Since(start)
+
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer fcancel()
+	if err := rep.collect(fctx, dbURL, profileID, postingIDs, smtpSrv, llmSrv); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// collect reads the final state: the applications from the database, the
+// deliveries from the SMTP server, the calls from the LLM.
+func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, postingIDs []int64, smtpSrv *fakesmtp.Server, llmSrv *fakellm.Faulty) error {
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	apps, err := allApplications(ctx, db, profileID)
+	if err != nil {
+		return err
+	}
+	delivered := map[string]int{}
+	for _, m := range smtpSrv.Messages() {
+		delivered[m.MessageID]++
+	}
+	byPosting := map[int64]*jobpilot.Application{}
+	for _, a := range apps {
+		byPosting[a.PostingID] = a
+		r.ByStatus[a.Status]++
+		r.Attempts += a.Attempts
+		switch a.Status {
+		case jobpilot.StatusSent, jobpilot.StatusFollowedUp:
+			r.Sent++
+			if a.MessageID == "" || delivered[a.MessageID] == 0 {
+				r.Mismatches = append(r.Mismatches, fmt.Sprintf("application %d is %s but the mail server never accepted %q", a.ID, a.Status, a.MessageID))
+			}
+		case jobpilot.StatusNeedsReview:
+			r.NeedsReview++
+			if a.MessageID != "" && delivered[a.MessageID] > 0 {
+				r.DeliveredNeedsReview++
+			}
+		case jobpilot.StatusFailed:
+			r.Failed++
+		}
+	}
+	for _, id := range postingIDs {
+		if a, ok := byPosting[id]; !ok || !a.Status.Settled() {
+			r.Lost++
+			if len(r.LostIDs) < 20 {
+				r.LostIDs = append(r.LostIDs, id)
+			}
+		}
+	}
+	r.Duplicates = smtpSrv.Duplicates()
+	r.SMTP = smtpSrv.Stats()
+	r.LLMAccepted, r.LLMRejected = llmSrv.Accepted(), llmSrv.Rejected()
+	r.LLMInjected429, r.LLMInjected500 = llmSrv.Injected()
+	return nil
+}
+
+func allApplications(ctx context.Context, db *store.DB, profileID int64) ([]*jobpilot.Application, error) {
+	var all []*jobpilot.Application
+	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
+	for {
+		page, err := db.Applications(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			return all, nil
+		}
+		f.AfterID = page[len(page)-1].ID
+	}
+}
+
+// monitor watches the run from outside the server: the lab servers'
+// counters and the database's status counts.
+type monitor struct {
+	db        *store.DB
+	profileID int64
+	smtp      *fakesmtp.Server
+	llm       *fakellm.Server
+	total     int // applications that exist
+	lastPoll  time.Time
+	settled   int
+}
+
+func newMonitor(ctx context.Context, dbURL string, profileID int64, s *fakesmtp.Server, l *fakellm.Server) (*monitor, error) {
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	return &monitor{db: db, profileID: profileID, smtp: s, llm: l}, nil
+}
+
+func (m *monitor) close() { m.db.Close() }
+
+// poll returns the settled count, reading the database at most every 100 ms.
+func (m *monitor) poll(ctx context.Context) (int, error) {
+	if time.Since(m.lastPoll) < 100*time.Millisecond {
+		return m.settled, nil
+	}
+	m.lastPoll = time.Now()
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	counts, err := m.db.CountByStatus(qctx, m.profileID)
+	if err != nil {
+		return m.settled, err
+	}
+	settled, total := 0, 0
+	for st, n := range counts {
+		total += n
+		if st.Settled() {
+			settled += n
+		}
+	}
+	m.settled, m.total = settled, total
+	return settled, nil
+}
+
+// work counts LLM calls and SMTP connections so far.
+func (m *monitor) work() int { return m.llm.Calls() + m.smtp.Stats().Connections }
+
+// progress is a number that grows whenever the server does work.
+func (m *monitor) progress(settled int) int {
+	st := m.smtp.Stats()
+	return m.llm.Calls() + st.Connections + settled
+}
+
+// tail returns the last lines of a log file for an error message.
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ErrNotOK is returned by the command when a run lost or duplicated work.
+var ErrNotOK = errors.New("chaos: applications were lost or sent twice")
