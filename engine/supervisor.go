@@ -46,15 +46,19 @@ func (e *Engine) check(ctx context.Context) error {
 	}
 	err := e.probe(ctx, rt)
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.rt != rt || !e.started {
+		return nil // replaced or stopped meanwhile
+	}
 	e.lastCheck = time.Now()
 	e.healthy = err == nil
-	e.mu.Unlock()
 	if err != nil {
 		e.metrics.checks.WithLabelValues("failed").Inc()
 		e.metrics.running.Set(0)
 		return err
 	}
 	e.metrics.checks.WithLabelValues("ok").Inc()
+	e.metrics.running.Set(1)
 	return nil
 }
 
@@ -72,9 +76,10 @@ func (e *Engine) probe(ctx context.Context, rt *runtime) error {
 	return err
 }
 
-func (e *Engine) probeTimeout() time.Duration {
-	return min(orDur(e.cfg.Scheduler.HealthCheckInterval, 5*time.Minute), 5*time.Second)
-}
+// probeTimeout is generous and independent of the check interval: on SQLite
+// the probe queues behind River's own queries on the single connection, and
+// a slow answer is not an outage.
+func (e *Engine) probeTimeout() time.Duration { return 5 * time.Second }
 
 // restart replaces the current client until a new one runs, ctx is done or
 // the engine is stopped.
