@@ -9,10 +9,16 @@
 //     At Start the engine makes this node's jobs left "running" by a previous process
 //     (same NodeID) available again at once, so a single node resumes within seconds.
 //     Other nodes' orphans are rescued by River's rescuer after Scheduler.RescueAfter.
-//   - A rescued or retried job reaches its handler again with a higher attempt number
-//     (see JobFromContext). Handlers must be idempotent; in particular the send handler
-//     must not re-send an application it finds still "sending" (the outcome of the
-//     previous attempt is unknown): it marks it needs_review instead.
+//   - Delivery is at least once. A rescued or retried job reaches its handler again
+//     with a higher attempt number (JobFromContext); a job snoozed at shutdown or on
+//     an open circuit keeps its number. Handlers must therefore be idempotent, from
+//     database state: the send handler must not re-send an application it finds
+//     still "sending" (the previous attempt's outcome is unknown) but mark it
+//     needs_review. A handler can make its effect and the job's completion one
+//     transaction with CompleteTx, which makes it exactly once.
+//   - The same NodeID must not be used by two live processes: at Start the engine
+//     also drops a leadership lease still held under its id, so a restarted leader
+//     runs the periodic schedule at once instead of after the lease (≈15 s).
 //   - Error classes (see the mapping on Handlers): transient errors are retried with
 //     our backoff, permanent ones cancel the job, an open circuit snoozes it without
 //     burning an attempt, and a panic is recovered and retried like a transient error.
