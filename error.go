@@ -139,4 +139,4 @@ func RetryAfter(err error) (time.Duration, bool) {
 // failed after the message body was handed over but before the server's
 // reply. Such a send is never retried silently; the application becomes
 // needs_review.
-var ErrOutcomeUnknown = errors.New("outcome unknown")
+var ErrOutcomeUnknown = errors.New("outcome unknown: the message was fully sent but the server's reply was lost")

@@ -98,11 +98,21 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 			return sendErr
 		}
 	})
-	switch {
-	case err == nil:
+	if err == nil {
 		s.log().Info("Email sent successfully", "application", app.ID, "to", msg.To, "message_id", msg.MessageID)
 		return nil
-	case errors.Is(err, jobpilot.ErrOutcomeUnknown):
+	}
+	// Decide from the recorded state, not only from the error: a policy
+	// (the per-attempt timeout) may report its own error in place of the
+	// attempt's, but each attempt recorded what it knew before returning.
+	cur, rerr := s.Store.Application(context.WithoutCancel(ctx), app.ID)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	switch cur.Status {
+	case jobpilot.StatusSending:
+		// The message was handed over but no reply came, or the outcome
+		// could not be recorded: a person decides.
 		_, terr := s.Store.Transition(context.WithoutCancel(ctx), app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
 			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: reason(err), Error: ptr(reason(err)),
 		})
@@ -110,12 +120,17 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 			return terr
 		}
 		return nil
-	case isOpen(err):
-		return err // still approved; the engine snoozes until the breaker half-opens
-	case errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) == jobpilot.EINVALID:
-		return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
+	case jobpilot.StatusApproved:
+		switch {
+		case isOpen(err):
+			return err // the engine snoozes until the breaker half-opens
+		case errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) == jobpilot.EINVALID:
+			return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
+		default:
+			return err // transient after the retries: the engine retries the job later
+		}
 	default:
-		return err // transient after the retries: the engine retries the job later
+		return nil // sent, or moved on by someone else: nothing left to do
 	}
 }
 
