@@ -7,7 +7,6 @@ package system
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -178,11 +177,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 // newWriter picks the writer: the template writer when no LLM is configured
 // (or JOBPILOT_WRITER=template), the LLM writer otherwise.
 func newWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg prometheus.Registerer) (jobpilot.Writer, error) {
-	guard := llm.NewGuard(reg)
-	if cfg.UsesTemplateWriter() {
-		return llm.NewTemplateWriterWithGuard(guard), nil
-	}
-	return nil, errors.New("the LLM writer is not available yet; set JOBPILOT_WRITER=template")
+	return llm.NewWriter(cfg, set, llm.WithLogger(log), llm.WithRegisterer(reg))
 }
 
 func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
