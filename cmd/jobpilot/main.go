@@ -51,6 +51,7 @@ type CLI struct {
 	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them."`
 	Profile      ProfileCmd      `cmd:"" help:"Manage candidate profiles."`
 	Migrate      MigrateCmd      `cmd:"" help:"Apply database migrations (serve and run also do it)."`
+	Health       HealthCmd       `cmd:"" help:"Call the service's /health; exit 0 when healthy or degraded, 1 when unhealthy or unreachable."`
 	Lab          LabCmd          `cmd:"" hidden:"" help:"Fault-injecting lab servers (SMTP, LLM) for trying jobpilot against failing dependencies."`
 	Chaos        ChaosCmd        `cmd:"" help:"Chaos harness: a real serve under SMTP/LLM faults and SIGKILLs; fails if anything is lost or sent twice."`
 }

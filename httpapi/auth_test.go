@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+func TestLoadOrCreateToken(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	tok, path, created, err := LoadOrCreateToken(dir)
+	if err != nil || !created || len(tok) < 40 {
+		t.Fatalf("first start: %q %v %v", tok, created, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file mode %v, %v", fi.Mode().Perm(), err)
+	}
+	again, _, created, err := LoadOrCreateToken(dir)
+	if err != nil || created || again != tok {
+		t.Fatalf("second start: reused=%v created=%v err=%v", again == tok, created, err)
+	}
+	other, _, _, _ := LoadOrCreateToken(t.TempDir())
+	if other == tok {
+		t.Fatal("two data dirs got the same token")
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+		t.Fatalf("world-readable token file: %v, want EINVALID", err)
+	}
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(path, 0o600)
+	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
+		t.Fatalf("empty token file: %v, want EINVALID", err)
+	}
+}
+
+func TestTokenEqual(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+		ok        bool
+	}{{"abc", "abc", true}, {"abd", "abc", false}, {"ab", "abc", false}, {"", "", false}, {"x", "", false}} {
+		if tokenEqual(c.got, c.want) != c.ok {
+			t.Errorf("tokenEqual(%q, %q) != %v", c.got, c.want, c.ok)
+		}
+	}
+}
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	ss := newSessions("token-1", time.Hour, func() time.Time { return now })
+	v, err := ss.issue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok := ss.check(v)
+	if !ok || len(id) != 16 {
+		t.Fatal("a fresh session is refused")
+	}
+	if strings.Contains(v, "token-1") {
+		t.Fatal("the session holds the token")
+	}
+	// Another token's key refuses it (changing the token logs everyone out).
+	if _, ok := newSessions("token-2", time.Hour, func() time.Time { return now }).check(v); ok {
+		t.Fatal("a session survived a token change")
+	}
+	// Tampering with the expiry breaks the MAC.
+	parts := strings.Split(v, ".")
+	if _, ok := ss.check(parts[0] + ".AAAAAAAAAAA." + parts[2]); ok {
+		t.Fatal("a tampered session was accepted")
+	}
+	if ss.csrf(id) == ss.csrf(make([]byte, 16)) {
+		t.Fatal("CSRF tokens do not depend on the session")
+	}
+	now = now.Add(time.Hour)
+	if _, ok := ss.check(v); ok {
+		t.Fatal("an expired session was accepted")
+	}
+}
+
+// TestSecureCookieOverTLS: the session cookie is Secure when the request came
+// over TLS, and the handler is closed when no token is configured.
+func TestSecureCookieOverTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(New(Options{Token: "t0ken", Store: nil}))
+	defer srv.Close()
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Post(srv.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader("token=t0ken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var c *http.Cookie
+	for _, k := range resp.Cookies() {
+		c = k
+	}
+	if c == nil || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("cookie %+v", c)
+	}
+
+	open := httptest.NewServer(New(Options{}))
+	defer open.Close()
+	resp, err = http.Get(open.URL + "/api/v1/breakers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", open.URL+"/api/v1/breakers", nil)
+	req.Header.Set("Authorization", "Bearer ")
+	resp2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp.StatusCode != 401 || resp2.StatusCode != 401 {
+		t.Fatalf("without a configured token: %d and %d, want 401", resp.StatusCode, resp2.StatusCode)
+	}
+}
