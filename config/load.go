@@ -219,6 +219,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 		Environment: vars,
 		FuncMap: map[reflect.Type]env.ParserFunc{
 			durationType: func(v string) (any, error) { return ParseDuration(v) },
+			boolType:     func(v string) (any, error) { return ParseBool(v) },
 		},
 	})
 	if err == nil {
@@ -334,4 +335,18 @@ func defaultNodeID(dataDir string) string {
 	h := fnv.New32a()
 	h.Write([]byte(dir))
 	return fmt.Sprintf("%s-%08x", host, h.Sum32())
+}
+
+var boolType = reflect.TypeOf(false)
+
+// ParseBool accepts the usual spellings of a switch: true/false, on/off,
+// yes/no, 1/0, in any case, so JOBPILOT_EXAMPLES=off reads as people write it.
+func ParseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "on", "yes", "y":
+		return true, nil
+	case "0", "f", "false", "off", "no", "n":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %q (use true/false, on/off, yes/no)", v)
 }
