@@ -133,6 +133,8 @@ func (s *Service) draft(ctx context.Context, app *jobpilot.Application) error {
 		}
 		return err
 	}
+	s.log().Info("application ready", "application", app.ID, "company", post.Company, "title", post.Title,
+		"writer", tailored.Writer, "apply_via", app.ApplyVia, "removals", len(tailored.Removals)+len(letter.Removals))
 	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect {
 		return s.autoApprove(ctx, p, app)
 	}

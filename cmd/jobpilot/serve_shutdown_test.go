@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serve runs as the service would: on SIGTERM (here: its context ends) it
+// stops taking work, lets the engine stop within SHUTDOWN_GRACE and exits 0.
+// On a fresh data directory it loads the examples and, because fetch and
+// automation run at start-up, prepares their applications without waiting an
+// interval.
+func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := map[string]string{
+		"JOBPILOT_DATA_DIR":  dir,
+		"HTTP_ADDR":          addr,
+		"SHUTDOWN_GRACE":     "5s",
+		"JOBPILOT_API_TOKEN": "test-token-123",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
+
+	// Healthy, and the example applications get prepared at start-up.
+	deadline := time.Now().Add(30 * time.Second)
+	var health struct {
+		Status    string `json:"status"`
+		Scheduler struct {
+			Running bool `json:"running"`
+			Jobs    int  `json:"jobs"`
+		} `json:"scheduler"`
+		Database struct {
+			OK bool `json:"ok"`
+		} `json:"database"`
+	}
+	for {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve never became healthy; log:\n%s", stderr.String())
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited early with %d; log:\n%s", code, stderr.String())
+		default:
+		}
+		resp, err := http.Get("http://" + addr + "/health")
+		if err == nil {
+			err = json.NewDecoder(resp.Body).Decode(&health)
+			resp.Body.Close()
+			if err == nil && health.Status == "healthy" && health.Scheduler.Running && health.Database.OK &&
+				strings.Contains(stderr.String(), "application ready") {
+				break
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if health.Scheduler.Jobs != 4 {
+		t.Errorf("periodic jobs = %d, want 4 (fetch, automation, follow-ups, cleanup)", health.Scheduler.Jobs)
+	}
+
+	cancel() // what SIGTERM does through signal.NotifyContext in main
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d after shutdown; log:\n%s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("serve did not stop within the grace period; log:\n%s", stderr.String())
+	}
+	log := stderr.String()
+	for _, want := range []string{"shutting down", "engine stopped", "jobpilot stopped"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+	if strings.Contains(log, "test-token-123") {
+		t.Error("the API token appeared in the log")
+	}
+	if _, err := filepath.Glob(filepath.Join(dir, "jobpilot.db")); err != nil {
+		t.Fatal(err)
+	}
+}
