@@ -142,26 +142,35 @@ func (s *Service) allOpenPostings(ctx context.Context) ([]*jobpilot.Posting, err
 	}
 }
 
-func (s *Service) profileApplications(ctx context.Context, profileID int64) (map[string]*jobpilot.Application, error) {
-	byFingerprint := map[string]*jobpilot.Application{}
+// profileApplications indexes a profile's applications by fingerprint and by
+// posting. Both are needed: a posting whose description changed has a new
+// fingerprint while its application keeps the one it was created with, and
+// it must still find that application (to re-score it, or to leave a ready
+// one alone) instead of getting a second one.
+func (s *Service) profileApplications(ctx context.Context, profileID int64) (byFingerprint map[string]*jobpilot.Application, byPosting map[int64]*jobpilot.Application, err error) {
+	byFingerprint = map[string]*jobpilot.Application{}
+	byPosting = map[int64]*jobpilot.Application{}
 	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
 	for {
 		page, err := s.Store.Applications(ctx, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, a := range page {
 			byFingerprint[a.Fingerprint] = a
+			if byPosting[a.PostingID] == nil {
+				byPosting[a.PostingID] = a // the oldest, should there be several
+			}
 		}
 		if len(page) < f.Limit {
-			return byFingerprint, nil
+			return byFingerprint, byPosting, nil
 		}
 		f.AfterID = page[len(page)-1].ID
 	}
 }
 
 func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, postings []*jobpilot.Posting) error {
-	existing, err := s.profileApplications(ctx, p.ID)
+	existing, byPosting, err := s.profileApplications(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -171,8 +180,12 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		app, ok := existing[post.Fingerprint]
-		if !ok {
+		// The posting's own application first: its fingerprint may have
+		// changed with its description since the application was created.
+		app, own := byPosting[post.ID]
+		if own {
+			existing[post.Fingerprint] = app // its other listings find it too
+		} else if app = existing[post.Fingerprint]; app == nil {
 			if err := s.createApplication(ctx, run, p, post, scorer.Score(post)); err != nil {
 				return err
 			}
@@ -183,7 +196,15 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			if app.ProfileVersion == p.Version && app.PostingHash == post.ContentHash {
 				continue // nothing changed since it was scored
 			}
-			if err := s.rescore(ctx, run, p, post, app, scorer.Score(post)); err != nil {
+			m := scorer.Score(post)
+			if !own && !passes(p, m) {
+				// Another listing of the same job (another city) that does
+				// not pass either: the application stays as its own posting
+				// scored it. Re-scoring it with each listing in turn would
+				// rewrite it on every run.
+				continue
+			}
+			if err := s.rescore(ctx, run, p, post, app, m); err != nil {
 				return err
 			}
 		case jobpilot.StatusMatched, jobpilot.StatusDrafting:
