@@ -42,6 +42,12 @@ type Options struct {
 	Mailer   jobpilot.Mailer
 	Writer   jobpilot.Writer
 	Renderer jobpilot.Renderer
+	// OnResilienceEvent, when set, also receives every resilience event
+	// (retry with its delay, give-up, timeout, breaker transition) as it
+	// happens, before it is stored as a service event. It runs on the
+	// caller's goroutine, so it must be quick and must not block; tests use
+	// it to assert the delays and transitions the policies actually applied.
+	OnResilienceEvent func(resilience.Event)
 }
 
 // System is a wired jobpilot.
@@ -58,6 +64,7 @@ type System struct {
 	ExamplesLoaded bool
 
 	events  chan *jobpilot.Event
+	onEvent func(resilience.Event)
 	stopped chan struct{}
 	once    sync.Once
 }
@@ -88,6 +95,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		Registry: reg,
 		Logger:   log,
 		events:   make(chan *jobpilot.Event, 1024),
+		onEvent:  opts.OnResilienceEvent,
 		stopped:  make(chan struct{}),
 	}
 	go s.recordEvents()
@@ -197,6 +205,9 @@ func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]
 // retries, give-ups, timeouts and breaker transitions. It never blocks the
 // call it observes; when the buffer is full the event is only logged.
 func (s *System) resilienceEvent(ev resilience.Event) {
+	if s.onEvent != nil {
+		s.onEvent(ev)
+	}
 	kind := map[string]string{
 		"retry": jobpilot.EventRetry, "give_up": jobpilot.EventGiveUp,
 		"timeout": jobpilot.EventTimeout, "breaker": jobpilot.EventBreaker,

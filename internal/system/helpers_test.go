@@ -1,0 +1,367 @@
+package system_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+// scale runs the guide's seconds as hundredths: email waits 20/40/80 ms,
+// EMAIL_TIMEOUT 300 ms, engine retries from 10 ms.
+const scale = 0.01
+
+const pgEnv = "JOBPILOT_TEST_DATABASE_URL"
+
+// harness is a wired System on a real database with SMTP at an in-process
+// fault-injecting server, and a record of every resilience event.
+type harness struct {
+	t       *testing.T
+	sys     *system.System
+	smtp    *fakesmtp.Server
+	cfg     *config.Config
+	profile *jobpilot.Profile
+	clock   *clock
+
+	mu     sync.Mutex
+	events []resilience.Event
+	// onEvent, when set, runs inside the resilience hook (under mu).
+	onEvent func(resilience.Event)
+}
+
+type harnessOpts struct {
+	pg       bool
+	schedule string
+	env      map[string]string // extra configuration
+	postings int               // postings with a contact email (default 1)
+	mode     string            // APPLY_MODE (default direct)
+	now      *clock
+	noStart  bool
+}
+
+// clock is a settable clock for Options.Now.
+type clock struct{ ns atomic.Int64 }
+
+func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
+func (c *clock) set(t time.Time)  { c.ns.Store(t.UnixNano()) }
+func (c *clock) now() time.Time   { return time.Unix(0, c.ns.Load()).UTC() }
+
+func quietLogger() *slog.Logger {
+	if os.Getenv("SYSTEM_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// dialects runs fn on SQLite and, when JOBPILOT_TEST_DATABASE_URL is set, on
+// a fresh PostgreSQL database.
+func dialects(t *testing.T, fn func(t *testing.T, pg bool)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, false) })
+	t.Run("postgres", func(t *testing.T) {
+		if os.Getenv(pgEnv) == "" {
+			t.Skip(pgEnv + " not set")
+		}
+		fn(t, true)
+	})
+}
+
+func newHarness(t *testing.T, o harnessOpts) *harness {
+	t.Helper()
+	ctx := context.Background()
+	var opts []fakesmtp.Option
+	if o.schedule != "" {
+		opts = append(opts, fakesmtp.WithSchedule(fakesmtp.MustParseSchedule(o.schedule)))
+	}
+	srv := fakesmtp.StartTest(t, opts...)
+	mode := o.mode
+	if mode == "" {
+		mode = "direct"
+	}
+	dir := t.TempDir()
+	env := map[string]string{
+		"JOBPILOT_DATA_DIR":      dir,
+		"APPLY_MODE":             mode,
+		"SMTP_HOST":              srv.Host(),
+		"SMTP_PORT":              strconv.Itoa(srv.Port()),
+		"SMTP_TLS":               "none",
+		"SMTP_FROM":              "jobs@example.com",
+		"JOBPILOT_EXAMPLES":      "false",
+		"JOBPILOT_TIME_SCALE":    strconv.FormatFloat(scale, 'f', -1, 64),
+		"EMAIL_RECOVERY_TIMEOUT": "50", // 500 ms scaled
+		"SHUTDOWN_GRACE":         "2",
+		// 2 s per attempt scaled: far above a local SMTP transaction even
+		// under -race on a loaded machine, so only the timeout test (which
+		// sets its own) ever sees one.
+		"EMAIL_TIMEOUT":    "200",
+		"JOBPILOT_NODE_ID": "system-test",
+	}
+	if o.pg {
+		env["DATABASE_URL"] = freshPGDatabase(t)
+	}
+	for k, v := range o.env {
+		env[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] }, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, smtp: srv, cfg: cfg, clock: o.now}
+	sopts := system.Options{Logger: quietLogger(), FastStart: true, OnResilienceEvent: h.record}
+	if o.now != nil {
+		sopts.Now = o.now.now
+	}
+	sys, err := system.Open(ctx, cfg, sopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sys = sys
+	t.Cleanup(func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := sys.Stop(stopCtx); err != nil {
+			t.Logf("stop: %v", err)
+		}
+		sys.Close()
+	})
+
+	p, err := examples.Profile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Example = false
+	p.Preferences.MinScore = 0
+	p.Preferences.DailyCap = 100
+	p.Preferences.ExcludedCompanies = nil
+	p.Preferences.ApplyMode = ""
+	if err := sys.Store.CreateProfile(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	h.profile = p
+	n := o.postings
+	if n == 0 {
+		n = 1
+	}
+	h.addPostings(n)
+	if !o.noStart {
+		if err := sys.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+// addPostings stores n postings with contact emails at example.com.
+func (h *harness) addPostings(n int) {
+	h.t.Helper()
+	ps := make([]jobpilot.Posting, n)
+	for i := range ps {
+		ps[i] = jobpilot.Posting{
+			ExternalID:   fmt.Sprintf("sys-%d", i+1),
+			Company:      fmt.Sprintf("Initech %d", i+1),
+			Title:        "Senior Backend Engineer (Go)",
+			Location:     "Remote",
+			Remote:       true,
+			Description:  fmt.Sprintf("Team %d builds Go services on PostgreSQL with Kubernetes. We value reliability, observability and distributed systems experience.", i+1),
+			URL:          fmt.Sprintf("https://jobs.example.com/initech-%d", i+1),
+			ContactEmail: fmt.Sprintf("hiring%d@example.com", i+1),
+			PublishedAt:  time.Now().Add(-time.Hour),
+		}
+	}
+	if _, err := h.sys.Store.UpsertPostings(context.Background(), "system-test", ps, false); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) record(ev resilience.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, ev)
+	if h.onEvent != nil {
+		h.onEvent(ev)
+	}
+}
+
+// resEvents returns the recorded resilience events of a service and kind.
+func (h *harness) resEvents(service, kind string) []resilience.Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []resilience.Event
+	for _, e := range h.events {
+		if (service == "" || e.Service == service) && e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// automate runs the automation pass in the test's goroutine, as the
+// periodic job would: it creates the applications and queues their
+// processing.
+func (h *harness) automate() {
+	h.t.Helper()
+	if err := h.sys.Apply.AutomationRun(context.Background(), jobpilot.Task{Kind: jobpilot.TaskAutomationRun}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func (h *harness) waitFor(what string, d time.Duration, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out after %s waiting for %s (counts %v)", d, what, h.counts())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (h *harness) counts() map[jobpilot.Status]int {
+	c, err := h.sys.Store.CountByStatus(context.Background(), h.profile.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+// waitSettled waits until n applications are in the given statuses.
+func (h *harness) waitStatus(n int, d time.Duration, statuses ...jobpilot.Status) {
+	h.t.Helper()
+	h.waitFor(fmt.Sprintf("%d applications %v", n, statuses), d, func() bool {
+		c := h.counts()
+		got := 0
+		for _, s := range statuses {
+			got += c[s]
+		}
+		return got >= n
+	})
+}
+
+func (h *harness) apps() []*jobpilot.Application {
+	h.t.Helper()
+	apps, err := h.sys.Store.Applications(context.Background(), jobpilot.ApplicationFilter{ProfileID: h.profile.ID, Limit: 500})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return apps
+}
+
+// history formats an application's events for failure messages.
+func (h *harness) history(appID int64) string {
+	var b strings.Builder
+	evs := h.sendEvents(appID)
+	for i := len(evs) - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "\n\t%s %s: %s", evs[i].CreatedAt.Format("15:04:05.000"), evs[i].Kind, evs[i].Message)
+	}
+	return b.String()
+}
+
+func (h *harness) sendEvents(appID int64) []*jobpilot.Event {
+	h.t.Helper()
+	evs, err := h.sys.Store.Events(context.Background(), jobpilot.EventFilter{ApplicationID: appID, Limit: 500})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return evs
+}
+
+// messagesFor returns the accepted messages with the Message-ID.
+func messagesFor(srv *fakesmtp.Server, id string) []fakesmtp.Message {
+	var out []fakesmtp.Message
+	for _, m := range srv.Messages() {
+		if m.MessageID == id {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// msgID is the Message-ID the pipeline derives (SMTP_FROM is at example.com).
+func msgID(appID int64) string { return jobpilot.MessageID(appID, "example.com") }
+
+// sendJob is a send_application River job row.
+type sendJob struct {
+	ID      int64
+	State   string
+	Attempt int
+	Errors  int
+	AppID   int64
+}
+
+// sendJobs reads River's rows for send_application jobs: state, attempt,
+// the number of recorded errors and the application.
+func (h *harness) sendJobs() []sendJob {
+	h.t.Helper()
+	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id')
+		FROM river_job WHERE kind = 'send_application' ORDER BY id`
+	if h.sys.Store.Postgres() {
+		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint
+			FROM river_job WHERE kind = 'send_application' ORDER BY id`
+	}
+	rows, err := h.sys.Store.SQL().QueryContext(context.Background(), q)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []sendJob
+	for rows.Next() {
+		var j sendJob
+		if err := rows.Scan(&j.ID, &j.State, &j.Attempt, &j.Errors, &j.AppID); err != nil {
+			h.t.Fatal(err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+func freshPGDatabase(t testing.TB) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", os.Getenv(pgEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "jp_system_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Logf("drop %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(os.Getenv(pgEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func dataPath(dir string) string { return filepath.Join(dir, "jobpilot.db") }
