@@ -60,6 +60,11 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	}
 
 	attempt := 0
+	// unknown keeps the error of an attempt whose outcome is unknown. The
+	// per-attempt timeout reports its own (transient) error in its place, so
+	// the retry loop may run one more attempt, which finds the application
+	// still sending and stops; the reason recorded must be the real one.
+	var unknown error
 	err = s.Resilience.Email.Do(ctx, func(ctx context.Context) error {
 		attempt++
 		if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusSending, jobpilot.Change{
@@ -87,6 +92,7 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 			}
 			return nil
 		case errors.Is(sendErr, jobpilot.ErrOutcomeUnknown):
+			unknown = sendErr
 			return jobpilot.Permanent(sendErr) // leave it sending; handled below
 		default:
 			if _, err := s.Store.Transition(wctx, app.ID, jobpilot.StatusApproved, jobpilot.Change{
@@ -113,6 +119,9 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	case jobpilot.StatusSending:
 		// The message was handed over but no reply came, or the outcome
 		// could not be recorded: a person decides.
+		if unknown != nil {
+			err = unknown
+		}
 		_, terr := s.Store.Transition(context.WithoutCancel(ctx), app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
 			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: reason(err), Error: ptr(reason(err)),
 		})

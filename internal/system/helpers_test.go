@@ -172,11 +172,15 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 }
 
 // addPostings stores n postings with contact emails at example.com.
-func (h *harness) addPostings(n int) {
+func (h *harness) addPostings(n int) { h.t.Helper(); h.addPostingsFrom(0, n) }
+
+// addPostingsFrom stores postings numbered from start+1.
+func (h *harness) addPostingsFrom(start, n int) {
 	h.t.Helper()
 	ps := make([]jobpilot.Posting, n)
-	for i := range ps {
-		ps[i] = jobpilot.Posting{
+	for j := range ps {
+		i := start + j
+		ps[j] = jobpilot.Posting{
 			ExternalID:   fmt.Sprintf("sys-%d", i+1),
 			Company:      fmt.Sprintf("Initech %d", i+1),
 			Title:        "Senior Backend Engineer (Go)",

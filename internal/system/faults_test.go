@@ -1,0 +1,239 @@
+package system_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+	"github.com/jobpilot/jobpilot/resilience"
+)
+
+// transition is one email breaker transition and what the server had seen
+// at that moment.
+type transition struct {
+	from, to           string
+	accepted, rejected int
+}
+
+// TestBreaker: a dead server opens the email breaker after 5 attempts; the
+// queued sends snooze without burning attempts; once the server is back and
+// the recovery time passed, one probe goes first, then every application
+// arrives exactly once.
+//
+// WORKERS=1 makes the count at the opening exact (5 refusals, no attempt in
+// flight beside them); the half-open probe's exclusivity under concurrency
+// is the resilience package's own test.
+func TestBreaker(t *testing.T) {
+	dialects(t, func(t *testing.T, pg bool) {
+		const n = 4
+		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true,
+			// Recovery 2 s scaled: room to observe the snoozed jobs first.
+			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "200"}})
+		var (
+			tmu         sync.Mutex
+			transitions []transition
+		)
+		opened := make(chan struct{})
+		h.onEvent = func(ev resilience.Event) {
+			if ev.Kind != "breaker" || ev.Breaker != resilience.BreakerEmail {
+				return
+			}
+			st := h.smtp.Stats()
+			tmu.Lock()
+			transitions = append(transitions, transition{ev.From, ev.To, st.Accepted, st.Rejected})
+			tmu.Unlock()
+			if ev.To == "open" && ev.From == "closed" {
+				// The server comes back at once; the breaker must still
+				// wait out its recovery time before the probe.
+				h.smtp.SetSchedule(fakesmtp.MustParseSchedule("accept"))
+				close(opened)
+			}
+		}
+		if err := h.sys.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		h.automate()
+		select {
+		case <-opened:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the email breaker never opened; server %+v", h.smtp.Stats())
+		}
+
+		// While open, every queued send is snoozed until the breaker will
+		// half-open: River keeps a short snooze "available" with a future
+		// scheduled_at and gives the attempt back, so a snoozed job's
+		// attempt equals its count of real errors.
+		h.waitFor("every send job snoozed", 1500*time.Millisecond, func() bool {
+			js := h.sendJobs()
+			if len(js) != n {
+				return false
+			}
+			for _, j := range js {
+				if j.State == "running" || j.Attempt != j.Errors {
+					return false
+				}
+			}
+			return true
+		})
+		errorsBefore := map[int64]int{}
+		total := 0
+		for _, j := range h.sendJobs() {
+			errorsBefore[j.ID] = j.Errors
+			total += j.Errors
+		}
+		// One job ran its 4 attempts before the breaker opened (a real,
+		// retried failure); the others hit the open breaker and burned nothing.
+		if total > 1 {
+			t.Errorf("send jobs recorded %d errors while the breaker was opening, want at most 1: %+v", total, h.sendJobs())
+		}
+		if st := h.smtp.Stats(); st.Accepted != 0 {
+			t.Errorf("%d messages accepted while the breaker was open", st.Accepted)
+		}
+
+		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent)
+		for _, app := range h.apps() {
+			if got := messagesFor(h.smtp, msgID(app.ID)); len(got) != 1 {
+				t.Errorf("application %d: %d messages, want 1", app.ID, len(got))
+			}
+		}
+		if d := h.smtp.Duplicates(); d != 0 {
+			t.Errorf("%d duplicates", d)
+		}
+		st := h.smtp.Stats()
+		if st.Rejected != 5 {
+			t.Errorf("server refused %d attempts, want exactly 5 (none while the breaker was open)", st.Rejected)
+		}
+		h.waitFor("send jobs completed", 10*time.Second, func() bool {
+			for _, j := range h.sendJobs() {
+				if j.State != "completed" {
+					return false
+				}
+			}
+			return true
+		})
+		for _, j := range h.sendJobs() {
+			if j.Errors != errorsBefore[j.ID] || j.Attempt != j.Errors+1 {
+				t.Errorf("job %d (application %d): errors %d→%d, attempt %d: a snooze burned an attempt", j.ID, j.AppID, errorsBefore[j.ID], j.Errors, j.Attempt)
+			}
+		}
+
+		tmu.Lock()
+		defer tmu.Unlock()
+		count := map[string]int{}
+		for _, tr := range transitions {
+			count[tr.from+"→"+tr.to]++
+		}
+		want := map[string]int{"closed→open": 1, "open→half_open": 1, "half_open→closed": 1}
+		for k, v := range want {
+			if count[k] != v {
+				t.Errorf("%s transitions: %d, want %d (all: %+v)", k, count[k], v, transitions)
+			}
+		}
+		if count["half_open→open"] != 0 {
+			t.Errorf("the probe failed: %+v", transitions)
+		}
+		for _, tr := range transitions {
+			switch tr.from + "→" + tr.to {
+			case "closed→open":
+				if tr.rejected != 5 || tr.accepted != 0 {
+					t.Errorf("opened after %d refusals (%d accepted), want after 5", tr.rejected, tr.accepted)
+				}
+			case "half_open→closed":
+				if tr.accepted != 1 {
+					t.Errorf("closed after %d accepted messages, want exactly one probe first", tr.accepted)
+				}
+			}
+		}
+	})
+}
+
+// TestTimeoutInData: a server that stalls in DATA past EMAIL_TIMEOUT. The
+// application message (two small PDFs) is fully written before the client
+// waits for the reply, so the outcome is unknown (mail.ErrOutcomeUnknown):
+// the application becomes needs_review and is never sent again by itself;
+// the stalled message is never delivered later.
+func TestTimeoutInData(t *testing.T) {
+	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "30"}}) // 300 ms
+	h.automate()
+	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
+	app := h.apps()[0]
+	if app.Status != jobpilot.StatusNeedsReview {
+		t.Fatalf("status %s (%s), want needs_review; history:%s", app.Status, app.Error, h.history(app.ID))
+	}
+	if !strings.Contains(app.Error, "outcome unknown") {
+		t.Errorf("error %q does not say the outcome is unknown", app.Error)
+	}
+	if to := h.resEvents("email", "timeout"); len(to) != 1 {
+		t.Errorf("%d timeout events, want 1", len(to))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if st, err := h.smtp.WaitStats(ctx, func(s fakesmtp.Stats) bool { return s.HangsEnded >= 1 }); err != nil {
+		t.Fatalf("the stalled session never ended: %+v", st)
+	}
+	h.smtp.SetSchedule(fakesmtp.MustParseSchedule("accept"))
+
+	// A later application goes through the same server: when it has arrived,
+	// the stalled one would have too if anything were still pending.
+	h.addPostingsFrom(100, 1)
+	h.automate()
+	h.waitFor("the later application sent", 20*time.Second, func() bool {
+		for _, a := range h.apps() {
+			if a.ID != app.ID && a.Status == jobpilot.StatusSent {
+				return true
+			}
+		}
+		return false
+	})
+	if got := messagesFor(h.smtp, msgID(app.ID)); len(got) != 0 {
+		t.Errorf("the timed-out message was delivered later: %d copies", len(got))
+	}
+	if a := h.smtp.Attempts(msgID(app.ID)); a != 1 {
+		t.Errorf("%d attempts for the timed-out message, want 1", a)
+	}
+	again, err := h.sys.Store.Application(context.Background(), app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Status != jobpilot.StatusNeedsReview {
+		t.Errorf("status moved on to %s by itself", again.Status)
+	}
+}
+
+// TestHeaderInjection: a posting title corrupted with CR/LF in the database
+// is refused before any connection; the application fails with the reason.
+func TestHeaderInjection(t *testing.T) {
+	h := newHarness(t, harnessOpts{mode: "review"})
+	h.automate()
+	h.waitStatus(1, 20*time.Second, jobpilot.StatusReady)
+	app := h.apps()[0]
+	q := h.sys.Store.SQL()
+	stmt := `UPDATE postings SET title = ? WHERE id = ?`
+	if h.sys.Store.Postgres() {
+		stmt = `UPDATE postings SET title = $1 WHERE id = $2`
+	}
+	if _, err := q.ExecContext(context.Background(), stmt, "Engineer\r\nBcc: everyone@example.net", app.PostingID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.waitStatus(1, 20*time.Second, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)
+	got, err := h.sys.Store.Application(context.Background(), app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != jobpilot.StatusFailed || !strings.Contains(got.Error, "subject") {
+		t.Fatalf("status %s error %q, want failed naming the subject", got.Status, got.Error)
+	}
+	if st := h.smtp.Stats(); st.Connections != 0 {
+		t.Errorf("the server saw %d connections, want none", st.Connections)
+	}
+	if r := h.resEvents("email", "retry"); len(r) != 0 {
+		t.Errorf("an invalid message was retried: %+v", r)
+	}
+}
