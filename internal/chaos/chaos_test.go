@@ -34,15 +34,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// ciRun is the CI-sized chaos run: 20 postings, a 30 % SMTP 421 rate, a
-// 20 % LLM 429/500 rate and one SIGKILL of the server.
+// ciRun is the CI-sized chaos run: 20 postings, a 30 % SMTP 421 rate, the
+// LLM writer against the lab LLM with a 10 % 429/500 rate, and one SIGKILL
+// of the server.
 func ciRun(t *testing.T, dbURL string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	var progress strings.Builder
 	rep, err := chaos.Run(ctx, chaos.Options{
-		Binary: binary, Postings: 20, SMTPFail: 0.3, LLMFail: 0.2, Kills: 1,
+		Binary: binary, Postings: 20, SMTPFail: 0.3, LLMFail: 0.1, Kills: 1, Writer: "llm",
 		DatabaseURL: dbURL, Seed: 7, Deadline: 45 * time.Second, Progress: &progress,
 	})
 	if err != nil {
@@ -64,6 +65,11 @@ func ciRun(t *testing.T, dbURL string) {
 	// retried: the faults were really injected.
 	if rep.SMTP.Rejected == 0 || rep.Attempts <= rep.Sent {
 		t.Errorf("no SMTP refusal was seen (rejected=%d, attempts=%d, sent=%d)", rep.SMTP.Rejected, rep.Attempts, rep.Sent)
+	}
+	// The documents came from the LLM writer: two calls (resume, letter)
+	// per application at least, some of them refused by the injector.
+	if rep.Writer != "llm" || rep.LLMAccepted < 2*20 {
+		t.Errorf("writer %q, LLM calls accepted %d: want the LLM writer with ≥ 40 accepted calls", rep.Writer, rep.LLMAccepted)
 	}
 	if rep.SMTP.Accepted < rep.Sent {
 		t.Errorf("the server accepted %d messages but %d applications are sent", rep.SMTP.Accepted, rep.Sent)
