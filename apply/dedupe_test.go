@@ -181,3 +181,46 @@ func exampleProfile(t *testing.T) *jobpilot.Profile {
 	p.Example = false
 	return p
 }
+
+// The two listings of one job (ex-001 Prague, ex-012 Brno) score
+// differently, and their one application is skipped when neither passes. A
+// run with nothing changed leaves it alone: the other listing does not
+// re-score it (which would rewrite it on every run, each listing in turn).
+func TestSkippedJobListedTwiceIsStable(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
+	profiles, err := e.st.Profiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := profiles[0]
+	prof.Preferences.MinScore = 99
+	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
+		t.Fatal(err)
+	}
+	e.automate(t)
+	app := e.appFor(t, prof.ID, examples.SourceName, "ex-001")
+	if app.Status != jobpilot.StatusSkipped {
+		t.Fatalf("fixture: the Fernwood Pay job is %s at %d", app.Status, app.Score)
+	}
+	for i := range 2 {
+		e.automate(t)
+		again := e.app(t, app.ID)
+		if !again.UpdatedAt.Equal(app.UpdatedAt) || again.PostingHash != app.PostingHash || again.Score != app.Score {
+			t.Fatalf("run %d rewrote the skipped application: score %d→%d, hash %s→%s",
+				i+2, app.Score, again.Score, app.PostingHash, again.PostingHash)
+		}
+	}
+	// Lowered below the better listing's score: matched, once.
+	prof.Preferences.MinScore = 70
+	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
+		t.Fatal(err)
+	}
+	e.automate(t)
+	if a := e.app(t, app.ID); a.Status != jobpilot.StatusMatched || a.Score < 70 {
+		t.Errorf("after min_score 70: %s at %d", a.Status, a.Score)
+	}
+	if n := len(e.apps(t, prof.ID)); n != 12 {
+		t.Errorf("%d applications, want 12", n)
+	}
+}
