@@ -10,6 +10,9 @@
 //     not sent later). failsafe-go runs the call synchronously, so a call that
 //     ignores its context delays the timeout error until it returns;
 //   - the breaker sits inside the retry loop, so it counts every attempt;
+//     permanent answers (a 400, a rejected mailbox) and rate limits that say
+//     when to come back (a 429 with Retry-After) show a working dependency
+//     and count as successes, not failures;
 //   - the retry loop retries only what Retryable accepts, never a permanent
 //     error or an *OpenError, and waits the delay a dependency asked for
 //     (jobpilot.TransientAfter, e.g. Retry-After) capped at MaxDelay.

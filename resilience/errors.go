@@ -129,8 +129,16 @@ func Retryable(err error) bool {
 // failure. Permanent errors are answers from a working dependency (a 400, a
 // rejected mailbox), so they count as successes; cancellation is decided by
 // the caller's context before this is asked.
+//
+// A rate limit that says when to come back (jobpilot.TransientAfter: an HTTP
+// 429 with Retry-After) is not a failure either: the dependency is healthy
+// and pacing us. The retry honours its delay; opening the breaker would stop
+// all calls for the whole recovery time and waste the quota it grants.
 func countsAsBreakerFailure(err error) bool {
 	if err == nil || errors.Is(err, jobpilot.ErrPermanent) {
+		return false
+	}
+	if _, paced := jobpilot.RetryAfter(err); paced {
 		return false
 	}
 	var oe *OpenError
