@@ -10,6 +10,10 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// errNotApproved marks an attempt that could not begin because the
+// application was no longer approved when it looked.
+var errNotApproved = errors.New("marking the application sending")
+
 // stateWriteTimeout bounds the status writes made after an attempt, which
 // run even when the attempt's own context has been cancelled by its timeout:
 // the record of what happened must not be lost with the attempt.
@@ -74,8 +78,9 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 			IncAttempts: true,
 		}); err != nil {
 			// Not a dependency failure: stop retrying (the store refused, or
-			// someone else is sending it).
-			return jobpilot.Permanent(fmt.Errorf("marking the application sending: %w", err))
+			// an earlier attempt abandoned by its timeout is still finishing).
+			// What happens next is decided below from the recorded status.
+			return jobpilot.Permanent(fmt.Errorf("%w: %w", errNotApproved, err))
 		}
 		sendErr := s.Mailer.Send(ctx, msg)
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateWriteTimeout)
@@ -133,6 +138,10 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 		switch {
 		case isOpen(err):
 			return err // the engine snoozes until the breaker half-opens
+		case errors.Is(err, errNotApproved):
+			// An abandoned attempt finished with a known failure after the
+			// next one had looked: nothing was sent, so try again later.
+			return jobpilot.Transient(err)
 		case errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) == jobpilot.EINVALID:
 			return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
 		default:

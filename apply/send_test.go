@@ -1,0 +1,76 @@
+package apply_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/system"
+)
+
+// refusingStore refuses the first approved → sending move as if another
+// attempt held the application, leaving it approved.
+type refusingStore struct {
+	jobpilot.Store
+	refused atomic.Bool
+}
+
+func (s *refusingStore) Transition(ctx context.Context, id int64, to jobpilot.Status, c jobpilot.Change) (*jobpilot.Application, error) {
+	if to == jobpilot.StatusSending && s.refused.CompareAndSwap(false, true) {
+		return nil, jobpilot.ErrInvalidTransition(id, jobpilot.StatusSending, to)
+	}
+	return s.Store.Transition(ctx, id, to, c)
+}
+
+// countingMailer records sends.
+type countingMailer struct{ sent atomic.Int32 }
+
+func (m *countingMailer) Send(context.Context, *jobpilot.Message) error {
+	m.sent.Add(1)
+	return nil
+}
+
+// An attempt that finds its application not approved (an earlier attempt
+// abandoned by its timeout was still finishing) sends nothing and does not
+// fail the application: the job is retried later, and then it is sent once.
+func TestSendNotApprovedIsRetriedNotFailed(t *testing.T) {
+	mailer := &countingMailer{}
+	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
+		system.Options{Mailer: mailer})
+	e.automate(t)
+	var app *jobpilot.Application
+	for _, a := range e.apps(t, 1) {
+		if a.Status == jobpilot.StatusMatched && a.ApplyVia == jobpilot.ApplyViaEmail {
+			app = a
+			break
+		}
+	}
+	if app == nil {
+		t.Fatal("no matched application with a contact email among the examples")
+	}
+	if err := e.process(context.Background(), app); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	svc := *e.sys.Apply
+	svc.Store = &refusingStore{Store: e.st}
+	task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}
+	err := svc.SendApplication(context.Background(), task)
+	if !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("first run returned %v, want a transient error so the engine retries", err)
+	}
+	if got := e.app(t, app.ID); got.Status != jobpilot.StatusApproved || mailer.sent.Load() != 0 {
+		t.Fatalf("after the refused attempt: status %s, %d sent; want approved and nothing sent", got.Status, mailer.sent.Load())
+	}
+	if err := svc.SendApplication(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.app(t, app.ID); got.Status != jobpilot.StatusSent || mailer.sent.Load() != 1 {
+		t.Fatalf("after the retry: status %s, %d sent; want sent once", got.Status, mailer.sent.Load())
+	}
+}
