@@ -2,12 +2,8 @@ package apply_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +12,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/store"
 )
@@ -41,7 +38,7 @@ func sqliteBackend() backend {
 func backends(t *testing.T) []backend {
 	bs := []backend{sqliteBackend()}
 	if pg := os.Getenv(pgURLEnv); pg != "" {
-		bs = append(bs, backend{name: "postgres", url: func(t *testing.T) string { return freshPGDatabase(t, pg) }})
+		bs = append(bs, backend{name: "postgres", url: func(t *testing.T) string { return freshpg.Database(t, pg, "jp_apply") }})
 	} else {
 		t.Logf("%s is not set: PostgreSQL cases skipped", pgURLEnv)
 	}
@@ -53,35 +50,6 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) { fn(t, b) })
 	}
-}
-
-// freshPGDatabase creates a database with a random name on the server of
-// base and returns its URL; it is dropped (connections forced out) at cleanup.
-func freshPGDatabase(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "jp_apply_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		admin.Close()
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Logf("drop %s: %v", name, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 // env is one assembled jobpilot: the same System the commands build, on a

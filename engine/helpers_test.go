@@ -2,14 +2,11 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -24,6 +21,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 )
 
 // testDB stands in for *store.DB (the engine's DB seam): a real SQLite file
@@ -107,7 +105,7 @@ func newTestDB(t testing.TB, pg bool) *testDB {
 	ctx := context.Background()
 	var dsn string
 	if pg {
-		dsn = freshPGDatabase(t)
+		dsn = freshpg.Database(t, os.Getenv(testPGEnv), "jp_engine")
 	} else {
 		dsn = sqliteDSN(filepath.Join(t.TempDir(), "engine.db"))
 	}
@@ -121,32 +119,6 @@ func newTestDB(t testing.TB, pg bool) *testDB {
 	d := &testDB{db: db, pg: pg, dsn: dsn}
 	t.Cleanup(func() { d.SQL().Close() })
 	return d
-}
-
-func freshPGDatabase(t testing.TB) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", os.Getenv(testPGEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "jp_engine_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Logf("drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(os.Getenv(testPGEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 // testConfig: retry delays scaled to milliseconds (1 ms, 2 ms, 4 ms … ≤ 60 ms),

@@ -2,11 +2,13 @@ package engine
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -18,7 +20,7 @@ func TestWithStore(t *testing.T) {
 		ctx := context.Background()
 		url := "sqlite://" + filepath.Join(t.TempDir(), "jobpilot.db")
 		if pg {
-			url = freshPGDatabase(t)
+			url = freshpg.Database(t, os.Getenv(testPGEnv), "jp_engine")
 		}
 		db, err := store.Open(ctx, url)
 		must(t, err)

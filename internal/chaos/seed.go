@@ -2,17 +2,13 @@ package chaos
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
-	"strings"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for CREATE/DROP DATABASE
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -108,37 +104,9 @@ func Seed(ctx context.Context, dbURL string, p *jobpilot.Profile, postings []job
 	return p.ID, postingIDs, nil
 }
 
-// FreshPostgres creates a new, empty database on the server of serverURL
-// (any database on it that we may connect to) and returns its URL and a
-// function that drops it. Every run gets its own database, so runs never
-// collide and never touch existing data.
+// FreshPostgres creates a new, empty database on the server of serverURL and
+// returns its URL and a function that drops it (see freshpg.Create): every
+// run gets its own database, so runs never collide or touch existing data.
 func FreshPostgres(ctx context.Context, serverURL, prefix string) (dbURL string, drop func(context.Context) error, err error) {
-	u, err := url.Parse(serverURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, jobpilot.FieldError("database_url", "want a postgres:// URL")
-	}
-	admin, err := sql.Open("pgx", serverURL)
-	if err != nil {
-		return "", nil, jobpilot.FieldError("database_url", "%v", err)
-	}
-	name := fmt.Sprintf("%s_%d_%d", prefix, time.Now().UnixNano(), rand.IntN(1_000_000))
-	name = strings.ToLower(strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
-			return r
-		}
-		return '_'
-	}, name))
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return "", nil, jobpilot.Transient(fmt.Errorf("chaos: create database %s: %w", name, err))
-	}
-	u.Path = "/" + name
-	drop = func(ctx context.Context) error {
-		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			return fmt.Errorf("chaos: drop database %s: %w", name, err)
-		}
-		return nil
-	}
-	return u.String(), drop, nil
+	return freshpg.Create(ctx, serverURL, prefix)
 }

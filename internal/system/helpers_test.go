@@ -2,13 +2,9 @@ package system_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,6 +20,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/examples"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -117,7 +114,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		"JOBPILOT_NODE_ID": "system-test",
 	}
 	if o.pg {
-		env["DATABASE_URL"] = freshPGDatabase(t)
+		env["DATABASE_URL"] = freshpg.Database(t, os.Getenv(pgEnv), "jp_system")
 	}
 	for k, v := range o.env {
 		env[k] = v
@@ -340,32 +337,6 @@ func (h *harness) sendJobs() []sendJob {
 		h.t.Fatal(err)
 	}
 	return out
-}
-
-func freshPGDatabase(t testing.TB) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", os.Getenv(pgEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "jp_system_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Logf("drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(os.Getenv(pgEnv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func dataPath(dir string) string { return filepath.Join(dir, "jobpilot.db") }
