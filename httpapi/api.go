@@ -83,96 +83,159 @@ func unavailable(what string) error {
 	return jobpilot.Errorf(jobpilot.EUNAVAILABLE, "%s is not available in this process", what)
 }
 
-// --- profiles ---
+// --- adapters ---
+//
+// Every API handler is one of the adapters below around a function that
+// states only what the endpoint does: the adapters map its error to the
+// JSON error body (fail: status from statusFor, 5xx logged) in one place.
 
-func (s *server) listProfiles() http.Handler {
+// handle adapts fn to an http.Handler: fn writes its own success; its error
+// is answered by fail.
+func (s *server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		after, limit, err := pageParams(r.URL.Query())
-		if err != nil {
+		if err := fn(w, r); err != nil {
 			s.fail(w, r, err)
-			return
 		}
-		all, err := s.Store.Profiles(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		slices.SortFunc(all, func(a, b *jobpilot.Profile) int { return int(a.ID - b.ID) })
-		var items []*jobpilot.Profile
-		for _, p := range all {
-			if p.ID > after && len(items) <= limit {
-				items = append(items, p)
-			}
-		}
-		writeJSON(w, http.StatusOK, page(items, limit, func(p *jobpilot.Profile) int64 { return p.ID }))
 	})
 }
 
-func (s *server) getProfile() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// jsonHandler is handle for an endpoint that answers JSON: fn returns the
+// status and the value to encode (writeJSON), or the error.
+func (s *server) jsonHandler(fn func(w http.ResponseWriter, r *http.Request) (int, any, error)) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		status, v, err := fn(w, r)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, status, v)
+		return nil
+	})
+}
+
+// okJSON is a jsonHandler result of 200 with v, unless err: pass it a
+// call's two results, as in return okJSON(s.Store.Profile(ctx, id)).
+func okJSON(v any, err error) (int, any, error) {
+	return http.StatusOK, v, err
+}
+
+// withID is jsonHandler for the routes under {id}: fn runs with the path
+// id, which must be a positive integer (400 otherwise).
+func (s *server) withID(fn func(w http.ResponseWriter, r *http.Request, id int64) (int, any, error)) http.Handler {
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		id, err := pathID(r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		p, err := s.Store.Profile(r.Context(), id)
+		return fn(w, r, id)
+	})
+}
+
+// listHandler is jsonHandler for a paged list: ?after= and ?limit= are
+// checked first (400), then fetch returns at most limit+1 items from after
+// on, which page cuts to limit and turns into the Next cursor.
+func listHandler[T any](s *server, id func(T) int64, fetch func(r *http.Request, after int64, limit int) ([]T, error)) http.Handler {
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		after, limit, err := pageParams(r.URL.Query())
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		writeJSON(w, http.StatusOK, p)
+		items, err := fetch(r, after, limit)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, page(items, limit, id), nil
+	})
+}
+
+// actionID is the {id} of one of the candidate's actions on an
+// application: without a Pipeline it is 503 before the id is looked at,
+// then 400 for a bad id. The API and the dashboard's approve button share it.
+func (s *server) actionID(r *http.Request) (int64, error) {
+	if s.Pipeline == nil {
+		return 0, unavailable("the pipeline")
+	}
+	return pathID(r)
+}
+
+// pipelineAction is a JSON endpoint for one of the candidate's actions on
+// application {id} (see actionID); it answers act's application with 200.
+func (s *server) pipelineAction(act func(w http.ResponseWriter, r *http.Request, id int64) (*jobpilot.Application, error)) http.Handler {
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		id, err := s.actionID(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		return okJSON(act(w, r, id))
+	})
+}
+
+// pipelineBodyAction is pipelineAction for an action that takes a request
+// body: decodeBody reads it with decode, then act (a Pipeline method
+// expression) runs with the value; its EINVALID errors answer 422 (bodyErr).
+func pipelineBodyAction[T any](s *server, decode func([]byte) (T, error),
+	act func(p Pipeline, ctx context.Context, id int64, v T) (*jobpilot.Application, error)) http.Handler {
+	return s.pipelineAction(func(w http.ResponseWriter, r *http.Request, id int64) (*jobpilot.Application, error) {
+		v, err := decodeBody(w, r, s.MaxBody, decode)
+		if err != nil {
+			return nil, err
+		}
+		app, err := act(s.Pipeline, r.Context(), id, v)
+		return app, bodyErr(err)
+	})
+}
+
+// --- profiles ---
+
+func (s *server) listProfiles() http.Handler {
+	return listHandler(s, func(p *jobpilot.Profile) int64 { return p.ID },
+		func(r *http.Request, after int64, limit int) ([]*jobpilot.Profile, error) {
+			all, err := s.Store.Profiles(r.Context())
+			if err != nil {
+				return nil, err
+			}
+			slices.SortFunc(all, func(a, b *jobpilot.Profile) int { return int(a.ID - b.ID) })
+			var items []*jobpilot.Profile
+			for _, p := range all {
+				if p.ID > after && len(items) <= limit {
+					items = append(items, p)
+				}
+			}
+			return items, nil
+		})
+}
+
+func (s *server) getProfile() http.Handler {
+	return s.withID(func(_ http.ResponseWriter, r *http.Request, id int64) (int, any, error) {
+		return okJSON(s.Store.Profile(r.Context(), id))
 	})
 }
 
 func (s *server) createProfile() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := readBody(w, r, s.MaxBody)
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		p, err := decodeBody(w, r, s.MaxBody, decodeProfile)
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p, err := decodeProfile(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		if err := s.Store.CreateProfile(r.Context(), p); err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
+			return 0, nil, bodyErr(err)
 		}
 		w.Header().Set("Location", "/api/v1/profiles/"+strconv.FormatInt(p.ID, 10))
-		writeJSON(w, http.StatusCreated, p)
+		return http.StatusCreated, p, nil
 	})
 }
 
 func (s *server) replaceProfile() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
+	return s.withID(func(w http.ResponseWriter, r *http.Request, id int64) (int, any, error) {
+		p, err := decodeBody(w, r, s.MaxBody, decodeProfile)
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		body, err := readBody(w, r, s.MaxBody)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p, err := decodeProfile(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		p.ID = id
 		if err := s.Store.ReplaceProfile(r.Context(), p); err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
+			return 0, nil, bodyErr(err)
 		}
 		// Re-read: the store owns Version, Example and the timestamps.
-		if p, err = s.Store.Profile(r.Context(), id); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, p)
+		return okJSON(s.Store.Profile(r.Context(), id))
 	})
 }
 
@@ -191,76 +254,47 @@ func boolParam(q url.Values, name string) (*bool, error) {
 }
 
 func (s *server) listPostings() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		after, limit, err := pageParams(q)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f := jobpilot.PostingFilter{Source: q.Get("source"), Query: q.Get("q"), AfterID: after, Limit: limit + 1}
-		if f.Remote, err = boolParam(q, "remote"); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if f.HasEmail, err = boolParam(q, "has_email"); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		open, err := boolParam(q, "open")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f.OpenOnly = open != nil && *open
-		items, err := s.Store.Postings(r.Context(), f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, page(items, limit, func(p *jobpilot.Posting) int64 { return p.ID }))
-	})
+	return listHandler(s, func(p *jobpilot.Posting) int64 { return p.ID },
+		func(r *http.Request, after int64, limit int) ([]*jobpilot.Posting, error) {
+			q := r.URL.Query()
+			f := jobpilot.PostingFilter{Source: q.Get("source"), Query: q.Get("q"), AfterID: after, Limit: limit + 1}
+			var err error
+			if f.Remote, err = boolParam(q, "remote"); err != nil {
+				return nil, err
+			}
+			if f.HasEmail, err = boolParam(q, "has_email"); err != nil {
+				return nil, err
+			}
+			open, err := boolParam(q, "open")
+			if err != nil {
+				return nil, err
+			}
+			f.OpenOnly = open != nil && *open
+			return s.Store.Postings(r.Context(), f)
+		})
 }
 
 func (s *server) getPosting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p, err := s.Store.Posting(r.Context(), id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, p)
+	return s.withID(func(_ http.ResponseWriter, r *http.Request, id int64) (int, any, error) {
+		return okJSON(s.Store.Posting(r.Context(), id))
 	})
 }
 
 // addPosting stores a hand-added posting under the "manual" source. Adding
 // it again (same external id) updates it; the next automation run scores it.
 func (s *server) addPosting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := readBody(w, r, s.MaxBody)
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		p, err := decodeBody(w, r, s.MaxBody, decodePosting)
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p, err := decodePosting(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		res, err := s.Store.UpsertPostings(r.Context(), ManualSource, []jobpilot.Posting{*p}, false)
 		if err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
+			return 0, nil, bodyErr(err)
 		}
 		got, err := s.Store.Postings(r.Context(), jobpilot.PostingFilter{Source: ManualSource, Limit: 1000})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		for _, g := range got {
 			if g.ExternalID == p.ExternalID {
@@ -269,11 +303,10 @@ func (s *server) addPosting() http.Handler {
 					status = http.StatusCreated
 				}
 				w.Header().Set("Location", "/api/v1/postings/"+strconv.FormatInt(g.ID, 10))
-				writeJSON(w, status, g)
-				return
+				return status, g, nil
 			}
 		}
-		s.fail(w, r, errors.New("stored posting not found after upsert"))
+		return 0, nil, errors.New("stored posting not found after upsert")
 	})
 }
 
@@ -290,52 +323,32 @@ type ApplicationDetail struct {
 }
 
 func (s *server) listApplications() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		after, limit, err := pageParams(q)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f := jobpilot.ApplicationFilter{AfterID: after, Limit: limit + 1}
-		for _, v := range q["status"] {
-			for _, st := range strings.Split(v, ",") {
-				st := jobpilot.Status(strings.TrimSpace(st))
-				if !st.Valid() {
-					s.fail(w, r, jobpilot.FieldError("status", "unknown status %q", st))
-					return
+	return listHandler(s, func(a *jobpilot.Application) int64 { return a.ID },
+		func(r *http.Request, after int64, limit int) ([]*jobpilot.Application, error) {
+			q := r.URL.Query()
+			f := jobpilot.ApplicationFilter{AfterID: after, Limit: limit + 1}
+			for _, v := range q["status"] {
+				for _, st := range strings.Split(v, ",") {
+					st := jobpilot.Status(strings.TrimSpace(st))
+					if !st.Valid() {
+						return nil, jobpilot.FieldError("status", "unknown status %q", st)
+					}
+					f.Statuses = append(f.Statuses, st)
 				}
-				f.Statuses = append(f.Statuses, st)
 			}
-		}
-		if v := q.Get("profile_id"); v != "" {
-			if f.ProfileID, err = strconv.ParseInt(v, 10, 64); err != nil {
-				s.fail(w, r, jobpilot.FieldError("profile_id", "must be an integer"))
-				return
+			if v := q.Get("profile_id"); v != "" {
+				var err error
+				if f.ProfileID, err = strconv.ParseInt(v, 10, 64); err != nil {
+					return nil, jobpilot.FieldError("profile_id", "must be an integer")
+				}
 			}
-		}
-		items, err := s.Store.Applications(r.Context(), f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, page(items, limit, func(a *jobpilot.Application) int64 { return a.ID }))
-	})
+			return s.Store.Applications(r.Context(), f)
+		})
 }
 
 func (s *server) getApplication() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		d, err := s.applicationDetail(r.Context(), id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, d)
+	return s.withID(func(_ http.ResponseWriter, r *http.Request, id int64) (int, any, error) {
+		return okJSON(s.applicationDetail(r.Context(), id))
 	})
 }
 
@@ -354,14 +367,23 @@ func (s *server) applicationDetail(ctx context.Context, id int64) (*ApplicationD
 	if d.Events == nil {
 		d.Events = []*jobpilot.Event{}
 	}
-	docs, err := s.Store.Documents(ctx, id)
-	switch {
-	case err == nil:
-		d.HasDocument, d.CoverLetter = true, docs.CoverLetter
-	case jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND:
+	if d.HasDocument, d.CoverLetter, err = s.coverLetter(ctx, id); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// coverLetter tells whether application id has documents and, if so, its
+// cover letter. Having none yet (ENOTFOUND: still drafting) is no error.
+func (s *server) coverLetter(ctx context.Context, id int64) (has bool, letter string, err error) {
+	docs, err := s.Store.Documents(ctx, id)
+	switch {
+	case err == nil:
+		return true, docs.CoverLetter, nil
+	case jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND:
+		return false, "", err
+	}
+	return false, "", nil
 }
 
 // Document kinds served by document().
@@ -374,16 +396,14 @@ const (
 // document serves one of an application's documents. PDFs are served
 // inline (the dashboard previews them) with a download file name.
 func (s *server) document(kind string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		docs, err := s.Store.Documents(r.Context(), id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		var (
 			body []byte
@@ -398,8 +418,7 @@ func (s *server) document(kind string) http.Handler {
 			body, ct = []byte(docs.CoverLetter), "text/plain; charset=utf-8"
 		}
 		if len(body) == 0 {
-			s.fail(w, r, jobpilot.Errorf(jobpilot.ENOTFOUND, "application %d has no %s", id, kind))
-			return
+			return jobpilot.Errorf(jobpilot.ENOTFOUND, "application %d has no %s", id, kind)
 		}
 		// Browsers' PDF viewers do not run under the pages' strict CSP.
 		w.Header().Del("Content-Security-Policy")
@@ -408,87 +427,22 @@ func (s *server) document(kind string) http.Handler {
 		w.Header().Set("Content-Disposition", `inline; filename="application-`+strconv.FormatInt(id, 10)+"-"+kind+`"`)
 		w.Header().Set("Cache-Control", "private, no-store")
 		_, _ = w.Write(body)
+		return nil
 	})
 }
 
 func (s *server) approve() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Pipeline == nil {
-			s.fail(w, r, unavailable("the pipeline"))
-			return
-		}
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		app, err := s.Pipeline.Approve(r.Context(), id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, app)
+	return s.pipelineAction(func(_ http.ResponseWriter, r *http.Request, id int64) (*jobpilot.Application, error) {
+		return s.Pipeline.Approve(r.Context(), id)
 	})
 }
 
 func (s *server) setStatus() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Pipeline == nil {
-			s.fail(w, r, unavailable("the pipeline"))
-			return
-		}
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		body, err := readBody(w, r, s.MaxBody)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		st, err := decodeStatus(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		app, err := s.Pipeline.SetManualStatus(r.Context(), id, st)
-		if err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
-		}
-		writeJSON(w, http.StatusOK, app)
-	})
+	return pipelineBodyAction(s, decodeStatus, Pipeline.SetManualStatus)
 }
 
 func (s *server) reopen() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.Pipeline == nil {
-			s.fail(w, r, unavailable("the pipeline"))
-			return
-		}
-		id, err := pathID(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		body, err := readBody(w, r, s.MaxBody)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		action, err := decodeReopen(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		app, err := s.Pipeline.Reopen(r.Context(), id, action)
-		if err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
-		}
-		writeJSON(w, http.StatusOK, app)
-	})
+	return pipelineBodyAction(s, decodeReopen, Pipeline.Reopen)
 }
 
 // --- breakers ---
@@ -513,34 +467,30 @@ func breakerViews(bs []resilience.BreakerSnapshot) []BreakerView {
 }
 
 func (s *server) listBreakers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.jsonHandler(func(_ http.ResponseWriter, _ *http.Request) (int, any, error) {
 		if s.Breakers == nil {
-			s.fail(w, r, unavailable("the circuit breakers"))
-			return
+			return 0, nil, unavailable("the circuit breakers")
 		}
-		writeJSON(w, http.StatusOK, Page[BreakerView]{Items: breakerViews(s.Breakers.Snapshot())})
+		return http.StatusOK, Page[BreakerView]{Items: breakerViews(s.Breakers.Snapshot())}, nil
 	})
 }
 
 func (s *server) resetBreaker() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		if s.Breakers == nil {
-			s.fail(w, r, unavailable("the circuit breakers"))
-			return
+			return 0, nil, unavailable("the circuit breakers")
 		}
 		name := r.PathValue("name")
 		if err := s.Breakers.Reset(name); err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		s.log.Info("circuit breaker reset by request", "breaker", name)
 		for _, b := range breakerViews(s.Breakers.Snapshot()) {
 			if b.Name == name {
-				writeJSON(w, http.StatusOK, b)
-				return
+				return http.StatusOK, b, nil
 			}
 		}
-		writeJSON(w, http.StatusOK, BreakerView{Name: name, State: "closed"})
+		return http.StatusOK, BreakerView{Name: name, State: "closed"}, nil
 	})
 }
 
@@ -581,51 +531,36 @@ func (s *server) schedulerView(ctx context.Context) (*SchedulerView, error) {
 }
 
 func (s *server) getScheduler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := s.schedulerView(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, v)
+	return s.jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+		return okJSON(s.schedulerView(r.Context()))
 	})
 }
 
 func (s *server) trigger() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		if s.Scheduler == nil {
-			s.fail(w, r, unavailable("the scheduler"))
-			return
+			return 0, nil, unavailable("the scheduler")
 		}
-		body, err := readBody(w, r, s.MaxBody)
+		kind, err := decodeBody(w, r, s.MaxBody, decodeTrigger)
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		kind, err := decodeTrigger(body)
-		if err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
 		if err := s.Scheduler.Trigger(r.Context(), kind); err != nil {
-			s.fail(w, r, bodyErr(err))
-			return
+			return 0, nil, bodyErr(err)
 		}
-		writeJSON(w, http.StatusAccepted, map[string]string{"triggered": string(kind)})
+		return http.StatusAccepted, map[string]string{"triggered": string(kind)}, nil
 	})
 }
 
 func (s *server) restart() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		if s.Scheduler == nil {
-			s.fail(w, r, unavailable("the scheduler"))
-			return
+			return 0, nil, unavailable("the scheduler")
 		}
 		if err := s.Scheduler.Restart(r.Context()); err != nil {
-			s.fail(w, r, err)
-			return
+			return 0, nil, err
 		}
-		writeJSON(w, http.StatusOK, s.Scheduler.Status())
+		return http.StatusOK, s.Scheduler.Status(), nil
 	})
 }
 
@@ -633,47 +568,32 @@ func (s *server) restart() http.Handler {
 
 // listRuns pages newest first: ?after=<id> returns runs older than id.
 func (s *server) listRuns() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		after, limit, err := pageParams(r.URL.Query())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		all, err := s.Store.Runs(r.Context(), 1000)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		var items []*jobpilot.Run
-		for _, run := range all {
-			if (after == 0 || run.ID < after) && len(items) <= limit {
-				items = append(items, run)
+	return listHandler(s, func(r *jobpilot.Run) int64 { return r.ID },
+		func(r *http.Request, after int64, limit int) ([]*jobpilot.Run, error) {
+			all, err := s.Store.Runs(r.Context(), 1000)
+			if err != nil {
+				return nil, err
 			}
-		}
-		writeJSON(w, http.StatusOK, page(items, limit, func(r *jobpilot.Run) int64 { return r.ID }))
-	})
+			var items []*jobpilot.Run
+			for _, run := range all {
+				if (after == 0 || run.ID < after) && len(items) <= limit {
+					items = append(items, run)
+				}
+			}
+			return items, nil
+		})
 }
 
 // listEvents pages newest first: ?after=<id> returns events older than id.
 func (s *server) listEvents() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		after, limit, err := pageParams(q)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f := jobpilot.EventFilter{BeforeID: after, Limit: limit + 1}
-		if v := q.Get("kind"); v != "" {
-			f.Kinds = strings.Split(v, ",")
-		}
-		items, err := s.Store.Events(r.Context(), f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, page(items, limit, func(e *jobpilot.Event) int64 { return e.ID }))
-	})
+	return listHandler(s, func(e *jobpilot.Event) int64 { return e.ID },
+		func(r *http.Request, after int64, limit int) ([]*jobpilot.Event, error) {
+			f := jobpilot.EventFilter{BeforeID: after, Limit: limit + 1}
+			if v := r.URL.Query().Get("kind"); v != "" {
+				f.Kinds = strings.Split(v, ",")
+			}
+			return s.Store.Events(r.Context(), f)
+		})
 }
 
 // health reports the system's state: 200 when healthy or degraded, 503 when

@@ -178,11 +178,7 @@ func (s *server) row(ctx context.Context, a *jobpilot.Application, docs bool) (a
 	}
 	row.Posting = p
 	if docs {
-		dd, err := s.Store.Documents(ctx, a.ID)
-		switch {
-		case err == nil:
-			row.HasDocs, row.Letter = true, dd.CoverLetter
-		case jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND:
+		if row.HasDocs, row.Letter, err = s.coverLetter(ctx, a.ID); err != nil {
 			return row, err
 		}
 	}
@@ -292,10 +288,7 @@ func (s *server) formAction(act func(r *http.Request) (string, error)) http.Hand
 }
 
 func (s *server) approveForm(r *http.Request) (string, error) {
-	if s.Pipeline == nil {
-		return "", unavailable("the pipeline")
-	}
-	id, err := pathID(r)
+	id, err := s.actionID(r)
 	if err != nil {
 		return "", err
 	}

@@ -132,6 +132,18 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 	return b, nil
 }
 
+// decodeBody reads the request body (readBody: 415, 413) and decodes it
+// with one of the request decoders below: 400 for a malformed body, 422 for
+// a well-formed one that does not validate.
+func decodeBody[T any](w http.ResponseWriter, r *http.Request, max int64, decode func([]byte) (T, error)) (T, error) {
+	body, err := readBody(w, r, max)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return decode(body)
+}
+
 // decodeStrict decodes exactly one JSON value from data into v, refusing
 // unknown fields and trailing data. Errors are EINVALID *jobpilot.Error with
 // the offending field when known; they quote no input beyond a field name.
