@@ -62,13 +62,15 @@ type Engine struct {
 	backoff  backoff
 	periodic []*periodicDef
 
-	mu        sync.Mutex
-	rt        *runtime // the current River client; replaced by the supervisor
-	started   bool     // Start succeeded and Stop was not called
-	closed    bool     // Stop was called: the supervisor no longer restarts
-	healthy   bool     // the last check's verdict
-	restarts  int
-	lastCheck time.Time
+	mu       sync.Mutex
+	rt       *runtime // the current River client; replaced by the supervisor
+	started  bool     // Start succeeded and Stop was not called
+	closed   bool     // Stop was called: the supervisor no longer restarts
+	healthy  bool     // the last check's verdict
+	restarts int
+	// releaseNode gives up the node identity taken at Start (see nodeLocker).
+	releaseNode func()
+	lastCheck   time.Time
 }
 
 // runtime is one River client and the handle it was built on. A River client
@@ -286,12 +288,41 @@ func (e *Engine) Start(ctx context.Context) error {
 	if e.started {
 		return nil
 	}
+	if nl, ok := e.db.(nodeLocker); ok && e.releaseNode == nil {
+		release, err := nl.LockNode(ctx, e.nodeID)
+		if err != nil {
+			return err
+		}
+		e.releaseNode = release
+	}
 	if err := e.startRuntime(ctx, e.rt, true); err != nil {
+		if e.releaseNode != nil { // e.mu is held: release directly
+			e.releaseNode()
+			e.releaseNode = nil
+		}
 		return err
 	}
 	e.started, e.healthy, e.lastCheck = true, true, time.Now()
 	e.metrics.running.Set(1)
 	return nil
+}
+
+// nodeLocker is implemented by a store that can claim a node identity for
+// the life of the process (*store.DB): Start then refuses to run as a node
+// that another live process already is, because rescuing "our" orphans at
+// start would take that process's running jobs.
+type nodeLocker interface {
+	LockNode(ctx context.Context, nodeID string) (release func(), err error)
+}
+
+func (e *Engine) unlockNode() {
+	e.mu.Lock()
+	release := e.releaseNode
+	e.releaseNode = nil
+	e.mu.Unlock()
+	if release != nil {
+		release()
+	}
 }
 
 // startRuntime must be called with e.mu held.
@@ -335,9 +366,11 @@ func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Unlock()
 	e.metrics.running.Set(0)
 	if !active {
+		e.unlockNode()
 		return nil
 	}
 	err := e.stopRuntime(ctx, rt)
+	e.unlockNode()
 	e.log.Info("engine stopped", "node_id", e.nodeID, "error", err)
 	return err
 }

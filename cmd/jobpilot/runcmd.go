@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/engine"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -32,6 +33,9 @@ func (c *RunCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	// A node of its own, so that run works beside a serve on the same host
+	// and database (each node claims its identity; see engine.Start).
+	cfg.NodeID = engine.NodeID(cfg) + "-run"
 	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
 	if err != nil {
 		return err

@@ -121,3 +121,38 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A second serve on the same data directory would share the first one's node
+// identity and take its running jobs for orphans: it refuses to start. run
+// is a node of its own and works beside it.
+func TestSecondServeOnSameNodeRefusesToStart(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var first syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &first)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(first.String(), "jobpilot serving") {
+		if time.Now().After(deadline) {
+			t.Fatalf("first serve did not start:\n%s", first.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	second := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t"}
+	code, _, errOut := runCLI(t, second, "serve")
+	if code == 0 || !strings.Contains(errOut, "JOBPILOT_NODE_ID") {
+		t.Fatalf("second serve: exit %d, %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, map[string]string{"JOBPILOT_DATA_DIR": dir}, "run"); code != 0 {
+		t.Fatalf("run beside serve: exit %d\n%s\n%s", code, out, errOut)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("first serve exit %d:\n%s", code, first.String())
+	}
+}
