@@ -301,13 +301,57 @@ func pickSkills(rep *report, src *jobpilot.Resume, names []string) []jobpilot.Sk
 // it through the guard. t is not sent: the model sees the profile's facts,
 // which are the only ones the letter may use.
 func (w *Writer) WriteCoverLetter(ctx context.Context, p *jobpilot.Profile, post *jobpilot.Posting, t *jobpilot.Tailored) (*jobpilot.CoverLetter, error) {
-	content, err := w.call(ctx, w.letter, Request{Purpose: "cover_letter", Messages: letterMessages(p, post)})
+	msgs := letterMessages(p, post)
+	content, err := w.call(ctx, w.letter, Request{Purpose: "cover_letter", Messages: msgs})
 	if err != nil {
 		return nil, fmt.Errorf("cover letter: %w", err)
 	}
-	text, removals, err := w.guard.CheckCoverLetter(p, post, strings.TrimSpace(content))
+	content = strings.TrimSpace(content)
+	if problems := letterProblems(content, post); len(problems) > 0 {
+		// One revision request, as for malformed JSON. The first letter stays
+		// the answer when the revision fails or is no better: a usable letter
+		// is not thrown away for its length.
+		revision := append(msgs[:len(msgs):len(msgs)],
+			Message{Role: "assistant", Content: content},
+			Message{Role: "user", Content: revisionMessage(problems)})
+		revised, rerr := w.call(ctx, w.letter, Request{Purpose: "cover_letter", Messages: revision})
+		revised = strings.TrimSpace(revised)
+		switch {
+		case rerr != nil:
+			w.client.log.Warn("cover letter revision failed; keeping the first letter", "err", rerr)
+		case len(letterProblems(revised, post)) < len(problems):
+			content = revised
+		default:
+			w.client.log.Warn("cover letter revision did not fix it; keeping the first letter", "problems", problems)
+		}
+	}
+	text, removals, err := w.guard.CheckCoverLetter(p, post, content)
 	if err != nil {
 		return nil, fmt.Errorf("cover letter: %w", err)
 	}
 	return &jobpilot.CoverLetter{Text: text, Writer: w.Name(), Removals: removals}, nil
+}
+
+// letterProblems lists what a cover letter lacks: 250–350 words, the
+// company's name and the role's title.
+func letterProblems(text string, post *jobpilot.Posting) []string {
+	var out []string
+	if n := wordCount(text); n < LetterMinWords || n > LetterMaxWords {
+		out = append(out, fmt.Sprintf("it has %d words; it must have %d to %d", n, LetterMinWords, LetterMaxWords))
+	}
+	lower := strings.ToLower(text)
+	if post.Company != "" && !strings.Contains(lower, strings.ToLower(post.Company)) {
+		out = append(out, fmt.Sprintf("it must name the company, %s", post.Company))
+	}
+	if post.Title != "" && !strings.Contains(lower, strings.ToLower(post.Title)) {
+		out = append(out, fmt.Sprintf("it must name the role, %s", post.Title))
+	}
+	return out
+}
+
+// revisionMessage asks once for a letter that fixes problems with the same
+// facts.
+func revisionMessage(problems []string) string {
+	return "Revise the cover letter: " + strings.Join(problems, "; ") +
+		". Use only the facts of the profile, as before, and reply with the letter's text only."
 }

@@ -247,3 +247,51 @@ func TestNewWriterPicksTemplate(t *testing.T) {
 		t.Fatalf("ollama config: writer %v, err %v", w, err)
 	}
 }
+
+// A letter outside 250–350 words, or one that does not name the company and
+// the role, gets one revision request; the revised letter is used.
+func TestCoverLetterRevisedOnce(t *testing.T) {
+	rg := newRig(t, fakellm.Options{}, nil)
+	p, post := revisionFixture()
+	rg.fake.Script(fakellm.Reply{Content: "Dear Hiring Manager,\n\nI would like to apply. I build reliable Go services.\n\nKind regards,\nAda"})
+	letter, err := rg.writer.WriteCoverLetter(context.Background(), p, post, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := rg.fake.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d calls, want the letter and one revision", len(reqs))
+	}
+	if last := reqs[1].Prompt(); !strings.Contains(last, "Revise the cover letter") || !strings.Contains(last, "must name the company, "+post.Company) {
+		t.Fatalf("revision request lacks the problems:\n%s", last)
+	}
+	if strings.Contains(letter.Text, "I would like to apply.") || !strings.Contains(letter.Text, post.Company) {
+		t.Fatalf("kept letter is not the revised one:\n%s", letter.Text)
+	}
+}
+
+// A letter that already fits is not revised: one call.
+func TestCoverLetterThatFitsIsNotRevised(t *testing.T) {
+	rg := newRig(t, fakellm.Options{}, nil)
+	p, post := revisionFixture()
+	text := "Dear Hiring Manager,\n\nI am applying for the " + post.Title + " role at " + post.Company + ". " +
+		strings.Repeat("I build reliable Go services with care. ", 40) + "\n\nKind regards,\nAda"
+	rg.fake.Script(fakellm.Reply{Content: text})
+	if _, err := rg.writer.WriteCoverLetter(context.Background(), p, post, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rg.fake.Requests()); n != 1 {
+		t.Fatalf("%d calls for a letter that fits, want 1", n)
+	}
+}
+
+func revisionFixture() (*jobpilot.Profile, *jobpilot.Posting) {
+	p := &jobpilot.Profile{Resume: jobpilot.Resume{
+		Basics: jobpilot.Basics{Name: "Ada", Summary: "Backend engineer building reliable Go services."},
+		Work: []jobpilot.Work{{Name: "Acme", Position: "Backend Engineer", StartDate: "2020-01",
+			Highlights: []string{"Built reliable Go services", "Ran PostgreSQL in production"}}},
+		Skills: []jobpilot.Skill{{Name: "Languages", Keywords: []string{"Go"}}},
+	}}
+	post := &jobpilot.Posting{Company: "Initrode", Title: "Backend Engineer", Description: "We need reliable Go services."}
+	return p, post
+}
