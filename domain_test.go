@@ -176,3 +176,11 @@ func TestMessageIDIsStable(t *testing.T) {
 		t.Fatal("the follow-up needs its own Message-ID")
 	}
 }
+
+func TestResumeNameIsOneLine(t *testing.T) {
+	r := jobpilot.Resume{Basics: jobpilot.Basics{Name: "Ada\r\nBcc: x@example.org"}}
+	var e *jobpilot.Error
+	if err := r.Validate(); !errors.As(err, &e) || e.Field != "resume.basics.name" {
+		t.Fatalf("got %v, want an error on resume.basics.name", err)
+	}
+}

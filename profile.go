@@ -244,6 +244,10 @@ func (r *Resume) Validate() error {
 	if strings.TrimSpace(r.Basics.Name) == "" {
 		return FieldError("resume.basics.name", "is required")
 	}
+	// The name and the email end up in email headers: one line each.
+	if strings.ContainsAny(r.Basics.Name, "\r\n") {
+		return FieldError("resume.basics.name", "must be a single line")
+	}
 	if r.Basics.Email != "" {
 		if _, err := mail.ParseAddress(r.Basics.Email); err != nil {
 			return FieldError("resume.basics.email", "is not a valid email address")
