@@ -187,11 +187,16 @@ func TestSendHangInDataEndsWithCtxAndIsNeverDelivered(t *testing.T) {
 
 func TestSendCutOffMidBodyIsKnownNotSent(t *testing.T) {
 	// The server reads the headers and closes: the client is still writing
-	// the body, its write fails first, so the final "." never left.
+	// the body, its write fails first, so the final "." never left. The body
+	// (5 MiB, about 7 MB once encoded) is larger than anything the socket
+	// buffers can absorb (net.ipv4.tcp_wmem caps the send buffer at 4 MiB
+	// by default), so the write really is still going when the reset comes;
+	// with a smaller one the kernel could take the whole message before the
+	// reset, and the client would rightly see only a lost reply.
 	srv := fakesmtp.StartTest(t, fakesmtp.WithSchedule(fakesmtp.MustParseSchedule("drop in data")))
 	m := newMailer(t, smtpConfig(srv, mail.TLSNone))
 	msg := testMessage(4)
-	msg.Attachments[0].Data = bytes.Repeat([]byte("0123456789abcdef"), (192<<10)/16)
+	msg.Attachments[0].Data = bytes.Repeat([]byte("0123456789abcdef"), (5<<20)/16)
 	err := m.Send(context.Background(), msg)
 	if err == nil || errors.Is(err, mail.ErrOutcomeUnknown) || !errors.Is(err, jobpilot.ErrTransient) {
 		t.Fatalf("err = %v, want Transient and a known outcome", err)
