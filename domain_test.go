@@ -184,3 +184,18 @@ func TestResumeNameIsOneLine(t *testing.T) {
 		t.Fatalf("got %v, want an error on resume.basics.name", err)
 	}
 }
+
+func TestSkillListLeavesOutGroupNames(t *testing.T) {
+	r := jobpilot.Resume{Skills: []jobpilot.Skill{
+		{Name: "Data", Keywords: []string{"PostgreSQL", "Kafka"}},
+		{Name: "Go", Level: "Expert"},
+		{Name: "Languages", Keywords: []string{"go", "Python"}},
+	}}
+	got := strings.Join(r.SkillList(), ",")
+	if got != "PostgreSQL,Kafka,Go,Python" {
+		t.Fatalf("SkillList = %s", got)
+	}
+	if all := strings.Join(r.SkillNames(), ","); !strings.Contains(all, "Data") {
+		t.Fatalf("SkillNames keeps group names for the guard: %s", all)
+	}
+}

@@ -318,6 +318,33 @@ func (r *Resume) SkillNames() []string {
 	return out
 }
 
+// SkillList returns the skills themselves, in document order, without
+// duplicates: a group's keywords ({"name":"Data","keywords":["PostgreSQL"]}
+// gives PostgreSQL, not Data), or the name of a skill listed without keywords
+// ({"name":"Go","level":"Expert"} gives Go).
+func (r *Resume) SkillList() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		k := strings.ToLower(s)
+		if s == "" || seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	for _, s := range r.Skills {
+		if len(s.Keywords) == 0 {
+			add(s.Name)
+		}
+		for _, k := range s.Keywords {
+			add(k)
+		}
+	}
+	return out
+}
+
 func fieldPath(prefix string, i int, name string) string {
 	return prefix + "[" + strconv.Itoa(i) + "]." + name
 }

@@ -89,7 +89,7 @@ type promptCert struct {
 func profileForPrompt(p *jobpilot.Profile) string {
 	r := &p.Resume
 	pp := promptProfile{Name: r.Basics.Name, Label: r.Basics.Label, Summary: r.Basics.Summary,
-		Skills: r.SkillNames(), Work: []promptWork{}}
+		Skills: r.SkillList(), Work: []promptWork{}}
 	for i, w := range r.Work {
 		pp.Work = append(pp.Work, promptWork{i, w.Name, w.Position, w.StartDate, w.EndDate, w.Summary, w.Highlights})
 	}

@@ -168,7 +168,7 @@ func matchedSkills(list []string, postText string) int {
 func TopSkills(p *jobpilot.Profile, post *jobpilot.Posting, n int) []string {
 	postText := normText(postingText(post))
 	var out []string
-	for _, s := range p.Resume.SkillNames() {
+	for _, s := range p.Resume.SkillList() {
 		if len(out) < n && phraseIn(s, postText) {
 			out = append(out, s)
 		}
@@ -183,7 +183,7 @@ func fallbackSummary(src *jobpilot.Resume, kw map[string]int) string {
 	if role == "" && len(src.Work) > 0 {
 		role = src.Work[0].Position
 	}
-	skills := src.SkillNames()
+	skills := src.SkillList()
 	if len(skills) > 4 {
 		skills = skills[:4]
 	}
@@ -254,7 +254,7 @@ func composeLetter(p *jobpilot.Profile, post *jobpilot.Posting, r *jobpilot.Resu
 		role = "software professional"
 	}
 	top := TopSkills(p, post, 4)
-	all := p.Resume.SkillNames()
+	all := p.Resume.SkillList()
 
 	opening := []string{fmt.Sprintf("I am writing to apply for the %s position at %s.", title, company)}
 	if len(top) > 0 {
