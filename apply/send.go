@@ -60,7 +60,11 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	}
 	msg, err := s.applicationMessage(ctx, app)
 	if err != nil {
-		return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
+		switch code := jobpilot.ErrorCode(err); {
+		case errors.Is(err, jobpilot.ErrPermanent), code == jobpilot.EINVALID, code == jobpilot.ENOTFOUND:
+			return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
+		}
+		return err // the store is unreachable, or we are shutting down: retried later
 	}
 
 	attempt := 0

@@ -74,3 +74,59 @@ func TestSendNotApprovedIsRetriedNotFailed(t *testing.T) {
 		t.Fatalf("after the retry: status %s, %d sent; want sent once", got.Status, mailer.sent.Load())
 	}
 }
+
+// flakyDocsStore fails the first read of an application's documents the way
+// a database that is briefly unreachable does.
+type flakyDocsStore struct {
+	jobpilot.Store
+	failed atomic.Bool
+}
+
+func (s *flakyDocsStore) Documents(ctx context.Context, id int64) (*jobpilot.Documents, error) {
+	if s.failed.CompareAndSwap(false, true) {
+		return nil, jobpilot.Transient(errors.New("store: connection reset"))
+	}
+	return s.Store.Documents(ctx, id)
+}
+
+// A transient failure while building the message (the store, not the mail
+// server) is not a verdict on the application: it stays approved, the job
+// is retried, and the retry sends it once.
+func TestSendTransientStoreErrorIsRetriedNotFailed(t *testing.T) {
+	mailer := &countingMailer{}
+	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
+		system.Options{Mailer: mailer})
+	e.automate(t)
+	var app *jobpilot.Application
+	for _, a := range e.apps(t, 1) {
+		if a.Status == jobpilot.StatusMatched && a.ApplyVia == jobpilot.ApplyViaEmail {
+			app = a
+			break
+		}
+	}
+	if app == nil {
+		t.Fatal("no matched application with a contact email among the examples")
+	}
+	if err := e.process(context.Background(), app); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	svc := *e.sys.Apply
+	svc.Store = &flakyDocsStore{Store: e.st}
+	task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}
+	if err := svc.SendApplication(context.Background(), task); !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("first run returned %v, want the transient error so the engine retries", err)
+	}
+	if got := e.app(t, app.ID); got.Status != jobpilot.StatusApproved || mailer.sent.Load() != 0 {
+		t.Fatalf("after the store error: status %s (%s), %d sent; want approved and nothing sent", got.Status, got.Error, mailer.sent.Load())
+	}
+	if err := svc.SendApplication(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.app(t, app.ID); got.Status != jobpilot.StatusSent || mailer.sent.Load() != 1 {
+		t.Fatalf("after the retry: status %s, %d sent; want sent once", got.Status, mailer.sent.Load())
+	}
+}
