@@ -25,21 +25,33 @@ type JSONFeed struct {
 }
 
 type jsonEnvelope struct {
-	Postings []jobpilot.Posting `json:"postings"`
+	Postings []json.RawMessage `json:"postings"`
 }
 
-// Fetch reads the feed. Entries that fail validation are logged and left
-// out; a document that is not a JSON array or {"postings": [...]} fails the
-// fetch permanently.
+// Fetch reads the feed. Entries that do not decode or fail validation are
+// logged and left out; a document that is not a JSON array or
+// {"postings": [...]} fails the fetch permanently.
 func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 	body, err := f.read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := decodeFeed(body)
+	raw, err := decodeFeed(body)
 	if err != nil {
 		return nil, jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID,
 			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.URL), Err: err})
+	}
+	// Entries are decoded one by one: a malformed field in one entry (a
+	// published_at that is not RFC 3339, a string for remote) leaves that
+	// entry out, not the whole feed.
+	ps := make([]jobpilot.Posting, 0, len(raw))
+	for i, r := range raw {
+		var p jobpilot.Posting
+		if err := json.Unmarshal(r, &p); err != nil {
+			f.log.Warn("posting skipped", "index", i, "reason", err.Error())
+			continue
+		}
+		ps = append(ps, p)
 	}
 	for i := range ps {
 		p := &ps[i]
@@ -83,10 +95,11 @@ func (f *JSONFeed) read(ctx context.Context) ([]byte, error) {
 	return body, nil
 }
 
-func decodeFeed(body []byte) ([]jobpilot.Posting, error) {
+// decodeFeed returns the feed's entries, still undecoded.
+func decodeFeed(body []byte) ([]json.RawMessage, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {
-		var ps []jobpilot.Posting
+		var ps []json.RawMessage
 		err := json.Unmarshal(body, &ps)
 		return ps, err
 	}
