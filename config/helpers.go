@@ -128,6 +128,22 @@ func redactDatabaseURL(s string) string {
 	return strings.ReplaceAll(u.String(), marker, Redacted)
 }
 
+// redactURLPassword replaces the password of a URL's user info (a feed
+// behind basic auth: https://user:pass@host/feed.json) with [redacted].
+// Anything else, file paths included, is returned as is.
+func redactURLPassword(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); !ok {
+		return s
+	}
+	const marker = "REDACTEDPASSWORD"
+	u.User = url.UserPassword(u.User.Username(), marker)
+	return strings.ReplaceAll(u.String(), marker, Redacted)
+}
+
 // Setting is one effective value, as `jobpilot config check` shows it.
 type Setting struct {
 	Var     string // environment variable
@@ -232,7 +248,7 @@ func (c *Config) Print(w io.Writer) error {
 	fmt.Fprintf(w, "\nsources (%d):\n", len(c.Sources))
 	for _, s := range c.Sources {
 		var where []string
-		for _, kv := range [][2]string{{"token", s.Token}, {"site", s.Site}, {"org", s.Org}, {"url", s.URL}, {"base_url", s.BaseURL}} {
+		for _, kv := range [][2]string{{"token", s.Token}, {"site", s.Site}, {"org", s.Org}, {"url", redactURLPassword(s.URL)}, {"base_url", redactURLPassword(s.BaseURL)}} {
 			if kv[1] != "" {
 				where = append(where, kv[0]+"="+kv[1])
 			}
