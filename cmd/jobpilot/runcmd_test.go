@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/store"
+)
+
+// runSummary parses the summary table of `jobpilot run`: a header line
+// starting with "postings" and one row of numbers.
+func runSummary(t *testing.T, stdout string) map[string]int {
+	t.Helper()
+	lines := strings.Split(stdout, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(l), "postings") || i+1 >= len(lines) {
+			continue
+		}
+		cols := []string{"postings", "matched", "skipped", "ready", "sent", "failed", "needs_review"}
+		vals := strings.Fields(lines[i+1])
+		if len(vals) != len(cols) {
+			t.Fatalf("summary row %q has %d values, want %d", lines[i+1], len(vals), len(cols))
+		}
+		out := map[string]int{}
+		for j, c := range cols {
+			n, err := strconv.Atoi(vals[j])
+			if err != nil {
+				t.Fatalf("summary row %q: %v", lines[i+1], err)
+			}
+			out[c] = n
+		}
+		return out
+	}
+	t.Fatalf("no summary table in:\n%s", stdout)
+	return nil
+}
+
+func openDB(t *testing.T, dir string) jobpilot.Store {
+	t.Helper()
+	db, err := store.Open(context.Background(), "sqlite://"+filepath.ToSlash(filepath.Join(dir, "jobpilot.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// The summary table tells the truth (each number is the database's), every
+// stage shows its progress bar, and the main job ends within a minute.
+func TestRunSummaryMatchesTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Now()
+	code, stdout, stderr := runCLI(t, map[string]string{"JOBPILOT_DATA_DIR": dir, "APPLY_MODE": "direct", "JOBPILOT_NODE_ID": "run-summary"}, "run")
+	if wall := time.Since(start); wall > time.Minute {
+		t.Errorf("jobpilot run took %s, want under a minute", wall)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	got := runSummary(t, stdout)
+	for _, stage := range []string{"match", "draft", "send"} {
+		if !strings.Contains(stderr, stage+" ") || !strings.Contains(stderr, "100%") {
+			t.Errorf("no progress bar for the %s stage in:\n%s", stage, stderr)
+		}
+	}
+
+	db := openDB(t, dir)
+	ctx := context.Background()
+	counts, err := db.CountByStatus(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := db.Postings(ctx, jobpilot.PostingFilter{OpenOnly: true, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := 0
+	for _, n := range counts {
+		all += n
+	}
+	want := map[string]int{
+		"postings": len(posts), "matched": all - counts[jobpilot.StatusSkipped], "skipped": counts[jobpilot.StatusSkipped],
+		"ready": counts[jobpilot.StatusReady], "sent": counts[jobpilot.StatusSent], "failed": counts[jobpilot.StatusFailed],
+		"needs_review": counts[jobpilot.StatusNeedsReview],
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("summary %s = %d, the database says %d (summary %v, counts %v)", k, got[k], v, got, counts)
+		}
+	}
+	if got["sent"] == 0 || got["ready"] == 0 || got["skipped"] == 0 {
+		t.Errorf("summary %v: the examples should give sent, ready and skipped applications", got)
+	}
+}
+
+// A posting that fails (here: the LLM refuses the key, a permanent error) is
+// counted in the table; it is not an operational failure of the command.
+func TestRunFailedPostingsExitZero(t *testing.T) {
+	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
+	}))
+	defer llm.Close()
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, map[string]string{
+		"JOBPILOT_DATA_DIR": dir, "JOBPILOT_NODE_ID": "run-failed",
+		"OPENAI_API_KEY": "sk-wrong", "OPENAI_BASE_URL": llm.URL + "/v1",
+	}, "run")
+	if code != 0 {
+		t.Fatalf("exit %d for failed postings, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	got := runSummary(t, stdout)
+	if got["failed"] == 0 || got["failed"] != got["matched"] || got["ready"] != 0 {
+		t.Errorf("summary %v: want every matched application failed", got)
+	}
+}
+
+// An operational failure (the database cannot be reached) exits non-zero.
+func TestRunOperationalFailureExitsNonZero(t *testing.T) {
+	code, _, stderr := runCLI(t, map[string]string{
+		"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-nodb",
+		"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2",
+	}, "run")
+	if code == 0 {
+		t.Fatal("exit 0 with an unreachable database")
+	}
+	if !strings.Contains(stderr, "database") {
+		t.Errorf("the error does not say what failed: %s", stderr)
+	}
+}
