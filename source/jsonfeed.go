@@ -51,6 +51,13 @@ func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 			f.log.Warn("posting skipped", "index", i, "reason", err.Error())
 			continue
 		}
+		// The feed states its fields as they are: a company or title with
+		// line breaks is invalid (README), not tidied into one line as the
+		// HTML of the boards is.
+		if strings.ContainsAny(p.Company+p.Title, "\r\n") {
+			f.log.Warn("posting skipped", "external_id", p.ExternalID, "reason", "company and title must be a single line")
+			continue
+		}
 		ps = append(ps, p)
 	}
 	for i := range ps {

@@ -26,3 +26,21 @@ func TestJSONFeedMalformedEntryLeftOut(t *testing.T) {
 		t.Fatalf("got %+v, want ok-1 and ok-2", ps)
 	}
 }
+
+// A title or company with line breaks is an invalid entry, left out like one
+// without a company, not joined into one line (README).
+func TestJSONFeedMultiLineTitleLeftOut(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "feed.json")
+	body := `[
+	  {"external_id": "a", "company": "Hooli", "title": "Backend\nEngineer"},
+	  {"external_id": "b", "company": "Hooli\r\nBcc: x@example.com", "title": "SRE"},
+	  {"external_id": "c", "company": "Hooli", "title": "Data Engineer"}
+	]`
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "hooli", URL: file}, nil))
+	if len(ps) != 1 || ps[0].ExternalID != "c" {
+		t.Fatalf("got %+v, want only c", ps)
+	}
+}
