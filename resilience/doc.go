@@ -17,14 +17,16 @@
 //     error or an *OpenError, and waits the delay a dependency asked for
 //     (jobpilot.TransientAfter, e.g. Retry-After) capped at MaxDelay.
 //
-// Attempts are counted n/N where N = MaxRetries+1 is the total number of
-// attempts: with 3 retries the first failure logs
+// Log lines take the stability guide's shapes, with the guide's operation
+// names (Settings.Operation: send_email, generate_resume,
+// generate_cover_letter …): each failure that is retried logs the failed
+// attempt out of the retries allowed,
 //
-//	email failed (attempt 1/4): connection refused. Retrying in 2.00s...
+//	send_email failed (attempt 1/3): connection refused. Retrying in 2.00s...
 //
-// and the final one
+// and the give-up after the last retry
 //
-//	email failed after 3 retries: connection refused
+//	send_email failed after 3 retries: connection refused
 //
 // Breakers log "Circuit breaker opened after 5 failures", "Circuit breaker
 // entering HALF_OPEN state" and "Circuit breaker reset to CLOSED state", each

@@ -77,13 +77,18 @@ func (e *TimeoutError) Timeout() bool { return true }
 // attempt's error, so that error's classification (transient, its
 // Retry-After, its *jobpilot.Error code) is kept.
 type ExhaustedError struct {
-	Service  string
-	Attempts int   // attempts made, MaxRetries+1
-	Err      error // the last attempt's error
+	Service   string
+	Operation string // the name in messages (Settings.Operation); "" = Service
+	Attempts  int    // attempts made, MaxRetries+1
+	Err       error  // the last attempt's error
 }
 
 func (e *ExhaustedError) Error() string {
-	return fmt.Sprintf("%s failed after %d retries: %v", e.Service, e.Attempts-1, e.Err)
+	name := e.Operation
+	if name == "" {
+		name = e.Service
+	}
+	return fmt.Sprintf("%s failed after %d retries: %v", name, e.Attempts-1, e.Err)
 }
 
 func (e *ExhaustedError) Unwrap() error { return e.Err }

@@ -30,8 +30,8 @@ func TestEmailFailWaitFailWaitSuccess(t *testing.T) {
 	}
 	assertDelays(t, rec.delays(), 20*time.Millisecond, 40*time.Millisecond)
 	want := []string{
-		"email failed (attempt 1/4): connection timeout. Retrying in 0.02s...",
-		"email failed (attempt 2/4): connection timeout. Retrying in 0.04s...",
+		"send_email failed (attempt 1/3): connection timeout. Retrying in 0.02s...",
+		"send_email failed (attempt 2/3): connection timeout. Retrying in 0.04s...",
 	}
 	if got := rec.messages(); !equal(got, want) {
 		t.Fatalf("logs = %q, want %q", got, want)
@@ -51,11 +51,11 @@ func TestGiveUpLog(t *testing.T) {
 	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
 	calls := 0
 	err := set.Email.Do(context.Background(), flaky(100, &calls))
-	if got := err.Error(); got != "email failed after 3 retries: connection timeout" {
+	if got := err.Error(); got != "send_email failed after 3 retries: connection timeout" {
 		t.Fatalf("error = %q", got)
 	}
 	msgs := rec.messages()
-	if last := msgs[len(msgs)-1]; last != "email failed after 3 retries: connection timeout" {
+	if last := msgs[len(msgs)-1]; last != "send_email failed after 3 retries: connection timeout" {
 		t.Fatalf("last log = %q", last)
 	}
 	g := rec.kinds(resilience.KindGiveUp)

@@ -114,7 +114,7 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, er
 		ok = errors.As(err, &exceeded)
 	}
 	if ok {
-		return nil, &ExhaustedError{Service: s.settings.Name, Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
+		return nil, &ExhaustedError{Service: s.settings.Name, Operation: s.settings.operation(), Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
 	}
 	return nil, err
 }
@@ -150,8 +150,9 @@ func capDelay(d, maxDelay time.Duration) time.Duration {
 func (s *Service) onRetryScheduled(e failsafe.ExecutionScheduledEvent[any]) {
 	inc(s.metrics.retries)
 	attempt, total := e.Attempts(), s.settings.MaxRetries+1
+	// The guide's shape: the failed attempt out of the retries it may have.
 	msg := fmt.Sprintf("%s failed (attempt %d/%d): %v. Retrying in %.2fs...",
-		s.settings.Name, attempt, total, e.LastError(), e.Delay.Seconds())
+		s.settings.operation(), attempt, s.settings.MaxRetries, e.LastError(), e.Delay.Seconds())
 	s.obs.emit(slog.LevelWarn, Event{Service: s.settings.Name, Kind: KindRetry, Attempt: attempt, MaxAttempts: total,
 		Delay: e.Delay, Err: e.LastError(), Message: msg},
 		"service", s.settings.Name, "attempt", attempt, "max_attempts", total, "delay", e.Delay)
@@ -166,7 +167,7 @@ func (s *Service) onRetriesExceeded(e failsafe.ExecutionEvent[any]) {
 	}
 	inc(s.metrics.giveUps)
 	attempt, total := e.Attempts(), s.settings.MaxRetries+1
-	msg := fmt.Sprintf("%s failed after %d retries: %v", s.settings.Name, s.settings.MaxRetries, e.LastError())
+	msg := fmt.Sprintf("%s failed after %d retries: %v", s.settings.operation(), s.settings.MaxRetries, e.LastError())
 	s.obs.emit(slog.LevelError, Event{Service: s.settings.Name, Kind: KindGiveUp, Attempt: attempt, MaxAttempts: total,
 		Err: e.LastError(), Message: msg},
 		"service", s.settings.Name, "attempts", attempt)

@@ -16,6 +16,17 @@ type Settings struct {
 	Jitter       float64       // 0..1 fraction; 0 = none (tests pin it off). Never applied to a Retry-After delay.
 	Timeout      time.Duration // per attempt; 0 = none
 	Breaker      string        // name of the shared breaker, "" = none
+	// Operation names the call in log lines, after the stability guide's
+	// function names ("send_email failed (attempt 1/3): …"); "" = Name.
+	Operation string
+}
+
+// operation is the name log lines use.
+func (s Settings) operation() string {
+	if s.Operation != "" {
+		return s.Operation
+	}
+	return s.Name
 }
 
 // BreakerSettings configure a circuit breaker: it opens after
@@ -59,13 +70,14 @@ func MatrixFrom(cfg *config.Config) Matrix {
 	src := def
 	src.Name, src.Timeout, src.Breaker = "source", cfg.Timeouts.Source, "source"
 
+	named := func(s Settings, op string) Settings { s.Operation = op; return s }
 	m := Matrix{
 		Default:     def,
-		Email:       row("email", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Email, BreakerEmail),
-		Resume:      row("resume", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Resume, BreakerOpenAI),
-		CoverLetter: row("cover_letter", 2, time.Second, 30*time.Second, cfg.Timeouts.CoverLetter, BreakerOpenAI),
-		Job:         row("job", 0, 0, 0, cfg.Timeouts.Job, ""),
-		Automation:  row("automation", 0, 0, 0, cfg.Timeouts.Automation, ""),
+		Email:       named(row("email", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Email, BreakerEmail), "send_email"),
+		Resume:      named(row("resume", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Resume, BreakerOpenAI), "generate_resume"),
+		CoverLetter: named(row("cover_letter", 2, time.Second, 30*time.Second, cfg.Timeouts.CoverLetter, BreakerOpenAI), "generate_cover_letter"),
+		Job:         named(row("job", 0, 0, 0, cfg.Timeouts.Job, ""), "process_job"),
+		Automation:  named(row("automation", 0, 0, 0, cfg.Timeouts.Automation, ""), "run_automation"),
 		Source:      src,
 		EmailBreaker: BreakerSettings{
 			FailureThreshold: orInt(cfg.Breakers.EmailFailureThreshold, 5),
