@@ -12,6 +12,7 @@ import (
 type ChaosCmd struct {
 	Postings    int           `default:"300" help:"Postings to apply to, each with a contact email."`
 	SMTPFail    float64       `name:"smtp-fail" default:"0.3" help:"Fraction (0-1) of messages the lab SMTP refuses with 421."`
+	SMTPFaults  string        `name:"smtp-faults" placeholder:"SPEC" help:"More lab SMTP faults, tried before the 421 rate: e.g. \"down from t=10s to t=40s; fail 2% with drop; fail 1% with hang\"."`
 	LLMFail     float64       `name:"llm-fail" default:"0.2" help:"Fraction (0-1) of LLM calls answered 429 or 500."`
 	Kills       int           `default:"5" help:"SIGKILLs of the server, each followed by a restart."`
 	DatabaseURL string        `name:"database-url" placeholder:"URL" help:"PostgreSQL server URL; each run creates (and drops) its own database there. Default: a fresh SQLite file."`
@@ -35,7 +36,7 @@ func (c *ChaosCmd) Run(app *App) error {
 		return err
 	}
 	opts := chaos.Options{
-		Binary: bin, Postings: c.Postings, SMTPFail: c.SMTPFail, LLMFail: c.LLMFail, Kills: c.Kills,
+		Binary: bin, Postings: c.Postings, SMTPFail: c.SMTPFail, SMTPFaults: c.SMTPFaults, LLMFail: c.LLMFail, Kills: c.Kills,
 		DatabaseURL: c.DatabaseURL, Seed: c.Seed, Deadline: c.Deadline, TimeScale: c.TimeScale,
 		Writer: c.Writer, Keep: c.Keep, Progress: app.Stderr,
 	}

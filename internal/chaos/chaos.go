@@ -48,9 +48,13 @@ import (
 type Options struct {
 	// Binary is the jobpilot executable to run as the server (required; the
 	// command passes os.Executable()).
-	Binary      string
-	Postings    int     // default 300
-	SMTPFail    float64 // fraction of messages refused with 421
+	Binary   string
+	Postings int     // default 300
+	SMTPFail float64 // fraction of messages refused with 421
+	// SMTPFaults are more fakesmtp schedule clauses, tried before the 421
+	// rate: outages ("down from t=10s to t=40s"), drops and hangs in DATA
+	// ("fail 2% with drop; fail 1% with hang").
+	SMTPFaults  string
 	LLMFail     float64 // fraction of LLM calls answered 429 or 500
 	Kills       int
 	DatabaseURL string // a PostgreSQL server URL; empty: a fresh SQLite file
@@ -184,8 +188,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 
-	// The lab: SMTP with a seeded 421 rate, LLM with seeded 429/500.
-	sched, err := fakesmtp.ParseSchedule(fmt.Sprintf("fail %g%% with 421", o.SMTPFail*100))
+	// The lab: SMTP with its extra faults and a seeded 421 rate, LLM with
+	// seeded 429/500.
+	sched, err := smtpSchedule(o)
 	if err != nil {
 		return nil, err
 	}
@@ -480,6 +485,20 @@ func tail(path string) string {
 		lines = lines[len(lines)-8:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// smtpSchedule is the lab SMTP server's fault schedule: o.SMTPFaults first
+// (the first rule that fires wins), then the 421 rate.
+func smtpSchedule(o Options) (*fakesmtp.Schedule, error) {
+	spec := fmt.Sprintf("fail %g%% with 421", o.SMTPFail*100)
+	if f := strings.TrimSpace(o.SMTPFaults); f != "" {
+		spec = f + "; " + spec
+	}
+	sched, err := fakesmtp.ParseSchedule(spec)
+	if err != nil {
+		return nil, fmt.Errorf("chaos: SMTP faults: %w", err)
+	}
+	return sched, nil
 }
 
 // ErrNotOK is returned by the command when a run lost or duplicated work.
