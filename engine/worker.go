@@ -28,6 +28,9 @@ import (
 //   - nil: the job is completed.
 //   - a *resilience.OpenError (circuit open) anywhere in the chain: the job is
 //     snoozed until the breaker will half-open; this never burns an attempt.
+//   - a transient error that carries the delay its dependency asked for
+//     (jobpilot.TransientAfter, e.g. a 429's Retry-After): the job is snoozed
+//     for that delay; this never burns an attempt either.
 //   - errors.Is(err, jobpilot.ErrPermanent), or a *jobpilot.Error with code
 //     EINVALID, ENOTFOUND or ECONFLICT: the job is cancelled (never retried);
 //     recording the reason on the application is the handler's business.
@@ -134,6 +137,12 @@ func mapError(ctx context.Context, err error, stopping bool) error {
 	}
 	if errors.Is(err, jobpilot.ErrPermanent) {
 		return river.JobCancel(err)
+	}
+	if after, ok := jobpilot.RetryAfter(err); ok && errors.Is(err, jobpilot.ErrTransient) {
+		// The dependency said when to come back (a 429's Retry-After that
+		// outlasted the policy's retries): wait exactly that, without
+		// burning an attempt — being paced is not failing.
+		return river.JobSnooze(after)
 	}
 	var de *jobpilot.Error
 	if errors.As(err, &de) {
