@@ -234,7 +234,17 @@ func pickHighlights(rep *report, field string, src []string, picks []planHighlig
 		seen[h.Index] = true
 		text := src[h.Index]
 		if t := strings.TrimSpace(h.Text); t != "" {
-			text = t // a rephrasing; the guard checks its names and numbers
+			// A rephrasing may not bring a name or number that its own
+			// sentence lacks, even one found elsewhere in the profile
+			// ("12 services" moved to another job): the original is kept.
+			// The guard then checks the result against the whole profile.
+			if cs := newVocab(text).checkSentence(t); len(cs) > 0 {
+				for _, c := range cs {
+					rep.add(c.kind, field+".highlights", c.value, "rephrasing adds it to a highlight that does not say it; original kept")
+				}
+			} else {
+				text = t
+			}
 		}
 		out = append(out, text)
 	}
