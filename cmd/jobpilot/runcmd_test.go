@@ -42,6 +42,16 @@ func runSummary(t *testing.T, stdout string) map[string]int {
 	return nil
 }
 
+// runCLIConcurrent is runCLI with goroutine-safe output buffers: the
+// engine's workers log warnings (here: many failed LLM calls at once) while
+// the command writes its progress, and bytes.Buffer is not safe for that.
+func runCLIConcurrent(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut lockedBuffer
+	code = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
 func openDB(t *testing.T, dir string) jobpilot.Store {
 	t.Helper()
 	db, err := store.Open(context.Background(), "sqlite://"+filepath.ToSlash(filepath.Join(dir, "jobpilot.db")))
@@ -57,7 +67,7 @@ func openDB(t *testing.T, dir string) jobpilot.Store {
 func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Now()
-	code, stdout, stderr := runCLI(t, map[string]string{"JOBPILOT_DATA_DIR": dir, "APPLY_MODE": "direct", "JOBPILOT_NODE_ID": "run-summary"}, "run")
+	code, stdout, stderr := runCLIConcurrent(t, map[string]string{"JOBPILOT_DATA_DIR": dir, "APPLY_MODE": "direct", "JOBPILOT_NODE_ID": "run-summary"}, "run")
 	if wall := time.Since(start); wall > time.Minute {
 		t.Errorf("jobpilot run took %s, want under a minute", wall)
 	}
@@ -110,7 +120,7 @@ func TestRunFailedPostingsExitZero(t *testing.T) {
 	}))
 	defer llm.Close()
 	dir := t.TempDir()
-	code, stdout, stderr := runCLI(t, map[string]string{
+	code, stdout, stderr := runCLIConcurrent(t, map[string]string{
 		"JOBPILOT_DATA_DIR": dir, "JOBPILOT_NODE_ID": "run-failed",
 		"OPENAI_API_KEY": "sk-wrong", "OPENAI_BASE_URL": llm.URL + "/v1",
 	}, "run")
@@ -125,7 +135,7 @@ func TestRunFailedPostingsExitZero(t *testing.T) {
 
 // An operational failure (the database cannot be reached) exits non-zero.
 func TestRunOperationalFailureExitsNonZero(t *testing.T) {
-	code, _, stderr := runCLI(t, map[string]string{
+	code, _, stderr := runCLIConcurrent(t, map[string]string{
 		"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-nodb",
 		"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2",
 	}, "run")
