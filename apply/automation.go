@@ -78,9 +78,17 @@ func (s *Service) FetchPostings(ctx context.Context, t jobpilot.Task) error {
 // it ends as timed_out with the counts reached so far; what it created is
 // durable and the next run continues.
 func (s *Service) AutomationRun(ctx context.Context, t jobpilot.Task) error {
+	_, err := s.Automate(ctx)
+	return err
+}
+
+// Automate is AutomationRun for callers that want the run it recorded (the
+// run command reports its own run, not whichever started last). The run is
+// nil only when it could not be recorded at all.
+func (s *Service) Automate(ctx context.Context) (*jobpilot.Run, error) {
 	run, err := s.Store.StartRun(ctx, jobpilot.RunAutomation)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	run.Counts = map[string]int{}
 	err = s.automate(ctx, run)
@@ -96,12 +104,12 @@ func (s *Service) AutomationRun(ctx context.Context, t jobpilot.Task) error {
 		run.Error = reason(err)
 	}
 	if ferr := s.finishRun(ctx, run); ferr != nil {
-		return errors.Join(err, ferr)
+		return run, errors.Join(err, ferr)
 	}
 	if run.Status == jobpilot.RunTimedOut {
-		return nil // recorded; retrying a run that ran out of time would only time out again
+		return run, nil // recorded; retrying a run that ran out of time would only time out again
 	}
-	return err
+	return run, err
 }
 
 func (s *Service) finishRun(ctx context.Context, run *jobpilot.Run) error {

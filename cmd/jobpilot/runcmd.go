@@ -16,7 +16,9 @@ import (
 )
 
 // RunCmd is `jobpilot run`: one full pass in the foreground.
-type RunCmd struct{}
+type RunCmd struct {
+	Wait time.Duration `default:"10m" help:"How long to wait for drafting and sending before printing the summary. Work still in progress then (an open circuit breaker, a slow LLM) stays queued in the database: serve, or the next run, finishes it."`
+}
 
 // Run fetches the configured sources, scores every open posting against
 // every profile, drafts the documents of the matches and, in direct mode,
@@ -69,23 +71,33 @@ func (c *RunCmd) Run(app *App) error {
 	}
 	// 2. Match.
 	bar := stageBar(app.Stderr, 1, "match  ")
-	if err := sys.Apply.AutomationRun(ctx, jobpilot.Task{Kind: jobpilot.TaskAutomationRun}); err != nil {
+	run, err := sys.Apply.Automate(ctx)
+	if err != nil {
 		return fmt.Errorf("automation run: %w", err)
 	}
 	_ = bar.Finish()
-	runs, err := sys.Store.Runs(ctx, 1)
-	if err != nil {
-		return err
-	}
-	if len(runs) == 1 && runs[0].Status != jobpilot.RunSucceeded {
-		return fmt.Errorf("automation run %d ended %s: %s", runs[0].ID, runs[0].Status, runs[0].Error)
+	if run.Status != jobpilot.RunSucceeded {
+		return fmt.Errorf("automation run %d ended %s: %s", run.ID, run.Status, run.Error)
 	}
 	// 3. Draft, then 4. send: wait for the engine to drain each stage.
-	if err := drain(ctx, app.Stderr, sys.Store, "draft  ", jobpilot.StatusMatched, jobpilot.StatusDrafting); err != nil {
-		return err
+	waitCtx, stopWaiting := context.WithTimeout(ctx, c.Wait)
+	defer stopWaiting()
+	pending := 0
+	for _, stage := range []struct {
+		label    string
+		statuses []jobpilot.Status
+	}{
+		{"draft  ", []jobpilot.Status{jobpilot.StatusMatched, jobpilot.StatusDrafting}},
+		{"send   ", []jobpilot.Status{jobpilot.StatusApproved, jobpilot.StatusSending}},
+	} {
+		left, err := drain(waitCtx, app.Stderr, sys.Store, stage.label, stage.statuses...)
+		if err != nil && waitCtx.Err() == nil {
+			return err
+		}
+		pending += left
 	}
-	if err := drain(ctx, app.Stderr, sys.Store, "send   ", jobpilot.StatusApproved, jobpilot.StatusSending); err != nil {
-		return err
+	if app.Ctx.Err() != nil {
+		return app.Ctx.Err() // interrupted: the work stays queued
 	}
 
 	counts, err := sys.Store.CountByStatus(ctx, 0)
@@ -116,6 +128,9 @@ func (c *RunCmd) Run(app *App) error {
 	} else {
 		fmt.Fprintln(app.Stdout, "List them with `jobpilot applications`.")
 	}
+	if pending > 0 {
+		fmt.Fprintf(app.Stdout, "%d application(s) still in progress after --wait %s (a circuit breaker is open or a dependency is slow); they stay queued: `jobpilot serve`, or the next run, finishes them.\n", pending, c.Wait)
+	}
 	if counts[jobpilot.StatusReady] > 0 && jobpilot.ApplyMode(cfg.Apply.Mode) != jobpilot.ApplyDirect {
 		fmt.Fprintln(app.Stdout, "Review mode: approve ready applications with `jobpilot approve ID…` (or set APPLY_MODE=direct).")
 	}
@@ -123,10 +138,11 @@ func (c *RunCmd) Run(app *App) error {
 }
 
 // drain waits until no application is left in the given statuses, showing
-// how many of those present at the start are done.
-func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, statuses ...jobpilot.Status) error {
+// how many of those present at the start are done. It returns how many are
+// left, with ctx's error when it stopped waiting first.
+func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, statuses ...jobpilot.Status) (int, error) {
 	pending := func() (int, error) {
-		counts, err := st.CountByStatus(ctx, 0)
+		counts, err := st.CountByStatus(context.WithoutCancel(ctx), 0)
 		if err != nil {
 			return 0, err
 		}
@@ -138,7 +154,7 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 	}
 	total, err := pending()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	bar := stageBar(w, total, label)
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -146,11 +162,12 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 	for left := total; left > 0; {
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s: %d application(s) still pending: %w", label, left, ctx.Err())
+			fmt.Fprintln(w)
+			return left, ctx.Err()
 		case <-tick.C:
 		}
 		if left, err = pending(); err != nil {
-			return err
+			return left, err
 		}
 		if left > total { // more arrived (a concurrent serve): grow the bar
 			total = left
@@ -158,7 +175,7 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 		}
 		_ = bar.Set(total - left)
 	}
-	return bar.Finish()
+	return 0, bar.Finish()
 }
 
 func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {

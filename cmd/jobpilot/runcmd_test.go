@@ -146,3 +146,32 @@ func TestRunOperationalFailureExitsNonZero(t *testing.T) {
 		t.Errorf("the error does not say what failed: %s", stderr)
 	}
 }
+
+// An LLM that is down opens the shared breaker and holds the drafts; run
+// does not wait for it past --wait: it prints the summary, says what is still
+// queued, and exits 0 — the work is durable and serve finishes it.
+func TestRunStopsWaitingAfterWait(t *testing.T) {
+	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"message":"overloaded","type":"server_error"}}`))
+	}))
+	defer llm.Close()
+	start := time.Now()
+	code, stdout, stderr := runCLIConcurrent(t, map[string]string{
+		"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-wait", "JOBPILOT_TIME_SCALE": "0.01",
+		"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": llm.URL + "/v1",
+	}, "run", "--wait", "1s")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("run took %s with --wait 1s", took)
+	}
+	if !strings.Contains(stdout, "still in progress after --wait 1s") {
+		t.Fatalf("summary does not say what is still queued:\n%s", stdout)
+	}
+	if got := runSummary(t, stdout); got["ready"] != 0 || got["failed"] != 0 {
+		t.Errorf("summary %v: the drafts wait for the LLM, neither ready nor failed", got)
+	}
+}
