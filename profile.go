@@ -298,24 +298,12 @@ func (r *Resume) Validate() error {
 // SkillNames returns every skill the resume names: skill group names and
 // their keywords, in document order, without duplicates.
 func (r *Resume) SkillNames() []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		s = strings.TrimSpace(s)
-		k := strings.ToLower(s)
-		if s == "" || seen[k] {
-			return
-		}
-		seen[k] = true
-		out = append(out, s)
-	}
+	var u uniqueList
 	for _, s := range r.Skills {
-		add(s.Name)
-		for _, k := range s.Keywords {
-			add(k)
-		}
+		u.add(s.Name)
+		u.add(s.Keywords...)
 	}
-	return out
+	return u.items
 }
 
 // SkillList returns the skills themselves, in document order, without
@@ -323,26 +311,36 @@ func (r *Resume) SkillNames() []string {
 // gives PostgreSQL, not Data), or the name of a skill listed without keywords
 // ({"name":"Go","level":"Expert"} gives Go).
 func (r *Resume) SkillList() []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		s = strings.TrimSpace(s)
-		k := strings.ToLower(s)
-		if s == "" || seen[k] {
-			return
-		}
-		seen[k] = true
-		out = append(out, s)
-	}
+	var u uniqueList
 	for _, s := range r.Skills {
 		if len(s.Keywords) == 0 {
-			add(s.Name)
+			u.add(s.Name)
 		}
-		for _, k := range s.Keywords {
-			add(k)
-		}
+		u.add(s.Keywords...)
 	}
-	return out
+	return u.items
+}
+
+// uniqueList collects trimmed, non-empty strings in order, dropping
+// case-insensitive repeats.
+type uniqueList struct {
+	seen  map[string]bool
+	items []string
+}
+
+func (u *uniqueList) add(ss ...string) {
+	for _, s := range ss {
+		s = strings.TrimSpace(s)
+		k := strings.ToLower(s)
+		if s == "" || u.seen[k] {
+			continue
+		}
+		if u.seen == nil {
+			u.seen = map[string]bool{}
+		}
+		u.seen[k] = true
+		u.items = append(u.items, s)
+	}
 }
 
 func fieldPath(prefix string, i int, name string) string {
