@@ -158,23 +158,7 @@ func (db *DB) Applications(ctx context.Context, f jobpilot.ApplicationFilter) ([
 	}
 	q += " ORDER BY id LIMIT ?"
 	args = append(args, limit(f.Limit))
-	rows, err := db.query(ctx, db.db, q, args...)
-	if err != nil {
-		return nil, dbErr("list applications", err)
-	}
-	defer rows.Close()
-	var out []*jobpilot.Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, dbErr("list applications", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("list applications", err)
-	}
-	return out, nil
+	return queryAll(ctx, db, "list applications", q, args, scanApplication)
 }
 
 // Transition moves application id to status to and applies c, in one

@@ -81,35 +81,27 @@ func (db *DB) Events(ctx context.Context, f jobpilot.EventFilter) ([]*jobpilot.E
 	}
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, limit(f.Limit))
-	rows, err := db.query(ctx, db.db, q, args...)
-	if err != nil {
-		return nil, dbErr("list events", err)
+	return queryAll(ctx, db, "list events", q, args, scanEvent)
+}
+
+func scanEvent(s scanner) (*jobpilot.Event, error) {
+	var (
+		e       jobpilot.Event
+		appID   *int64
+		data    []byte
+		created dbTime
+	)
+	if err := s.Scan(&e.ID, &appID, &e.Kind, &e.Message, &data, &created); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*jobpilot.Event
-	for rows.Next() {
-		var (
-			e       jobpilot.Event
-			appID   *int64
-			data    []byte
-			created dbTime
-		)
-		if err := rows.Scan(&e.ID, &appID, &e.Kind, &e.Message, &data, &created); err != nil {
-			return nil, dbErr("list events", err)
-		}
-		if appID != nil {
-			e.ApplicationID = *appID
-		}
-		if len(data) > 0 {
-			if err := json.Unmarshal(data, &e.Data); err != nil {
-				return nil, fmt.Errorf("store: event %d: decode data: %w", e.ID, err)
-			}
-		}
-		e.CreatedAt = created.Time
-		out = append(out, &e)
+	if appID != nil {
+		e.ApplicationID = *appID
 	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("list events", err)
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &e.Data); err != nil {
+			return nil, fmt.Errorf("event %d: decode data: %w", e.ID, err)
+		}
 	}
-	return out, nil
+	e.CreatedAt = created.Time
+	return &e, nil
 }

@@ -220,23 +220,7 @@ func (db *DB) Postings(ctx context.Context, f jobpilot.PostingFilter) ([]*jobpil
 	}
 	q += " ORDER BY id LIMIT ?"
 	args = append(args, limit(f.Limit))
-	rows, err := db.query(ctx, db.db, q, args...)
-	if err != nil {
-		return nil, dbErr("list postings", err)
-	}
-	defer rows.Close()
-	var out []*jobpilot.Posting
-	for rows.Next() {
-		p, err := scanPosting(rows)
-		if err != nil {
-			return nil, dbErr("list postings", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("list postings", err)
-	}
-	return out, nil
+	return queryAll(ctx, db, "list postings", q, args, scanPosting)
 }
 
 // escapeLike escapes LIKE's wildcards so user text matches literally.

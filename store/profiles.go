@@ -75,23 +75,7 @@ func (db *DB) Profile(ctx context.Context, id int64) (*jobpilot.Profile, error) 
 
 // Profiles returns every profile by ID.
 func (db *DB) Profiles(ctx context.Context) ([]*jobpilot.Profile, error) {
-	rows, err := db.query(ctx, db.db, "SELECT "+profileColumns+" FROM profiles ORDER BY id")
-	if err != nil {
-		return nil, dbErr("list profiles", err)
-	}
-	defer rows.Close()
-	var out []*jobpilot.Profile
-	for rows.Next() {
-		p, err := scanProfile(rows)
-		if err != nil {
-			return nil, dbErr("list profiles", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("list profiles", err)
-	}
-	return out, nil
+	return queryAll(ctx, db, "list profiles", "SELECT "+profileColumns+" FROM profiles ORDER BY id", nil, scanProfile)
 }
 
 func profileJSON(p *jobpilot.Profile) (resume, prefs string, err error) {

@@ -57,31 +57,24 @@ func (db *DB) FinishRun(ctx context.Context, r *jobpilot.Run) error {
 // Runs returns the latest runs, newest first, at most limit (default
 // DefaultLimit).
 func (db *DB) Runs(ctx context.Context, n int) ([]*jobpilot.Run, error) {
-	rows, err := db.query(ctx, db.db, "SELECT id, kind, status, counts, error, started_at, finished_at FROM runs ORDER BY id DESC LIMIT ?", limit(n))
-	if err != nil {
-		return nil, dbErr("list runs", err)
+	return queryAll(ctx, db, "list runs", "SELECT id, kind, status, counts, error, started_at, finished_at FROM runs ORDER BY id DESC LIMIT ?",
+		[]any{limit(n)}, scanRun)
+}
+
+func scanRun(s scanner) (*jobpilot.Run, error) {
+	var (
+		r                 jobpilot.Run
+		counts            []byte
+		started, finished dbTime
+	)
+	if err := s.Scan(&r.ID, &r.Kind, &r.Status, &counts, &r.Error, &started, &finished); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*jobpilot.Run
-	for rows.Next() {
-		var (
-			r                 jobpilot.Run
-			counts            []byte
-			started, finished dbTime
-		)
-		if err := rows.Scan(&r.ID, &r.Kind, &r.Status, &counts, &r.Error, &started, &finished); err != nil {
-			return nil, dbErr("list runs", err)
+	if len(counts) > 0 {
+		if err := json.Unmarshal(counts, &r.Counts); err != nil {
+			return nil, fmt.Errorf("run %d: decode counts: %w", r.ID, err)
 		}
-		if len(counts) > 0 {
-			if err := json.Unmarshal(counts, &r.Counts); err != nil {
-				return nil, fmt.Errorf("store: run %d: decode counts: %w", r.ID, err)
-			}
-		}
-		r.StartedAt, r.FinishedAt = started.Time, finished.ptr()
-		out = append(out, &r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("list runs", err)
-	}
-	return out, nil
+	r.StartedAt, r.FinishedAt = started.Time, finished.ptr()
+	return &r, nil
 }

@@ -428,3 +428,25 @@ func isTransientDBError(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne)
 }
+
+// queryAll runs a query and scans every row with scan; op names the
+// operation in errors.
+func queryAll[T any](ctx context.Context, db *DB, op, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := db.query(ctx, db.db, query, args...)
+	if err != nil {
+		return nil, dbErr(op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, dbErr(op, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(op, err)
+	}
+	return out, nil
+}
