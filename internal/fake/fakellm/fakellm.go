@@ -56,6 +56,10 @@ type Options struct {
 	// "ignore previous instructions", as a careless model would.
 	ObeyInjections bool
 	Clock          func() time.Time // nil = time.Now
+	// Down are outage windows, counted from the server's start: a chat call
+	// inside one is answered 503 (see Window; ParseOutages reads them from
+	// "down from t=10s to t=40s").
+	Down []Window
 }
 
 // Message is a chat message as received.
@@ -98,6 +102,8 @@ type Server struct {
 	rejected int
 	requests []*Request
 	changed  chan struct{} // closed and replaced whenever a request record changes
+	epoch    time.Time     // the server's start: origin of the outage windows
+	down     int           // calls answered 503 in an outage window
 }
 
 // New returns a server with opts.
@@ -108,7 +114,8 @@ func New(opts Options) *Server {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	return &Server{opts: opts, rng: rand.New(rand.NewSource(opts.Seed)), changed: make(chan struct{})}
+	opts.Down = append([]Window(nil), opts.Down...)
+	return &Server{opts: opts, rng: rand.New(rand.NewSource(opts.Seed)), changed: make(chan struct{}), epoch: opts.Clock()}
 }
 
 // Script appends replies to the script; each call consumes the next one,
@@ -177,12 +184,14 @@ func (s *Server) notify() {
 }
 
 // Start serves on addr (e.g. "127.0.0.1:0") until stop is called, for
-// standalone use by the chaos harness. baseURL ends in "/v1".
+// standalone use by the chaos harness. baseURL ends in "/v1". The outage
+// windows count from here.
 func (s *Server) Start(addr string) (baseURL string, stop func(context.Context) error, err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("fakellm: listen: %w", err)
 	}
+	s.restart()
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -230,6 +239,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.opts.Clock()
 	rec.At = now
 	s.requests = append(s.requests, rec)
+	if s.IsDown(now.Sub(s.epoch)) {
+		// An outage: before the rate limit, the script and the random
+		// faults, so the outage consumes none of them.
+		s.down++
+		s.notify()
+		s.mu.Unlock()
+		s.finish(rec, http.StatusServiceUnavailable)
+		writeError(w, http.StatusServiceUnavailable, "server_error", "the server is down (fakellm outage window)", "service_unavailable")
+		return
+	}
 	reply, limited, wait := s.next(now)
 	s.notify()
 	s.mu.Unlock()

@@ -17,7 +17,10 @@ import (
 // and a Retry-After (half of them) or 500 (the other half). It is what the
 // chaos harness and `jobpilot lab llm --fail RATE` use to make an otherwise
 // healthy provider flaky. Calls that pass go to the Server, whose own rate
-// limit, latency and script still apply.
+// limit, latency and script still apply. During the Server's outage windows
+// (Options.Down) calls go straight to the Server, which answers 503: an
+// outage draws no random fault, so the faults after it are the same as in a
+// run without it.
 type Faulty struct {
 	*Server
 	rate       float64
@@ -43,7 +46,7 @@ func NewFaulty(s *Server, rate float64, seed int64, retryAfter string) *Faulty {
 // ServeHTTP injects the faults into chat calls and hands everything else to
 // the Server.
 func (f *Faulty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost && strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/chat/completions") {
+	if r.Method == http.MethodPost && strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/chat/completions") && !f.Server.downNow() {
 		f.mu.Lock()
 		fail := f.rate > 0 && f.rng.Float64() < f.rate
 		tooMany := fail && f.rng.Intn(2) == 0
@@ -76,11 +79,15 @@ func (f *Faulty) Injected() (tooMany, internal int) {
 
 // Listen serves h on addr (e.g. "127.0.0.1:0") until the returned stop is
 // called; baseURL ends in "/v1", ready for OPENAI_BASE_URL. stop shuts the
-// server down gracefully within ctx and returns once it has.
+// server down gracefully within ctx and returns once it has. When h is a
+// *Server or a *Faulty, its outage windows count from here.
 func Listen(addr string, h http.Handler) (baseURL string, stop func(context.Context) error, err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("fakellm: listen: %w", err)
+	}
+	if r, ok := h.(restarter); ok {
+		r.restart()
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan error, 1)
