@@ -53,6 +53,7 @@ type LabLLMCmd struct {
 	RateLimit int           `name:"rate-limit" default:"0" help:"Requests per minute above which it answers 429 (0: unlimited)."`
 	Seed      int64         `default:"1" help:"Seed of the injected faults."`
 	Obey      bool          `help:"Obey prompt injections found in postings, as a careless model would."`
+	Down      string        `placeholder:"SPEC" help:"Outage windows counted from start, during which every chat call gets a 503: e.g. \"from 10s to 40s\" or \"down from t=10s to t=40s; down from t=60s to t=70s\"."`
 }
 
 // Run serves until SIGINT/SIGTERM, then reports the counts and exits 0.
@@ -60,19 +61,23 @@ func (c *LabLLMCmd) Run(app *App) error {
 	if c.Fail < 0 || c.Fail > 1 {
 		return usageError(fmt.Errorf("--fail must be between 0 and 1"))
 	}
-	inner := fakellm.New(fakellm.Options{Latency: c.Latency, RateLimit: c.RateLimit, Seed: c.Seed, ObeyInjections: c.Obey})
+	down, err := fakellm.ParseOutages(c.Down)
+	if err != nil {
+		return usageError(err)
+	}
+	inner := fakellm.New(fakellm.Options{Latency: c.Latency, RateLimit: c.RateLimit, Seed: c.Seed, ObeyInjections: c.Obey, Down: down})
 	h := fakellm.NewFaulty(inner, c.Fail, c.Seed, "1")
 	base, stop, err := fakellm.Listen(c.Addr, h)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "lab llm: OPENAI_BASE_URL=%s (fail %.0f%%, rate limit %d/min, latency %s)\n", base, c.Fail*100, c.RateLimit, c.Latency)
+	fmt.Fprintf(app.Stdout, "lab llm: OPENAI_BASE_URL=%s (fail %.0f%%, rate limit %d/min, latency %s, %d outage windows)\n", base, c.Fail*100, c.RateLimit, c.Latency, len(down))
 	<-app.Ctx.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err = stop(ctx)
 	tooMany, internal := h.Injected()
-	fmt.Fprintf(app.Stdout, "lab llm: accepted=%d rejected=%d injected_429=%d injected_500=%d\n", inner.Accepted(), inner.Rejected(), tooMany, internal)
+	fmt.Fprintf(app.Stdout, "lab llm: accepted=%d rejected=%d injected_429=%d injected_500=%d down_503=%d\n", inner.Accepted(), inner.Rejected(), tooMany, internal, inner.DownRejected())
 	return err
 }
 
