@@ -14,6 +14,7 @@ type ChaosCmd struct {
 	SMTPFail    float64       `name:"smtp-fail" default:"0.3" help:"Fraction (0-1) of messages the lab SMTP refuses with 421."`
 	SMTPFaults  string        `name:"smtp-faults" placeholder:"SPEC" help:"More lab SMTP faults, tried before the 421 rate: e.g. \"down from t=10s to t=40s; fail 2% with drop; fail 1% with hang\"."`
 	LLMFail     float64       `name:"llm-fail" default:"0.2" help:"Fraction (0-1) of LLM calls answered 429 or 500."`
+	LLMFaults   string        `name:"llm-faults" placeholder:"SPEC" help:"Lab LLM outages, counted from the lab's start, during which every call gets a 503: e.g. \"down from t=10s to t=40s\"; several separated by ';'."`
 	Kills       int           `default:"5" help:"SIGKILLs of the server, each followed by a restart."`
 	DatabaseURL string        `name:"database-url" placeholder:"URL" help:"PostgreSQL server URL; each run creates (and drops) its own database there. Default: a fresh SQLite file."`
 	Seed        int64         `default:"1" help:"Seed of the faults and the kill points."`
@@ -36,7 +37,7 @@ func (c *ChaosCmd) Run(app *App) error {
 		return err
 	}
 	opts := chaos.Options{
-		Binary: bin, Postings: c.Postings, SMTPFail: c.SMTPFail, SMTPFaults: c.SMTPFaults, LLMFail: c.LLMFail, Kills: c.Kills,
+		Binary: bin, Postings: c.Postings, SMTPFail: c.SMTPFail, SMTPFaults: c.SMTPFaults, LLMFail: c.LLMFail, LLMFaults: c.LLMFaults, Kills: c.Kills,
 		DatabaseURL: c.DatabaseURL, Seed: c.Seed, Deadline: c.Deadline, TimeScale: c.TimeScale,
 		Writer: c.Writer, Keep: c.Keep, Progress: app.Stderr,
 	}

@@ -54,8 +54,13 @@ type Options struct {
 	// SMTPFaults are more fakesmtp schedule clauses, tried before the 421
 	// rate: outages ("down from t=10s to t=40s"), drops and hangs in DATA
 	// ("fail 2% with drop; fail 1% with hang").
-	SMTPFaults  string
-	LLMFail     float64 // fraction of LLM calls answered 429 or 500
+	SMTPFaults string
+	LLMFail    float64 // fraction of LLM calls answered 429 or 500
+	// LLMFaults are lab LLM outages, counted from the lab's start (which is
+	// just before the server's first start): "down from t=3s to t=8s",
+	// several separated by ';' (fakellm.ParseOutages). Every chat call in a
+	// window is answered 503 and draws no injected 429/500.
+	LLMFaults   string
 	Kills       int
 	DatabaseURL string // a PostgreSQL server URL; empty: a fresh SQLite file
 	Seed        int64
@@ -125,6 +130,7 @@ type Report struct {
 	LLMRejected          int // by the fake itself (rate limit, script)
 	LLMInjected429       int
 	LLMInjected500       int
+	LLMDown              int // calls answered 503 in an LLM outage window (also in LLMRejected)
 	SMTP                 fakesmtp.Stats
 	Elapsed              time.Duration
 	TimedOut             bool
@@ -147,6 +153,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	o.defaults()
 	if o.Binary == "" {
 		return nil, jobpilot.FieldError("binary", "the jobpilot executable is required")
+	}
+	llmDown, err := fakellm.ParseOutages(o.LLMFaults)
+	if err != nil {
+		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Message: "chaos: bad LLM faults", Err: err}
 	}
 	start := time.Now()
 	rep := &Report{Postings: o.Postings, Writer: o.Writer, ByStatus: map[jobpilot.Status]int{}}
@@ -199,7 +209,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer smtpSrv.Close()
-	llmSrv := fakellm.NewFaulty(fakellm.New(fakellm.Options{Seed: o.Seed}), o.LLMFail, o.Seed, "1")
+	llmSrv := fakellm.NewFaulty(fakellm.New(fakellm.Options{Seed: o.Seed, Down: llmDown}), o.LLMFail, o.Seed, "1")
 	llmURL, stopLLM, err := fakellm.Listen("127.0.0.1:0", llmSrv)
 	if err != nil {
 		return nil, err
@@ -401,6 +411,7 @@ func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, pos
 	r.SMTP = smtpSrv.Stats()
 	r.LLMAccepted, r.LLMRejected = llmSrv.Accepted(), llmSrv.Rejected()
 	r.LLMInjected429, r.LLMInjected500 = llmSrv.Injected()
+	r.LLMDown = llmSrv.DownRejected()
 	return nil
 }
 

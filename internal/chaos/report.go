@@ -41,8 +41,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LAB\tACCEPTED\tREJECTED\tDETAIL")
-	fmt.Fprintf(tw, "llm\t%d\t%d\tinjected 429: %d, injected 500: %d, fake's own: %d\n",
-		r.LLMAccepted, r.LLMRejected+r.LLMInjected429+r.LLMInjected500, r.LLMInjected429, r.LLMInjected500, r.LLMRejected)
+	fmt.Fprintf(tw, "llm\t%d\t%d\tinjected 429: %d, injected 500: %d, fake's own: %d (outage 503: %d)\n",
+		r.LLMAccepted, r.LLMRejected+r.LLMInjected429+r.LLMInjected500, r.LLMInjected429, r.LLMInjected500, r.LLMRejected, r.LLMDown)
 	fmt.Fprintf(tw, "smtp\t%d\t%d\tdropped: %d, hung: %d, aborted: %d, connections: %d\n",
 		r.SMTP.Accepted, r.SMTP.Rejected+r.SMTP.Dropped+r.SMTP.Hung, r.SMTP.Dropped, r.SMTP.Hung, r.SMTP.Aborted, r.SMTP.Connections)
 	if err := tw.Flush(); err != nil {
