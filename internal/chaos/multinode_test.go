@@ -1,0 +1,400 @@
+package chaos_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/chaos"
+	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
+	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
+	"github.com/jobpilot/jobpilot/store"
+)
+
+// Scale-out (DESIGN.md §4) with the real binary: two `jobpilot serve`
+// processes on one fresh PostgreSQL database, in direct mode, tailoring with
+// the LLM writer against the lab LLM and sending to the lab SMTP server.
+//
+//   - Work is shared: both node ids complete process_posting jobs
+//     (river_job.attempted_by; the last entry is the node that finished it).
+//   - The periodic schedule runs once per tick across both nodes. While both
+//     run, the automation_run jobs River inserted carry the tick they belong
+//     to as scheduled_at; one schedule puts them exactly AUTOMATION_INTERVAL
+//     apart, so every gap between consecutive ticks must be one interval and
+//     their number the window over the interval. This holds under load too (a
+//     late leader inserts the missed tick with its own scheduled_at), whereas
+//     counting executions in a wall-clock window would not. A second schedule
+//     (two leaders) would show as gaps shorter than an interval. The runs
+//     table (kind automation) must agree with the ticks: one run per
+//     execution of a tick's job, no more (a run is recorded as its job
+//     starts, so at least the completed ticks and at most their attempts).
+//   - Killing the leader with SIGKILL while it holds running jobs leaves the
+//     survivor to finish everything: it is elected once the dead leader's
+//     lease (≈15 s) runs out, and its rescuer, which runs at election, makes
+//     the dead node's jobs older than RESCUE_STUCK_JOBS_AFTER available again.
+//     Every application ends settled, no Message-ID is accepted twice, every
+//     sent application's message was accepted, and none is lost.
+func TestMultiNodeServePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("multi-node subprocess test")
+	}
+	server := os.Getenv("JOBPILOT_TEST_DATABASE_URL")
+	if server == "" {
+		t.Skip("JOBPILOT_TEST_DATABASE_URL is not set")
+	}
+	const (
+		postings = 60
+		interval = time.Second // AUTOMATION_INTERVAL
+		// The LLM's latency keeps jobs in flight long enough to kill a node
+		// mid-work: two calls per posting, 4 workers per node.
+		llmLatency = 300 * time.Millisecond
+		// The tick window while both nodes run lasts at least this long.
+		minWindow = 4 * time.Second
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	dbURL := freshpg.Database(t, server, "jobpilot_multinode")
+	profile, err := chaos.Profile(postings)
+	must(t, err)
+	// The profile now, the postings once both nodes run: otherwise the first
+	// node's start-up automation would take all the work before the second
+	// one is up.
+	profileID, _, err := chaos.Seed(ctx, dbURL, profile, nil)
+	must(t, err)
+	db, err := store.Open(ctx, dbURL)
+	must(t, err)
+	defer db.Close()
+	sqlDB := db.SQL()
+
+	smtpSrv := fakesmtp.StartTest(t) // accepts everything
+	llm := fakellm.New(fakellm.Options{Latency: llmLatency, Seed: 3})
+	llmURL, stopLLM, err := fakellm.Listen("127.0.0.1:0", llm)
+	must(t, err)
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		_ = stopLLM(sctx)
+	}()
+
+	dir := t.TempDir()
+	common := []string{
+		"DATABASE_URL=" + dbURL,
+		"JOBPILOT_EXAMPLES=false",
+		"APPLY_MODE=direct",
+		"JOBPILOT_WRITER=llm",
+		"OPENAI_BASE_URL=" + llmURL,
+		"OPENAI_API_KEY=multinode-not-a-secret",
+		"OPENAI_MODEL=fake-gpt",
+		"SMTP_HOST=127.0.0.1",
+		fmt.Sprintf("SMTP_PORT=%d", smtpSrv.Port()),
+		"SMTP_TLS=none",
+		"SMTP_FROM=candidate@multinode.example.org",
+		"AUTOMATION_INTERVAL=" + interval.String(),
+		// River rescues another node's running job once it is older than
+		// RESCUE_STUCK_JOBS_AFTER (which must be >= JOB_TIMEOUT); by the time
+		// the survivor leads (the dead leader's 15 s lease) the orphans are
+		// older than that, so its first rescuer pass takes them all.
+		"JOB_TIMEOUT=10s",
+		"RESCUE_STUCK_JOBS_AFTER=10s",
+		"HEALTH_CHECK_INTERVAL=1s",
+		"SHUTDOWN_GRACE=2s",
+		"WORKERS=4",
+	}
+	type node struct {
+		id  string
+		srv *chaos.Server
+		log string
+	}
+	start := func(id string) *node {
+		t.Helper()
+		addr, err := chaos.FreeAddr()
+		must(t, err)
+		logPath := filepath.Join(dir, id+".log")
+		f, err := os.Create(logPath)
+		must(t, err)
+		t.Cleanup(func() { f.Close() })
+		env := append([]string{
+			"JOBPILOT_NODE_ID=" + id,
+			"HTTP_ADDR=" + addr,
+			"JOBPILOT_DATA_DIR=" + filepath.Join(dir, id),
+		}, common...)
+		srv, err := chaos.StartServer(binary, env, addr, f)
+		must(t, err)
+		n := &node{id: id, srv: srv, log: logPath}
+		t.Cleanup(func() {
+			if !srv.Exited() {
+				srv.Kill()
+			}
+			if t.Failed() {
+				t.Logf("%s log (tail):\n%s", id, logTail(logPath, 15))
+			}
+		})
+		hctx, hcancel := context.WithTimeout(ctx, 30*time.Second)
+		defer hcancel()
+		if _, err := srv.WaitHealthy(hctx); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		return n
+	}
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		must(t, sqlDB.QueryRowContext(ctx, q, args...).Scan(&n))
+		return n
+	}
+	dbNow := func() time.Time {
+		t.Helper()
+		var now time.Time
+		must(t, sqlDB.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&now))
+		return now
+	}
+
+	// node-a starts first and becomes the leader: it is the one killed, so
+	// the survivor's rescuer runs at its election instead of up to 30 s
+	// later on a leader that never changed.
+	a := start("node-a")
+	waitFor(t, 20*time.Second, "node-a leads", func() bool {
+		return count(`SELECT count(*) FROM river_leader WHERE leader_id = 'node-a'`) == 1
+	})
+	b := start("node-b")
+	windowStart, windowStarted := dbNow(), time.Now()
+
+	// Two batches: the first shows both nodes sending (River takes the
+	// oldest jobs first, so sends start only once every process_posting job
+	// of a batch is taken), the second is being drafted when node-a dies.
+	all := chaos.Postings(postings, 11)
+	first, second := all[:2*postings/3], all[2*postings/3:]
+	_, err = db.UpsertPostings(ctx, chaos.SourceName, first, false)
+	must(t, err)
+	const doneBy = `SELECT count(DISTINCT attempted_by[array_length(attempted_by, 1)]) FROM river_job
+		WHERE kind = $1 AND state = 'completed'`
+	waitFor(t, 40*time.Second, "both nodes drafted and sent applications of the first batch", func() bool {
+		return count(doneBy, "process_posting") == 2 && count(doneBy, "send_application") == 2
+	})
+	_, err = db.UpsertPostings(ctx, chaos.SourceName, second, false)
+	must(t, err)
+
+	// Kill node-a mid-work, once it is running process_posting jobs (each
+	// takes two LLM calls, 600 ms, so they are still running a moment
+	// later) and the tick window is long enough.
+	const runningA = `SELECT count(*) FROM river_job WHERE state = 'running' AND kind = 'process_posting'
+		AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`
+	waitFor(t, 40*time.Second, "node-a holds running process_posting jobs of the second batch", func() bool {
+		return time.Since(windowStarted) >= minWindow && count(runningA) > 0
+	})
+	windowEnd := dbNow()
+	a.srv.Kill()
+	killed := time.Now()
+	orphans := count(`SELECT count(*) FROM river_job WHERE state = 'running'
+		AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`)
+	doneAtKill := count(`SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`)
+	t.Logf("node-a killed with %d jobs running (%d process_posting); %d/%d postings processed",
+		orphans, count(runningA), doneAtKill, postings)
+	if doneAtKill >= postings || orphans == 0 {
+		t.Fatalf("the kill interrupted nothing (%d jobs left running, %d/%d postings processed)", orphans, doneAtKill, postings)
+	}
+
+	// Periodic ticks while both nodes ran.
+	checkTicks(t, ctx, sqlDB, windowStart, windowEnd, interval)
+
+	// The survivor finishes everything.
+	settledAll := func() bool {
+		apps := applications(t, ctx, db, profileID)
+		if len(apps) != postings {
+			return false
+		}
+		for _, app := range apps {
+			if !app.Status.Settled() {
+				return false
+			}
+		}
+		return true
+	}
+	waitFor(t, 60*time.Second, "every application settled after the kill", settledAll)
+	recovery := time.Since(killed)
+	var leader string
+	must(t, sqlDB.QueryRowContext(ctx, `SELECT leader_id FROM river_leader`).Scan(&leader))
+	if leader != "node-b" {
+		t.Errorf("leader after the kill is %q, want node-b", leader)
+	}
+	// The survivor took the schedule over: an automation tick it ran itself
+	// after the kill (its start-up tick as the new leader, then each interval).
+	waitFor(t, 10*time.Second, "node-b runs automation ticks", func() bool {
+		return count(`SELECT count(*) FROM river_job WHERE kind = 'automation_run' AND state = 'completed'
+			AND attempted_by[array_length(attempted_by, 1)] = 'node-b' AND scheduled_at > $1`, windowEnd) > 0
+	})
+	var takeover time.Time
+	must(t, sqlDB.QueryRowContext(ctx, `SELECT min(scheduled_at) FROM river_job WHERE kind = 'automation_run' AND scheduled_at > $1`, windowEnd).Scan(&takeover))
+	t.Logf("node-b leads: its first automation tick came %s after the kill", takeover.Sub(windowEnd).Round(10*time.Millisecond))
+	if err := b.srv.Stop(10 * time.Second); err != nil {
+		t.Errorf("node-b: %v", err)
+	} else if err := b.srv.Err(); err != nil {
+		t.Errorf("node-b exited after SIGTERM: %v", err)
+	}
+	var tickJobs, tickDone, tickAttempts, runs int
+	must(t, sqlDB.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE state = 'completed'), coalesce(sum(attempt), 0)
+		FROM river_job WHERE kind = 'automation_run'`).Scan(&tickJobs, &tickDone, &tickAttempts))
+	runs = count(`SELECT count(*) FROM runs WHERE kind = $1`, string(jobpilot.RunAutomation))
+	if runs < tickDone || runs > tickAttempts {
+		t.Errorf("%d automation runs recorded for %d ticks (%d completed, %d attempts): want one run per execution of a tick", runs, tickJobs, tickDone, tickAttempts)
+	}
+	t.Logf("automation: %d ticks in all (%d completed, %d executions), %d runs recorded", tickJobs, tickDone, tickAttempts, runs)
+
+	// Nothing lost, nothing sent twice, nothing misrecorded.
+	apps := applications(t, ctx, db, profileID)
+	delivered := map[string]int{}
+	for _, m := range smtpSrv.Messages() {
+		delivered[m.MessageID]++
+	}
+	byStatus := map[jobpilot.Status]int{}
+	ours := map[string]bool{}
+	seen := map[int64]bool{}
+	for _, app := range apps {
+		byStatus[app.Status]++
+		if seen[app.PostingID] {
+			t.Errorf("posting %d has two applications", app.PostingID)
+		}
+		seen[app.PostingID] = true
+		if app.MessageID != "" {
+			ours[app.MessageID] = true
+		}
+		switch app.Status {
+		case jobpilot.StatusSent:
+			if delivered[app.MessageID] != 1 {
+				t.Errorf("application %d is sent, but the mail server accepted %q %d times", app.ID, app.MessageID, delivered[app.MessageID])
+			}
+		case jobpilot.StatusNeedsReview:
+			// A send interrupted by the kill mid-transaction: right, as long
+			// as it was not delivered twice (checked below).
+		default:
+			t.Errorf("application %d for posting %d ended %s (%s), want sent or needs_review", app.ID, app.PostingID, app.Status, app.Error)
+		}
+	}
+	if len(apps) != postings {
+		t.Errorf("%d applications for %d postings", len(apps), postings)
+	}
+	if d := smtpSrv.Duplicates(); d != 0 {
+		t.Errorf("%d Message-IDs accepted more than once", d)
+	}
+	for id, n := range delivered {
+		if !ours[id] {
+			t.Errorf("the mail server accepted %q (%d times), which no application records", id, n)
+		}
+	}
+
+	// The split of the work, by the node that finished each job.
+	split := map[string]map[string]int{}
+	rows, err := sqlDB.QueryContext(ctx, `SELECT kind, attempted_by[array_length(attempted_by, 1)], count(*) FROM river_job
+		WHERE kind IN ('process_posting', 'send_application') AND state = 'completed' GROUP BY 1, 2`)
+	must(t, err)
+	for rows.Next() {
+		var kind, nodeID string
+		var n int
+		must(t, rows.Scan(&kind, &nodeID, &n))
+		if split[kind] == nil {
+			split[kind] = map[string]int{}
+		}
+		split[kind][nodeID] = n
+	}
+	must(t, rows.Err())
+	rows.Close()
+	if split["process_posting"]["node-a"] == 0 || split["process_posting"]["node-b"] == 0 {
+		t.Errorf("process_posting work not shared: %v", split["process_posting"])
+	}
+	rescued := count(`SELECT count(*) FROM river_job WHERE state = 'completed' AND 'node-a' = ANY(attempted_by)
+		AND attempted_by[array_length(attempted_by, 1)] = 'node-b'`)
+	if orphans > 0 && rescued == 0 {
+		t.Errorf("node-a left %d jobs running, but node-b completed none of them", orphans)
+	}
+	t.Logf("work split (completed jobs by node): process_posting %v, send_application %v; %d of node-a's jobs finished by node-b",
+		split["process_posting"], split["send_application"], rescued)
+	t.Logf("statuses %v; %d messages accepted, 0 duplicates; kill → every application settled: %s",
+		byStatus, len(smtpSrv.Messages()), recovery.Round(10*time.Millisecond))
+}
+
+// checkTicks asserts that the automation ticks scheduled in [from, to] come
+// from one schedule: consecutive scheduled_at values one interval apart
+// (two schedules would interleave closer ticks) and as many as fit the
+// window.
+func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.Time, interval time.Duration) {
+	t.Helper()
+	rows, err := sqlDB.QueryContext(ctx, `SELECT scheduled_at FROM river_job
+		WHERE kind = 'automation_run' AND scheduled_at BETWEEN $1 AND $2 ORDER BY scheduled_at`, from, to)
+	must(t, err)
+	var ticks []time.Time
+	for rows.Next() {
+		var at time.Time
+		must(t, rows.Scan(&at))
+		ticks = append(ticks, at)
+	}
+	must(t, rows.Err())
+	rows.Close()
+	window := to.Sub(from)
+	fit := int(window / interval)
+	var gaps []string
+	for i := 1; i < len(ticks); i++ {
+		gap := ticks[i].Sub(ticks[i-1])
+		gaps = append(gaps, gap.Round(time.Millisecond).String())
+		if gap < interval-50*time.Millisecond {
+			t.Errorf("automation ticks %s apart (at %s and %s): more than one schedule", gap, ticks[i-1].Format(time.StampMilli), ticks[i].Format(time.StampMilli))
+		}
+	}
+	if len(ticks) < fit-1 || len(ticks) > fit+1 {
+		t.Errorf("%d automation ticks in a %s window at %s intervals, want %d ± 1 (once per tick across both nodes)", len(ticks), window.Round(time.Millisecond), interval, fit)
+	}
+	t.Logf("both nodes up for %s: %d automation ticks (gaps %s)", window.Round(time.Millisecond), len(ticks), strings.Join(gaps, " "))
+}
+
+func applications(t *testing.T, ctx context.Context, db *store.DB, profileID int64) []*jobpilot.Application {
+	t.Helper()
+	var all []*jobpilot.Application
+	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
+	for {
+		page, err := db.Applications(ctx, f)
+		must(t, err)
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			return all
+		}
+		f.AfterID = page[len(page)-1].ID
+	}
+}
+
+// waitFor polls cond every 50 ms until it holds, failing the test after limit.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for: %s", limit, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
