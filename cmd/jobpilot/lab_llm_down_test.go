@@ -46,3 +46,12 @@ func TestLabLLMDownBadSpec(t *testing.T) {
 		t.Fatalf("exit %d, output: %s %s", code, out, errOut)
 	}
 }
+
+// `jobpilot chaos --llm-faults` with a malformed spec is refused as bad input
+// (exit 2) before any database or server is made.
+func TestChaosBadLLMFaultsFlag(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "chaos", "--postings", "1", "--llm-faults", "down whenever")
+	if code != 2 || !strings.Contains(out+errOut, `"down whenever"`) {
+		t.Fatalf("exit %d, output: %s %s", code, out, errOut)
+	}
+}
