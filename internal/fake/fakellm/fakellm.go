@@ -4,7 +4,8 @@
 // can be scripted call by call: HTTP 429 with Retry-After (seconds or an
 // HTTP-date), 500, malformed JSON, given content, a reply that obeys a prompt
 // injection, a hang until the client gives up. It also injects random faults
-// at a seeded rate, enforces a requests-per-minute limit, counts accepted and
+// at a seeded rate, is down (503) during outage windows (Options.Down,
+// ParseOutages), enforces a requests-per-minute limit, counts accepted and
 // rejected calls and records every request, including whether the client
 // closed the connection before the reply (a timeout that really cancels).
 //
