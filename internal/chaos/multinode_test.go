@@ -22,8 +22,9 @@ import (
 // processes on one fresh PostgreSQL database, in direct mode, tailoring with
 // the LLM writer against the lab LLM and sending to the lab SMTP server.
 //
-//   - Work is shared: both node ids complete process_posting jobs
-//     (river_job.attempted_by; the last entry is the node that finished it).
+//   - Work is shared: both node ids complete process_posting and
+//     send_application jobs (river_job.attempted_by; the last entry is the
+//     node that finished it).
 //   - The periodic schedule runs once per tick across both nodes. While both
 //     run, the automation_run jobs River inserted carry the tick they belong
 //     to as scheduled_at; one schedule puts them exactly AUTOMATION_INTERVAL
@@ -40,7 +41,8 @@ import (
 //     lease (≈15 s) runs out, and its rescuer, which runs at election, makes
 //     the dead node's jobs older than RESCUE_STUCK_JOBS_AFTER available again.
 //     Every application ends settled, no Message-ID is accepted twice, every
-//     sent application's message was accepted, and none is lost.
+//     sent application's message was accepted, none is lost, and every job
+//     the dead node left running is completed by the survivor.
 func TestMultiNodeServePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-node subprocess test")
@@ -104,6 +106,9 @@ func TestMultiNodeServePostgres(t *testing.T) {
 		// older than that, so its first rescuer pass takes them all.
 		"JOB_TIMEOUT=10s",
 		"RESCUE_STUCK_JOBS_AFTER=10s",
+		// River rescues a job no sooner than its own timeout: the periodic
+		// kinds' (AUTOMATION_TIMEOUT) must fit in the test too.
+		"AUTOMATION_TIMEOUT=10s",
 		"HEALTH_CHECK_INTERVAL=1s",
 		"SHUTDOWN_GRACE=2s",
 		"WORKERS=4",
@@ -182,19 +187,30 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	_, err = db.UpsertPostings(ctx, chaos.SourceName, second, false)
 	must(t, err)
 
-	// Kill node-a mid-work, once it is running process_posting jobs (each
-	// takes two LLM calls, 600 ms, so they are still running a moment
-	// later) and the tick window is long enough.
+	// Kill node-a mid-work, once it has just started a process_posting job:
+	// the job needs two LLM calls (600 ms), so it is surely still running a
+	// few milliseconds later when the kill lands.
 	const runningA = `SELECT count(*) FROM river_job WHERE state = 'running' AND kind = 'process_posting'
 		AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`
-	waitFor(t, 40*time.Second, "node-a holds running process_posting jobs of the second batch", func() bool {
-		return time.Since(windowStarted) >= minWindow && count(runningA) > 0
+	waitFor(t, 40*time.Second, "node-a starts a process_posting job of the second batch", func() bool {
+		return time.Since(windowStarted) >= minWindow &&
+			count(runningA+` AND attempted_at > clock_timestamp() - interval '200 milliseconds'`) > 0
 	})
 	windowEnd := dbNow()
 	a.srv.Kill()
 	killed := time.Now()
-	orphans := count(`SELECT count(*) FROM river_job WHERE state = 'running'
+	var orphanIDs []int64
+	rows, err := sqlDB.QueryContext(ctx, `SELECT id FROM river_job WHERE state = 'running'
 		AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`)
+	must(t, err)
+	for rows.Next() {
+		var id int64
+		must(t, rows.Scan(&id))
+		orphanIDs = append(orphanIDs, id)
+	}
+	must(t, rows.Err())
+	rows.Close()
+	orphans := len(orphanIDs)
 	doneAtKill := count(`SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`)
 	t.Logf("node-a killed with %d jobs running (%d process_posting); %d/%d postings processed",
 		orphans, count(runningA), doneAtKill, postings)
@@ -220,6 +236,14 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	}
 	waitFor(t, 60*time.Second, "every application settled after the kill", settledAll)
 	recovery := time.Since(killed)
+	// And every job node-a left running, including those whose work was done
+	// but whose completion River had not yet written (it batches them): the
+	// survivor runs them again, and they find their work done.
+	waitFor(t, 30*time.Second, "node-b finishes every job node-a left running", func() bool {
+		return count(`SELECT count(*) FROM river_job WHERE id = ANY($1) AND state = 'completed'
+			AND attempted_by[array_length(attempted_by, 1)] = 'node-b'`, orphanIDs) == orphans
+	})
+	jobsDone := time.Since(killed)
 	var leader string
 	must(t, sqlDB.QueryRowContext(ctx, `SELECT leader_id FROM river_leader`).Scan(&leader))
 	if leader != "node-b" {
@@ -292,7 +316,7 @@ func TestMultiNodeServePostgres(t *testing.T) {
 
 	// The split of the work, by the node that finished each job.
 	split := map[string]map[string]int{}
-	rows, err := sqlDB.QueryContext(ctx, `SELECT kind, attempted_by[array_length(attempted_by, 1)], count(*) FROM river_job
+	rows, err = sqlDB.QueryContext(ctx, `SELECT kind, attempted_by[array_length(attempted_by, 1)], count(*) FROM river_job
 		WHERE kind IN ('process_posting', 'send_application') AND state = 'completed' GROUP BY 1, 2`)
 	must(t, err)
 	for rows.Next() {
@@ -306,26 +330,30 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	}
 	must(t, rows.Err())
 	rows.Close()
-	if split["process_posting"]["node-a"] == 0 || split["process_posting"]["node-b"] == 0 {
-		t.Errorf("process_posting work not shared: %v", split["process_posting"])
+	for _, kind := range []string{"process_posting", "send_application"} {
+		if split[kind]["node-a"] == 0 || split[kind]["node-b"] == 0 {
+			t.Errorf("%s work not shared: %v", kind, split[kind])
+		}
 	}
-	rescued := count(`SELECT count(*) FROM river_job WHERE state = 'completed' AND 'node-a' = ANY(attempted_by)
-		AND attempted_by[array_length(attempted_by, 1)] = 'node-b'`)
-	if orphans > 0 && rescued == 0 {
-		t.Errorf("node-a left %d jobs running, but node-b completed none of them", orphans)
-	}
-	t.Logf("work split (completed jobs by node): process_posting %v, send_application %v; %d of node-a's jobs finished by node-b",
-		split["process_posting"], split["send_application"], rescued)
-	t.Logf("statuses %v; %d messages accepted, 0 duplicates; kill → every application settled: %s",
-		byStatus, len(smtpSrv.Messages()), recovery.Round(10*time.Millisecond))
+	t.Logf("work split (completed jobs by node): process_posting %v, send_application %v", split["process_posting"], split["send_application"])
+	t.Logf("statuses %v; %d messages accepted, 0 duplicates; kill → every application settled: %s, → node-a's %d orphaned jobs completed: %s",
+		byStatus, len(smtpSrv.Messages()), recovery.Round(10*time.Millisecond), orphans, jobsDone.Round(10*time.Millisecond))
 }
 
 // checkTicks asserts that the automation ticks scheduled in [from, to] come
-// from one schedule: consecutive scheduled_at values one interval apart
-// (two schedules would interleave closer ticks) and as many as fit the
-// window.
+// from one schedule. River stamps each tick's job with the tick's own time
+// (scheduled_at), and one interval schedule advances it by exactly one
+// interval, even when the leader inserts a tick late; so consecutive ticks
+// must be one interval apart (a second schedule would interleave closer ones,
+// a lost tick would leave a wider gap) and they must cover the window: the
+// first within an interval of its start (or of the very first tick, when the
+// leader's schedule began inside the window), the last within an interval of
+// its end (plus slack for a tick the leader is inserting at that moment).
 func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.Time, interval time.Duration) {
 	t.Helper()
+	const slack = 50 * time.Millisecond
+	var first time.Time
+	must(t, sqlDB.QueryRowContext(ctx, `SELECT min(scheduled_at) FROM river_job WHERE kind = 'automation_run'`).Scan(&first))
 	rows, err := sqlDB.QueryContext(ctx, `SELECT scheduled_at FROM river_job
 		WHERE kind = 'automation_run' AND scheduled_at BETWEEN $1 AND $2 ORDER BY scheduled_at`, from, to)
 	must(t, err)
@@ -338,19 +366,31 @@ func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.
 	must(t, rows.Err())
 	rows.Close()
 	window := to.Sub(from)
-	fit := int(window / interval)
+	if len(ticks) < 2 {
+		t.Fatalf("%d automation ticks in a %s window at %s intervals", len(ticks), window.Round(time.Millisecond), interval)
+	}
 	var gaps []string
 	for i := 1; i < len(ticks); i++ {
 		gap := ticks[i].Sub(ticks[i-1])
 		gaps = append(gaps, gap.Round(time.Millisecond).String())
-		if gap < interval-50*time.Millisecond {
+		switch {
+		case gap < interval-slack:
 			t.Errorf("automation ticks %s apart (at %s and %s): more than one schedule", gap, ticks[i-1].Format(time.StampMilli), ticks[i].Format(time.StampMilli))
+		case gap > interval+slack:
+			t.Errorf("automation ticks %s apart (at %s and %s): a tick was lost", gap, ticks[i-1].Format(time.StampMilli), ticks[i].Format(time.StampMilli))
 		}
 	}
-	if len(ticks) < fit-1 || len(ticks) > fit+1 {
-		t.Errorf("%d automation ticks in a %s window at %s intervals, want %d ± 1 (once per tick across both nodes)", len(ticks), window.Round(time.Millisecond), interval, fit)
+	begin := from
+	if first.After(from) {
+		begin = first
 	}
-	t.Logf("both nodes up for %s: %d automation ticks (gaps %s)", window.Round(time.Millisecond), len(ticks), strings.Join(gaps, " "))
+	if ticks[0].Sub(begin) > interval+slack {
+		t.Errorf("first automation tick of the window %s after its start: a tick was lost", ticks[0].Sub(begin))
+	}
+	if late := to.Sub(ticks[len(ticks)-1]); late > interval+500*time.Millisecond {
+		t.Errorf("last automation tick of the window %s before its end: a tick was lost", late)
+	}
+	t.Logf("both nodes up for %s: %d automation ticks, once per interval (gaps %s)", window.Round(time.Millisecond), len(ticks), strings.Join(gaps, " "))
 }
 
 func applications(t *testing.T, ctx context.Context, db *store.DB, profileID int64) []*jobpilot.Application {
