@@ -60,12 +60,21 @@ var unfinalized = []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }
 
-func uniqueOpts(maxAttempts int) river.InsertOpts {
+func uniqueOpts(maxAttempts, priority int) river.InsertOpts {
 	return river.InsertOpts{
 		MaxAttempts: maxAttempts,
+		Priority:    priority,
 		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: unfinalized},
 	}
 }
+
+// Priorities (1 is River's highest and default). A ready application's send
+// goes before the drafting of others: otherwise, with many postings queued,
+// finished applications wait for every older draft to be picked up first.
+const (
+	prioritySend    = 1
+	priorityProcess = 2
+)
 
 // Max attempts per kind. A send gets more: its failures are mostly a mail
 // server being away for a while, and a repeated attempt is safe (see the
@@ -76,8 +85,12 @@ const (
 	maxAttemptsPeriodic = 3
 )
 
-func (ProcessPostingArgs) InsertOpts() river.InsertOpts  { return uniqueOpts(maxAttemptsProcess) }
-func (SendApplicationArgs) InsertOpts() river.InsertOpts { return uniqueOpts(maxAttemptsSend) }
+func (ProcessPostingArgs) InsertOpts() river.InsertOpts {
+	return uniqueOpts(maxAttemptsProcess, priorityProcess)
+}
+func (SendApplicationArgs) InsertOpts() river.InsertOpts {
+	return uniqueOpts(maxAttemptsSend, prioritySend)
+}
 
 // Periodic kinds are deliberately not unique: a run stuck in "running" after
 // a crash (until it is rescued) must not block the schedule's next ticks.
