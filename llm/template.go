@@ -273,11 +273,19 @@ func composeLetter(p *jobpilot.Profile, post *jobpilot.Posting, r *jobpilot.Resu
 			}
 			continue
 		}
-		intro := fmt.Sprintf("At %s, as %s, one result I am proud of is this: %s", e.Name, e.Position, endSentence(e.Highlights[0]))
+		h := endSentence(e.Highlights[0])
+		intro := fmt.Sprintf("At %s, as %s, one result I am proud of is this: %s", e.Name, e.Position, h)
+		if clause, ok := asClause(h); ok {
+			intro = fmt.Sprintf("At %s, as %s, I %s", e.Name, e.Position, clause)
+		}
 		if i == 0 {
-			intro = fmt.Sprintf("In my current role as %s at %s, my work is directly relevant: %s", e.Position, e.Name, endSentence(e.Highlights[0]))
+			when := "current"
 			if e.EndDate != "" {
-				intro = fmt.Sprintf("In my most recent role as %s at %s, my work was directly relevant: %s", e.Position, e.Name, endSentence(e.Highlights[0]))
+				when = "most recent"
+			}
+			intro = fmt.Sprintf("In my %s role as %s at %s, my work is directly relevant: %s", when, e.Position, e.Name, h)
+			if clause, ok := asClause(h); ok {
+				intro = fmt.Sprintf("In my %s role as %s at %s, I %s", when, e.Position, e.Name, clause)
 			}
 		}
 		facts = append(facts, intro)
@@ -385,6 +393,25 @@ func endSentence(s string) string {
 // lowerFirst lower-cases the first letter of a sentence joined to another,
 // unless the first word looks like a name (an acronym or a mixed-case word
 // such as "PostgreSQL" or "Go").
+// asClause turns a highlight written the resume way, starting with a verb in
+// the past tense ("Built a tracking service"), into the rest of a sentence
+// after "I" ("built a tracking service"); false when it does not start so.
+func asClause(h string) (string, bool) {
+	first, _, _ := strings.Cut(h, " ")
+	w := strings.ToLower(first)
+	if !(strings.HasSuffix(w, "ed") && len(w) > 4) && !pastTense[w] {
+		return "", false
+	}
+	return lowerFirst(h), true
+}
+
+// pastTense lists irregular verbs that open resume highlights.
+var pastTense = map[string]bool{
+	"built": true, "led": true, "ran": true, "wrote": true, "cut": true, "set": true, "made": true,
+	"grew": true, "drove": true, "won": true, "took": true, "brought": true, "kept": true, "taught": true,
+	"found": true, "shipped": true, "rewrote": true, "began": true, "oversaw": true, "spoke": true,
+}
+
 func lowerFirst(s string) string {
 	ws := strings.SplitN(s, " ", 2)
 	if len(ws) == 0 || ws[0] == "" {

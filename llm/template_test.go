@@ -92,3 +92,18 @@ func TestTemplateWriterSparseProfile(t *testing.T) {
 		t.Errorf("sparse letter has %d words:\n%s", n, cl.Text)
 	}
 }
+
+func TestAsClause(t *testing.T) {
+	for h, want := range map[string]string{
+		"Built a tracking service.":          "built a tracking service.",
+		"Designed an idempotent pipeline.":   "designed an idempotent pipeline.",
+		"Led the migration to Kubernetes.":   "led the migration to Kubernetes.",
+		"Responsible for the billing stack.": "",
+		"Go services for 30 teams.":          "",
+	} {
+		got, ok := asClause(h)
+		if (want == "") == ok || got != want {
+			t.Errorf("asClause(%q) = %q, %v; want %q", h, got, ok, want)
+		}
+	}
+}
