@@ -39,23 +39,7 @@ func TestSendNotApprovedIsRetriedNotFailed(t *testing.T) {
 	mailer := &countingMailer{}
 	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})
-	e.automate(t)
-	var app *jobpilot.Application
-	for _, a := range e.apps(t, 1) {
-		if a.Status == jobpilot.StatusMatched && a.ApplyVia == jobpilot.ApplyViaEmail {
-			app = a
-			break
-		}
-	}
-	if app == nil {
-		t.Fatal("no matched application with a contact email among the examples")
-	}
-	if err := e.process(context.Background(), app); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.sys.Apply.Approve(context.Background(), app.ID); err != nil {
-		t.Fatal(err)
-	}
+	app := approvedApplication(t, e)
 
 	svc := *e.sys.Apply
 	svc.Store = &refusingStore{Store: e.st}
@@ -96,23 +80,7 @@ func TestSendTransientStoreErrorIsRetriedNotFailed(t *testing.T) {
 	mailer := &countingMailer{}
 	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})
-	e.automate(t)
-	var app *jobpilot.Application
-	for _, a := range e.apps(t, 1) {
-		if a.Status == jobpilot.StatusMatched && a.ApplyVia == jobpilot.ApplyViaEmail {
-			app = a
-			break
-		}
-	}
-	if app == nil {
-		t.Fatal("no matched application with a contact email among the examples")
-	}
-	if err := e.process(context.Background(), app); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.sys.Apply.Approve(context.Background(), app.ID); err != nil {
-		t.Fatal(err)
-	}
+	app := approvedApplication(t, e)
 
 	svc := *e.sys.Apply
 	svc.Store = &flakyDocsStore{Store: e.st}
@@ -129,4 +97,25 @@ func TestSendTransientStoreErrorIsRetriedNotFailed(t *testing.T) {
 	if got := e.app(t, app.ID); got.Status != jobpilot.StatusSent || mailer.sent.Load() != 1 {
 		t.Fatalf("after the retry: status %s, %d sent; want sent once", got.Status, mailer.sent.Load())
 	}
+}
+
+// approvedApplication prepares and approves one of the examples' applications
+// that has a contact email.
+func approvedApplication(t *testing.T, e *env) *jobpilot.Application {
+	t.Helper()
+	e.automate(t)
+	for _, a := range e.apps(t, 1) {
+		if a.Status != jobpilot.StatusMatched || a.ApplyVia != jobpilot.ApplyViaEmail {
+			continue
+		}
+		if err := e.process(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sys.Apply.Approve(context.Background(), a.ID); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	t.Fatal("no matched application with a contact email among the examples")
+	return nil
 }
