@@ -163,7 +163,13 @@ func (e *Engine) timeouts() (job, automation time.Duration) {
 }
 
 func (e *Engine) driver(db *sql.DB) riverdriver.Driver[*sql.Tx] {
-	if e.db.Postgres() {
+	return driverFor(e.db.Postgres(), db)
+}
+
+// driverFor is River's driver for a store handle: database/sql on
+// PostgreSQL (the store's pool is pgx's stdlib), riversqlite otherwise.
+func driverFor(postgres bool, db *sql.DB) riverdriver.Driver[*sql.Tx] {
+	if postgres {
 		return riverdatabasesql.New(db)
 	}
 	return riversqlite.New(db)

@@ -88,15 +88,24 @@ func tokenEqual(presented, want string) bool {
 // <token>"; otherwise it answers 401 with a WWW-Authenticate challenge.
 func (s *server) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || !tokenEqual(strings.TrimSpace(tok), s.Token) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="jobpilot"`)
-			writeJSON(w, http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: codeUnauthorized, Message: "missing or wrong bearer token"}})
+		if !s.bearerOK(r) {
+			s.unauthorized(w)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerOK tells whether r carries "Authorization: Bearer <token>".
+func (s *server) bearerOK(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && tokenEqual(strings.TrimSpace(tok), s.Token)
+}
+
+// unauthorized answers 401 with a WWW-Authenticate challenge.
+func (s *server) unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="jobpilot"`)
+	writeJSON(w, http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: codeUnauthorized, Message: "missing or wrong bearer token"}})
 }
 
 // sessionCookie is the dashboard's cookie name.

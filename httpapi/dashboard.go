@@ -62,9 +62,12 @@ type dashData struct {
 	Chart     template.HTML
 	Now       time.Time
 	Detail    *ApplicationDetail
+	// Queue shows the nav link to River UI (Options.RiverUI is set).
+	Queue bool
 }
 
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *dashData) {
+	d.Queue = s.RiverUI != nil
 	var b strings.Builder
 	if err := templates.ExecuteTemplate(&b, name, d); err != nil {
 		s.log.ErrorContext(r.Context(), "rendering the dashboard failed", "template", name, "err", err)

@@ -59,7 +59,8 @@ type env struct {
 
 // newEnv builds the real system on a temporary SQLite file with the
 // template writer, the examples and the .eml outbox, starts its engine (the
-// automation runs at start) and serves httpapi over a real HTTP server.
+// automation runs at start) and serves httpapi, River UI included, over a
+// real HTTP server.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir := t.TempDir()
@@ -86,15 +87,28 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// River UI is wired as serve wires it.
+	ui, err := httpapi.NewRiverUI(sys.Store, log)
+	if err != nil {
+		sys.Close()
+		t.Fatal(err)
+	}
+	if err := ui.Start(ctx); err != nil {
+		sys.Close()
+		t.Fatal(err)
+	}
 	if err := sys.Start(ctx); err != nil {
+		ui.Stop()
 		sys.Close()
 		t.Fatal(err)
 	}
 	opts := httpapi.FromSystem(sys)
 	opts.Token = cfg.APIToken
+	opts.RiverUI = ui
 	srv := httptest.NewServer(httpapi.New(opts))
 	t.Cleanup(func() {
 		srv.Close()
+		ui.Stop()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = sys.Stop(sctx)

@@ -9,9 +9,11 @@ import (
 // routes wires every endpoint. /health is the only route without the token.
 //
 // The API and /metrics take the bearer token; the dashboard takes its
-// session cookie (set by POST /login with the token) and refuses
-// cross-origin form posts (http.CrossOriginProtection: Sec-Fetch-Site, then
-// Origin against Host) before its own per-session CSRF token is checked.
+// session cookie (set by POST /login with the token); River UI at /riverui/
+// takes either. The dashboard and River UI refuse cross-origin posts
+// (http.CrossOriginProtection: Sec-Fetch-Site, then Origin against Host);
+// the dashboard's forms then check its per-session CSRF token, River UI's
+// same-origin JSON calls rely on that and the SameSite=Strict cookie.
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	api := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requireToken(h)) }
@@ -62,6 +64,10 @@ func (s *server) routes() http.Handler {
 	dash("POST /scheduler/trigger", s.requireSession(s.formAction(s.triggerForm)))
 	dash("POST /scheduler/restart", s.requireSession(s.formAction(s.restartForm)))
 
+	// River UI (Options.RiverUI): the queue's console, a single-page app
+	// and its JSON API, with the session or the token.
+	dash(RiverUIPrefix+"/", s.requireSessionOrToken(s.riverUI()))
+
 	return securityHeaders(s.metrics.instrument(mux))
 }
 
@@ -73,7 +79,8 @@ func (s *server) apiNotFound() http.Handler {
 
 // securityHeaders sets the headers every response carries: no framing by
 // other sites, no MIME sniffing, no referrer leaks, and a CSP that allows
-// only our own inline styles (the dashboard has no script).
+// only our own inline styles (the dashboard has no script). River UI
+// replaces the CSP with its own (riverUICSP), which allows our scripts.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

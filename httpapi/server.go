@@ -1,5 +1,6 @@
 // Package httpapi is jobpilot's HTTP surface: the JSON API under /api/v1,
-// /health, /metrics and the server-rendered dashboard at /.
+// /health, /metrics, the server-rendered dashboard at / and, optionally,
+// River UI at /riverui/.
 //
 // Everything except /health needs the API token: the API and /metrics as
 // "Authorization: Bearer <token>", the dashboard through a login form that
@@ -66,6 +67,10 @@ type Options struct {
 	Scheduler Scheduler
 	Breakers  Breakers
 	Jobs      Jobs
+	// RiverUI is served at /riverui/ behind the session or the token; nil
+	// answers 503 there and leaves the dashboard's "Queue" link out. The
+	// caller starts and stops it with the server.
+	RiverUI *RiverUI
 	// Health reports /health; nil reports the store's ping only.
 	Health func(ctx context.Context) system.Health
 	// Registry is served at /metrics; the handler adds its HTTP request

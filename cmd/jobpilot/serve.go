@@ -18,7 +18,8 @@ type ServeCmd struct{}
 
 // Run migrates the database, loads the examples into an empty one, starts
 // the engine (which first rescues this node's jobs orphaned by a crash), the
-// supervisor and the HTTP server, and runs until SIGINT or SIGTERM. Then it
+// supervisor and the HTTP server (with River UI at /riverui/), and runs until
+// SIGINT or SIGTERM. Then it
 // stops taking work, gives running jobs SHUTDOWN_GRACE to finish, cancels
 // the rest (they resume after the next start) and exits 0.
 func (c *ServeCmd) Run(app *App) error {
@@ -38,8 +39,19 @@ func (c *ServeCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	// River UI at /riverui/: its background services run from before the
+	// first request until the shutdown begins.
+	ui, err := httpapi.NewRiverUI(sys.Store, log)
+	if err != nil {
+		return err
+	}
+	if err := ui.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("starting River UI: %w", err)
+	}
+	defer ui.Stop()
 	opts := httpapi.FromSystem(sys)
 	opts.Token = token
+	opts.RiverUI = ui
 	handler := httpapi.New(opts)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -70,6 +82,9 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	stopSupervisor()
 	<-supervised
+	// River UI answers 503 from now on; its services get the engine's grace
+	// to end before the database closes.
+	ui.Stop()
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.Timeouts.Shutdown+10*time.Second)
 	defer cancel()
 	stopErr := sys.Stop(stopCtx)

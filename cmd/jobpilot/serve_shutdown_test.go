@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -78,6 +79,23 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 	}
 	if health.Scheduler.Jobs != 4 {
 		t.Errorf("periodic jobs = %d, want 4 (fetch, automation, follow-ups, cleanup)", health.Scheduler.Jobs)
+	}
+
+	// River UI is mounted behind the token and lists the start-up jobs.
+	for token, want := range map[string]int{"": http.StatusUnauthorized, "test-token-123": http.StatusOK} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/riverui/api/jobs?state=completed", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == http.StatusOK && !strings.Contains(string(body), `"kind":"fetch_postings"`)) {
+			t.Errorf("River UI job list with token %q: %d %.200s, want %d", token, resp.StatusCode, body, want)
+		}
 	}
 
 	cancel() // what SIGTERM does through signal.NotifyContext in main
