@@ -182,18 +182,26 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 	if err != nil {
 		return err
 	}
+	// A posting's current fingerprint leads to its application even when the
+	// description changed since the application was created (with the old
+	// one): indexed before the loop, so another listing of the same job that
+	// comes first in the run finds it too, and no second application is made.
+	for _, post := range postings {
+		if app, own := byPosting[post.ID]; own {
+			existing[post.Fingerprint] = app
+		}
+	}
 	scorer := match.NewScorer(p)
 	now := s.now()
 	for _, post := range postings {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// The posting's own application first: its fingerprint may have
-		// changed with its description since the application was created.
 		app, own := byPosting[post.ID]
-		if own {
-			existing[post.Fingerprint] = app // its other listings find it too
-		} else if app = existing[post.Fingerprint]; app == nil {
+		if !own {
+			app = existing[post.Fingerprint]
+		}
+		if app == nil {
 			if err := s.createApplication(ctx, run, p, post, scorer.Score(post)); err != nil {
 				return err
 			}
