@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,22 +24,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 	script := newUIClient(t, e.srv.URL, secretToken, nil)
 	waitFor(t, 30*time.Second, "a completed start-up job", func() bool { return len(script.jobs("completed")) > 0 })
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx, stopBrowser := browser(t, exe)
 
 	// Collect what the browser refused because of the CSP, until the test
 	// ends the browser's context.
@@ -63,7 +47,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 			}
 		}
 	}()
-	defer func() { cancelCtx(); <-collected }()
+	defer func() { stopBrowser(); <-collected }()
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(e.srv.URL+"/"),
