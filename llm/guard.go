@@ -335,39 +335,11 @@ func (g *Guard) CheckResume(p *jobpilot.Profile, r *jobpilot.Resume) ([]jobpilot
 	}
 	r.Certificates = certs
 
-	var awards []jobpilot.Award
-	for i, a := range r.Awards {
-		var m *jobpilot.Award
-		for j := range src.Awards {
-			if samePhrase(src.Awards[j].Title, a.Title) {
-				m = &src.Awards[j]
-				break
-			}
-		}
-		if m == nil {
-			rep.add(KindEntry, fmt.Sprintf("awards[%d]", i), a.Title, "award not in profile")
-			continue
-		}
-		awards = append(awards, *m)
-	}
-	r.Awards = awards
+	r.Awards = keepKnown(rep, "awards", r.Awards, src.Awards,
+		func(a jobpilot.Award) string { return a.Title }, "award not in profile")
 
-	var pubs []jobpilot.Publication
-	for i, pb := range r.Publications {
-		var m *jobpilot.Publication
-		for j := range src.Publications {
-			if samePhrase(src.Publications[j].Name, pb.Name) {
-				m = &src.Publications[j]
-				break
-			}
-		}
-		if m == nil {
-			rep.add(KindEntry, fmt.Sprintf("publications[%d]", i), pb.Name, "publication not in profile")
-			continue
-		}
-		pubs = append(pubs, *m)
-	}
-	r.Publications = pubs
+	r.Publications = keepKnown(rep, "publications", r.Publications, src.Publications,
+		func(pb jobpilot.Publication) string { return pb.Name }, "publication not in profile")
 
 	var langs []jobpilot.Language
 	for i, l := range r.Languages {
@@ -617,4 +589,25 @@ func (g *Guard) CheckCoverLetter(p *jobpilot.Profile, post *jobpilot.Posting, te
 			ErrRejected, n, MinLetterWords, len(removals)))
 	}
 	return out, removals, nil
+}
+
+// keepKnown keeps the draft's entries whose name (by name) the profile has,
+// replacing each with the profile's own entry so that none of its other
+// fields (dates, issuers) can be invented, and reports the others.
+func keepKnown[T any](rep *report, field string, draft, profile []T, name func(T) string, reason string) []T {
+	var out []T
+	for i, d := range draft {
+		found := false
+		for _, p := range profile {
+			if samePhrase(name(p), name(d)) {
+				out = append(out, p)
+				found = true
+				break
+			}
+		}
+		if !found {
+			rep.add(KindEntry, fmt.Sprintf("%s[%d]", field, i), name(d), reason)
+		}
+	}
+	return out
 }

@@ -268,3 +268,37 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name, kind string) flo
 	}
 	return 0
 }
+
+// Awards and publications are kept only when the profile has them, and then
+// as the profile wrote them: a date or an awarder cannot be invented.
+func TestGuardAwardsAndPublications(t *testing.T) {
+	p := &jobpilot.Profile{Resume: jobpilot.Resume{
+		Basics:       jobpilot.Basics{Name: "Ada", Summary: "Engineer who builds things."},
+		Work:         []jobpilot.Work{{Name: "Acme", Position: "Engineer", Highlights: []string{"Built things"}}},
+		Awards:       []jobpilot.Award{{Title: "Engineer of the Year", Date: "2022", Awarder: "Acme"}},
+		Publications: []jobpilot.Publication{{Name: "Queues in Practice", Publisher: "Acme Press"}},
+	}}
+	r := draftFrom(p)
+	r.Awards = []jobpilot.Award{
+		{Title: "engineer of the year", Date: "2019", Awarder: "Google"},
+		{Title: "Turing Award"},
+	}
+	r.Publications = []jobpilot.Publication{{Name: "Queues in Practice"}, {Name: "A Book I Never Wrote"}}
+	removals, err := (&Guard{}).CheckResume(p, &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rm := range removals {
+		got = append(got, rm.Field+"="+rm.Value)
+	}
+	if want := "awards[1]=Turing Award|publications[1]=A Book I Never Wrote"; strings.Join(got, "|") != want {
+		t.Fatalf("removals %q, want %q", got, want)
+	}
+	if len(r.Awards) != 1 || r.Awards[0] != p.Resume.Awards[0] {
+		t.Errorf("awards = %+v, want the profile's own entry", r.Awards)
+	}
+	if len(r.Publications) != 1 || r.Publications[0] != p.Resume.Publications[0] {
+		t.Errorf("publications = %+v, want the profile's own entry", r.Publications)
+	}
+}
