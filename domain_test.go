@@ -92,6 +92,24 @@ func TestFingerprintIgnoresLocationAndFormatting(t *testing.T) {
 	}
 }
 
+// Link targets kept in a description ("text (url)") do not change the
+// fingerprint: the same job from a plain-text feed, or stored before
+// targets were kept, stays one job.
+func TestFingerprintIgnoresLinkTargets(t *testing.T) {
+	before := jobpilot.PostingFingerprint("Acme", "SRE", "See also EEO Policy and mail our team.")
+	for _, d := range []string{
+		"See also EEO Policy (https://acme.example/eeo?x=1) and mail our team (jobs@acme.example).",
+		"See also EEO Policy (http://acme.example/eeo) and mail our team.",
+	} {
+		if got := jobpilot.PostingFingerprint("Acme", "SRE", d); got != before {
+			t.Errorf("%q: fingerprint changed", d)
+		}
+	}
+	if jobpilot.PostingFingerprint("Acme", "SRE", "See also EEO Policy (US only) and mail our team.") == before {
+		t.Error("words in parentheses are content, not a link target")
+	}
+}
+
 func TestPostingValidate(t *testing.T) {
 	valid := jobpilot.Posting{Source: "s", ExternalID: "1", Company: "Acme", Title: "Engineer", ContactEmail: "jobs@example.com"}
 	if err := valid.Validate(); err != nil {

@@ -3,6 +3,7 @@ package jobpilot
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -72,10 +73,18 @@ func (p *Posting) Normalize() {
 // PostingFingerprint identifies a job independently of where it is listed:
 // company, title and description, case-folded with punctuation and spacing
 // removed. The same role posted for Berlin and for Lisbon, or found on two
-// boards, gets the same fingerprint. The location is deliberately left out.
+// boards, gets the same fingerprint. The location is deliberately left out,
+// and so are link targets written into the description in parentheses
+// ("EEO Policy (https://…)", "our team (jobs@…)"): one board keeps them, a
+// plain-text feed of the same job does not, and a posting stored before
+// they were kept must keep its fingerprint.
 func PostingFingerprint(company, title, description string) string {
-	return hashParts(foldText(company), foldText(title), foldText(description))
+	return hashParts(foldText(company), foldText(title), foldText(linkTargetRe.ReplaceAllString(description, "")))
 }
+
+// linkTargetRe matches a link target in parentheses: an http(s) URL or an
+// email address with nothing else inside.
+var linkTargetRe = regexp.MustCompile(`\((?:https?://[^\s()]+|[^\s()@]+@[^\s()]+)\)`)
 
 // foldText keeps letters and digits only, lower-cased, so that whitespace,
 // punctuation and markup differences between boards do not matter.

@@ -2,8 +2,10 @@ package source
 
 import (
 	"html"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
@@ -17,12 +19,20 @@ var sanitizer = bluemonday.UGCPolicy()
 // HTMLToText turns a job description in HTML into clean, readable plain text:
 // scripts and styles are dropped, entities decoded, paragraphs and headings
 // separated by a blank line, list items on lines of their own ("- item",
-// "1. item", nested lists indented), links reduced to their text. Non-Latin
-// and accented text is kept as is.
+// "1. item", nested lists indented). A link keeps its target after its
+// text, "EEO Policy (https://acme.example/eeo)", unless the text already is
+// the address (a bare URL, or a mailto whose text is the address); relative
+// links, which have no meaning outside their page, are reduced to their
+// text. Non-Latin and accented text is kept as is.
 //
-// Markup that arrives entity-escaped as a whole ("&lt;p&gt;…", as Greenhouse
-// sends it) is unescaped first. Plain text passes through with its lines
-// kept.
+// Whitespace follows one model, with tags or without: inside text, a run of
+// spaces (any Unicode space, the non-breaking one included) is one space, a
+// run holding one line break is a line break, and a run holding two or more
+// is a paragraph break. So plain text keeps its lines, a comment whose
+// lines carry a "Company | Role" header or "- item" bullets keeps them
+// whether or not it also has a link or an <i>, and "requires&nbsp;<a>…</a>"
+// keeps its space. Markup that arrives entity-escaped as a whole
+// ("&lt;p&gt;…", as Greenhouse sends it) is unescaped first.
 //
 // It is written on golang.org/x/net/html after bluemonday rather than on
 // jaytaylor/html2text because the latter does not build against the
@@ -38,8 +48,11 @@ func htmlText(s string) (string, []string) {
 		s = html.UnescapeString(s)
 	}
 	if !strings.Contains(s, "<") {
-		// Plain text: decode entities only, keep the lines.
-		return tidy(html.UnescapeString(s)), nil
+		// Plain text: entities decoded, the same whitespace model as text
+		// inside tags.
+		w := &textWriter{linkText: -2}
+		w.text(html.UnescapeString(s))
+		return tidy(w.b.String()), nil
 	}
 	s = sanitizer.Sanitize(s)
 	nodes, err := xhtml.ParseFragment(strings.NewReader(s), &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div})
@@ -47,7 +60,7 @@ func htmlText(s string) (string, []string) {
 		// The sanitizer's output always parses; be safe anyway.
 		return tidy(xhtml.UnescapeString(s)), nil
 	}
-	w := &textWriter{}
+	w := &textWriter{linkText: -2}
 	for _, n := range nodes {
 		w.node(n)
 	}
@@ -63,6 +76,9 @@ type textWriter struct {
 	prefix string // a list marker owed before the next text
 	inItem int    // depth of <li>
 	links  []string
+	// linkText is where the text of the link being written starts: -1
+	// inside a link before its first text, -2 outside links.
+	linkText int
 }
 
 // brk asks for n newlines before the next text; requests do not add up,
@@ -85,31 +101,50 @@ func (w *textWriter) write(s string) {
 		w.b.WriteString(w.prefix)
 		w.prefix = ""
 	}
+	if w.linkText == -1 {
+		w.linkText = w.b.Len()
+	}
 	w.b.WriteString(s)
 }
 
+// text writes a text node: words as they are, whitespace runs reduced to a
+// space, a line break or a paragraph break (see HTMLToText).
 func (w *textWriter) text(s string) {
 	if w.pre > 0 {
 		w.write(s)
 		return
 	}
-	lead := s != "" && isSpace(s[0])
-	trail := s != "" && isSpace(s[len(s)-1])
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		if s != "" {
-			w.space = true
+	for s != "" {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			w.write(s)
+			return
 		}
-		return
+		w.write(s[:i])
+		s = s[i:]
+		j := strings.IndexFunc(s, isNotSpace)
+		if j < 0 {
+			j = len(s)
+		}
+		switch newlines(s[:j]) {
+		case 0:
+			w.space = true
+		case 1:
+			w.brk(1)
+		default:
+			w.brk(2)
+		}
+		s = s[j:]
 	}
-	if lead {
-		w.space = true
-	}
-	w.write(strings.Join(f, " "))
-	w.space = trail
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
+func isNotSpace(r rune) bool { return !unicode.IsSpace(r) }
+
+// newlines counts the line breaks of a whitespace run: "\n", "\r\n" and a
+// lone "\r" are one each.
+func newlines(ws string) int {
+	return strings.Count(ws, "\n") + strings.Count(ws, "\r") - strings.Count(ws, "\r\n")
+}
 
 func (w *textWriter) node(n *xhtml.Node) {
 	switch n.Type {
@@ -179,11 +214,8 @@ func (w *textWriter) node(n *xhtml.Node) {
 	case atom.Td, atom.Th:
 		w.space = true
 	case atom.A:
-		for _, a := range n.Attr {
-			if a.Key == "href" && a.Val != "" {
-				w.links = append(w.links, a.Val)
-			}
-		}
+		w.link(n)
+		return
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.node(c)
@@ -191,6 +223,84 @@ func (w *textWriter) node(n *xhtml.Node) {
 	if after > 0 {
 		w.brk(after)
 	}
+}
+
+// link writes a link's text followed by its target in parentheses, and
+// records the target (HN reads contact addresses and apply links from them).
+func (w *textWriter) link(n *xhtml.Node) {
+	href := ""
+	for _, a := range n.Attr {
+		if a.Key == "href" {
+			href = strings.TrimSpace(a.Val)
+		}
+	}
+	if href != "" {
+		w.links = append(w.links, href)
+	}
+	w.linkText = -1
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.node(c)
+	}
+	text := ""
+	if w.linkText >= 0 {
+		text = w.b.String()[w.linkText:]
+	}
+	w.linkText = -2
+	target := shownTarget(href)
+	if target == "" || sameAddress(text, target) {
+		return
+	}
+	if text != "" {
+		w.space = true
+	}
+	w.write("(" + target + ")")
+}
+
+// maxShownURL bounds a link target written into the text; a longer one is
+// left out (the link's text stays).
+const maxShownURL = 300
+
+// shownTarget is the part of href worth showing in text: an absolute http(s)
+// URL, or the address of a mailto link; "" for anything else.
+func shownTarget(href string) string {
+	if len(href) > maxShownURL || strings.ContainsAny(href, " \t\r\n()") {
+		return ""
+	}
+	lower := strings.ToLower(href)
+	switch {
+	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
+		return href
+	case strings.HasPrefix(lower, "mailto:"):
+		addr, _, _ := strings.Cut(href[len("mailto:"):], "?")
+		if addr, err := url.PathUnescape(addr); err == nil && strings.Contains(addr, "@") {
+			return addr
+		}
+	}
+	return ""
+}
+
+// sameAddress reports whether a link's text already shows its target: the
+// URL itself, without its scheme or trailing slash, or cut short with "..."
+// as Hacker News shows long links.
+func sameAddress(text, target string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		for _, p := range []string{"https://", "http://", "mailto:", "www."} {
+			s = strings.TrimPrefix(s, p)
+		}
+		return strings.TrimRight(s, "/")
+	}
+	t, u := norm(text), norm(target)
+	if t == "" {
+		return false
+	}
+	if short, ok := strings.CutSuffix(t, "..."); ok {
+		return strings.HasPrefix(u, short)
+	}
+	if short, ok := strings.CutSuffix(t, "…"); ok {
+		return strings.HasPrefix(u, short)
+	}
+	return t == u
 }
 
 // tidy trims every line's trailing spaces, keeps at most one blank line in a
