@@ -3,7 +3,6 @@ package source
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -167,69 +166,6 @@ func isPlace(f string) bool {
 		}
 	}
 	return false
-}
-
-var (
-	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}`)
-	// "[at]", "(at)", "{at}", "<at>", " AT " between brackets or as a word.
-	atRe  = regexp.MustCompile(`(?i)\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*`)
-	dotRe = regexp.MustCompile(`(?i)\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*`)
-	// The bare-word form: "jane at acme dot com". It needs at least one
-	// " dot " so that prose ("we are at the office") is not read as an address.
-	wordsRe = regexp.MustCompile(`(?i)\b([a-z0-9._%+\-]+)\s+at\s+([a-z0-9\-]+(?:\s*(?:\s+dot\s+|\.)\s*[a-z0-9\-]+)*\s+dot\s+[a-z]{2,24})\b`)
-	wordDot = regexp.MustCompile(`(?i)\s+dot\s+`)
-)
-
-// notLocal are English words that precede "at" in prose; "we at acme dot
-// com" is not an address.
-var notLocal = map[string]bool{
-	"we": true, "us": true, "me": true, "you": true, "is": true, "are": true, "am": true, "be": true,
-	"work": true, "working": true, "based": true, "located": true,
-	"look": true, "role": true, "roles": true, "here": true, "there": true, "it": true, "out": true,
-	"them": true, "him": true, "her": true, "engineers": true, "engineer": true, "start": true, "available": true,
-}
-
-// findEmail returns the first contact address: a mailto link first, then a
-// plain address in the text, then an obfuscated one.
-func findEmail(text string, links []string) string {
-	for _, l := range links {
-		if addr, ok := strings.CutPrefix(l, "mailto:"); ok {
-			addr, _, _ = strings.Cut(addr, "?")
-			if e := validAddr(addr); e != "" {
-				return e
-			}
-		}
-	}
-	if e := validAddr(emailRe.FindString(text)); e != "" {
-		return e
-	}
-	t := atRe.ReplaceAllString(text, "@")
-	t = dotRe.ReplaceAllString(t, ".")
-	if e := validAddr(emailRe.FindString(t)); e != "" {
-		return e
-	}
-	for _, m := range wordsRe.FindAllStringSubmatch(text, -1) {
-		if notLocal[strings.ToLower(m[1])] {
-			continue
-		}
-		addr := m[1] + "@" + wordDot.ReplaceAllString(strings.ReplaceAll(m[2], " .", "."), ".")
-		if e := validAddr(addr); e != "" {
-			return e
-		}
-	}
-	return ""
-}
-
-func validAddr(s string) string {
-	s = strings.Trim(strings.TrimSpace(s), ".")
-	if s == "" || !strings.Contains(s, "@") {
-		return ""
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s {
-		return ""
-	}
-	return s
 }
 
 // applyLink picks the first link that looks like a job page.
