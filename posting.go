@@ -13,18 +13,29 @@ import (
 // the same job listed in several cities or by several sources shares a
 // Fingerprint, and a candidate gets at most one application per fingerprint.
 type Posting struct {
-	ID           int64     `json:"id"`
-	Source       string    `json:"source"`      // the configured source name, e.g. "greenhouse:acme"; "manual" for hand-added ones
-	ExternalID   string    `json:"external_id"` // the board's own id
-	Company      string    `json:"company"`
-	Title        string    `json:"title"`
-	Location     string    `json:"location,omitempty"`
-	Remote       bool      `json:"remote"`
-	Description  string    `json:"description,omitempty"` // plain text
-	URL          string    `json:"url,omitempty"`
-	ApplyURL     string    `json:"apply_url,omitempty"`
-	ContactEmail string    `json:"contact_email,omitempty"`
-	PublishedAt  time.Time `json:"published_at,omitempty"`
+	ID         int64  `json:"id"`
+	Source     string `json:"source"`      // the configured source name, e.g. "greenhouse:acme"; "manual" for hand-added ones
+	ExternalID string `json:"external_id"` // the board's own id
+	Company    string `json:"company"`
+	Title      string `json:"title"`
+	Location   string `json:"location,omitempty"` // the primary location, as the board writes it
+	// Locations are every place the job may be done from, Location first.
+	Locations []string `json:"locations,omitempty"`
+	// Remote means the job may be done remotely; it is true whenever WorkMode
+	// is remote. A hybrid job is not remote.
+	Remote bool `json:"remote"`
+	// WorkMode is onsite, hybrid or remote (WorkOnsite …), "" when the
+	// posting does not say; RemoteRegions are where a remote job may be done
+	// from ("US", "Europe"), empty when it does not say.
+	WorkMode       string    `json:"work_mode,omitempty"`
+	RemoteRegions  []string  `json:"remote_regions,omitempty"`
+	EmploymentType string    `json:"employment_type,omitempty"` // full_time, part_time, contract, internship, temporary or ""
+	Pay            *Pay      `json:"pay,omitempty"`
+	Description    string    `json:"description,omitempty"` // plain text
+	URL            string    `json:"url,omitempty"`
+	ApplyURL       string    `json:"apply_url,omitempty"`
+	ContactEmail   string    `json:"contact_email,omitempty"`
+	PublishedAt    time.Time `json:"published_at,omitempty"`
 	// Fingerprint identifies the job across cities and sources; see
 	// PostingFingerprint.
 	Fingerprint string `json:"fingerprint"`
@@ -56,18 +67,48 @@ func (p *Posting) Validate() error {
 	if strings.ContainsAny(p.Company+p.Title, "\r\n") {
 		return FieldError("title", "must be a single line")
 	}
-	return nil
+	if field := p.fieldWithNUL(); field != "" {
+		// PostgreSQL refuses NUL in text; no field of a posting needs one.
+		return FieldError(field, "must not contain NUL bytes")
+	}
+	return p.validateDetails()
 }
 
-// Normalize fills Fingerprint and ContentHash from the other fields.
+// fieldWithNUL names the first text field holding a NUL byte, or "".
+func (p *Posting) fieldWithNUL() string {
+	fields := []struct{ name, v string }{{"source", p.Source}, {"external_id", p.ExternalID}, {"company", p.Company},
+		{"title", p.Title}, {"location", p.Location}, {"description", p.Description}, {"url", p.URL},
+		{"apply_url", p.ApplyURL}, {"contact_email", p.ContactEmail}, {"work_mode", p.WorkMode},
+		{"employment_type", p.EmploymentType}}
+	for _, f := range fields {
+		if strings.IndexByte(f.v, 0) >= 0 {
+			return f.name
+		}
+	}
+	for _, l := range append(append([]string(nil), p.Locations...), p.RemoteRegions...) {
+		if strings.IndexByte(l, 0) >= 0 {
+			return "locations"
+		}
+	}
+	if p.Pay != nil && strings.IndexByte(p.Pay.Currency+p.Pay.Period+p.Pay.Text, 0) >= 0 {
+		return "pay"
+	}
+	return ""
+}
+
+// Normalize tidies the fields (see normalizeDetails) and fills Fingerprint
+// and ContentHash from them.
 func (p *Posting) Normalize() {
 	p.Company = strings.TrimSpace(p.Company)
 	p.Title = strings.TrimSpace(p.Title)
 	p.Location = strings.TrimSpace(p.Location)
 	p.ContactEmail = strings.TrimSpace(p.ContactEmail)
+	p.normalizeDetails()
 	p.Fingerprint = PostingFingerprint(p.Company, p.Title, p.Description)
-	p.ContentHash = hashParts(p.Company, p.Title, p.Location, boolString(p.Remote), p.Description,
-		p.URL, p.ApplyURL, p.ContactEmail)
+	// The detail fields join the hash only when they say something the
+	// older fields did not, so postings stored before them keep their hash.
+	p.ContentHash = hashParts(append([]string{p.Company, p.Title, p.Location, boolString(p.Remote), p.Description,
+		p.URL, p.ApplyURL, p.ContactEmail}, p.detailParts()...)...)
 }
 
 // PostingFingerprint identifies a job independently of where it is listed:

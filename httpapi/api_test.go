@@ -151,6 +151,19 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("added %+v", added)
 		}
 		e.api(t, "POST", "/api/v1/postings", manual, 200, nil) // the same job again: updated, not duplicated
+		// Issue 14, finding 7: a NUL byte is invalid input (422), not a
+		// database failure (500 on PostgreSQL).
+		e.wantError(t, "POST", "/api/v1/postings", map[string]any{"company": "X", "title": "Y", "contact_email": "a@b.example", "description": "a\x00b"}, 422, "invalid", "description")
+		detailed := map[string]any{"company": "Initech", "title": "SRE", "contact_email": "jobs@initech.example", "work_mode": "hybrid",
+			"locations": []string{"Austin, TX", "Dallas, TX"}, "employment_type": "contract",
+			"pay": map[string]any{"min": 90, "max": 110, "currency": "USD", "period": "hour", "text": "$90–110/h"}}
+		var withDetails jobpilot.Posting
+		e.api(t, "POST", "/api/v1/postings", detailed, 201, &withDetails)
+		if withDetails.WorkMode != "hybrid" || withDetails.Location != "Austin, TX" || len(withDetails.Locations) != 2 ||
+			withDetails.Pay == nil || withDetails.Pay.Max != 110 || withDetails.EmploymentType != "contract" {
+			t.Fatalf("details: %+v %+v", withDetails, withDetails.Pay)
+		}
+		e.wantError(t, "POST", "/api/v1/postings", map[string]any{"company": "X", "title": "Y", "contact_email": "a@b.example", "work_mode": "sometimes"}, 422, "invalid", "work_mode")
 		e.wantError(t, "POST", "/api/v1/postings", map[string]any{"company": "X", "title": "Y"}, 422, "invalid", "contact_email")
 		e.wantError(t, "POST", "/api/v1/postings", map[string]any{"company": "X", "title": "Y", "contact_email": "not an email"}, 422, "invalid", "contact_email")
 		e.wantError(t, "POST", "/api/v1/postings", map[string]any{"title": "Y", "contact_email": "a@b.example"}, 422, "invalid", "company")

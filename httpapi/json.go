@@ -237,6 +237,12 @@ type PostingRequest struct {
 	URL          string `json:"url,omitempty"`
 	ApplyURL     string `json:"apply_url,omitempty"`
 	ContactEmail string `json:"contact_email"`
+	// The posting details (jobpilot.Posting), all optional.
+	Locations      []string      `json:"locations,omitempty"`
+	WorkMode       string        `json:"work_mode,omitempty"`
+	RemoteRegions  []string      `json:"remote_regions,omitempty"`
+	EmploymentType string        `json:"employment_type,omitempty"`
+	Pay            *jobpilot.Pay `json:"pay,omitempty"`
 }
 
 // ProfileRequest is POST /api/v1/profiles and PUT /api/v1/profiles/{id}.
@@ -272,6 +278,8 @@ func decodePosting(data []byte) (*jobpilot.Posting, error) {
 		Source: ManualSource, ExternalID: strings.TrimSpace(req.ExternalID),
 		Company: req.Company, Title: req.Title, Location: req.Location, Remote: req.Remote,
 		Description: req.Description, URL: req.URL, ApplyURL: req.ApplyURL, ContactEmail: req.ContactEmail,
+		Locations: req.Locations, WorkMode: req.WorkMode, RemoteRegions: req.RemoteRegions,
+		EmploymentType: req.EmploymentType, Pay: req.Pay,
 	}
 	if p.ExternalID == "" {
 		p.ExternalID = jobpilot.PostingFingerprint(p.Company, p.Title, "")

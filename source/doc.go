@@ -5,8 +5,8 @@
 //     base https://boards-api.greenhouse.io);
 //   - lever: GET {base}/v0/postings/{site}?mode=json, paged with skip and
 //     limit (default base https://api.lever.co);
-//   - ashby: GET {base}/posting-api/job-board/{org} (default base
-//     https://api.ashbyhq.com);
+//   - ashby: GET {base}/posting-api/job-board/{org}?includeCompensation=true
+//     (default base https://api.ashbyhq.com);
 //   - hn: the newest Hacker News "Ask HN: Who is hiring?" thread through
 //     Algolia (default base https://hn.algolia.com);
 //   - json: a file or http(s) URL in jobpilot's own format (below).
@@ -36,7 +36,10 @@
 //	    "company": "Acme",
 //	    "title": "Backend Engineer",
 //	    "location": "Berlin, Germany",
-//	    "remote": true,
+//	    "locations": ["Berlin, Germany", "Lisbon, Portugal"],
+//	    "work_mode": "hybrid",
+//	    "employment_type": "full_time",
+//	    "pay": {"min": 70000, "max": 90000, "currency": "EUR", "period": "year", "text": "€70k–€90k"},
 //	    "description": "Plain text. Paragraphs separated by a blank line.",
 //	    "url": "https://acme.example/jobs/42",
 //	    "apply_url": "https://acme.example/jobs/42/apply",
@@ -50,8 +53,11 @@
 // unless url is given, which then serves as the id. description is plain
 // text; HTML is converted to text. published_at is RFC 3339. Store-owned
 // fields (id, source, fingerprint, content_hash, closed_at, created_at,
-// updated_at) are ignored. Entries that are not valid (no company, a
-// malformed contact_email, a title with line breaks) are logged and left
-// out; the rest import. A posting missing from the next read of the feed is
+// updated_at) are ignored, and so is example (it marks jobpilot's own
+// fictional data). The detail fields (locations, work_mode, remote_regions,
+// employment_type, pay) are optional. Entries that are not valid (no
+// company, a malformed contact_email, a title with line breaks, an unknown
+// work_mode, a pay whose max is below its min) are logged and left out; the
+// rest import. A posting missing from the next read of the feed is
 // marked closed, like on any board.
 package source

@@ -2,8 +2,10 @@ package source
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
@@ -34,6 +36,10 @@ type ghJob struct {
 	Location       struct {
 		Name string `json:"name"`
 	} `json:"location"`
+	Offices []struct {
+		Name     string  `json:"name"`
+		Location *string `json:"location"`
+	} `json:"offices"`
 }
 
 // Fetch returns the board's open postings.
@@ -45,27 +51,70 @@ func (g *Greenhouse) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 	}
 	ps := make([]jobpilot.Posting, 0, len(board.Jobs))
 	for _, j := range board.Jobs {
-		company := j.CompanyName
-		if company == "" {
-			company = g.cfg.Name
-		}
-		published := parseTime(j.FirstPublished)
-		if published.IsZero() {
-			published = parseTime(j.UpdatedAt)
-		}
-		ps = append(ps, jobpilot.Posting{
-			ExternalID:  strconv.FormatInt(j.ID, 10),
-			Company:     company,
-			Title:       j.Title,
-			Location:    j.Location.Name,
-			Remote:      isRemoteText(j.Location.Name),
-			Description: HTMLToText(j.Content),
-			URL:         j.AbsoluteURL,
-			ApplyURL:    j.AbsoluteURL,
-			PublishedAt: published,
-		})
+		ps = append(ps, g.posting(j))
 	}
 	return g.finish(ps), nil
+}
+
+// posting normalises one job. Its locations are location.name (split at
+// ";", as boards list several) and its offices; work mode and regions come
+// from what they say ("Remote - Europe"): Greenhouse has no field for them.
+func (g *Greenhouse) posting(j ghJob) jobpilot.Posting {
+	company := j.CompanyName
+	if company == "" {
+		company = g.cfg.Name
+	}
+	published := parseTime(j.FirstPublished)
+	if published.IsZero() {
+		published = parseTime(j.UpdatedAt)
+	}
+	p := jobpilot.Posting{
+		ExternalID:  strconv.FormatInt(j.ID, 10),
+		Company:     company,
+		Title:       j.Title,
+		Location:    j.Location.Name,
+		Description: HTMLToText(j.Content),
+		URL:         j.AbsoluteURL,
+		ApplyURL:    j.AbsoluteURL,
+		PublishedAt: published,
+	}
+	var places []string
+	if first, _, ok := strings.Cut(j.Location.Name, ";"); ok {
+		p.Location = first
+		places = strings.Split(j.Location.Name, ";")
+	}
+	for _, o := range j.Offices {
+		if o.Location != nil && *o.Location != "" {
+			places = append(places, *o.Location)
+		} else {
+			places = append(places, o.Name)
+		}
+	}
+	p.Locations = boundedPlaces(places)
+	fillPlaces(&p, "")
+	p.Pay = greenhousePay(j.Content)
+	return p
+}
+
+// greenhousePay reads the pay-transparency block Greenhouse renders into a
+// description (<div class="pay-range"><span>$150,000</span>…
+// <span>$190,000 USD</span></div>); nil when there is none.
+func greenhousePay(content string) *jobpilot.Pay {
+	if !strings.Contains(content, "<") {
+		content = html.UnescapeString(content)
+	}
+	i := strings.Index(content, `class="pay-range"`)
+	if i < 0 {
+		return nil
+	}
+	block := content[i:min(len(content), i+600)]
+	if end := strings.Index(block, "</div>"); end >= 0 {
+		block = block[:end]
+	}
+	if j := strings.Index(block, ">"); j >= 0 {
+		block = block[j+1:]
+	}
+	return parsePay(strings.ReplaceAll(HTMLToText(block), "\n", " "))
 }
 
 // parseTime reads the boards' timestamps (RFC 3339, with or without

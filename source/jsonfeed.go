@@ -71,9 +71,12 @@ func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 		} else {
 			p.Description = strings.TrimSpace(p.Description)
 		}
-		// Store-owned fields are not the feed's to set.
+		// Store-owned fields are not the feed's to set, and neither is
+		// Example: it marks jobpilot's own fictional data, which the
+		// dashboard and the automation treat apart.
 		p.ID, p.ClosedAt, p.Fingerprint, p.ContentHash = 0, nil, "", ""
 		p.CreatedAt, p.UpdatedAt = time.Time{}, time.Time{}
+		p.Example = false
 	}
 	return f.finish(ps), nil
 }

@@ -42,10 +42,26 @@ type leverPosting struct {
 		Content string `json:"content"`
 	} `json:"lists"`
 	Categories struct {
-		Location   string `json:"location"`
-		Commitment string `json:"commitment"`
-		Team       string `json:"team"`
+		Location     string   `json:"location"`
+		AllLocations []string `json:"allLocations"`
+		Commitment   string   `json:"commitment"`
+		Team         string   `json:"team"`
 	} `json:"categories"`
+	SalaryRange *struct {
+		Min      float64 `json:"min"`
+		Max      float64 `json:"max"`
+		Currency string  `json:"currency"`
+		Interval string  `json:"interval"`
+	} `json:"salaryRange"`
+	SalaryDescription      string `json:"salaryDescription"`
+	SalaryDescriptionPlain string `json:"salaryDescriptionPlain"`
+}
+
+// leverIntervals maps salaryRange.interval to a pay period; Lever's other
+// intervals (semi-month, bi-week, one-time) keep an empty period.
+var leverIntervals = map[string]string{
+	"per-year-salary": jobpilot.PayYear, "per-month-salary": jobpilot.PayMonth, "per-week-salary": jobpilot.PayWeek,
+	"per-day-wage": jobpilot.PayDay, "per-hour-wage": jobpilot.PayHour,
 }
 
 // Fetch returns every open posting of the site, across pages.
@@ -89,17 +105,48 @@ func (l *Lever) posting(j leverPosting) jobpilot.Posting {
 		desc = HTMLToText(strings.TrimSpace(j.DescriptionPlain + "\n\n" + j.AdditionalPlain))
 	}
 	p := jobpilot.Posting{
-		ExternalID:  j.ID,
-		Company:     l.cfg.Name,
-		Title:       j.Text,
-		Location:    j.Categories.Location,
-		Remote:      strings.EqualFold(j.WorkplaceType, "remote") || isRemoteText(j.Categories.Location),
-		Description: desc,
-		URL:         j.HostedURL,
-		ApplyURL:    j.ApplyURL,
+		ExternalID:     j.ID,
+		Company:        l.cfg.Name,
+		Title:          j.Text,
+		Location:       j.Categories.Location,
+		Locations:      boundedPlaces(j.Categories.AllLocations),
+		EmploymentType: employmentOf(j.Categories.Commitment),
+		Description:    desc,
+		URL:            j.HostedURL,
+		ApplyURL:       j.ApplyURL,
 	}
+	fillPlaces(&p, j.WorkplaceType)
 	if j.CreatedAt > 0 {
 		p.PublishedAt = time.UnixMilli(j.CreatedAt).UTC()
+	}
+	p.Pay = leverPay(j)
+	return p
+}
+
+// leverPay is salaryRange with salaryDescription as its text; without a
+// range, the amounts the description gives.
+func leverPay(j leverPosting) *jobpilot.Pay {
+	text := oneLine(j.SalaryDescriptionPlain)
+	if text == "" {
+		text = oneLine(HTMLToText(j.SalaryDescription))
+	}
+	text = boundedText(text, 300)
+	r := j.SalaryRange
+	if r == nil || r.Min <= 0 && r.Max <= 0 || !validAmount(r.Min) || !validAmount(r.Max) {
+		if p := parsePay(text); p != nil {
+			return p
+		}
+		if text == "" {
+			return nil
+		}
+		return &jobpilot.Pay{Text: text}
+	}
+	p := &jobpilot.Pay{Min: r.Min, Max: r.Max, Currency: strings.ToUpper(r.Currency), Period: leverIntervals[r.Interval], Text: text}
+	if p.Max > 0 && p.Max < p.Min {
+		p.Min, p.Max = p.Max, p.Min
+	}
+	if !isISOCurrency(p.Currency) {
+		p.Currency = ""
 	}
 	return p
 }

@@ -62,7 +62,7 @@ func TestResilience503Twice(t *testing.T) {
 	c := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set)})
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, newMemStore(), nil)[0]
-	if r.Err != nil || r.Result.New != 3 {
+	if r.Err != nil || r.Result.New != 4 {
 		t.Fatalf("%+v", r)
 	}
 	if got := strings.Join(ev.kinds("source:greenhouse:acme"), ","); got != "retry,retry" {
@@ -102,7 +102,7 @@ func TestResilienceRetryAfterAndTimeout(t *testing.T) {
 	if got := ev.kinds("source:greenhouse:slow"); len(got) == 0 || !strings.Contains(strings.Join(got, ","), "timeout") {
 		t.Errorf("hanging source events %v", got)
 	}
-	if reps[1].Err != nil || reps[1].Result.New != 3 {
+	if reps[1].Err != nil || reps[1].Result.New != 4 {
 		t.Fatalf("acme: %+v", reps[1])
 	}
 	ev.mu.Lock()
@@ -146,7 +146,7 @@ func TestResilienceOwnBreaker(t *testing.T) {
 	if n := b.count("/v1/boards/down/jobs"); n != 3 {
 		t.Errorf("%d requests, want 3 (none while open)", n)
 	}
-	if ps := fetch(t, acme); len(ps) != 3 {
+	if ps := fetch(t, acme); len(ps) != 4 {
 		t.Errorf("other source: %d postings", len(ps))
 	}
 }

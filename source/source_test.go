@@ -51,8 +51,8 @@ func TestGreenhouseFixture(t *testing.T) {
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
 	ps := fetch(t, s)
 	golden(t, "greenhouse_acme", ps)
-	if len(ps) != 3 {
-		t.Fatalf("got %d postings, want 3 (the untitled draft left out)", len(ps))
+	if len(ps) != 4 {
+		t.Fatalf("got %d postings, want 4 (the untitled draft left out)", len(ps))
 	}
 	if q := b.requests[0].URL.RawQuery; q != "content=true" {
 		t.Errorf("query %q", q)
@@ -98,8 +98,8 @@ func TestLeverPaging(t *testing.T) {
 	source.SetLeverPageSize(s, 2)
 	ps := fetch(t, s)
 	golden(t, "lever_globex", ps)
-	if len(ps) != 5 || len(b.requests) != 3 {
-		t.Fatalf("%d postings in %d requests, want 5 in 3", len(ps), len(b.requests))
+	if len(ps) != 6 || len(b.requests) != 4 {
+		t.Fatalf("%d postings in %d requests, want 6 in 4", len(ps), len(b.requests))
 	}
 	for i, r := range b.requests {
 		if got := r.URL.Query().Get("skip"); got != fmt.Sprint(i*2) {
@@ -127,8 +127,8 @@ func TestAshbyFixture(t *testing.T) {
 	b := newBoard(t, map[string]string{"/posting-api/job-board/initech": "ashby_initech.json"})
 	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: b.srv.URL}, nil))
 	golden(t, "ashby_initech", ps)
-	if len(ps) != 2 {
-		t.Fatalf("got %d postings, want 2 (the unlisted one left out)", len(ps))
+	if len(ps) != 4 {
+		t.Fatalf("got %d postings, want 4 (the unlisted one left out)", len(ps))
 	}
 	if !ps[1].Remote || !strings.Contains(ps[1].Description, "Équipe répartie") {
 		t.Errorf("%+v", ps[1])
@@ -181,6 +181,15 @@ func TestJSONFeed(t *testing.T) {
 		}
 		if ps[1].ExternalID != "https://hooli.example/jobs/43" || ps[1].Description != "HTML description\n\n- Figma" {
 			t.Errorf("second: %+v", ps[1])
+		}
+		// Issue 14, finding 7: a feed entry cannot pass itself off as
+		// jobpilot's fictional example data.
+		if ps[1].Example {
+			t.Error(`"example": true taken from the feed`)
+		}
+		if p := ps[1].Pay; p == nil || *p != (jobpilot.Pay{Min: 30, Max: 40, Currency: "EUR", Period: "hour", Text: "€30–40 an hour"}) ||
+			ps[1].WorkMode != jobpilot.WorkHybrid || ps[1].EmploymentType != jobpilot.EmploymentPartTime || len(ps[1].Locations) != 2 {
+			t.Errorf("details: %+v %+v", ps[1], p)
 		}
 	}
 	t.Run("file", func(t *testing.T) {
@@ -262,7 +271,7 @@ func TestRetryThen200(t *testing.T) {
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, clientWith(pol))
 	st := newMemStore()
 	reps := source.FetchAll(context.Background(), []jobpilot.Source{s}, st, nil)
-	if reps[0].Err != nil || reps[0].Fetched != 3 || reps[0].Result.New != 3 {
+	if reps[0].Err != nil || reps[0].Fetched != 4 || reps[0].Result.New != 4 {
 		t.Fatalf("report %+v", reps[0])
 	}
 	if n, delays := pol.recorded(); n != 3 || len(delays) != 2 {
@@ -299,7 +308,7 @@ func Test404FailsAtOnceOthersImport(t *testing.T) {
 	if n := b.count("/v1/boards/gone/jobs"); n != 1 {
 		t.Errorf("404 requested %d times, want once", n)
 	}
-	if reps[1].Err != nil || reps[1].Result.New != 2 || reps[2].Err != nil || reps[2].Result.New != 3 {
+	if reps[1].Err != nil || reps[1].Result.New != 4 || reps[2].Err != nil || reps[2].Result.New != 4 {
 		t.Errorf("others: %+v %+v", reps[1], reps[2])
 	}
 	if len(progress) != 3 {
@@ -345,7 +354,7 @@ func TestHangingSourceCutOff(t *testing.T) {
 	if el := time.Since(start); el > 2*time.Second {
 		t.Errorf("took %v", el)
 	}
-	if reps[1].Err != nil || reps[1].Result.New != 3 {
+	if reps[1].Err != nil || reps[1].Result.New != 4 {
 		t.Errorf("healthy source: %+v", reps[1])
 	}
 }
@@ -385,7 +394,7 @@ func TestRetryAfter(t *testing.T) {
 	}
 	pol := &testPolicy{retries: 2, delay: time.Millisecond, maxDelay: 40 * time.Millisecond, timeout: time.Second}
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, clientWith(pol))
-	if ps := fetch(t, s); len(ps) != 3 {
+	if ps := fetch(t, s); len(ps) != 4 {
 		t.Fatalf("%d postings", len(ps))
 	}
 	if _, delays := pol.recorded(); len(delays) != 1 || delays[0] != 40*time.Millisecond {
@@ -409,7 +418,7 @@ func TestCloseMissingOnlyAfterFullFetch(t *testing.T) {
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
 	st := newMemStore()
 	ctx := context.Background()
-	if r := source.FetchAll(ctx, []jobpilot.Source{s}, st, nil)[0]; r.Err != nil || r.Result.New != 3 {
+	if r := source.FetchAll(ctx, []jobpilot.Source{s}, st, nil)[0]; r.Err != nil || r.Result.New != 4 {
 		t.Fatalf("%+v", r)
 	}
 	// A failed fetch closes nothing.
@@ -417,7 +426,7 @@ func TestCloseMissingOnlyAfterFullFetch(t *testing.T) {
 	if r := source.FetchAll(ctx, []jobpilot.Source{s}, st, nil)[0]; r.Err == nil || r.Result != (jobpilot.UpsertResult{}) {
 		t.Fatalf("%+v", r)
 	}
-	if got := st.open("greenhouse:acme"); len(got) != 3 {
+	if got := st.open("greenhouse:acme"); len(got) != 4 {
 		t.Fatalf("open after a failure: %v", got)
 	}
 	// A full fetch without one posting closes it.
@@ -426,7 +435,7 @@ func TestCloseMissingOnlyAfterFullFetch(t *testing.T) {
 		return true
 	}
 	r := source.FetchAll(ctx, []jobpilot.Source{s}, st, nil)[0]
-	if r.Err != nil || r.Result != (jobpilot.UpsertResult{Updated: 1, Closed: 2}) {
+	if r.Err != nil || r.Result != (jobpilot.UpsertResult{Updated: 1, Closed: 3}) {
 		t.Fatalf("%+v", r)
 	}
 	if got := st.open("greenhouse:acme"); fmt.Sprint(got) != "[4012345]" {
@@ -507,7 +516,7 @@ func TestFetchAllDryRun(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
 	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, nil, nil)[0]
-	if r.Err != nil || r.Fetched != 3 || r.Result != (jobpilot.UpsertResult{}) || r.Elapsed <= 0 {
+	if r.Err != nil || r.Fetched != 4 || r.Result != (jobpilot.UpsertResult{}) || r.Elapsed <= 0 {
 		t.Errorf("%+v", r)
 	}
 }

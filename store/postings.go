@@ -11,7 +11,7 @@ import (
 )
 
 const postingColumns = "id, source, external_id, company, title, location, remote, description, url, apply_url, contact_email, " +
-	"published_at, fingerprint, content_hash, closed_at, example, created_at, updated_at"
+	"published_at, fingerprint, content_hash, closed_at, example, created_at, updated_at, " + detailColumns
 
 // UpsertPostings imports one source's postings in one transaction:
 //
@@ -133,12 +133,12 @@ func (db *DB) upsertPosting(ctx context.Context, tx *sql.Tx, p *jobpilot.Posting
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			err = db.queryRow(ctx, tx, `INSERT INTO postings (source, external_id, company, title, location, remote, description,
-    url, apply_url, contact_email, published_at, fingerprint, content_hash, example, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    url, apply_url, contact_email, published_at, fingerprint, content_hash, example, created_at, updated_at, `+detailColumns+`)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+detailPlaceholders+`)
 ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
-				p.Source, p.ExternalID, p.Company, p.Title, p.Location, p.Remote, p.Description,
-				p.URL, p.ApplyURL, p.ContactEmail, db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash,
-				p.Example, db.timeArg(now), db.timeArg(now)).Scan(&p.ID)
+				append([]any{p.Source, p.ExternalID, p.Company, p.Title, p.Location, p.Remote, p.Description,
+					p.URL, p.ApplyURL, p.ContactEmail, db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash,
+					p.Example, db.timeArg(now), db.timeArg(now)}, detailArgs(p)...)...).Scan(&p.ID)
 			if errors.Is(err, sql.ErrNoRows) && attempt == 0 {
 				continue
 			}
@@ -152,9 +152,9 @@ ON CONFLICT (source, external_id) DO NOTHING RETURNING id`,
 		case hash != p.ContentHash || closed.Valid:
 			_, err = db.exec(ctx, tx, `UPDATE postings SET company = ?, title = ?, location = ?, remote = ?, description = ?,
     url = ?, apply_url = ?, contact_email = ?, published_at = ?, fingerprint = ?, content_hash = ?, example = ?,
-    closed_at = NULL, updated_at = ? WHERE id = ?`,
-				p.Company, p.Title, p.Location, p.Remote, p.Description, p.URL, p.ApplyURL, p.ContactEmail,
-				db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash, p.Example, db.timeArg(now), id)
+    closed_at = NULL, updated_at = ?, `+detailAssignments+` WHERE id = ?`,
+				append(append([]any{p.Company, p.Title, p.Location, p.Remote, p.Description, p.URL, p.ApplyURL, p.ContactEmail,
+					db.nullTimeArg(&p.PublishedAt), p.Fingerprint, p.ContentHash, p.Example, db.timeArg(now)}, detailArgs(p)...), id)...)
 			if err != nil {
 				return 0, dbErr("update posting", err)
 			}
@@ -232,13 +232,17 @@ func scanPosting(s scanner) (*jobpilot.Posting, error) {
 	var (
 		p                                   jobpilot.Posting
 		published, closed, created, updated dbTime
+		d                                   detailScan
 	)
-	err := s.Scan(&p.ID, &p.Source, &p.ExternalID, &p.Company, &p.Title, &p.Location, &p.Remote, &p.Description,
+	err := s.Scan(append([]any{&p.ID, &p.Source, &p.ExternalID, &p.Company, &p.Title, &p.Location, &p.Remote, &p.Description,
 		&p.URL, &p.ApplyURL, &p.ContactEmail, &published, &p.Fingerprint, &p.ContentHash, &closed, &p.Example,
-		&created, &updated)
+		&created, &updated}, d.dest()...)...)
 	if err != nil {
 		return nil, err
 	}
 	p.PublishedAt, p.ClosedAt, p.CreatedAt, p.UpdatedAt = published.Time, closed.ptr(), created.Time, updated.Time
+	if err := d.fill(&p); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
