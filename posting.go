@@ -17,8 +17,12 @@ type Posting struct {
 	Source     string `json:"source"`      // the configured source name, e.g. "greenhouse:acme"; "manual" for hand-added ones
 	ExternalID string `json:"external_id"` // the board's own id
 	Company    string `json:"company"`
-	Title      string `json:"title"`
-	Location   string `json:"location,omitempty"` // the primary location, as the board writes it
+	Title      string `json:"title"` // for a posting offering several roles, they are named here too
+	// Roles are the roles of a posting that offers several (an HN comment
+	// hiring for three jobs), so that a matcher can pick the best; empty
+	// for a posting of one role.
+	Roles    []string `json:"roles,omitempty"`
+	Location string   `json:"location,omitempty"` // the primary location, as the board writes it
 	// Locations are every place the job may be done from, Location first.
 	Locations []string `json:"locations,omitempty"`
 	// Remote means the job may be done remotely; it is true whenever WorkMode
@@ -85,7 +89,7 @@ func (p *Posting) fieldWithNUL() string {
 			return f.name
 		}
 	}
-	for _, l := range append(append([]string(nil), p.Locations...), p.RemoteRegions...) {
+	for _, l := range append(append(append([]string(nil), p.Locations...), p.RemoteRegions...), p.Roles...) {
 		if strings.IndexByte(l, 0) >= 0 {
 			return "locations"
 		}

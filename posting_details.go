@@ -49,6 +49,7 @@ type Pay struct {
 const (
 	MaxLocations     = 50
 	MaxRemoteRegions = 20
+	MaxRoles         = 20
 	maxPlace         = 200
 	maxPayText       = 300
 )
@@ -107,6 +108,9 @@ func (p *Posting) validateDetails() error {
 	if err := checkPlaces("remote_regions", p.RemoteRegions, MaxRemoteRegions); err != nil {
 		return err
 	}
+	if err := checkPlaces("roles", p.Roles, MaxRoles); err != nil {
+		return err
+	}
 	if p.Pay != nil {
 		return p.Pay.validate()
 	}
@@ -140,6 +144,7 @@ func (p *Posting) normalizeDetails() {
 	}
 	p.Locations = uniqueFolded(p.Locations)
 	p.RemoteRegions = uniqueFolded(p.RemoteRegions)
+	p.Roles = uniqueFolded(p.Roles)
 	switch {
 	case p.WorkMode == WorkRemote:
 		p.Remote = true
@@ -179,10 +184,11 @@ func uniqueFolded(in []string) []string {
 func (p *Posting) detailParts() []string {
 	extraPlaces := len(p.Locations) > 1 || len(p.Locations) == 1 && p.Locations[0] != p.Location
 	impliedMode := p.WorkMode == "" || p.WorkMode == WorkRemote && p.Remote
-	if !extraPlaces && impliedMode && len(p.RemoteRegions) == 0 && p.EmploymentType == "" && p.Pay.IsZero() {
+	if !extraPlaces && impliedMode && len(p.RemoteRegions) == 0 && p.EmploymentType == "" && p.Pay.IsZero() && len(p.Roles) == 0 {
 		return nil
 	}
-	parts := []string{"details", strings.Join(p.Locations, "\x1f"), p.WorkMode, strings.Join(p.RemoteRegions, "\x1f"), p.EmploymentType}
+	parts := []string{"details", strings.Join(p.Locations, "\x1f"), p.WorkMode, strings.Join(p.RemoteRegions, "\x1f"), p.EmploymentType,
+		strings.Join(p.Roles, "\x1f")}
 	if !p.Pay.IsZero() {
 		parts = append(parts, p.Pay.Currency, p.Pay.Period, p.Pay.Text,
 			formatAmount(p.Pay.Min), formatAmount(p.Pay.Max))

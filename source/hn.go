@@ -17,18 +17,19 @@ import (
 // "Freelancer?" threads), then GET {base}/api/v1/items/{id} reads it.
 //
 // Only top-level comments are postings; replies are ignored, and so are
-// deleted comments and comments that do not follow the convention. A
-// posting's first line is "Company | Role | Location | REMOTE | …": the first
-// field is the company, the second the title, and the first later field that
-// names a place is the location ("REMOTE", "ONSITE", salaries, employment
-// types and links are not places). A field saying "remote" makes the posting
-// remote, unless it says "no remote". Comments whose first line has fewer than
-// three fields, or that say they are not hiring, are not postings.
+// deleted comments, comments that say they are not hiring and comments
+// without a header line. The header ("Company | Role | Location | REMOTE",
+// also with " — ", " - " or "·" between fields, or "Role @ Company
+// (Place, ONSITE)") is read field by field by what each says (see
+// parseHeader): the title is never a work mode, an employment type or a
+// URL, and the location never a role.
 //
 // The contact email is the first address in the comment, in a mailto link,
-// plain, or obfuscated as "name [at] domain [dot] com", "name at domain dot
-// com" or "name(at)domain.com". The apply URL is the first link that looks
-// like a job page (careers, jobs, apply, a job board).
+// plain, or obfuscated ("name [at] domain [dot] com", "name at domain.dev",
+// "name at domain dot com" when the comment names the domain); when the
+// parser is not sure of one, there is none and the posting is applied to by
+// its link (findEmail). The apply URL is the first link that looks like a
+// job page (careers, jobs, apply, a job board).
 type HN struct {
 	base
 }
@@ -86,7 +87,10 @@ func (h *HN) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 var notHiring = regexp.MustCompile(`(?i)\b(not|aren'?t|isn'?t|no longer|stopped)\s+(currently\s+)?hiring\b`)
 
 // hnPosting turns one top-level comment into a posting, or reports that it
-// is not one.
+// is not one: deleted, not hiring, or without a header naming a company and
+// a role (see parseHeader). A header that names no role ("Acme | Berlin |
+// Multiple roles") takes the roles the comment lists below it; a comment
+// with several roles keeps them all in Roles and names them in the title.
 func hnPosting(c *hnItem) (jobpilot.Posting, bool) {
 	if c == nil || strings.TrimSpace(c.Text) == "" {
 		return jobpilot.Posting{}, false // deleted or dead
@@ -96,76 +100,52 @@ func hnPosting(c *hnItem) (jobpilot.Posting, bool) {
 	if notHiring.MatchString(first) || notHiring.MatchString(text) && !strings.Contains(first, "|") {
 		return jobpilot.Posting{}, false
 	}
-	fields := strings.Split(first, "|")
-	if len(fields) < 3 {
+	h, body, ok := findHeader(firstLines(text, 80))
+	if !ok {
 		return jobpilot.Posting{}, false
 	}
-	for i := range fields {
-		fields[i] = strings.TrimSpace(fields[i])
-	}
-	p := jobpilot.Posting{
-		ExternalID:  strconv.FormatInt(c.ID, 10),
-		Company:     cleanCompany(fields[0]),
-		Title:       fields[1],
-		Description: text,
-		URL:         "https://news.ycombinator.com/item?id=" + strconv.FormatInt(c.ID, 10),
-		PublishedAt: parseTime(c.CreatedAt),
-	}
-	remoteField := ""
-	for _, f := range fields[2:] {
-		switch {
-		case isRemoteText(f):
-			p.Remote = true
-			if remoteField == "" {
-				remoteField = f
-			}
-		case p.Location == "" && isPlace(f):
-			p.Location = f
+	roles := h.roles
+	if len(roles) == 0 || len(roles) == 1 && genericRoleRe.MatchString(roles[0]) {
+		if listed := bodyRoles(body); len(listed) > 0 {
+			roles = listed
 		}
 	}
-	if p.Location == "" {
-		p.Location = remoteField
+	if len(roles) == 0 {
+		return jobpilot.Posting{}, false
+	}
+	p := jobpilot.Posting{
+		ExternalID:     strconv.FormatInt(c.ID, 10),
+		Company:        h.company,
+		Title:          titleOf(roles),
+		Locations:      h.places,
+		WorkMode:       h.mode,
+		Remote:         h.remote,
+		EmploymentType: h.employment,
+		Pay:            h.pay,
+		Description:    text,
+		URL:            "https://news.ycombinator.com/item?id=" + strconv.FormatInt(c.ID, 10),
+		PublishedAt:    parseTime(c.CreatedAt),
+	}
+	if len(roles) > 1 {
+		p.Roles = roles
+	}
+	if len(h.places) > 0 {
+		p.Location = h.places[0]
+	} else if h.remote {
+		p.Location = "Remote"
+	}
+	if len(h.regions) > 0 {
+		p.RemoteRegions = h.regions[:min(len(h.regions), jobpilot.MaxRemoteRegions)]
 	}
 	p.ContactEmail = findEmail(text, links)
-	p.ApplyURL = applyLink(links)
+	p.ApplyURL = applyLink(append(links, h.websites...))
 	return p, true
 }
 
-// cleanCompany drops a link or domain in parentheses: "Acme (acme.com)".
-func cleanCompany(s string) string {
-	if i := strings.Index(s, "("); i > 0 {
-		s = s[:i]
-	}
-	for _, pre := range []string{"https://", "http://"} {
-		s = strings.TrimPrefix(s, pre)
-	}
-	return strings.TrimSpace(s)
-}
-
-var (
-	moneyRe     = regexp.MustCompile(`[$€£¥]|\d+\s*[kK]\b|\b(usd|eur|gbp|salary|equity)\b`)
-	notPlaceSet = map[string]bool{
-		"onsite": true, "on": true, "site": true, "hybrid": true, "full": true, "time": true, "fulltime": true,
-		"part": true, "parttime": true, "contract": true, "contractor": true, "intern": true, "internship": true,
-		"visa": true, "sponsorship": true, "equity": true, "permanent": true, "freelance": true, "only": true,
-		"in": true, "office": true, "and": true, "or": true, "ft": true, "pt": true,
-	}
-)
-
-// isPlace reports whether a first-line field names a place: it has a word
-// that is not an employment word ("ONSITE", "Full-time", …), and it is not
-// a salary or a link.
-func isPlace(f string) bool {
-	lf := strings.ToLower(f)
-	if strings.Contains(lf, "http") || strings.Contains(lf, "www.") || moneyRe.MatchString(lf) {
-		return false
-	}
-	for _, w := range lowerWords(f) {
-		if !notPlaceSet[w] {
-			return true
-		}
-	}
-	return false
+// firstLines returns at most n lines of s.
+func firstLines(s string, n int) []string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return lines[:min(len(lines), n)]
 }
 
 // applyLink picks the first link that looks like a job page.

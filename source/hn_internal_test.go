@@ -47,13 +47,3 @@ func TestFindEmail(t *testing.T) {
 	}
 }
 
-func TestIsPlace(t *testing.T) {
-	for f, want := range map[string]bool{
-		"Berlin": true, "ONSITE": false, "Full-time": false, "$150k-$200k": false, "https://x.io": false,
-		"Onsite in NYC": true, "VISA": false, "東京": true, "Hybrid": false,
-	} {
-		if got := isPlace(f); got != want {
-			t.Errorf("%q: %v", f, got)
-		}
-	}
-}

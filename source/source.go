@@ -199,21 +199,6 @@ func anySeq(hay []string, needles [][]string) bool {
 	return false
 }
 
-// isRemoteText reports whether a location or workplace text says remote,
-// and not "no remote".
-func isRemoteText(s string) bool {
-	ws := lowerWords(s)
-	for i, w := range ws {
-		if w == "remote" || w == "anywhere" || w == "wfh" {
-			if i > 0 && (ws[i-1] == "no" || ws[i-1] == "not") {
-				return false
-			}
-			return true
-		}
-	}
-	return false
-}
-
 // PostingUpserter stores one source's postings; *store.DB implements it.
 type PostingUpserter interface {
 	UpsertPostings(ctx context.Context, source string, ps []jobpilot.Posting, closeMissing bool) (jobpilot.UpsertResult, error)

@@ -17,6 +17,8 @@ func TestFingerprintsSurviveUpgrade(t *testing.T) {
 		"/v1/boards/acme/jobs":           "greenhouse_acme.json",
 		"/posting-api/job-board/initech": "ashby_initech.json",
 		"/v0/postings/globex":            "lever_globex.json",
+		"/api/v1/search_by_date":         "hn_search.json",
+		"/api/v1/items/45800000":         "hn_thread.json",
 	})
 	for _, tc := range []struct {
 		golden string
@@ -25,6 +27,7 @@ func TestFingerprintsSurviveUpgrade(t *testing.T) {
 		{"greenhouse_acme", config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: gh.srv.URL}},
 		{"ashby_initech", config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: gh.srv.URL}},
 		{"lever_globex", config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: gh.srv.URL}},
+		{"hn", config.SourceConfig{Type: "hn", Name: "hn", BaseURL: gh.srv.URL}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var before []jobpilot.Posting

@@ -11,10 +11,10 @@ import (
 // The posting's detail columns (migration 0002): lists as JSON text, pay
 // flattened so that it can be filtered on.
 const (
-	detailColumns      = "locations, work_mode, remote_regions, employment_type, pay_min, pay_max, pay_currency, pay_period, pay_text"
-	detailPlaceholders = "?, ?, ?, ?, ?, ?, ?, ?, ?"
+	detailColumns      = "locations, work_mode, remote_regions, employment_type, pay_min, pay_max, pay_currency, pay_period, pay_text, roles"
+	detailPlaceholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 	detailAssignments  = "locations = ?, work_mode = ?, remote_regions = ?, employment_type = ?, pay_min = ?, pay_max = ?, " +
-		"pay_currency = ?, pay_period = ?, pay_text = ?"
+		"pay_currency = ?, pay_period = ?, pay_text = ?, roles = ?"
 )
 
 // detailArgs are p's detail values in detailColumns' order.
@@ -24,7 +24,7 @@ func detailArgs(p *jobpilot.Posting) []any {
 		pay = *p.Pay
 	}
 	return []any{jsonList(p.Locations), p.WorkMode, jsonList(p.RemoteRegions), p.EmploymentType,
-		nullAmount(pay.Min), nullAmount(pay.Max), pay.Currency, pay.Period, pay.Text}
+		nullAmount(pay.Min), nullAmount(pay.Max), pay.Currency, pay.Period, pay.Text, jsonList(p.Roles)}
 }
 
 func jsonList(l []string) string {
@@ -41,7 +41,7 @@ func nullAmount(f float64) sql.NullFloat64 { return sql.NullFloat64{Float64: f, 
 
 // detailScan receives the detail columns of one row.
 type detailScan struct {
-	locations, regions              string
+	locations, regions, roles       string
 	payMin, payMax                  sql.NullFloat64
 	workMode, employment            string
 	payCurrency, payPeriod, payText string
@@ -49,7 +49,7 @@ type detailScan struct {
 
 func (d *detailScan) dest() []any {
 	return []any{&d.locations, &d.workMode, &d.regions, &d.employment, &d.payMin, &d.payMax,
-		&d.payCurrency, &d.payPeriod, &d.payText}
+		&d.payCurrency, &d.payPeriod, &d.payText, &d.roles}
 }
 
 func (d *detailScan) fill(p *jobpilot.Posting) error {
@@ -59,6 +59,12 @@ func (d *detailScan) fill(p *jobpilot.Posting) error {
 	}
 	if err := json.Unmarshal([]byte(d.regions), &p.RemoteRegions); err != nil {
 		return fmt.Errorf("posting %d: remote_regions: %w", p.ID, err)
+	}
+	if err := json.Unmarshal([]byte(d.roles), &p.Roles); err != nil {
+		return fmt.Errorf("posting %d: roles: %w", p.ID, err)
+	}
+	if len(p.Roles) == 0 {
+		p.Roles = nil
 	}
 	if len(p.Locations) == 0 {
 		p.Locations = nil

@@ -23,6 +23,7 @@ func TestPostingDetailsRoundTrip(t *testing.T) {
 		full.Locations = []string{"New York, NY", "東京", "san francisco, ca"}
 		full.WorkMode = jobpilot.WorkHybrid
 		full.EmploymentType = jobpilot.EmploymentFullTime
+		full.Roles = []string{"Staff Engineer", "Engineering Manager"}
 		full.Pay = &jobpilot.Pay{Min: 150000, Max: 190000.5, Currency: "usd", Period: "year", Text: "$150K – $190K • Offers Equity"}
 		remote := testPosting("remote", "Initech", "SRE", "Remote (US)")
 		remote.WorkMode = jobpilot.WorkRemote
@@ -34,7 +35,7 @@ func TestPostingDetailsRoundTrip(t *testing.T) {
 			t.Fatalf("%+v %v", res, err)
 		}
 		want := map[string]jobpilot.Posting{
-			"full": {Location: "San Francisco, CA", Locations: []string{"San Francisco, CA", "New York, NY", "東京"},
+			"full": {Location: "San Francisco, CA", Locations: []string{"San Francisco, CA", "New York, NY", "東京"}, Roles: []string{"Staff Engineer", "Engineering Manager"},
 				WorkMode: jobpilot.WorkHybrid, EmploymentType: jobpilot.EmploymentFullTime,
 				Pay: &jobpilot.Pay{Min: 150000, Max: 190000.5, Currency: "USD", Period: "year", Text: "$150K – $190K • Offers Equity"}},
 			"remote": {Location: "Remote (US)", Locations: []string{"Remote (US)"}, Remote: true, WorkMode: jobpilot.WorkRemote,
@@ -47,7 +48,7 @@ func TestPostingDetailsRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := want[p.ExternalID]
-			g := jobpilot.Posting{Location: got.Location, Locations: got.Locations, Remote: got.Remote, WorkMode: got.WorkMode,
+			g := jobpilot.Posting{Location: got.Location, Locations: got.Locations, Roles: got.Roles, Remote: got.Remote, WorkMode: got.WorkMode,
 				RemoteRegions: got.RemoteRegions, EmploymentType: got.EmploymentType, Pay: got.Pay}
 			if !reflect.DeepEqual(g, w) {
 				t.Errorf("%s:\n got %+v %+v\nwant %+v %+v", p.ExternalID, g, g.Pay, w, w.Pay)

@@ -1,4 +1,4 @@
--- Posting details: every location, work mode with the regions a remote job
+-- Posting details: the roles of a multi-role posting, every location, work mode with the regions a remote job
 -- is open to, employment type and pay as given (jobpilot.Posting).
 ALTER TABLE postings ADD COLUMN locations       TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE postings ADD COLUMN work_mode       TEXT NOT NULL DEFAULT '';
@@ -9,6 +9,7 @@ ALTER TABLE postings ADD COLUMN pay_max         REAL;
 ALTER TABLE postings ADD COLUMN pay_currency    TEXT NOT NULL DEFAULT '';
 ALTER TABLE postings ADD COLUMN pay_period      TEXT NOT NULL DEFAULT '';
 ALTER TABLE postings ADD COLUMN pay_text        TEXT NOT NULL DEFAULT '';
+ALTER TABLE postings ADD COLUMN roles           TEXT NOT NULL DEFAULT '[]';
 -- Existing rows read as the new code would normalise them; their content
 -- hash stays valid (jobpilot.Posting.Normalize).
 UPDATE postings SET work_mode = 'remote' WHERE remote = 1;
