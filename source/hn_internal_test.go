@@ -46,4 +46,3 @@ func TestFindEmail(t *testing.T) {
 		t.Errorf("domain named by a link: %q", got)
 	}
 }
-
