@@ -30,6 +30,7 @@ type Config struct {
 	Apply     Apply          `yaml:"apply"`
 	SMTP      SMTP           `yaml:"smtp"`
 	OpenAI    OpenAI         `yaml:"openai"`
+	Fetch     Fetch          `yaml:"fetch"`
 	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
 
 	location *time.Location // SCHEDULER_TIMEZONE, loaded once by Load
@@ -51,8 +52,17 @@ type Timeouts struct {
 	Resume      time.Duration `env:"RESUME_TIMEOUT" yaml:"resume"`             // RESUME_TIMEOUT, default 120s: one resume attempt
 	CoverLetter time.Duration `env:"COVER_LETTER_TIMEOUT" yaml:"cover_letter"` // COVER_LETTER_TIMEOUT, default 60s
 	Email       time.Duration `env:"EMAIL_TIMEOUT" yaml:"email"`               // EMAIL_TIMEOUT, default 30s: one SMTP transaction
-	Source      time.Duration `env:"SOURCE_TIMEOUT" yaml:"source"`             // SOURCE_TIMEOUT, default 30s: one job-board request
+	Source      time.Duration `env:"SOURCE_TIMEOUT" yaml:"source"`             // SOURCE_TIMEOUT, default 30s: a job-board request's connection and first byte
+	SourceIdle  time.Duration `env:"SOURCE_IDLE_TIMEOUT" yaml:"source_idle"`   // SOURCE_IDLE_TIMEOUT, default 30s: the longest silence while a response is read
 	Shutdown    time.Duration `env:"SHUTDOWN_GRACE" yaml:"shutdown"`           // SHUTDOWN_GRACE, default 30s
+}
+
+// Fetch is how every source reads its board, whatever its type.
+type Fetch struct {
+	MaxBytes        int64         `env:"SOURCE_MAX_BYTES" yaml:"max_bytes"`               // SOURCE_MAX_BYTES, default 1 GiB: the largest response one request may have
+	HostConcurrency int           `env:"SOURCE_HOST_CONCURRENCY" yaml:"host_concurrency"` // SOURCE_HOST_CONCURRENCY, default 2: requests at once to one host
+	HostDelay       time.Duration `env:"SOURCE_HOST_DELAY" yaml:"host_delay"`             // SOURCE_HOST_DELAY, default 0.25s: least time between two requests to one host
+	RedirectHosts   []string      `env:"SOURCE_REDIRECT_HOSTS" yaml:"redirect_hosts"`     // SOURCE_REDIRECT_HOSTS: hosts a fetch may be redirected to besides its own ("careers.acme.com", ".acme.com" for every subdomain)
 }
 
 // Breakers are the shared circuit breakers' settings.

@@ -48,7 +48,13 @@ func Default() *Config {
 			CoverLetter: 60 * time.Second,
 			Email:       30 * time.Second,
 			Source:      30 * time.Second,
+			SourceIdle:  30 * time.Second,
 			Shutdown:    30 * time.Second,
+		},
+		Fetch: Fetch{
+			MaxBytes:        1 << 30,
+			HostConcurrency: 2,
+			HostDelay:       250 * time.Millisecond,
 		},
 		Breakers: Breakers{
 			EmailFailureThreshold:  5,

@@ -83,7 +83,21 @@ func (c *Config) Validate() error {
 	positive("COVER_LETTER_TIMEOUT", t.CoverLetter)
 	positive("EMAIL_TIMEOUT", t.Email)
 	positive("SOURCE_TIMEOUT", t.Source)
+	positive("SOURCE_IDLE_TIMEOUT", t.SourceIdle)
 	positive("SHUTDOWN_GRACE", t.Shutdown)
+
+	if c.Fetch.MaxBytes < 1<<20 {
+		add(problem("SOURCE_MAX_BYTES", "must be >= 1048576 (1 MiB; got %d)", c.Fetch.MaxBytes))
+	}
+	atLeast("SOURCE_HOST_CONCURRENCY", c.Fetch.HostConcurrency, 1)
+	if c.Fetch.HostDelay < 0 {
+		add(problem("SOURCE_HOST_DELAY", "must be >= 0 (got %s)", c.Fetch.HostDelay))
+	}
+	for _, h := range c.Fetch.RedirectHosts {
+		if h = strings.TrimPrefix(strings.TrimSpace(h), "."); h == "" || strings.ContainsAny(h, "/:@ ") {
+			add(problem("SOURCE_REDIRECT_HOSTS", "must list host names such as careers.acme.com or .acme.com (got %q)", h))
+		}
+	}
 
 	b := c.Breakers
 	atLeast("EMAIL_FAILURE_THRESHOLD", b.EmailFailureThreshold, 1)

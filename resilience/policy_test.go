@@ -417,7 +417,8 @@ func TestMatrixFrom(t *testing.T) {
 	check(m.CoverLetter, "cover_letter", 2, time.Second, 30*time.Second, 60*time.Second, "openai")
 	check(m.Job, "job", 0, 0, 0, 600*time.Second, "")
 	check(m.Automation, "automation", 0, 0, 0, 3600*time.Second, "")
-	check(m.Source, "source", 3, time.Second, 60*time.Second, 30*time.Second, "source")
+	// No per-attempt timeout: the source client bounds first byte and idle reads.
+	check(m.Source, "source", 3, time.Second, 60*time.Second, 0, "source")
 	if m.EmailBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute}) ||
 		m.OpenAIBreaker != (resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute}) ||
 		m.SourceBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: time.Minute}) {

@@ -68,7 +68,10 @@ func MatrixFrom(cfg *config.Config) Matrix {
 	}
 	def := row("default", cfg.Retry.MaxRetries, cfg.Retry.InitialDelay, cfg.Retry.MaxDelay, 0, "")
 	src := def
-	src.Name, src.Timeout, src.Breaker = "source", cfg.Timeouts.Source, "source"
+	// No per-attempt timeout for job boards: the source client bounds a
+	// request's first byte (SOURCE_TIMEOUT) and each silence while reading
+	// (SOURCE_IDLE_TIMEOUT), so a big board on a slow link still finishes.
+	src.Name, src.Timeout, src.Breaker = "source", 0, "source"
 
 	named := func(s Settings, op string) Settings { s.Operation = op; return s }
 	m := Matrix{

@@ -2,6 +2,8 @@ package source
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/url"
 	"strings"
 
@@ -16,10 +18,6 @@ import (
 // it is the source's name.
 type Ashby struct {
 	base
-}
-
-type ashbyBoard struct {
-	Jobs []ashbyJob `json:"jobs"`
 }
 
 type ashbyJob struct {
@@ -64,19 +62,21 @@ var ashbyIntervals = map[string]string{
 
 // Fetch returns the board's listed postings.
 func (a *Ashby) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
-	var board ashbyBoard
+	return collect(ctx, a.FetchEach)
+}
+
+// FetchEach streams the board's jobs array, one job at a time.
+func (a *Ashby) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Org) + "?includeCompensation=true"
-	if err := a.getJSON(ctx, u, &board); err != nil {
-		return nil, err
-	}
-	ps := make([]jobpilot.Posting, 0, len(board.Jobs))
-	for _, j := range board.Jobs {
-		if j.IsListed != nil && !*j.IsListed {
-			continue
-		}
-		ps = append(ps, a.posting(j))
-	}
-	return a.finish(ps), nil
+	return a.client.Stream(ctx, a.name, u, func(_ context.Context, body io.Reader) error {
+		return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
+			var j ashbyJob
+			if !a.decodeEntry(i, raw, &j) || j.IsListed != nil && !*j.IsListed {
+				return nil
+			}
+			return a.emit(a.posting(j), yield)
+		})
+	})
 }
 
 // posting normalises one job: its secondary locations join its location,

@@ -8,17 +8,25 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"sync"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
-// DefaultMaxBody bounds one response body. A Hacker News thread with every
-// reply is a few MB; anything far beyond that is not a job board.
-const DefaultMaxBody = 32 << 20
+// Defaults of ClientOptions' zero values.
+const (
+	// DefaultMaxBody bounds one response body. Boards are read as a stream,
+	// so the bound protects against a response that never ends rather than
+	// against memory: at about 14 KB a job, 1 GiB is 75,000 jobs.
+	DefaultMaxBody = 1 << 30
+	// DefaultConnectTimeout bounds a request's connection and first byte.
+	DefaultConnectTimeout = 30 * time.Second
+	// DefaultIdleTimeout bounds a silence while a body is read.
+	DefaultIdleTimeout = 30 * time.Second
+	// DefaultHostConcurrency is how many requests run at once to one host.
+	DefaultHostConcurrency = 2
+)
 
 // Policy runs one call under a source's resilience policy: retry, circuit
 // breaker and a per-attempt timeout whose context fn must use.
@@ -33,10 +41,13 @@ type once struct{}
 func (once) Do(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
 
 // ClientOptions configure a Client. The zero value works: one attempt per
-// request, http.DefaultClient's transport, a 32 MiB body limit.
+// request, http.DefaultClient's transport, the defaults above, no delay
+// between requests.
 type ClientOptions struct {
-	// HTTP is the client used for requests; nil means a client without its
-	// own timeout (the policy's per-attempt timeout bounds each request).
+	// HTTP is the client used for requests; nil means a client without a
+	// timeout of its own (ConnectTimeout and IdleTimeout bound each
+	// request). Its redirects are checked by the Client's policy (see
+	// RedirectHosts) before its own CheckRedirect.
 	HTTP *http.Client
 	// Policies returns the resilience policy of one source, by its Name
 	// ("greenhouse:acme"). ResiliencePolicies(set) wires it to the
@@ -44,8 +55,25 @@ type ClientOptions struct {
 	// own per-attempt timeout and its own breaker "source:<type>:<name>".
 	// nil means one attempt and no timeout.
 	Policies func(name string) Policy
-	// MaxBody bounds a response body in bytes; 0 means DefaultMaxBody.
+	// MaxBody bounds a response body in bytes (SOURCE_MAX_BYTES); 0 means
+	// DefaultMaxBody. A larger body fails the request permanently.
 	MaxBody int64
+	// ConnectTimeout bounds a request from its start to the response's
+	// headers (SOURCE_TIMEOUT); IdleTimeout bounds each silence while the
+	// body is read (SOURCE_IDLE_TIMEOUT). Both are transient failures. A
+	// whole download has no limit of its own, so a large board on a slow
+	// link finishes as long as it keeps sending. 0 means the defaults.
+	ConnectTimeout, IdleTimeout time.Duration
+	// HostConcurrency is how many requests run at once to one host, across
+	// sources (SOURCE_HOST_CONCURRENCY); 0 means DefaultHostConcurrency.
+	// HostDelay is the least time between the starts of two requests to
+	// one host (SOURCE_HOST_DELAY); 0 means none.
+	HostConcurrency int
+	HostDelay       time.Duration
+	// RedirectHosts are the hosts a request may be redirected to besides its
+	// own (SOURCE_REDIRECT_HOSTS): "careers.acme.com", or ".acme.com" for
+	// every subdomain. See Client.
+	RedirectHosts []string
 	// UserAgent overrides the default "jobpilot/<version> (+https://github.com/jobpilot/jobpilot)".
 	UserAgent string
 	Logger    *slog.Logger // nil = slog.Default()
@@ -53,11 +81,17 @@ type ClientOptions struct {
 
 // Client fetches job-board APIs politely and classifies their failures.
 //
-//   - One request at a time per host: every source of one board host (say,
-//     ten Greenhouse boards) queues behind the others, which is what the
-//     boards ask of API clients. The host is held for a whole request
-//     including its retries, so a host that said "slow down" (429) is not
-//     hit by another source meanwhile.
+//   - At most HostConcurrency requests at a time per host, their starts
+//     HostDelay apart: the sources of one board host (say, ten Greenhouse
+//     boards) share it, which is what the boards ask of API clients, and one
+//     slow board does not hold up the others. A slot is held for a whole
+//     request including its retries, so a host that said "slow down" (429)
+//     gets no more traffic from that request meanwhile.
+//   - Bodies are read as streams (Stream): no more than one job is held,
+//     whatever the board's size; a body over MaxBody fails permanently.
+//   - Redirects are followed only to the request's own host (https never to
+//     http) or to RedirectHosts: a board cannot send jobpilot to loopback or
+//     another service.
 //   - Every request goes through its source's Policy, so it is retried,
 //     counted by the source's breaker and cut off by the per-attempt timeout.
 //   - Failures are classified: network errors, timeouts, 429 and 5xx are
@@ -68,25 +102,31 @@ type ClientOptions struct {
 //
 // A Client is safe for concurrent use.
 type Client struct {
-	http      *http.Client
-	policies  func(string) Policy
-	maxBody   int64
-	userAgent string
-	log       *slog.Logger
-
-	mu    sync.Mutex
-	hosts map[string]chan struct{}
+	http           *http.Client
+	policies       func(string) Policy
+	maxBody        int64
+	connectTimeout time.Duration
+	idleTimeout    time.Duration
+	userAgent      string
+	log            *slog.Logger
+	hosts          *hostPool
+	redirects      redirectPolicy
 }
 
 // NewClient returns a Client.
 func NewClient(o ClientOptions) *Client {
-	c := &Client{http: o.HTTP, policies: o.Policies, maxBody: o.MaxBody, userAgent: o.UserAgent, log: o.Logger,
-		hosts: map[string]chan struct{}{}}
-	if c.http == nil {
-		c.http = &http.Client{}
-	}
+	c := &Client{policies: o.Policies, maxBody: o.MaxBody, connectTimeout: o.ConnectTimeout, idleTimeout: o.IdleTimeout,
+		userAgent: o.UserAgent, log: o.Logger, hosts: newHostPool(o.HostConcurrency, o.HostDelay),
+		redirects: newRedirectPolicy(o.RedirectHosts)}
+	c.http = c.redirects.client(o.HTTP)
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBody
+	}
+	if c.connectTimeout <= 0 {
+		c.connectTimeout = DefaultConnectTimeout
+	}
+	if c.idleTimeout <= 0 {
+		c.idleTimeout = DefaultIdleTimeout
 	}
 	if c.userAgent == "" {
 		c.userAgent = UserAgent()
@@ -113,23 +153,6 @@ func (c *Client) policy(name string) Policy {
 	return once{}
 }
 
-// acquire takes the host's single slot, or gives up when ctx ends.
-func (c *Client) acquire(ctx context.Context, host string) (release func(), err error) {
-	c.mu.Lock()
-	sem, ok := c.hosts[host]
-	if !ok {
-		sem = make(chan struct{}, 1)
-		c.hosts[host] = sem
-	}
-	c.mu.Unlock()
-	select {
-	case sem <- struct{}{}:
-		return func() { <-sem }, nil
-	case <-ctx.Done():
-		return func() {}, ctx.Err()
-	}
-}
-
 // StatusError is an HTTP answer other than 2xx. It is wrapped as transient
 // (429, 5xx) or permanent (other 4xx); errors.As gives the details.
 type StatusError struct {
@@ -147,71 +170,30 @@ func (e *StatusError) Error() string {
 }
 
 // Get fetches rawURL for the source called name (its Name, which selects
-// the policy) and returns the body. The context's cancellation stops the
-// request, the retries and the wait for the host.
+// the policy) and returns the body, for small documents; boards are read
+// with Stream. The context's cancellation stops the request, the retries
+// and the wait for the host.
 func (c *Client) Get(ctx context.Context, name, rawURL string) ([]byte, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		return nil, jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID, Message: fmt.Sprintf("source %s: bad URL %q", name, rawURL), Err: err})
-	}
-	release, err := c.acquire(ctx, u.Host)
-	defer release()
-	if err != nil {
-		return nil, fmt.Errorf("source %s: waiting for %s: %w", name, u.Host, err)
-	}
 	var body []byte
-	start := time.Now()
-	err = c.policy(name).Do(ctx, func(ctx context.Context) error {
-		b, err := c.get(ctx, rawURL)
+	err := c.Stream(ctx, name, rawURL, func(_ context.Context, r io.Reader) error {
+		b, err := io.ReadAll(r)
 		body = b
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", name, err)
+		return nil, err
 	}
-	c.log.Debug("source request", "source", name, "url", rawURL, "bytes", len(body), "elapsed", time.Since(start))
 	return body, nil
 }
 
-// GetJSON fetches rawURL and decodes its JSON body into v. A body that is
-// not valid JSON is a permanent error: the board would answer the same again.
+// GetJSON fetches rawURL and decodes its JSON body into v, for small
+// documents (a search result, one page). A body that is not valid JSON is
+// a permanent error: the board would answer the same again; one cut short
+// is transient.
 func (c *Client) GetJSON(ctx context.Context, name, rawURL string, v any) error {
-	body, err := c.Get(ctx, name, rawURL)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return jobpilot.Permanent(fmt.Errorf("source %s: GET %s: the response is not the board's JSON: %w", name, rawURL, err))
-	}
-	return nil
-}
-
-// get is one attempt.
-func (c *Client) get(ctx context.Context, rawURL string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, jobpilot.Permanent(err)
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, classifyNetErr(ctx, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		// Drain a little so the connection can be reused.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return nil, classifyStatus(rawURL, resp, time.Now())
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
-		return nil, classifyNetErr(ctx, fmt.Errorf("GET %s: reading the body: %w", rawURL, err))
-	}
-	if int64(len(body)) > c.maxBody {
-		return nil, jobpilot.Permanent(fmt.Errorf("GET %s: the response is larger than %d bytes", rawURL, c.maxBody))
-	}
-	return body, nil
+	return c.Stream(ctx, name, rawURL, func(_ context.Context, r io.Reader) error {
+		return decodeErr(json.NewDecoder(r).Decode(v))
+	})
 }
 
 // classifyNetErr marks transport failures transient, except our own

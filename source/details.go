@@ -196,3 +196,25 @@ func boundedPlaces(in []string) []string {
 	}
 	return out
 }
+
+// maxTitleBytes bounds a board's company and title: hostile or broken
+// boards send anything.
+const maxTitleBytes = 300
+
+// stripNUL removes NUL bytes from a posting's text.
+func stripNUL(p *jobpilot.Posting) {
+	for _, f := range []*string{&p.ExternalID, &p.Company, &p.Title, &p.Location, &p.Description, &p.URL, &p.ApplyURL,
+		&p.ContactEmail, &p.WorkMode, &p.EmploymentType} {
+		*f = strings.ReplaceAll(*f, "\x00", "")
+	}
+	for _, l := range [][]string{p.Locations, p.RemoteRegions, p.Roles} {
+		for i := range l {
+			l[i] = strings.ReplaceAll(l[i], "\x00", "")
+		}
+	}
+	if p.Pay != nil {
+		p.Pay.Text = strings.ReplaceAll(p.Pay.Text, "\x00", "")
+		p.Pay.Currency = strings.ReplaceAll(p.Pay.Currency, "\x00", "")
+		p.Pay.Period = strings.ReplaceAll(p.Pay.Period, "\x00", "")
+	}
+}

@@ -13,17 +13,20 @@
 //
 // Each configured source (config.SourceConfig) becomes a jobpilot.Source with
 // New. Its Name, and the Source of its postings, is "<type>:<name>". Every
-// request goes through a shared Client: one request at a time per host, a
-// User-Agent naming jobpilot, the source's own resilience policy (retry,
-// breaker "source:<type>:<name>", per-attempt timeout) and errors classified as
-// transient (network, timeouts, 429, 5xx, with Retry-After) or permanent
-// (400, 401, 403, 404). HTML descriptions become plain text (HTMLToText).
-// An optional filter per source keeps postings by title keywords, locations
-// or remote only.
+// request goes through a shared Client: a few requests at a time per host,
+// spaced out, a User-Agent naming jobpilot, the source's own resilience
+// policy (retry, breaker "source:<type>:<name>"), a limit on the first byte
+// and on each silence while reading, redirects only to the same host, and
+// errors classified as transient (network, timeouts, 429, 5xx, with
+// Retry-After, a body cut short) or permanent (400, 401, 403, 404, a body
+// that is not the board's). Boards are decoded as streams (Streamer): one
+// job is held at a time, and one malformed job is skipped, not fatal. HTML
+// descriptions become plain text (HTMLToText). An optional filter per source
+// keeps postings by title keywords, locations or remote only.
 //
-// FetchAll runs many sources and upserts what each returns; one failing
-// source is reported and never stops the others, and postings are marked
-// closed only after a complete fetch of their board.
+// FetchAll runs many sources and stores what each returns in batches as it
+// is read; one failing source is reported and never stops the others, and
+// postings are marked closed only after a complete fetch of their board.
 //
 // # The JSON feed format
 //

@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"encoding/json"
 	"html"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,10 +21,6 @@ import (
 // remote flag: a location that says "Remote" makes the posting remote.
 type Greenhouse struct {
 	base
-}
-
-type ghBoard struct {
-	Jobs []ghJob `json:"jobs"`
 }
 
 type ghJob struct {
@@ -44,16 +42,21 @@ type ghJob struct {
 
 // Fetch returns the board's open postings.
 func (g *Greenhouse) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
-	var board ghBoard
+	return collect(ctx, g.FetchEach)
+}
+
+// FetchEach streams the board's jobs array, one job at a time.
+func (g *Greenhouse) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Token) + "/jobs?content=true"
-	if err := g.getJSON(ctx, u, &board); err != nil {
-		return nil, err
-	}
-	ps := make([]jobpilot.Posting, 0, len(board.Jobs))
-	for _, j := range board.Jobs {
-		ps = append(ps, g.posting(j))
-	}
-	return g.finish(ps), nil
+	return g.client.Stream(ctx, g.name, u, func(_ context.Context, body io.Reader) error {
+		return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
+			var j ghJob
+			if !g.decodeEntry(i, raw, &j) {
+				return nil
+			}
+			return g.emit(g.posting(j), yield)
+		})
+	})
 }
 
 // posting normalises one job. Its locations are location.name (split at

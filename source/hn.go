@@ -2,7 +2,10 @@ package source
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,19 +50,24 @@ type hnSearch struct {
 }
 
 type hnItem struct {
-	ID        int64     `json:"id"`
-	Author    string    `json:"author"`
-	Title     string    `json:"title"`
-	Text      string    `json:"text"`
-	CreatedAt string    `json:"created_at"`
-	Children  []*hnItem `json:"children"`
+	ID        int64  `json:"id"`
+	Author    string `json:"author"`
+	Title     string `json:"title"`
+	Text      string `json:"text"`
+	CreatedAt string `json:"created_at"`
 }
 
 // Fetch returns the postings of the newest "Who is hiring?" thread.
 func (h *HN) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
+	return collect(ctx, h.FetchEach)
+}
+
+// FetchEach finds the newest thread and streams its comments, one at a
+// time.
+func (h *HN) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	var s hnSearch
 	if err := h.getJSON(ctx, h.baseURL+"/api/v1/search_by_date?tags=story,author_whoishiring&hitsPerPage=30", &s); err != nil {
-		return nil, err
+		return err
 	}
 	id, newest := "", int64(-1)
 	for _, hit := range s.Hits {
@@ -68,20 +76,27 @@ func (h *HN) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 		}
 	}
 	if id == "" {
-		return nil, jobpilot.Transient(fmt.Errorf("source %s: no %q thread among the latest stories", h.name, hnPrefix))
+		return jobpilot.Transient(fmt.Errorf("source %s: no %q thread among the latest stories", h.name, hnPrefix))
 	}
-	var thread hnItem
-	if err := h.getJSON(ctx, h.baseURL+"/api/v1/items/"+id, &thread); err != nil {
-		return nil, err
-	}
-	ps := make([]jobpilot.Posting, 0, len(thread.Children))
-	for _, c := range thread.Children {
-		if p, ok := hnPosting(c); ok {
-			ps = append(ps, p)
-		}
-	}
-	h.log.Debug("hn thread read", "thread", id, "comments", len(thread.Children), "postings", len(ps))
-	return h.finish(ps), nil
+	var comments, postings int
+	err := h.client.Stream(ctx, h.name, h.baseURL+"/api/v1/items/"+url.PathEscape(id), func(_ context.Context, body io.Reader) error {
+		comments, postings = 0, 0
+		return eachElement(body, []string{"children"}, func(i int, raw json.RawMessage) error {
+			comments++
+			var c hnItem
+			if !h.decodeEntry(i, raw, &c) {
+				return nil
+			}
+			p, ok := hnPosting(&c)
+			if !ok {
+				return nil
+			}
+			postings++
+			return h.emit(p, yield)
+		})
+	})
+	h.log.Debug("hn thread read", "thread", id, "comments", comments, "postings", postings)
+	return err
 }
 
 var notHiring = regexp.MustCompile(`(?i)\b(not|aren'?t|isn'?t|no longer|stopped)\s+(currently\s+)?hiring\b`)

@@ -1,7 +1,7 @@
 package source
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,102 +24,118 @@ type JSONFeed struct {
 	base
 }
 
-type jsonEnvelope struct {
-	Postings []json.RawMessage `json:"postings"`
+// Fetch reads the feed.
+func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
+	return collect(ctx, f.FetchEach)
 }
 
-// Fetch reads the feed. Entries that do not decode or fail validation are
-// logged and left out; a document that is not a JSON array or
-// {"postings": [...]} fails the fetch permanently.
-func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
-	body, err := f.read(ctx)
-	if err != nil {
-		return nil, err
+// FetchEach streams the feed, one entry at a time. Entries that do not
+// decode or fail validation are logged and left out; a document that is not
+// a JSON array or {"postings": [...]} fails the fetch permanently.
+func (f *JSONFeed) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
+	u := strings.TrimSpace(f.cfg.URL)
+	if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		return f.client.Stream(ctx, f.name, u, func(_ context.Context, body io.Reader) error {
+			return f.read(body, yield)
+		})
 	}
-	raw, err := decodeFeed(body)
+	path := strings.TrimPrefix(u, "file://")
+	file, err := os.Open(path)
 	if err != nil {
-		return nil, jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID,
-			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.URL), Err: err})
+		if errors.Is(err, fs.ErrNotExist) {
+			return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.ENOTFOUND, Message: fmt.Sprintf("source %s: no feed file %s", f.name, path), Err: err})
+		}
+		return jobpilot.Permanent(fmt.Errorf("source %s: %w", f.name, err))
 	}
-	// Entries are decoded one by one: a malformed field in one entry (a
-	// published_at that is not RFC 3339, a string for remote) leaves that
-	// entry out, not the whole feed.
-	ps := make([]jobpilot.Posting, 0, len(raw))
-	for i, r := range raw {
+	defer file.Close()
+	body := &limitedFile{r: file, max: f.client.maxBody, path: path}
+	err = f.read(body, yield)
+	var ce *consumerError
+	switch {
+	case errors.As(err, &ce):
+		return ce.err
+	case err != nil && jobpilot.ErrorCode(err) == jobpilot.EINVALID:
+		return err
+	case err != nil:
+		return jobpilot.Permanent(fmt.Errorf("source %s: reading %s: %w", f.name, path, err))
+	}
+	return nil
+}
+
+// read decodes a feed document entry by entry.
+func (f *JSONFeed) read(r io.Reader, yield func(jobpilot.Posting) error) error {
+	br := bufio.NewReader(r)
+	var path []string
+	if b, err := firstByte(br); err == nil && b != '[' {
+		path = []string{"postings"}
+	}
+	err := eachElement(br, path, func(i int, raw json.RawMessage) error {
 		var p jobpilot.Posting
-		if err := json.Unmarshal(r, &p); err != nil {
-			f.log.Warn("posting skipped", "index", i, "reason", err.Error())
-			continue
+		if !f.decodeEntry(i, raw, &p) {
+			return nil
 		}
 		// The feed states its fields as they are: a company or title with
 		// line breaks is invalid (README), not tidied into one line as the
 		// HTML of the boards is.
 		if strings.ContainsAny(p.Company+p.Title, "\r\n") {
 			f.log.Warn("posting skipped", "external_id", p.ExternalID, "reason", "company and title must be a single line")
-			continue
+			return nil
 		}
-		ps = append(ps, p)
+		return f.emit(feedPosting(p), yield)
+	})
+	if errors.Is(err, errNotBoard) {
+		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID,
+			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.URL), Err: err})
 	}
-	for i := range ps {
-		p := &ps[i]
-		if p.ExternalID == "" {
-			// A feed without ids still works: the URL identifies the job.
-			p.ExternalID = p.URL
-		}
-		if strings.Contains(p.Description, "</") || strings.Contains(p.Description, "<br") {
-			p.Description = HTMLToText(p.Description)
-		} else {
-			p.Description = strings.TrimSpace(p.Description)
-		}
-		// Store-owned fields are not the feed's to set, and neither is
-		// Example: it marks jobpilot's own fictional data, which the
-		// dashboard and the automation treat apart.
-		p.ID, p.ClosedAt, p.Fingerprint, p.ContentHash = 0, nil, "", ""
-		p.CreatedAt, p.UpdatedAt = time.Time{}, time.Time{}
-		p.Example = false
-	}
-	return f.finish(ps), nil
+	return err
 }
 
-func (f *JSONFeed) read(ctx context.Context) ([]byte, error) {
-	u := strings.TrimSpace(f.cfg.URL)
-	if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
-		return f.client.Get(ctx, f.name, u)
+// feedPosting tidies an entry: the URL is the id of a feed without ids,
+// HTML descriptions become text, and the fields the store owns are not the
+// feed's to set, nor is Example: it marks jobpilot's own fictional data,
+// which the dashboard and the automation treat apart.
+func feedPosting(p jobpilot.Posting) jobpilot.Posting {
+	if p.ExternalID == "" {
+		p.ExternalID = p.URL
 	}
-	path := strings.TrimPrefix(u, "file://")
-	file, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.ENOTFOUND, Message: fmt.Sprintf("source %s: no feed file %s", f.name, path), Err: err})
-		}
-		return nil, jobpilot.Permanent(fmt.Errorf("source %s: %w", f.name, err))
+	if strings.Contains(p.Description, "</") || strings.Contains(p.Description, "<br") {
+		p.Description = HTMLToText(p.Description)
+	} else {
+		p.Description = strings.TrimSpace(p.Description)
 	}
-	defer file.Close()
-	body, err := io.ReadAll(io.LimitReader(file, f.client.maxBody+1))
-	if err != nil {
-		return nil, jobpilot.Permanent(fmt.Errorf("source %s: reading %s: %w", f.name, path, err))
-	}
-	if int64(len(body)) > f.client.maxBody {
-		return nil, jobpilot.Permanent(fmt.Errorf("source %s: %s is larger than %d bytes", f.name, path, f.client.maxBody))
-	}
-	return body, nil
+	p.ID, p.ClosedAt, p.Fingerprint, p.ContentHash = 0, nil, "", ""
+	p.CreatedAt, p.UpdatedAt = time.Time{}, time.Time{}
+	p.Example = false
+	return p
 }
 
-// decodeFeed returns the feed's entries, still undecoded.
-func decodeFeed(body []byte) ([]json.RawMessage, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) > 0 && body[0] == '[' {
-		var ps []json.RawMessage
-		err := json.Unmarshal(body, &ps)
-		return ps, err
+// firstByte peeks at the first byte that is not white space.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		if b[0] != ' ' && b[0] != '\t' && b[0] != '\n' && b[0] != '\r' {
+			return b[0], nil
+		}
+		_, _ = br.ReadByte()
 	}
-	var env jsonEnvelope
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&env); err != nil {
-		return nil, err
+}
+
+// limitedFile bounds a feed file as a body is bounded.
+type limitedFile struct {
+	r    io.Reader
+	n    int64
+	max  int64
+	path string
+}
+
+func (l *limitedFile) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	if l.n > l.max {
+		return n, jobpilot.Permanent(fmt.Errorf("%s is larger than %d bytes", l.path, l.max))
 	}
-	if env.Postings == nil {
-		return nil, errors.New(`no "postings" array`)
-	}
-	return env.Postings, nil
+	return n, err
 }

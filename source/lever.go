@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -66,31 +68,42 @@ var leverIntervals = map[string]string{
 
 // Fetch returns every open posting of the site, across pages.
 func (l *Lever) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
-	var ps []jobpilot.Posting
+	return collect(ctx, l.FetchEach)
+}
+
+// FetchEach streams the site page by page, one posting at a time; it stops
+// at a short page, or at a page with nothing new (a server that ignores
+// skip).
+func (l *Lever) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	seen := map[string]bool{}
 	for page := 0; ; page++ {
 		if page == maxLeverPages {
-			return nil, jobpilot.Permanent(fmt.Errorf("source %s: more than %d pages; the server seems to ignore skip", l.name, maxLeverPages))
+			return jobpilot.Permanent(fmt.Errorf("source %s: more than %d pages; the server seems to ignore skip", l.name, maxLeverPages))
 		}
 		u := fmt.Sprintf("%s/v0/postings/%s?mode=json&skip=%d&limit=%d", l.baseURL, url.PathEscape(l.cfg.Site), page*l.pageSize, l.pageSize)
-		var batch []leverPosting
-		if err := l.getJSON(ctx, u, &batch); err != nil {
-			return nil, err
+		var n, fresh int
+		err := l.client.Stream(ctx, l.name, u, func(_ context.Context, body io.Reader) error {
+			n, fresh = 0, 0 // a retried page counts again
+			return eachElement(body, nil, func(i int, raw json.RawMessage) error {
+				n++
+				var j leverPosting
+				if !l.decodeEntry(i, raw, &j) {
+					return nil
+				}
+				if !seen[j.ID] {
+					fresh++
+				}
+				seen[j.ID] = true
+				return l.emit(l.posting(j), yield)
+			})
+		})
+		if err != nil {
+			return err
 		}
-		fresh := 0
-		for _, j := range batch {
-			if seen[j.ID] {
-				continue
-			}
-			seen[j.ID] = true
-			fresh++
-			ps = append(ps, l.posting(j))
-		}
-		if len(batch) < l.pageSize || fresh == 0 {
-			break
+		if n < l.pageSize || fresh == 0 {
+			return nil
 		}
 	}
-	return l.finish(ps), nil
 }
 
 func (l *Lever) posting(j leverPosting) jobpilot.Posting {

@@ -107,28 +107,22 @@ func (b *base) getJSON(ctx context.Context, url string, v any) error {
 	return b.client.GetJSON(ctx, b.name, url, v)
 }
 
-// finish normalises postings, drops those that fail validation (logged,
-// never fatal: one malformed entry must not hide a board) and applies the
-// source's filter.
-func (b *base) finish(ps []jobpilot.Posting) []jobpilot.Posting {
-	out := ps[:0]
-	for i := range ps {
-		p := &ps[i]
-		p.Source = b.name
-		p.Title = oneLine(p.Title)
-		p.Company = oneLine(p.Company)
-		p.Location = oneLine(p.Location)
-		p.Normalize()
-		if err := p.Validate(); err != nil {
-			b.log.Warn("posting skipped", "external_id", p.ExternalID, "reason", err.Error())
-			continue
-		}
-		if !b.filter.keep(p) {
-			continue
-		}
-		out = append(out, *p)
+// finishOne normalises a posting and reports whether to keep it: one that
+// fails validation is logged and dropped (never fatal: one malformed entry
+// must not hide a board), and so is one the source's filter rejects. NUL
+// bytes, which no text needs and PostgreSQL refuses, are removed first.
+func (b *base) finishOne(p *jobpilot.Posting) bool {
+	stripNUL(p)
+	p.Source = b.name
+	p.Title = boundedText(oneLine(p.Title), maxTitleBytes)
+	p.Company = boundedText(oneLine(p.Company), maxTitleBytes)
+	p.Location = oneLine(p.Location)
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		b.log.Warn("posting skipped", "external_id", p.ExternalID, "reason", err.Error())
+		return false
 	}
-	return out
+	return b.filter.keep(p)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -220,10 +214,13 @@ const fetchConcurrency = 4
 // FetchAll fetches every source and upserts its postings, a few sources at a
 // time, and returns one Report per source in the order given. progress, if
 // not nil, is called once per source as it finishes (never concurrently).
+// A Streamer is stored in batches as it is read (see fetchInto), so a board
+// of any size costs the memory of a batch.
 //
 // A failing source is reported (Report.Err) and skipped: it never stops the
 // others. Postings missing from a board are marked closed only after that
-// board was fetched in full; a failed fetch changes nothing in the store.
+// board was fetched in full; a failed fetch closes nothing (the postings it
+// read before failing are stored).
 // When ctx ends, sources not yet done report ctx's error; FetchAll returns
 // only after every goroutine it started has finished. A nil st fetches
 // without storing (a dry run): Report.Result stays empty.
@@ -268,16 +265,6 @@ func fetchOne(ctx context.Context, src jobpilot.Source, st PostingUpserter) (r R
 		}
 		r.Elapsed = time.Since(start)
 	}()
-	ps, err := src.Fetch(ctx)
-	r.Fetched = len(ps)
-	if err != nil || st == nil {
-		r.Err = err
-		return r
-	}
-	res, err := st.UpsertPostings(ctx, src.Name(), ps, true)
-	r.Result = res
-	if err != nil {
-		r.Err = fmt.Errorf("source %s: storing %d postings: %w", src.Name(), len(ps), err)
-	}
+	r.Fetched, r.Result, r.Err = fetchInto(ctx, src, st)
 	return r
 }

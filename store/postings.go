@@ -54,10 +54,12 @@ func (db *DB) UpsertPostings(ctx context.Context, source string, ps []jobpilot.P
 		res = jobpilot.UpsertResult{}
 		now := db.clock()
 		seen := make(map[string]bool, len(ps))
+		var err error
 		for i := range ps {
 			p := &ps[i]
 			seen[p.ExternalID] = true
-			o, err := db.upsertPosting(ctx, tx, p, now)
+			var o upsertOutcome
+			o, err = db.upsertPosting(ctx, tx, p, now)
 			if err != nil {
 				return err
 			}
@@ -73,38 +75,62 @@ func (db *DB) UpsertPostings(ctx context.Context, source string, ps []jobpilot.P
 		if !closeMissing {
 			return nil
 		}
-		rows, err := db.query(ctx, tx, "SELECT id, external_id FROM postings WHERE source = ? AND closed_at IS NULL", source)
-		if err != nil {
-			return dbErr("find missing postings", err)
-		}
-		var missing []int64
-		for rows.Next() {
-			var id int64
-			var ext string
-			if err := rows.Scan(&id, &ext); err != nil {
-				rows.Close()
-				return dbErr("find missing postings", err)
-			}
-			if !seen[ext] {
-				missing = append(missing, id)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return dbErr("find missing postings", err)
-		}
-		for _, id := range missing {
-			if _, err := db.exec(ctx, tx, "UPDATE postings SET closed_at = ?, updated_at = ? WHERE id = ?", db.timeArg(now), db.timeArg(now), id); err != nil {
-				return dbErr("close posting", err)
-			}
-		}
-		res.Closed = len(missing)
-		return nil
+		res.Closed, err = db.closeMissing(ctx, tx, source, seen, now)
+		return err
 	})
 	if err != nil {
 		return jobpilot.UpsertResult{}, err
 	}
 	return res, nil
+}
+
+// CloseMissingPostings marks closed the source's open postings whose
+// external id is not in seen, and returns how many. It completes an import
+// made in several UpsertPostings calls (a big board stored in batches, with
+// closeMissing false): call it only after the board was read in full.
+// Postings are never deleted: applications refer to them.
+func (db *DB) CloseMissingPostings(ctx context.Context, source string, seen []string) (int, error) {
+	keep := make(map[string]bool, len(seen))
+	for _, s := range seen {
+		keep[s] = true
+	}
+	var closed int
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		closed, err = db.closeMissing(ctx, tx, source, keep, db.clock())
+		return err
+	})
+	return closed, err
+}
+
+// closeMissing closes the source's open postings absent from seen.
+func (db *DB) closeMissing(ctx context.Context, tx *sql.Tx, source string, seen map[string]bool, now time.Time) (int, error) {
+	rows, err := db.query(ctx, tx, "SELECT id, external_id FROM postings WHERE source = ? AND closed_at IS NULL", source)
+	if err != nil {
+		return 0, dbErr("find missing postings", err)
+	}
+	var missing []int64
+	for rows.Next() {
+		var id int64
+		var ext string
+		if err := rows.Scan(&id, &ext); err != nil {
+			rows.Close()
+			return 0, dbErr("find missing postings", err)
+		}
+		if !seen[ext] {
+			missing = append(missing, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, dbErr("find missing postings", err)
+	}
+	for _, id := range missing {
+		if _, err := db.exec(ctx, tx, "UPDATE postings SET closed_at = ?, updated_at = ? WHERE id = ?", db.timeArg(now), db.timeArg(now), id); err != nil {
+			return 0, dbErr("close posting", err)
+		}
+	}
+	return len(missing), nil
 }
 
 type upsertOutcome int

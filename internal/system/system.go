@@ -189,7 +189,10 @@ func newWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg pr
 }
 
 func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
-	client := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set), Logger: log})
+	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * max(cfg.TimeScale, 0.000001)) }
+	client := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set), Logger: log,
+		MaxBody: cfg.Fetch.MaxBytes, ConnectTimeout: scale(cfg.Timeouts.Source), IdleTimeout: scale(cfg.Timeouts.SourceIdle),
+		HostConcurrency: cfg.Fetch.HostConcurrency, HostDelay: scale(cfg.Fetch.HostDelay), RedirectHosts: cfg.Fetch.RedirectHosts})
 	var out []jobpilot.Source
 	for _, sc := range cfg.Sources {
 		src, err := source.New(sc, client)
