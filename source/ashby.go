@@ -69,13 +69,18 @@ func (a *Ashby) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 func (a *Ashby) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Org) + "?includeCompensation=true"
 	return a.client.Stream(ctx, a.name, u, func(_ context.Context, body io.Reader) error {
-		return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
-			var j ashbyJob
-			if !a.decodeEntry(i, raw, &j) || j.IsListed != nil && !*j.IsListed {
-				return nil
-			}
-			return a.emit(a.posting(j), yield)
-		})
+		return a.decode(body, yield)
+	})
+}
+
+// decode reads a board document.
+func (a *Ashby) decode(body io.Reader, yield func(jobpilot.Posting) error) error {
+	return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
+		var j ashbyJob
+		if !a.decodeEntry(i, raw, &j) || j.IsListed != nil && !*j.IsListed {
+			return nil
+		}
+		return a.emit(a.posting(j), yield)
 	})
 }
 

@@ -49,13 +49,18 @@ func (g *Greenhouse) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 func (g *Greenhouse) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
 	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Token) + "/jobs?content=true"
 	return g.client.Stream(ctx, g.name, u, func(_ context.Context, body io.Reader) error {
-		return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
-			var j ghJob
-			if !g.decodeEntry(i, raw, &j) {
-				return nil
-			}
-			return g.emit(g.posting(j), yield)
-		})
+		return g.decode(body, yield)
+	})
+}
+
+// decode reads a board document.
+func (g *Greenhouse) decode(body io.Reader, yield func(jobpilot.Posting) error) error {
+	return eachElement(body, []string{"jobs"}, func(i int, raw json.RawMessage) error {
+		var j ghJob
+		if !g.decodeEntry(i, raw, &j) {
+			return nil
+		}
+		return g.emit(g.posting(j), yield)
 	})
 }
 

@@ -80,23 +80,30 @@ func (h *HN) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) 
 	}
 	var comments, postings int
 	err := h.client.Stream(ctx, h.name, h.baseURL+"/api/v1/items/"+url.PathEscape(id), func(_ context.Context, body io.Reader) error {
-		comments, postings = 0, 0
-		return eachElement(body, []string{"children"}, func(i int, raw json.RawMessage) error {
-			comments++
-			var c hnItem
-			if !h.decodeEntry(i, raw, &c) {
-				return nil
-			}
-			p, ok := hnPosting(&c)
-			if !ok {
-				return nil
-			}
-			postings++
-			return h.emit(p, yield)
-		})
+		var err error
+		comments, postings, err = h.decodeThread(body, yield)
+		return err
 	})
 	h.log.Debug("hn thread read", "thread", id, "comments", comments, "postings", postings)
 	return err
+}
+
+// decodeThread reads a thread's top-level comments.
+func (h *HN) decodeThread(body io.Reader, yield func(jobpilot.Posting) error) (comments, postings int, err error) {
+	err = eachElement(body, []string{"children"}, func(i int, raw json.RawMessage) error {
+		comments++
+		var c hnItem
+		if !h.decodeEntry(i, raw, &c) {
+			return nil
+		}
+		p, ok := hnPosting(&c)
+		if !ok {
+			return nil
+		}
+		postings++
+		return h.emit(p, yield)
+	})
+	return comments, postings, err
 }
 
 var notHiring = regexp.MustCompile(`(?i)\b(not|aren'?t|isn'?t|no longer|stopped)\s+(currently\s+)?hiring\b`)

@@ -44,6 +44,8 @@ func HTMLToText(s string) string {
 
 // htmlText is HTMLToText that also returns the links' targets, in order.
 func htmlText(s string) (string, []string) {
+	// NUL is no text (HTML parsers drop it; PostgreSQL refuses it).
+	s = strings.ReplaceAll(s, "\x00", "")
 	if !strings.Contains(s, "<") && strings.Contains(s, "&lt;") {
 		s = html.UnescapeString(s)
 	}

@@ -83,19 +83,9 @@ func (l *Lever) FetchEach(ctx context.Context, yield func(jobpilot.Posting) erro
 		u := fmt.Sprintf("%s/v0/postings/%s?mode=json&skip=%d&limit=%d", l.baseURL, url.PathEscape(l.cfg.Site), page*l.pageSize, l.pageSize)
 		var n, fresh int
 		err := l.client.Stream(ctx, l.name, u, func(_ context.Context, body io.Reader) error {
-			n, fresh = 0, 0 // a retried page counts again
-			return eachElement(body, nil, func(i int, raw json.RawMessage) error {
-				n++
-				var j leverPosting
-				if !l.decodeEntry(i, raw, &j) {
-					return nil
-				}
-				if !seen[j.ID] {
-					fresh++
-				}
-				seen[j.ID] = true
-				return l.emit(l.posting(j), yield)
-			})
+			var err error
+			n, fresh, err = l.decodePage(body, seen, yield) // a retried page counts again
+			return err
 		})
 		if err != nil {
 			return err
@@ -104,6 +94,23 @@ func (l *Lever) FetchEach(ctx context.Context, yield func(jobpilot.Posting) erro
 			return nil
 		}
 	}
+}
+
+// decodePage reads one page: n entries, fresh of them not seen before.
+func (l *Lever) decodePage(body io.Reader, seen map[string]bool, yield func(jobpilot.Posting) error) (n, fresh int, err error) {
+	err = eachElement(body, nil, func(i int, raw json.RawMessage) error {
+		n++
+		var j leverPosting
+		if !l.decodeEntry(i, raw, &j) {
+			return nil
+		}
+		if !seen[j.ID] {
+			fresh++
+		}
+		seen[j.ID] = true
+		return l.emit(l.posting(j), yield)
+	})
+	return n, fresh, err
 }
 
 func (l *Lever) posting(j leverPosting) jobpilot.Posting {
