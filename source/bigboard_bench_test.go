@@ -20,6 +20,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
 )
@@ -35,7 +36,9 @@ import (
 //	go test -run '^$' -bench BigBoard -benchtime 1x ./source/
 //
 // BIGBOARD_STORE=sqlite stores the postings in a fresh SQLite file as well
-// (the whole pipeline of a fetch); unset, the fetch is a dry run.
+// (the whole pipeline of a fetch), BIGBOARD_STORE=postgres in a fresh
+// database on JOBPILOT_TEST_DATABASE_URL's server; unset, the fetch is a dry
+// run.
 // BIGBOARD_MAX_BODY sets the client's body limit in bytes (0: the default).
 func BenchmarkBigBoard(b *testing.B) {
 	jobs := envInt("BIGBOARD_JOBS", 25000)
@@ -85,8 +88,12 @@ func TestBigBoardChild(t *testing.T) {
 	}
 	ctx := context.Background()
 	var st source.PostingUpserter
-	if os.Getenv("BIGBOARD_STORE") == "sqlite" {
-		db, err := store.Open(ctx, "sqlite://"+filepath.Join(os.Getenv("BIGBOARD_CHILD_DIR"), "big.db"))
+	if kind := os.Getenv("BIGBOARD_STORE"); kind != "" {
+		u := "sqlite://" + filepath.Join(os.Getenv("BIGBOARD_CHILD_DIR"), "big.db")
+		if kind == "postgres" {
+			u = freshpg.Database(t, os.Getenv("JOBPILOT_TEST_DATABASE_URL"), "bigboard")
+		}
+		db, err := store.Open(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
