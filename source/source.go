@@ -156,7 +156,8 @@ func compileFilter(f config.SourceFilter) filter {
 }
 
 // keep applies the filter: the title must contain one of the title keywords
-// (whole words, any case), the location one of the locations, and the
+// (whole words, any case), one of the posting's locations one of the
+// filter's locations, and the
 // posting must be remote when remote_only is set. An empty list lets
 // everything through. A location "remote" lets remote postings through.
 func (f filter) keep(p *jobpilot.Posting) bool {
@@ -166,10 +167,21 @@ func (f filter) keep(p *jobpilot.Posting) bool {
 	if len(f.titles) > 0 && !anySeq(lowerWords(p.Title), f.titles) {
 		return false
 	}
-	if len(f.places) > 0 && !(f.remotePass && p.Remote) && !anySeq(lowerWords(p.Location), f.places) {
+	if len(f.places) > 0 && !(f.remotePass && p.Remote) && !anyPlace(p, f.places) {
 		return false
 	}
 	return true
+}
+
+// anyPlace reports whether one of the posting's locations (any of them,
+// not only the first) has one of places.
+func anyPlace(p *jobpilot.Posting, places [][]string) bool {
+	for _, l := range append([]string{p.Location}, p.Locations...) {
+		if anySeq(lowerWords(l), places) {
+			return true
+		}
+	}
+	return false
 }
 
 func lowerWords(s string) []string {

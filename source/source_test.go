@@ -241,6 +241,8 @@ func TestFilter(t *testing.T) {
 	}{
 		{config.SourceFilter{TitleKeywords: []string{"backend engineer", "go"}}, []string{"4012345", "4012346"}},
 		{config.SourceFilter{Locations: []string{"zürich"}}, []string{"4012346"}},
+		// Issue 14, finding 6: every location counts, not only the first.
+		{config.SourceFilter{Locations: []string{"Lisbon", "Vienna"}}, []string{"4012345", "4012349"}},
 		{config.SourceFilter{Locations: []string{"Berlin", "remote"}}, []string{"4012345", "4012347"}},
 		{config.SourceFilter{RemoteOnly: true}, []string{"4012347"}},
 		{config.SourceFilter{TitleKeywords: []string{"engine"}}, nil},
