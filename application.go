@@ -50,8 +50,10 @@ var Statuses = []Status{
 
 // Transitions lists, for each status, the statuses it may move to.
 var Transitions = map[Status][]Status{
-	StatusMatched:  {StatusDrafting, StatusSkipped, StatusFailed},
-	StatusDrafting: {StatusReady, StatusFailed, StatusMatched},
+	StatusMatched: {StatusDrafting, StatusSkipped, StatusFailed},
+	// drafting → approved: direct mode approves with the documents, in one
+	// transaction, when the daily cap allows.
+	StatusDrafting: {StatusReady, StatusApproved, StatusFailed, StatusMatched},
 	StatusReady:    {StatusApproved, StatusSending, StatusFailed, StatusSkipped},
 	StatusApproved: {StatusSending, StatusFailed},
 	// sending → approved: a transient failure whose outcome is known (the

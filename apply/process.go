@@ -127,38 +127,39 @@ func (s *Service) draft(ctx context.Context, app *jobpilot.Application) error {
 	if app.ApplyVia == jobpilot.ApplyViaURL {
 		change.Reason += "; apply via URL: " + firstNonEmpty(post.ApplyURL, post.URL)
 	}
-	if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusReady, change); err != nil {
+	to := jobpilot.StatusReady
+	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect {
+		// Direct mode approves in the same transaction as the documents
+		// become ready, so no observer (jobpilot run waiting for the
+		// pipeline to drain, a crash) ever sees a direct-mode application
+		// sitting ready between two steps.
+		ok, err := s.withinDailyCap(ctx, p, app.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			to = jobpilot.StatusApproved
+			change.Reason += "; approved automatically (direct mode)"
+			change.Tasks = []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}}
+		}
+	}
+	if _, err := s.Store.Transition(ctx, app.ID, to, change); err != nil {
 		if isConflict(err) {
 			return nil
 		}
 		return err
 	}
 	s.log().Info("application ready", "application", app.ID, "company", post.Company, "title", post.Title,
-		"writer", tailored.Writer, "apply_via", app.ApplyVia, "removals", len(tailored.Removals)+len(letter.Removals))
-	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect {
-		return s.autoApprove(ctx, p, app)
-	}
+		"writer", tailored.Writer, "apply_via", app.ApplyVia, "status", to, "removals", len(tailored.Removals)+len(letter.Removals))
 	return nil
 }
 
 // autoApprove queues the send of a ready application in direct mode, unless
 // the profile's daily cap is reached; then it stays ready for the candidate.
 func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *jobpilot.Application) error {
-	now := s.now()
-	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	sent, err := s.Store.SentSince(ctx, p.ID, dayStart)
-	if err != nil {
+	ok, err := s.withinDailyCap(ctx, p, app.ID)
+	if err != nil || !ok {
 		return err
-	}
-	counts, err := s.Store.CountByStatus(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	inFlight := counts[jobpilot.StatusApproved] + counts[jobpilot.StatusSending]
-	if limit := p.Preferences.EffectiveDailyCap(); sent+inFlight >= limit {
-		s.event(ctx, app.ID, jobpilot.EventNote,
-			fmt.Sprintf("daily cap of %d applications reached; left ready for approval", limit), nil)
-		return nil
 	}
 	_, err = s.Store.Transition(ctx, app.ID, jobpilot.StatusApproved, jobpilot.Change{
 		From:   []jobpilot.Status{jobpilot.StatusReady},
@@ -169,6 +170,29 @@ func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *job
 		return nil
 	}
 	return err
+}
+
+// withinDailyCap reports whether one more application of p may be sent
+// today in direct mode; when not, it notes on application appID that it is
+// left ready for approval.
+func (s *Service) withinDailyCap(ctx context.Context, p *jobpilot.Profile, appID int64) (bool, error) {
+	now := s.now()
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	sent, err := s.Store.SentSince(ctx, p.ID, dayStart)
+	if err != nil {
+		return false, err
+	}
+	counts, err := s.Store.CountByStatus(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	inFlight := counts[jobpilot.StatusApproved] + counts[jobpilot.StatusSending]
+	if limit := p.Preferences.EffectiveDailyCap(); sent+inFlight >= limit {
+		s.event(ctx, appID, jobpilot.EventNote,
+			fmt.Sprintf("daily cap of %d applications reached; left ready for approval", limit), nil)
+		return false, nil
+	}
+	return true, nil
 }
 
 func (s *Service) recordRemovals(ctx context.Context, appID int64, removals []jobpilot.Removal) {

@@ -127,6 +127,11 @@ func nodeMain() int {
 	cfg.Scheduler.Workers = 4
 	cfg.Scheduler.AutomationInterval = envDur("ENGINE_AUTOMATION", time.Hour)
 	cfg.Scheduler.RescueAfter = envDur("ENGINE_RESCUE_AFTER", time.Hour)
+	// Unscaled, like the rescue delay: a loaded machine must not turn the
+	// node's 100–200 ms of "work" into job timeouts that use up attempts.
+	if d := envDur("ENGINE_JOB_TIMEOUT", 0); d > 0 {
+		cfg.Timeouts.Job = time.Duration(float64(d) / cfg.TimeScale)
+	}
 	cfg.Timeouts.Shutdown = 5 * time.Second
 	e, err := New(&testDB{db: db, pg: pg}, Options{
 		Config:    cfg,
@@ -203,6 +208,24 @@ func (n *node) term(t *testing.T) {
 	}
 }
 
+// jobStates counts river_job rows per state, with the last error of the
+// jobs that gave up, for failure messages.
+func jobStates(t testing.TB, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT state, count(*) FROM river_job GROUP BY state`)
+	must(t, err)
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		must(t, rows.Scan(&st, &n))
+		out[st] = n
+	}
+	must(t, rows.Err())
+	return out
+}
+
 func count(t testing.TB, db *sql.DB, q string) int {
 	t.Helper()
 	var n int
@@ -243,7 +266,7 @@ func TestCrashRecoverySubprocess(t *testing.T) {
 		var resumes []time.Duration
 		for k := 0; k < kills; k++ {
 			before := count(t, sqlDB, `SELECT count(*) FROM node_exec`)
-			n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms")
+			n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms", "ENGINE_JOB_TIMEOUT=30s")
 			eventually(t, 20*time.Second, "work resumes", func() bool { return count(t, sqlDB, `SELECT count(*) FROM node_exec`) > before })
 			resumes = append(resumes, time.Since(n.started))
 			time.Sleep(time.Duration(150+k*70) * time.Millisecond) // mid-work
@@ -252,9 +275,13 @@ func TestCrashRecoverySubprocess(t *testing.T) {
 			t.Logf("kill %d: %d done, %d executions, %d jobs left running", k+1,
 				count(t, sqlDB, `SELECT count(*) FROM node_done`), count(t, sqlDB, `SELECT count(*) FROM node_exec`), running)
 		}
-		n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms")
-		eventually(t, 60*time.Second, "all postings done", func() bool {
-			return count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+		n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms", "ENGINE_JOB_TIMEOUT=30s")
+		eventually(t, 2*time.Minute, "all postings done", func() bool {
+			done := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+			if !done && count(t, sqlDB, `SELECT count(*) FROM river_job WHERE state IN ('discarded', 'cancelled')`) > 0 {
+				t.Fatalf("jobs given up: %v", jobStates(t, sqlDB))
+			}
+			return done
 		})
 		n.term(t)
 		if d := count(t, sqlDB, `SELECT count(*) FROM node_done`); d != postings {
