@@ -166,7 +166,9 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
-	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "30"}}) // 300 ms
+	// 2 s scaled: the stall lasts until the client gives up, and a shorter
+	// limit also timed out the later, healthy transaction on a loaded machine.
+	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
 	h.automate()
 	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
 	app := h.apps()[0]
