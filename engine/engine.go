@@ -398,19 +398,10 @@ func (e *Engine) stopRuntime(ctx context.Context, rt *runtime) error {
 	return err
 }
 
-// Status is the engine's state for /health.
-type Status struct {
-	Running   bool      `json:"running"`
-	Jobs      int       `json:"jobs"` // number of periodic jobs
-	Restarts  int       `json:"restarts"`
-	LastCheck time.Time `json:"last_check"`
-	NodeID    string    `json:"node_id"`
-}
-
 // Status reports whether the engine runs (started, not stopped, its River
 // client alive and the last health check good), its periodic job count,
 // supervisor restarts and the last check's time.
-func (e *Engine) Status() Status {
+func (e *Engine) Status() jobpilot.SchedulerStatus {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	running := e.started && e.healthy && e.rt.started
@@ -421,7 +412,7 @@ func (e *Engine) Status() Status {
 		default:
 		}
 	}
-	return Status{Running: running, Jobs: len(e.periodic), Restarts: e.restarts, LastCheck: e.lastCheck, NodeID: e.nodeID}
+	return jobpilot.SchedulerStatus{Running: running, Jobs: len(e.periodic), Restarts: e.restarts, LastCheck: e.lastCheck, NodeID: e.nodeID}
 }
 
 // Trigger runs a periodic job now (fetch_postings for all sources,

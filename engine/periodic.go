@@ -11,14 +11,6 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 )
 
-// PeriodicJob describes one scheduled job kind (for the API).
-type PeriodicJob struct {
-	Name       string    `json:"name"`     // the task kind
-	Schedule   string    `json:"schedule"` // "every 6h0m0s" or "cron 0 10 * * * (Europe/Paris)"
-	RunOnStart bool      `json:"run_on_start"`
-	NextRun    time.Time `json:"next_run"` // per the schedule from now; the leader enqueues it
-}
-
 type periodicDef struct {
 	kind       jobpilot.TaskKind
 	desc       string
@@ -62,11 +54,11 @@ func periodicDefs(cfg *config.Config, runOnStart bool) ([]*periodicDef, error) {
 }
 
 // PeriodicJobs lists the schedule with each job's next run from now.
-func (e *Engine) PeriodicJobs() []PeriodicJob {
+func (e *Engine) PeriodicJobs() []jobpilot.PeriodicJob {
 	now := time.Now()
-	out := make([]PeriodicJob, 0, len(e.periodic))
+	out := make([]jobpilot.PeriodicJob, 0, len(e.periodic))
 	for _, p := range e.periodic {
-		out = append(out, PeriodicJob{Name: string(p.kind), Schedule: p.desc, RunOnStart: p.runOnStart, NextRun: p.schedule.Next(now)})
+		out = append(out, jobpilot.PeriodicJob{Name: string(p.kind), Schedule: p.desc, RunOnStart: p.runOnStart, NextRun: p.schedule.Next(now)})
 	}
 	return out
 }

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/engine"
-	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // Page is a list response: items in a stable order and, when there are
@@ -457,7 +455,7 @@ type BreakerView struct {
 	RetryInSeconds   float64 `json:"retry_in_seconds"`
 }
 
-func breakerViews(bs []resilience.BreakerSnapshot) []BreakerView {
+func breakerViews(bs []jobpilot.BreakerSnapshot) []BreakerView {
 	out := make([]BreakerView, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, BreakerView{Name: b.Name, State: b.State, Failures: b.Failures, FailureThreshold: b.FailureThreshold,
@@ -498,14 +496,14 @@ func (s *server) resetBreaker() http.Handler {
 
 // SchedulerView is GET /api/v1/scheduler.
 type SchedulerView struct {
-	Status engine.Status `json:"status"`
-	Jobs   []JobView     `json:"jobs"`
+	Status jobpilot.SchedulerStatus `json:"status"`
+	Jobs   []JobView                `json:"jobs"`
 }
 
 // JobView is one periodic job with its next run and its last result.
 type JobView struct {
-	engine.PeriodicJob
-	Last *JobResult `json:"last,omitempty"`
+	jobpilot.PeriodicJob
+	Last *jobpilot.JobResult `json:"last,omitempty"`
 }
 
 func (s *server) schedulerView(ctx context.Context) (*SchedulerView, error) {
@@ -513,7 +511,7 @@ func (s *server) schedulerView(ctx context.Context) (*SchedulerView, error) {
 		return nil, unavailable("the scheduler")
 	}
 	v := &SchedulerView{Status: s.Scheduler.Status()}
-	var last map[string]JobResult
+	var last map[string]jobpilot.JobResult
 	if s.Jobs != nil {
 		var err error
 		if last, err = s.Jobs.Last(ctx); err != nil {
@@ -615,7 +613,7 @@ func (s *server) health() http.Handler {
 		}
 		h := s.Health(r.Context())
 		code := http.StatusOK
-		if h.Status == "unhealthy" {
+		if h.Status == jobpilot.HealthUnhealthy {
 			code = http.StatusServiceUnavailable
 		}
 		writeJSON(w, code, h)

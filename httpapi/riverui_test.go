@@ -248,7 +248,7 @@ func TestRiverUIUnavailable(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ui, err := httpapi.NewRiverUI(db, nil)
+	ui, err := engine.NewRiverUI(db, httpapi.RiverUIPrefix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestRiverUIDrivers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ui, err := httpapi.NewRiverUI(db, nil)
+			ui, err := engine.NewRiverUI(db, httpapi.RiverUIPrefix, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
