@@ -18,12 +18,13 @@ func TestPeriodicJobsRun(t *testing.T) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
 		cfg := testConfig("node-periodic")
-		cfg.Scheduler.FetchInterval = time.Hour // only the start-up run
-		cfg.Scheduler.AutomationInterval = 200 * time.Millisecond
+		cfg.FetchInterval = time.Hour // only the start-up run
+		cfg.AutomationInterval = 200 * time.Millisecond
 		farCron := fmt.Sprintf("%d * * * *", (time.Now().Minute()+30)%60)
-		cfg.Scheduler.FollowUpCron = farCron
-		cfg.Scheduler.CleanupCron = farCron
-		e := startEngine(t, db, cfg, rec, func(o *Options) { o.RunOnStart = true })
+		cfg.FollowUpCron = farCron
+		cfg.CleanupCron = farCron
+		cfg.RunOnStart = true
+		e := startEngine(t, db, cfg, rec.handle)
 		eventually(t, 30*time.Second, "start-up runs and automation ticks", func() bool {
 			return len(rec.of(jobpilot.TaskFetchPostings)) == 1 && len(rec.of(jobpilot.TaskAutomationRun)) >= 5
 		})
@@ -88,26 +89,5 @@ func TestCronScheduleTimezone(t *testing.T) {
 	}
 	if _, err := CronSchedule("61 * * * *", time.UTC); err == nil {
 		t.Error("bad cron expression accepted")
-	}
-	cfg := testConfig("x")
-	cfg.Scheduler.Timezone = "Mars/Olympus"
-	if _, err := periodicDefs(cfg, false); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
-		t.Errorf("unknown zone: %v, want EINVALID", err)
-	}
-}
-
-// The default node id is stable for one host and database, and differs
-// between databases, so two services on one host never share one.
-func TestNodeID(t *testing.T) {
-	a := testConfig("")
-	a.DatabaseURL, a.DataDir = "sqlite://data/jobpilot.db", "./data"
-	b := testConfig("")
-	b.DatabaseURL, b.DataDir = "postgres://db/jobpilot", "./data"
-	if NodeID(a) != NodeID(a) || NodeID(a) == NodeID(b) {
-		t.Errorf("node ids: %q %q", NodeID(a), NodeID(b))
-	}
-	a.NodeID = "web-1"
-	if NodeID(a) != "web-1" {
-		t.Errorf("configured node id ignored: %q", NodeID(a))
 	}
 }

@@ -25,8 +25,8 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 			}
 		})
 		cfg := testConfig("node-stop")
-		cfg.Timeouts.Shutdown = 3 * time.Second
-		e := startEngine(t, db, cfg, rec)
+		cfg.ShutdownGrace = 3 * time.Second
+		e := startEngine(t, db, cfg, rec.handle)
 		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: 1}))
 		<-started
 		begin := time.Now()
@@ -65,8 +65,8 @@ func TestStopCancelsAfterGraceAndJobResumes(t *testing.T) {
 			return nil
 		})
 		cfg := testConfig("node-grace")
-		cfg.Timeouts.Shutdown = 200 * time.Millisecond
-		e := startEngine(t, db, cfg, rec)
+		cfg.ShutdownGrace = 200 * time.Millisecond
+		e := startEngine(t, db, cfg, rec.handle)
 		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3}))
 		<-started
 		begin := time.Now()
@@ -80,7 +80,7 @@ func TestStopCancelsAfterGraceAndJobResumes(t *testing.T) {
 			t.Fatalf("cancelled job: %+v, want available, no attempt burnt, no error", r)
 		}
 		// The next process (same node) runs it.
-		e2 := startEngine(t, db, cfg, rec)
+		e2 := startEngine(t, db, cfg, rec.handle)
 		eventually(t, 10*time.Second, "job completes after restart", func() bool {
 			return oneJob(t, db.SQL(), pg, "send_application").State == "completed"
 		})

@@ -11,7 +11,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/engine"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -37,7 +36,7 @@ func (c *RunCmd) Run(app *App) error {
 	}
 	// A node of its own, so that run works beside a serve on the same host
 	// and database (each node claims its identity; see engine.Start).
-	cfg.NodeID = engine.NodeID(cfg) + "-run"
+	cfg.NodeID = system.NodeID(cfg) + "-run"
 	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
 	if err != nil {
 		return err

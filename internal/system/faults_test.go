@@ -26,13 +26,16 @@ type transition struct {
 //
 // WORKERS=1 makes the count at the opening exact (5 refusals, no attempt in
 // flight beside them); the half-open probe's exclusivity under concurrency
-// is the resilience package's own test.
+// is the resilience package's own test. The applications are drafted and
+// approved before any send runs (review mode), so every send job is queued
+// when the breaker opens and the recovery time only has to outlast their
+// snoozing, not the drafting of the others on a loaded machine.
 func TestBreaker(t *testing.T) {
 	dialects(t, func(t *testing.T, pg bool) {
 		const n = 4
-		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true,
-			// Recovery 2 s scaled: room to observe the snoozed jobs first.
-			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "200"}})
+		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true, mode: "review",
+			// Recovery 3 s scaled: room to observe the snoozed jobs first.
+			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "300"}})
 		var (
 			tmu         sync.Mutex
 			transitions []transition
@@ -57,6 +60,12 @@ func TestBreaker(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.automate()
+		h.waitStatus(n, 20*time.Second, jobpilot.StatusReady)
+		for _, app := range h.apps() {
+			if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		select {
 		case <-opened:
 		case <-time.After(20 * time.Second):
@@ -67,7 +76,7 @@ func TestBreaker(t *testing.T) {
 		// half-open: River keeps a short snooze "available" with a future
 		// scheduled_at and gives the attempt back, so a snoozed job's
 		// attempt equals its count of real errors.
-		h.waitFor("every send job snoozed", 1500*time.Millisecond, func() bool {
+		h.waitFor("every send job snoozed", 2500*time.Millisecond, func() bool {
 			js := h.sendJobs()
 			if len(js) != n {
 				return false

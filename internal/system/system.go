@@ -153,19 +153,25 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 			return out
 		},
 	}
+	kinds, err := jobKinds(cfg, s.Apply, opts.RunOnStart)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	eng, err := engine.New(db, engine.Options{
-		Config:     cfg,
-		Handlers:   s.Apply,
-		Logger:     log,
-		Metrics:    reg,
-		RunOnStart: opts.RunOnStart,
-		FastStart:  opts.FastStart,
+		Config:    engineConfig(cfg),
+		Kinds:     kinds,
+		Logger:    log,
+		Metrics:   reg,
+		FastStart: opts.FastStart,
 	})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.Engine = eng
+	// The store enqueues a change's tasks in the change's own transaction.
+	db.SetTaskInserter(eng)
 	s.Apply.Enqueue = eng.Enqueue
 
 	if cfg.Examples {
