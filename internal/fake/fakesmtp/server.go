@@ -31,7 +31,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -181,9 +180,18 @@ func Start(addr, sideHTTPAddr string, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that StartTest uses; *testing.T and
+// *testing.B satisfy it. Taking it instead of testing.TB keeps the testing
+// package out of the binaries that link the lab (jobpilot lab smtp).
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
 // StartTest starts a server on a free loopback port for the test and closes
 // it when the test ends.
-func StartTest(t testing.TB, opts ...Option) *Server {
+func StartTest(t TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := Start("127.0.0.1:0", "", opts...)
 	if err != nil {
