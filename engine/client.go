@@ -44,7 +44,7 @@ func (e *Engine) newRuntime() (*runtime, error) {
 	workers := river.NewWorkers()
 	env := workerEnv{backoff: e.cfg.Backoff, stopping: rt.stopping, metrics: e.metrics}
 	for _, d := range e.kinds.order {
-		d.register(workers, env)
+		d.register(workers, env, d.opts.Timeout)
 	}
 	client, err := river.NewClient(driverFor(e.db.Postgres(), rt.sqlDB), &river.Config{
 		ID:                   e.cfg.NodeID,

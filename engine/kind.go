@@ -116,7 +116,7 @@ type kindDef struct {
 	opts     KindOptions
 	insert   river.InsertOpts
 	args     func(jobpilot.Task) (river.JobArgs, error)
-	register func(*river.Workers, workerEnv)
+	register func(w *river.Workers, env workerEnv, timeout time.Duration)
 }
 
 // AddKind registers kind T (its Kind()) with handle and opts. Like River's
@@ -148,8 +148,8 @@ func AddKind[T Args, P TaskArgs[T]](k *Kinds, handle Handler, opts KindOptions) 
 			}
 			return *a, nil
 		},
-		register: func(w *river.Workers, env workerEnv) {
-			river.AddWorker[T](w, &worker[T]{handle: handle, timeout: opts.Timeout, env: env})
+		register: func(w *river.Workers, env workerEnv, timeout time.Duration) {
+			river.AddWorker[T](w, &worker[T]{handle: handle, timeout: timeout, env: env})
 		},
 	}
 	if opts.Unique {
