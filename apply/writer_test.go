@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
+	"github.com/jobpilot/jobpilot/internal/pdftext"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/resilience"
@@ -76,7 +76,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 	if len(pdf) == 0 {
 		t.Fatal("empty PDF")
 	}
-	pages, err := document.ExtractText(pdf)
+	pages, err := pdftext.Pages(pdf)
 	if err != nil {
 		t.Fatal(err)
 	}

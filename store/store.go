@@ -54,12 +54,10 @@ const MaxLimit = 1000
 // failing at its first write when another connection got there first.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
-// TaskInserter enqueues durable tasks inside a transaction of ours. The
-// engine implements it (over River's InsertManyTx) and registers itself with
-// SetTaskInserter.
-type TaskInserter interface {
-	InsertTasks(ctx context.Context, tx *sql.Tx, tasks []jobpilot.Task) error
-}
+// TaskInserter enqueues durable tasks inside a transaction of ours
+// (jobpilot.TaskInserter). The engine implements it; internal/system
+// registers it with SetTaskInserter.
+type TaskInserter = jobpilot.TaskInserter
 
 // DB is the store: it implements jobpilot.Store on SQLite or PostgreSQL.
 // It is safe for concurrent use.

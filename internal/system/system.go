@@ -153,19 +153,25 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 			return out
 		},
 	}
+	kinds, err := jobKinds(cfg, s.Apply, opts.RunOnStart)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	eng, err := engine.New(db, engine.Options{
-		Config:     cfg,
-		Handlers:   s.Apply,
-		Logger:     log,
-		Metrics:    reg,
-		RunOnStart: opts.RunOnStart,
-		FastStart:  opts.FastStart,
+		Config:    engineConfig(cfg),
+		Kinds:     kinds,
+		Logger:    log,
+		Metrics:   reg,
+		FastStart: opts.FastStart,
 	})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.Engine = eng
+	// The store enqueues a change's tasks in the change's own transaction.
+	db.SetTaskInserter(eng)
 	s.Apply.Enqueue = eng.Enqueue
 
 	if cfg.Examples {
@@ -254,41 +260,15 @@ func (s *System) Close() error {
 	return err
 }
 
-// Health is the state /health reports.
-type Health struct {
-	Status          string                   `json:"status"` // healthy, degraded, unhealthy
-	Environment     string                   `json:"environment"`
-	Version         string                   `json:"version"`
-	Scheduler       engine.Status            `json:"scheduler"`
-	Database        DatabaseHealth           `json:"database"`
-	CircuitBreakers map[string]BreakerHealth `json:"circuit_breakers"`
-	Examples        bool                     `json:"examples,omitempty"`
-}
-
-// DatabaseHealth says whether the database answers.
-type DatabaseHealth struct {
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
-}
-
-// BreakerHealth is one breaker in /health.
-type BreakerHealth struct {
-	State            string  `json:"state"`
-	Failures         int     `json:"failures"`
-	FailureThreshold int     `json:"failure_threshold"`
-	RetryInSeconds   float64 `json:"retry_in_seconds,omitempty"`
-}
-
-// Health reports the system's state: unhealthy when the database or the
-// scheduler is down, degraded while a circuit breaker is not closed, healthy
-// otherwise. Error texts are the store's own and never carry secrets.
-func (s *System) Health(ctx context.Context) Health {
-	h := Health{
-		Status:          "healthy",
-		Environment:     s.Config.Environment,
-		Version:         jobpilot.Version,
-		Scheduler:       s.Engine.Status(),
-		CircuitBreakers: map[string]BreakerHealth{},
+// Health reports the system's state (jobpilot.HealthOf): unhealthy when
+// the database or the scheduler is down, degraded while a circuit breaker is
+// not closed, healthy otherwise. The database check is bounded by 5 s; error
+// texts are the store's own and never carry secrets.
+func (s *System) Health(ctx context.Context) jobpilot.Health {
+	h := jobpilot.Health{
+		Environment: s.Config.Environment,
+		Version:     jobpilot.Version,
+		Scheduler:   s.Engine.Status(),
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -297,17 +277,5 @@ func (s *System) Health(ctx context.Context) Health {
 	} else {
 		h.Database.OK = true
 	}
-	for _, b := range s.Resilience.Breakers.Snapshot() {
-		h.CircuitBreakers[b.Name] = BreakerHealth{
-			State: b.State, Failures: b.Failures, FailureThreshold: b.FailureThreshold,
-			RetryInSeconds: b.RetryIn.Seconds(),
-		}
-		if b.State != "closed" && h.Status == "healthy" {
-			h.Status = "degraded"
-		}
-	}
-	if !h.Database.OK || !h.Scheduler.Running {
-		h.Status = "unhealthy"
-	}
-	return h
+	return jobpilot.HealthOf(h, s.Resilience.Breakers.Snapshot())
 }

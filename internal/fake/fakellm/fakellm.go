@@ -22,7 +22,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand"
 	"net"
 	"net/http"
@@ -204,124 +203,6 @@ func (s *Server) Start(addr string) (baseURL string, stop func(context.Context) 
 		return err
 	}
 	return "http://" + ln.Addr().String() + "/v1", stop, nil
-}
-
-type chatRequest struct {
-	Model          string    `json:"model"`
-	Messages       []Message `json:"messages"`
-	ResponseFormat *struct {
-		Type string `json:"type"`
-	} `json:"response_format"`
-}
-
-// ServeHTTP answers POST /v1/chat/completions (and /chat/completions).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	if path == "/v1/models" || path == "/models" {
-		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
-		return
-	}
-	if r.Method != http.MethodPost || !strings.HasSuffix(path, "/chat/completions") {
-		writeError(w, http.StatusNotFound, "not_found", "unknown endpoint "+r.URL.Path, "")
-		return
-	}
-	var req chatRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid JSON body: "+err.Error(), "")
-		return
-	}
-	rec := &Request{Model: req.Model, Messages: req.Messages}
-	if req.ResponseFormat != nil {
-		rec.Format = req.ResponseFormat.Type
-		rec.JSON = rec.Format == "json_object" || rec.Format == "json_schema"
-	}
-
-	s.mu.Lock()
-	now := s.opts.Clock()
-	rec.At = now
-	s.requests = append(s.requests, rec)
-	if s.IsDown(now.Sub(s.epoch)) {
-		// An outage: before the rate limit, the script and the random
-		// faults, so the outage consumes none of them.
-		s.down++
-		s.notify()
-		s.mu.Unlock()
-		s.finish(rec, http.StatusServiceUnavailable)
-		writeError(w, http.StatusServiceUnavailable, "server_error", "the server is down (fakellm outage window)", "service_unavailable")
-		return
-	}
-	reply, limited, wait := s.next(now)
-	s.notify()
-	s.mu.Unlock()
-
-	if limited {
-		s.finish(rec, http.StatusTooManyRequests)
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "rate limit reached", "rate_limit_exceeded")
-		return
-	}
-
-	delay := s.opts.Latency + reply.Delay
-	if reply.Hang || delay > 0 {
-		var timer <-chan time.Time
-		if !reply.Hang {
-			t := time.NewTimer(delay)
-			defer t.Stop()
-			timer = t.C
-		}
-		select {
-		case <-timer:
-		case <-r.Context().Done():
-			s.mu.Lock()
-			rec.Canceled = true
-			s.notify()
-			s.mu.Unlock()
-			return
-		}
-	}
-
-	status := reply.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if status != http.StatusOK {
-		s.finish(rec, status)
-		if reply.RetryAfter != "" {
-			w.Header().Set("Retry-After", reply.RetryAfter)
-		}
-		writeError(w, status, errorType(status), fmt.Sprintf("scripted error %d", status), "")
-		return
-	}
-
-	prompt := rec.Prompt()
-	content := reply.Content
-	obey := reply.Obey || (s.opts.ObeyInjections && strings.Contains(strings.ToLower(prompt), "ignore previous instructions"))
-	switch {
-	case reply.Malformed:
-		content = `{"summary": "Backend engineer", "work": [{"index": 0, "highlights": [` // cut short
-	case content != "":
-	case rec.JSON:
-		content = tailoringReply(req.Messages, obey)
-	default:
-		content = letterReply(req.Messages, obey)
-	}
-	s.finish(rec, http.StatusOK)
-	promptTokens, completionTokens := len(strings.Fields(prompt)), len(strings.Fields(content))
-	writeJSON(w, http.StatusOK, map[string]any{
-		"id":      fmt.Sprintf("chatcmpl-fake-%d", s.Calls()),
-		"object":  "chat.completion",
-		"created": now.Unix(),
-		"model":   s.opts.Model,
-		"choices": []any{map[string]any{
-			"index":         0,
-			"message":       map[string]any{"role": "assistant", "content": content},
-			"finish_reason": "stop",
-		}},
-		"usage": map[string]any{
-			"prompt_tokens": promptTokens, "completion_tokens": completionTokens,
-			"total_tokens": promptTokens + completionTokens,
-		},
-	})
 }
 
 // next decides the call's fate; s.mu is held.

@@ -1,4 +1,9 @@
-package document
+// Package pdftext reads back the text of the PDFs the document package
+// renders, so tests can check what a resume or a letter really says (the
+// honesty checks look for claims that must not be there) without a system
+// tool. Only tests import it: the production binary does not link a PDF
+// reader.
+package pdftext
 
 import (
 	"bytes"
@@ -11,22 +16,21 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
-// ExtractText returns the text of each page of a PDF rendered by this
-// package, one string per page, lines separated by "\n". It exists so that
-// callers and tests can check what a document says (the honesty checks look
-// for claims that must not be there) without a system tool such as pdftotext.
+// Pages returns the text of each page of a PDF rendered by the document
+// package, one string per page, lines separated by "\n".
 //
 // It reads the PDF with github.com/ledongthuc/pdf but decodes the text itself:
-// this package's fonts use Identity-H encoding with an identity ToUnicode map,
-// which that library's own text decoding gets wrong beyond U+00FF (it keeps
-// only the low byte, so Cyrillic and "–" come out garbled). Strings in fonts
-// of other encodings are read as Latin-1, so ExtractText is not a general PDF
-// text extractor. Malformed input returns a Permanent EINVALID error.
-func ExtractText(b []byte) (pages []string, err error) {
+// the document package's fonts use Identity-H encoding with an identity
+// ToUnicode map, which that library's own text decoding gets wrong beyond
+// U+00FF (it keeps only the low byte, so Cyrillic and "–" come out garbled).
+// Strings in fonts of other encodings are read as Latin-1, so Pages is not a
+// general PDF text extractor. Malformed input returns a Permanent EINVALID
+// error.
+func Pages(b []byte) (pages []string, err error) {
 	defer func() {
 		// The reader panics on some malformed input.
 		if v := recover(); v != nil {
-			pages, err = nil, invalid("pdf", "cannot be read: %v", v)
+			pages, err = nil, jobpilot.Permanent(jobpilot.FieldError("pdf", "cannot be read: %v", v))
 		}
 	}()
 	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
