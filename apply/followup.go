@@ -123,7 +123,7 @@ func (s *Service) followUpEmail(ctx context.Context, p *jobpilot.Profile, app *j
 		References: []string{original},
 		Date:       now,
 	}
-	if err := s.Resilience.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
+	if err := s.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
 		s.log().Error("follow-up not sent", "application", app.ID, "err", err)
 		s.event(ctx, app.ID, jobpilot.EventError, "follow-up could not be sent and will not be repeated: "+reason(err), nil)
 		return nil
@@ -170,7 +170,7 @@ func (s *Service) digest(ctx context.Context, p *jobpilot.Profile, due []*jobpil
 		Body:      body,
 		Date:      now,
 	}
-	if err := s.Resilience.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
+	if err := s.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
 		s.log().Error("follow-up digest not sent", "profile", p.ID, "err", err)
 		s.event(ctx, 0, jobpilot.EventError, "follow-up digest could not be sent: "+reason(err), map[string]string{"profile": fmt.Sprint(p.ID)})
 	}

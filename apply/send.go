@@ -73,7 +73,7 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	// the retry loop may run one more attempt, which finds the application
 	// still sending and stops; the reason recorded must be the real one.
 	var unknown error
-	err = s.Resilience.Email.Do(ctx, func(ctx context.Context) error {
+	err = s.Email.Do(ctx, func(ctx context.Context) error {
 		attempt++
 		if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusSending, jobpilot.Change{
 			From:        []jobpilot.Status{jobpilot.StatusApproved},

@@ -96,12 +96,9 @@ type SMTP struct {
 // OpenAI is any OpenAI-compatible chat-completions endpoint.
 type OpenAI struct {
 	APIKey  string `env:"OPENAI_API_KEY" yaml:"api_key"`   // OPENAI_API_KEY (secret)
-	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default "https://api.openai.com/v1"
-	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default "gpt-4o-mini"
+	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default llm.DefaultBaseURL (https://api.openai.com/v1)
+	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default llm.DefaultModel (gpt-4o-mini)
 }
-
-// DefaultOpenAIBaseURL is OPENAI_BASE_URL's default.
-const DefaultOpenAIBaseURL = "https://api.openai.com/v1"
 
 // SourceConfig is one job board, from the YAML file's "sources" list.
 type SourceConfig struct {

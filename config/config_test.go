@@ -12,6 +12,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/llm"
 )
 
 // envOf turns a map into a getenv function.
@@ -98,7 +99,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"JOBPILOT_WRITER", cfg.Apply.Writer, ""},
 		{"SMTP_PORT", cfg.SMTP.Port, 587},
 		{"SMTP_TLS", cfg.SMTP.TLS, "starttls"},
-		{"OPENAI_BASE_URL", cfg.OpenAI.BaseURL, config.DefaultOpenAIBaseURL},
+		{"OPENAI_BASE_URL", cfg.OpenAI.BaseURL, llm.DefaultBaseURL},
 		{"OPENAI_MODEL", cfg.OpenAI.Model, "gpt-4o-mini"},
 	}
 	for _, c := range checks {
@@ -522,7 +523,7 @@ func TestUsesTemplateWriter(t *testing.T) {
 		{nil, true},
 		{map[string]string{"OPENAI_API_KEY": "sk-1"}, false},
 		{map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}, false}, // Ollama, no key
-		{map[string]string{"OPENAI_BASE_URL": config.DefaultOpenAIBaseURL + "/"}, true},
+		{map[string]string{"OPENAI_BASE_URL": llm.DefaultBaseURL + "/"}, true},
 		{map[string]string{"OPENAI_API_KEY": "sk-1", "JOBPILOT_WRITER": "template"}, true},
 		{map[string]string{"JOBPILOT_WRITER": "llm"}, false},
 	}

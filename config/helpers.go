@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jobpilot/jobpilot/llm"
 )
 
 // Redaction markers printed in place of secrets.
@@ -73,7 +75,7 @@ func (c *Config) UsesTemplateWriter() bool {
 	case "llm":
 		return false
 	}
-	return c.OpenAI.APIKey == "" && strings.TrimRight(c.OpenAI.BaseURL, "/") == DefaultOpenAIBaseURL
+	return c.OpenAI.APIKey == "" && strings.TrimRight(c.OpenAI.BaseURL, "/") == llm.DefaultBaseURL
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,

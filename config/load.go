@@ -17,6 +17,9 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/llm"
+	"github.com/jobpilot/jobpilot/mail"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // ConfigFileVar names the variable that points at the YAML file when no
@@ -29,6 +32,10 @@ const ConfigFileVar = "JOBPILOT_CONFIG"
 // are filled in by Load after all layers are merged, so Default leaves them
 // empty. Tests of other packages start from Default and change what they need.
 func Default() *Config {
+	// The stability guide's table is written once, in the resilience
+	// package; the variables that override its cells default to it.
+	table := resilience.Defaults()
+	row := func(name string) resilience.Settings { return table.Services[name] }
 	return &Config{
 		Environment: "development",
 		HTTPAddr:    ":8000",
@@ -36,25 +43,26 @@ func Default() *Config {
 		Examples:    true,
 		TimeScale:   1,
 		Retry: Retry{
-			MaxRetries:   3,
-			InitialDelay: 1 * time.Second,
-			MaxDelay:     60 * time.Second,
-			Base:         2,
+			MaxRetries:   row(resilience.ServiceDefault).MaxRetries,
+			InitialDelay: row(resilience.ServiceDefault).InitialDelay,
+			MaxDelay:     row(resilience.ServiceDefault).MaxDelay,
+			Base:         row(resilience.ServiceDefault).Base,
+			Jitter:       row(resilience.ServiceDefault).Jitter,
 		},
 		Timeouts: Timeouts{
-			Job:         600 * time.Second,
-			Automation:  3600 * time.Second,
-			Resume:      120 * time.Second,
-			CoverLetter: 60 * time.Second,
-			Email:       30 * time.Second,
-			Source:      30 * time.Second,
+			Job:         row(resilience.ServiceJob).Timeout,
+			Automation:  row(resilience.ServiceAutomation).Timeout,
+			Resume:      row(resilience.ServiceResume).Timeout,
+			CoverLetter: row(resilience.ServiceCoverLetter).Timeout,
+			Email:       row(resilience.ServiceEmail).Timeout,
+			Source:      row(resilience.ServiceSource).Timeout,
 			Shutdown:    30 * time.Second,
 		},
 		Breakers: Breakers{
-			EmailFailureThreshold:  5,
-			EmailRecoveryTimeout:   300 * time.Second,
-			OpenAIFailureThreshold: 3,
-			OpenAIRecoveryTimeout:  180 * time.Second,
+			EmailFailureThreshold:  table.Breakers[resilience.BreakerEmail].FailureThreshold,
+			EmailRecoveryTimeout:   table.Breakers[resilience.BreakerEmail].RecoveryTimeout,
+			OpenAIFailureThreshold: table.Breakers[resilience.BreakerOpenAI].FailureThreshold,
+			OpenAIRecoveryTimeout:  table.Breakers[resilience.BreakerOpenAI].RecoveryTimeout,
 		},
 		Scheduler: Scheduler{
 			Timezone:            "UTC",
@@ -71,11 +79,11 @@ func Default() *Config {
 			FollowUpDays: 3,
 		},
 		SMTP: SMTP{
-			TLS: "starttls",
+			TLS: mail.TLSStartTLS,
 		},
 		OpenAI: OpenAI{
-			BaseURL: DefaultOpenAIBaseURL,
-			Model:   "gpt-4o-mini",
+			BaseURL: llm.DefaultBaseURL,
+			Model:   llm.DefaultModel,
 		},
 	}
 }
@@ -303,14 +311,7 @@ func (c *Config) fillDerived() {
 		c.DatabaseURL = "sqlite://" + filepath.ToSlash(filepath.Join(c.DataDir, "jobpilot.db"))
 	}
 	if c.SMTP.Port == 0 {
-		switch c.SMTP.TLS {
-		case "tls":
-			c.SMTP.Port = 465
-		case "none":
-			c.SMTP.Port = 25
-		default:
-			c.SMTP.Port = 587
-		}
+		c.SMTP.Port = mail.DefaultPort(c.SMTP.TLS)
 	}
 	if c.Scheduler.RescueAfter == 0 && c.Timeouts.Job > 0 {
 		c.Scheduler.RescueAfter = c.Timeouts.Job + 60*time.Second

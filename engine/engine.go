@@ -21,7 +21,6 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
-	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -143,22 +142,16 @@ func NodeID(cfg *config.Config) string {
 	return host + "-" + hex.EncodeToString(sum[:4])
 }
 
-// timeouts are the Job and Automation rows of the resilience matrix
-// (JOB_TIMEOUT, AUTOMATION_TIMEOUT scaled by TimeScale), with the guide's
-// 600 s and 3600 s when unset.
+// timeouts are JOB_TIMEOUT and AUTOMATION_TIMEOUT scaled by TimeScale (the
+// resilience table's job and automation rows), with the guide's 600 s and
+// 3600 s when unset.
 func (e *Engine) timeouts() (job, automation time.Duration) {
 	scale := e.cfg.TimeScale
 	if scale <= 0 {
 		scale = 1
 	}
-	m := resilience.MatrixFrom(e.cfg)
-	job, automation = m.Job.Timeout, m.Automation.Timeout
-	if job <= 0 {
-		job = time.Duration(float64(600*time.Second) * scale)
-	}
-	if automation <= 0 {
-		automation = time.Duration(float64(3600*time.Second) * scale)
-	}
+	job = time.Duration(float64(orDur(e.cfg.Timeouts.Job, 600*time.Second)) * scale)
+	automation = time.Duration(float64(orDur(e.cfg.Timeouts.Automation, 3600*time.Second)) * scale)
 	return job, automation
 }
 

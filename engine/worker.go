@@ -187,21 +187,18 @@ type backoff struct {
 	base         float64
 }
 
-// backoffFrom takes the Default row of the resilience matrix (MAX_RETRIES,
-// INITIAL_DELAY, MAX_DELAY, RETRY_BASE scaled by TimeScale); unset delays
-// fall back to the guide's 1 s and 60 s.
+// backoffFrom takes the default retry policy (MAX_RETRIES, INITIAL_DELAY,
+// MAX_DELAY, RETRY_BASE scaled by TimeScale); unset delays fall back to the
+// guide's 1 s and 60 s.
 func backoffFrom(cfg *config.Config) backoff {
 	scale := cfg.TimeScale
 	if scale <= 0 {
 		scale = 1
 	}
-	d := resilience.MatrixFrom(cfg).Default
-	b := backoff{initial: d.InitialDelay, max: d.MaxDelay, base: d.Base}
-	if b.initial <= 0 {
-		b.initial = time.Duration(float64(time.Second) * scale)
-	}
-	if b.max <= 0 {
-		b.max = time.Duration(float64(60*time.Second) * scale)
+	b := backoff{
+		initial: time.Duration(float64(orDur(cfg.Retry.InitialDelay, time.Second)) * scale),
+		max:     time.Duration(float64(orDur(cfg.Retry.MaxDelay, 60*time.Second)) * scale),
+		base:    cfg.Retry.Base,
 	}
 	if b.base <= 1 {
 		b.base = 2

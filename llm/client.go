@@ -14,11 +14,9 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/shared"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // JSON output modes (see WithJSONMode).
@@ -60,13 +58,6 @@ type clientOptions struct {
 	httpClient *http.Client
 	logger     *slog.Logger
 	jsonMode   string
-	registerer prometheus.Registerer
-}
-
-// WithRegisterer registers the guard's jobpilot_guard_removals_total{kind}
-// counter on reg (used by NewWriter; ignored by NewClient).
-func WithRegisterer(reg prometheus.Registerer) ClientOption {
-	return func(o *clientOptions) { o.registerer = reg }
 }
 
 // WithHTTPClient sets the HTTP client (default http.DefaultClient's
@@ -87,10 +78,23 @@ func WithJSONMode(mode string) ClientOption {
 	return func(o *clientOptions) { o.jsonMode = mode }
 }
 
+// Config is the OpenAI-compatible endpoint a Client talks to.
+type Config struct {
+	BaseURL string // OPENAI_BASE_URL; "" = DefaultBaseURL
+	APIKey  string // OPENAI_API_KEY (secret); "" for keyless local servers
+	Model   string // OPENAI_MODEL; "" = DefaultModel
+}
+
+// Defaults of Config, also the defaults of OPENAI_BASE_URL and OPENAI_MODEL.
+const (
+	DefaultBaseURL = "https://api.openai.com/v1"
+	DefaultModel   = "gpt-4o-mini"
+)
+
 // NewClient returns a client for cfg's endpoint and model. An empty API key
 // is allowed (local Ollama or vLLM need none); an empty base URL or model
-// takes config's defaults.
-func NewClient(cfg config.OpenAI, opts ...ClientOption) *Client {
+// takes DefaultBaseURL or DefaultModel.
+func NewClient(cfg Config, opts ...ClientOption) *Client {
 	o := clientOptions{jsonMode: JSONObject}
 	for _, f := range opts {
 		f(&o)
@@ -103,11 +107,11 @@ func NewClient(cfg config.OpenAI, opts ...ClientOption) *Client {
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = config.DefaultOpenAIBaseURL
+		base = DefaultBaseURL
 	}
 	model := cfg.Model
 	if model == "" {
-		model = "gpt-4o-mini"
+		model = DefaultModel
 	}
 	key := cfg.APIKey
 	if key == "" {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 )
 
@@ -42,7 +41,7 @@ func TestClientClassifiesErrors(t *testing.T) {
 	fake := fakellm.New(fakellm.Options{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := NewClient(config.OpenAI{BaseURL: srv.URL + "/v1", Model: "m"})
+	c := NewClient(Config{BaseURL: srv.URL + "/v1", Model: "m"})
 	date := time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		reply     fakellm.Reply
@@ -75,7 +74,7 @@ func TestClientClassifiesErrors(t *testing.T) {
 	}
 
 	// A refused connection is transient; our own cancellation is not classified.
-	dead := NewClient(config.OpenAI{BaseURL: "http://127.0.0.1:1/v1", Model: "m"})
+	dead := NewClient(Config{BaseURL: "http://127.0.0.1:1/v1", Model: "m"})
 	if _, err := dead.Complete(context.Background(), Request{}); !errors.Is(err, jobpilot.ErrTransient) {
 		t.Errorf("refused connection: %v", err)
 	}
@@ -92,7 +91,7 @@ func TestClientJSONModes(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	for _, mode := range []string{JSONObject, JSONSchema} {
-		c := NewClient(config.OpenAI{BaseURL: srv.URL + "/v1", Model: "m"}, WithJSONMode(mode))
+		c := NewClient(Config{BaseURL: srv.URL + "/v1", Model: "m"}, WithJSONMode(mode))
 		if _, err := c.Complete(context.Background(), Request{JSON: true, SchemaName: "s", Schema: tailoringSchema(),
 			Messages: []Message{{Role: "user", Content: "x"}}}); err != nil {
 			t.Fatal(err)

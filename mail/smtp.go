@@ -18,7 +18,6 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 )
 
 // ErrOutcomeUnknown is wrapped by Send's error when the whole message,
@@ -50,12 +49,35 @@ func (e *ReplyError) Error() string {
 }
 func (e *ReplyError) Unwrap() error { return e.Err }
 
-// TLS modes of config.SMTP.TLS.
+// Config is the mail server the SMTP transport sends through.
+type Config struct {
+	Host     string // SMTP_HOST; required
+	Port     int    // SMTP_PORT; 0 = DefaultPort(TLS)
+	Username string // SMTP_USERNAME; authentication is used when set
+	Password string // SMTP_PASSWORD (secret)
+	From     string // SMTP_FROM: envelope and header sender; "" = each message's From
+	TLS      string // SMTP_TLS: TLSStartTLS (default, also for ""), TLSImplicit or TLSNone
+}
+
+// TLS modes of Config.TLS.
 const (
 	TLSStartTLS = "starttls" // plain connection upgraded with STARTTLS, which is mandatory
 	TLSImplicit = "tls"      // TLS from the first byte (SMTPS, port 465)
 	TLSNone     = "none"     // no encryption (local relays and tests only)
 )
+
+// DefaultPort is the port of a TLS mode (also SMTP_PORT's default): 465 for
+// implicit TLS, 25 without TLS, 587 (submission with STARTTLS) otherwise.
+func DefaultPort(tlsMode string) int {
+	switch tlsMode {
+	case TLSImplicit:
+		return 465
+	case TLSNone:
+		return 25
+	default:
+		return 587
+	}
+}
 
 // DefaultCommandTimeout bounds each SMTP command's I/O when the caller's
 // context has no earlier deadline.
@@ -125,18 +147,9 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// FromConfig returns the transport configuration asks for: SMTP when
-// SMTP_HOST is set, otherwise the outbox under <DataDir>/outbox.
-func FromConfig(cfg *config.Config, opts ...Option) (jobpilot.Mailer, error) {
-	if cfg.SMTP.Host == "" {
-		return NewOutbox(OutboxDir(cfg.DataDir), opts...), nil
-	}
-	return New(cfg.SMTP, opts...)
-}
-
 // SMTP sends messages to a mail server, one connection per message.
 type SMTP struct {
-	cfg  config.SMTP
+	cfg  Config
 	port int
 	o    options
 }
@@ -145,29 +158,21 @@ type SMTP struct {
 // (host, TLS mode, From address) without connecting; the server is first
 // contacted by Send. Authentication is used when cfg.Username is set: the
 // strongest mechanism the server offers, plain-text ones only over TLS.
-func New(cfg config.SMTP, opts ...Option) (jobpilot.Mailer, error) {
+func New(cfg Config, opts ...Option) (jobpilot.Mailer, error) {
 	if cfg.Host == "" {
 		return nil, jobpilot.FieldError("SMTP_HOST", "is required for the SMTP transport")
 	}
 	if cfg.TLS == "" {
 		cfg.TLS = TLSStartTLS
 	}
-	port := cfg.Port
 	switch cfg.TLS {
-	case TLSStartTLS:
-		if port == 0 {
-			port = 587
-		}
-	case TLSImplicit:
-		if port == 0 {
-			port = 465
-		}
-	case TLSNone:
-		if port == 0 {
-			port = 25
-		}
+	case TLSStartTLS, TLSImplicit, TLSNone:
 	default:
 		return nil, jobpilot.FieldError("SMTP_TLS", "%q is not one of starttls, tls, none", cfg.TLS)
+	}
+	port := cfg.Port
+	if port == 0 {
+		port = DefaultPort(cfg.TLS)
 	}
 	if port < 1 || port > 65535 {
 		return nil, jobpilot.FieldError("SMTP_PORT", "%d is not a port", port)

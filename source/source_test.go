@@ -19,8 +19,8 @@ func fastPolicy() *testPolicy {
 	return &testPolicy{retries: 3, delay: time.Millisecond, maxDelay: 150 * time.Millisecond, timeout: 2 * time.Second}
 }
 
-func clientWith(p source.Policy) *source.Client {
-	return source.NewClient(source.ClientOptions{Policies: func(string) source.Policy { return p }})
+func clientWith(p jobpilot.Executor) *source.Client {
+	return source.NewClient(source.ClientOptions{Policies: func(string) jobpilot.Executor { return p }})
 }
 
 func mustNew(t *testing.T, cfg config.SourceConfig, c *source.Client) jobpilot.Source {

@@ -7,7 +7,6 @@ package system
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -19,8 +18,6 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/engine"
-	"github.com/jobpilot/jobpilot/llm"
-	"github.com/jobpilot/jobpilot/mail"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
@@ -100,7 +97,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	go s.recordEvents()
 
-	s.Resilience = resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{
+	s.Resilience = resilience.NewSet(ResilienceConfig(cfg), resilience.Options{
 		Logger:  log,
 		Metrics: resilience.NewMetrics(reg),
 		OnEvent: s.resilienceEvent,
@@ -108,10 +105,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 
 	writer := opts.Writer
 	if writer == nil {
-		if writer, err = newWriter(cfg, s.Resilience, log, reg); err != nil {
-			s.Close()
-			return nil, err
-		}
+		writer = NewWriter(cfg, s.Resilience, log, reg)
 	}
 	renderer := opts.Renderer
 	if renderer == nil {
@@ -119,9 +113,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	mailer := opts.Mailer
 	if mailer == nil {
-		if cfg.SMTP.Host == "" {
-			mailer = mail.NewOutbox(mail.OutboxDir(cfg.DataDir), mail.WithLogger(log))
-		} else if mailer, err = mail.New(cfg.SMTP, mail.WithLogger(log)); err != nil {
+		if mailer, err = newMailer(cfg, log); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -138,7 +130,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		Writer:       writer,
 		Renderer:     renderer,
 		Mailer:       mailer,
-		Resilience:   s.Resilience,
+		Email:        s.Resilience.Service(resilience.ServiceEmail),
 		Mode:         jobpilot.ApplyMode(cfg.Apply.Mode),
 		FollowUpDays: cfg.Apply.FollowUpDays,
 		From:         cfg.SMTP.From,
@@ -180,25 +172,6 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		}
 	}
 	return s, nil
-}
-
-// newWriter picks the writer: the template writer when no LLM is configured
-// (or JOBPILOT_WRITER=template), the LLM writer otherwise.
-func newWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg prometheus.Registerer) (jobpilot.Writer, error) {
-	return llm.NewWriter(cfg, set, llm.WithLogger(log), llm.WithRegisterer(reg))
-}
-
-func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
-	client := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set), Logger: log})
-	var out []jobpilot.Source
-	for _, sc := range cfg.Sources {
-		src, err := source.New(sc, client)
-		if err != nil {
-			return nil, fmt.Errorf("source %q: %w", sc.Name, err)
-		}
-		out = append(out, src)
-	}
-	return out, nil
 }
 
 // resilienceEvent keeps the service-wide history the dashboard shows:
