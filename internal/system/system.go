@@ -18,6 +18,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/engine"
+	"github.com/jobpilot/jobpilot/examples"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
@@ -161,7 +162,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	s.Apply.Enqueue = eng.Enqueue
 
 	if cfg.Examples {
-		loaded, err := apply.LoadExamples(ctx, db)
+		loaded, err := examples.Load(ctx, db)
 		if err != nil {
 			s.Close()
 			return nil, err
