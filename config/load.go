@@ -98,12 +98,13 @@ func Default() *Config {
 // read is an error: a typo in a path must not silently fall back to defaults.
 // Unknown keys in the file are errors for the same reason.
 //
-// Load then fills the derived defaults and validates everything. All problems
+// Load then fills the derived defaults and validates everything, rules
+// included (internal/system.CheckSources checks the sources). All problems
 // are reported at once: the error is an *jobpilot.Error with code EINVALID
 // whose cause joins one *Error per problem, each naming the variable (or, for
 // sources, the YAML key) and the rule, e.g. "MAX_RETRIES must be >= 0 (got
 // -1)". Use errors.As to reach them.
-func Load(getenv func(string) string, file string) (*Config, error) {
+func Load(getenv func(string) string, file string, rules ...Rule) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -121,7 +122,7 @@ func Load(getenv func(string) string, file string) (*Config, error) {
 		return nil, invalid(err)
 	}
 	cfg.fillDerived()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(rules...); err != nil {
 		return nil, err
 	}
 	return cfg, nil

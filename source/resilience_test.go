@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 )
@@ -61,7 +60,7 @@ func TestResilience503Twice(t *testing.T) {
 	}
 	set, ev := realSet(t, 3, time.Second)
 	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, newMemStore(), nil)[0]
 	if r.Err != nil || r.Result.New != 3 {
 		t.Fatalf("%+v", r)
@@ -88,8 +87,8 @@ func TestResilienceRetryAfterAndTimeout(t *testing.T) {
 	set, ev := realSet(t, 1, 60*time.Millisecond)
 	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
 	srcs := []jobpilot.Source{
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "slow", Token: "slow", BaseURL: hang.srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "slow", BaseURL: hang.srv.URL, Keys: map[string]string{"token": "slow"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c),
 	}
 	start := time.Now()
 	reps := source.FetchAll(context.Background(), srcs, newMemStore(), nil)
@@ -132,8 +131,8 @@ func TestResilienceOwnBreaker(t *testing.T) {
 	}
 	set, _ := realSet(t, 0, time.Second)
 	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
-	down := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "down", Token: "down", BaseURL: b.srv.URL}, c)
-	acme := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c)
+	down := mustNew(t, source.Spec{Type: "greenhouse", Name: "down", BaseURL: b.srv.URL, Keys: map[string]string{"token": "down"}}, c)
+	acme := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c)
 	for range 3 {
 		if _, err := down.Fetch(context.Background()); !errors.Is(err, jobpilot.ErrTransient) {
 			t.Fatalf("err %v", err)

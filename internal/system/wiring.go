@@ -1,6 +1,7 @@
 package system
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -49,21 +50,59 @@ func newMailer(cfg *config.Config, log *slog.Logger) (jobpilot.Mailer, error) {
 	return mail.New(MailConfig(cfg), mail.WithLogger(log))
 }
 
-// buildSources builds the configured job boards on one client whose
-// requests run under each board's own resilience service
-// ("source:<type>:<name>": retry, breaker and per-attempt timeout).
+// buildSources builds the configured job boards (types from
+// source.Builtin) on one client whose requests run under each board's own
+// resilience service ("source:<type>:<name>": retry, breaker and per-attempt
+// timeout).
 func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
+	specs, problems := sourceSpecs(cfg)
+	if len(problems) > 0 {
+		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Message: "invalid configuration", Err: errors.Join(problems...)}
+	}
 	client := source.NewClient(source.ClientOptions{
 		Policies: func(name string) jobpilot.Executor { return set.Source(name) },
 		Logger:   log,
 	})
-	var out []jobpilot.Source
-	for _, sc := range cfg.Sources {
-		src, err := source.New(sc, client)
+	reg := source.Builtin()
+	out := make([]jobpilot.Source, 0, len(specs))
+	for _, spec := range specs {
+		src, err := reg.New(spec, client)
 		if err != nil {
-			return nil, fmt.Errorf("source %q: %w", sc.Name, err)
+			return nil, fmt.Errorf("source %q: %w", spec.Name, err)
 		}
 		out = append(out, src)
 	}
 	return out, nil
+}
+
+// CheckSources is the configuration rule of the sources (a config.Rule, see
+// config.Load): every entry is decoded and checked by the source registry,
+// and names are unique. Each problem is a *config.Error naming the entry's
+// key, e.g. "sources[1].token is required for a greenhouse source".
+func CheckSources(cfg *config.Config) []error {
+	_, problems := sourceSpecs(cfg)
+	return problems
+}
+
+func sourceSpecs(cfg *config.Config) ([]source.Spec, []error) {
+	reg := source.Builtin()
+	var (
+		specs    []source.Spec
+		problems []error
+		seen     = map[string]int{}
+	)
+	for i, entry := range cfg.Sources {
+		key := func(k string) string { return fmt.Sprintf("sources[%d].%s", i, k) }
+		spec, ps := reg.Decode(entry)
+		for _, p := range ps {
+			problems = append(problems, &config.Error{Var: key(p.Field), Message: p.Message})
+		}
+		if first, dup := seen[spec.Name]; dup && spec.Name != "" {
+			problems = append(problems, &config.Error{Var: key("name"), Message: fmt.Sprintf("must be unique: %q is also sources[%d]", spec.Name, first)})
+		} else {
+			seen[spec.Name] = i
+		}
+		specs = append(specs, spec)
+	}
+	return specs, problems
 }
