@@ -12,30 +12,6 @@ import (
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 )
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"1", time.Second, true},
-		{"120", 2 * time.Minute, true},
-		{"0.5", 500 * time.Millisecond, true},
-		{now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second, true},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
-		{"", 0, false},
-		{"soon", 0, false},
-		{"-1", 0, false},
-	}
-	for _, tc := range tests {
-		got, ok := ParseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 // One Complete is one HTTP request, classified by status.
 func TestClientClassifiesErrors(t *testing.T) {
 	fake := fakellm.New(fakellm.Options{})

@@ -53,11 +53,12 @@ type ClientOptions struct {
 //     hit by another source meanwhile.
 //   - Every request goes through its source's executor (Policies), so it is retried,
 //     counted by the source's breaker and cut off by the per-attempt timeout.
-//   - Failures are classified: network errors, timeouts, 429 and 5xx are
-//     jobpilot.Transient (TransientAfter when the server sent Retry-After,
-//     in seconds or as an HTTP date); 4xx (400, 401, 403, 404 …) and bodies
-//     that are not what the board documents are jobpilot.Permanent, with a
-//     message that names the URL and the status.
+//   - Failures are classified: network errors and timeouts are
+//     jobpilot.Transient; statuses follow resilience.ClassifyHTTPStatus
+//     (429 and 5xx but 501 transient, TransientAfter when a 429 or 503 sent
+//     Retry-After, in seconds or as an HTTP date; 400, 401, 403, 404 …
+//     permanent); bodies that are not what the board documents are
+//     jobpilot.Permanent. Messages name the URL and the status.
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -220,30 +221,14 @@ func classifyNetErr(ctx context.Context, err error) error {
 func classifyStatus(rawURL string, resp *http.Response, now time.Time) error {
 	e := &StatusError{URL: rawURL, Status: resp.StatusCode}
 	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests || code >= 500:
-		if code == http.StatusTooManyRequests {
-			e.Reason = "rate limited"
-		}
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-			return jobpilot.TransientAfter(e, d)
-		}
-		return jobpilot.Transient(e)
+	case code == http.StatusTooManyRequests:
+		e.Reason = "rate limited"
 	case code == http.StatusNotFound || code == http.StatusGone:
 		e.Reason = "no such board: check the source's token, site, org or URL"
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		e.Reason = "access denied: the board is private or blocks this client"
 	case code == http.StatusBadRequest:
 		e.Reason = "the board rejected the request"
-	case code == http.StatusRequestTimeout:
-		return jobpilot.Transient(e)
 	}
-	return jobpilot.Permanent(e)
-}
-
-// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (RFC 9110 §10.2.3). A date in the past gives 0, true; an empty, negative or
-// malformed value gives false. It is resilience.ParseRetryAfter, so every
-// dependency reads the header the same way.
-func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	return resilience.ParseRetryAfter(v, now)
+	return resilience.ClassifyHTTPStatus(resp.StatusCode, resp.Header, e, now)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 )
 
@@ -365,7 +366,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"", 0, false},
 	} {
-		got, ok := source.ParseRetryAfter(tc.v, now)
+		got, ok := resilience.ParseRetryAfter(tc.v, now)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("%q: %v %v, want %v %v", tc.v, got, ok, tc.want, tc.ok)
 		}
