@@ -395,17 +395,9 @@ func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.
 
 func applications(t *testing.T, ctx context.Context, db *store.DB, profileID int64) []*jobpilot.Application {
 	t.Helper()
-	var all []*jobpilot.Application
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := db.Applications(ctx, f)
-		must(t, err)
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
+	all, err := store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: profileID}))
+	must(t, err)
+	return all
 }
 
 // waitFor polls cond every 50 ms until it holds, failing the test after limit.
