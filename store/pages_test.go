@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
+	"github.com/jobpilot/jobpilot/internal/dbtest/storetest"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -13,15 +15,15 @@ import (
 // boundaries (a page size that divides the count and one that does not),
 // from AfterID on, and stops reading when the loop stops.
 func TestAllApplicationsAndPostings(t *testing.T) {
-	eachDB(t, func(t *testing.T, db *store.DB) {
+	dbtest.RunStore(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f := newFixture(t, db, 7)
+		f := storetest.NewFixture(t, db, 7)
 		var ids []int64
-		for i := range f.postings {
-			ids = append(ids, newApp(t, db, f, i, jobpilot.StatusMatched, f.postings[i].ExternalID).ID)
+		for i := range f.Postings {
+			ids = append(ids, storetest.NewApp(t, db, f, i, jobpilot.StatusMatched, f.Postings[i].ExternalID).ID)
 		}
 		for _, size := range []int{1, 3, 7, 0} {
-			got, err := store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: f.profile.ID, Limit: size}))
+			got, err := store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: f.Profile.ID, Limit: size}))
 			if err != nil || len(got) != len(ids) {
 				t.Fatalf("page size %d: %d applications, %v", size, len(got), err)
 			}
@@ -36,7 +38,7 @@ func TestAllApplicationsAndPostings(t *testing.T) {
 			t.Fatalf("after %d: %v, %v", ids[4], rest, err)
 		}
 		posts, err := store.Collect(store.AllPostings(ctx, db, jobpilot.PostingFilter{Source: "test", Limit: 2}))
-		if err != nil || len(posts) != 7 || posts[6].ID != f.postings[6].ID {
+		if err != nil || len(posts) != 7 || posts[6].ID != f.Postings[6].ID {
 			t.Fatalf("postings: %d, %v", len(posts), err)
 		}
 
