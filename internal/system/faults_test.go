@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -26,11 +27,14 @@ type transition struct {
 //
 // WORKERS=1 makes the count at the opening exact (5 refusals, no attempt in
 // flight beside them); the half-open probe's exclusivity under concurrency
-// is the resilience package's own test.
+// is the resilience package's own test. The applications are prepared and
+// approved first (review mode), so every send job is queued before the
+// breaker opens and the snoozes are observed within its recovery time
+// however slowly the machine drafts.
 func TestBreaker(t *testing.T) {
-	dialects(t, func(t *testing.T, pg bool) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 4
-		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true,
+		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "421 always", noStart: true, mode: "review",
 			// Recovery 2 s scaled: room to observe the snoozed jobs first.
 			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "200"}})
 		var (
@@ -57,6 +61,12 @@ func TestBreaker(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.automate()
+		h.waitStatus(n, 20*time.Second, jobpilot.StatusReady)
+		for _, app := range h.apps() {
+			if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		select {
 		case <-opened:
 		case <-time.After(20 * time.Second):
