@@ -167,7 +167,10 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
-	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "30"}}) // 300 ms
+	// 2 s per attempt scaled: short enough to wait out the stall, long
+	// enough that the later, healthy transaction never meets it, however
+	// loaded the machine (300 ms was not).
+	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
 	h.automate()
 	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
 	app := h.apps()[0]
