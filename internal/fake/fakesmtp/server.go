@@ -60,6 +60,7 @@ type Stats struct {
 	Accepted    int `json:"accepted"`    // messages recorded
 	Rejected    int `json:"rejected"`    // messages refused with a 4xx/5xx reply
 	Dropped     int `json:"dropped"`     // connections closed mid-DATA
+	Cut         int `json:"cut"`         // connections closed after the final "." without a reply
 	Hung        int `json:"hung"`        // messages stalled in DATA
 	HangsEnded  int `json:"hangs_ended"` // stalls that ended because the client (or the server) went away
 	Aborted     int `json:"aborted"`     // DATA that never reached its final "." (client went away)
@@ -566,6 +567,11 @@ func (ss *session) Data(r io.Reader) error {
 	}
 
 	switch act.Kind {
+	case Cut:
+		s.count(func(st *Stats) { st.Cut++ })
+		log.Info("fakesmtp: message read in full; cutting the connection before the reply")
+		ss.conn.Conn().Close()
+		return errAborted
 	case Reply:
 		s.count(func(st *Stats) { st.Rejected++ })
 		log.Info("fakesmtp: refusing the message", "code", act.Code)
