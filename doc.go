@@ -6,7 +6,7 @@
 //
 // This package imports nothing of ours. Dependency packages (store, engine,
 // source, llm, document, mail, httpapi) implement or use these types; cmd/jobpilot
-// wires them together. See ../shared/DESIGN.md for the full picture.
+// wires them together. docs/design-notes.md records the design decisions.
 package jobpilot
 
 // Version is the running version, set at build time with

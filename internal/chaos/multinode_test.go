@@ -19,9 +19,10 @@ import (
 	"github.com/jobpilot/jobpilot/store"
 )
 
-// Scale-out (DESIGN.md §4) with the real binary: two `jobpilot serve`
-// processes on one fresh PostgreSQL database, in direct mode, tailoring with
-// the LLM writer against the lab LLM and sending to the lab SMTP server.
+// Scale-out ("Several nodes on one PostgreSQL" in docs/design-notes.md) with
+// the real binary: two `jobpilot serve` processes on one fresh PostgreSQL
+// database, in direct mode, tailoring with the LLM writer against the lab
+// LLM and sending to the lab SMTP server.
 //
 //   - Work is shared: both node ids complete process_posting and
 //     send_application jobs (river_job.attempted_by; the last entry is the

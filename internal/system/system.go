@@ -104,9 +104,39 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		OnEvent: s.resilienceEvent,
 	})
 
+	if s.Apply, err = s.newPipeline(cfg, opts); err != nil {
+		s.Close()
+		return nil, err
+	}
+	eng, err := engine.New(db, engine.Options{
+		Config:     cfg,
+		Handlers:   s.Apply,
+		Logger:     log,
+		Metrics:    reg,
+		RunOnStart: opts.RunOnStart,
+		FastStart:  opts.FastStart,
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Engine = eng
+	s.Apply.Enqueue = eng.Enqueue
+
+	if err := s.loadExamples(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// newPipeline wires the pipeline: the writer, renderer and mailer the
+// configuration selects (or opts gives), the sources, and the email policy.
+func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, error) {
+	log, db := s.Logger, s.Store
 	writer := opts.Writer
 	if writer == nil {
-		writer = NewWriter(cfg, s.Resilience, log, reg)
+		writer = NewWriter(cfg, s.Resilience, log, s.Registry)
 	}
 	renderer := opts.Renderer
 	if renderer == nil {
@@ -114,18 +144,16 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	mailer := opts.Mailer
 	if mailer == nil {
+		var err error
 		if mailer, err = newMailer(cfg, log); err != nil {
-			s.Close()
 			return nil, err
 		}
 	}
 	sources, err := buildSources(cfg, s.Resilience, log)
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
-
-	s.Apply = &apply.Service{
+	return &apply.Service{
 		Store:        db,
 		Sources:      sources,
 		Writer:       writer,
@@ -145,34 +173,21 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 			}
 			return out
 		},
-	}
-	eng, err := engine.New(db, engine.Options{
-		Config:     cfg,
-		Handlers:   s.Apply,
-		Logger:     log,
-		Metrics:    reg,
-		RunOnStart: opts.RunOnStart,
-		FastStart:  opts.FastStart,
-	})
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.Engine = eng
-	s.Apply.Enqueue = eng.Enqueue
+	}, nil
+}
 
-	if cfg.Examples {
-		loaded, err := examples.Load(ctx, db)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		if loaded {
-			s.ExamplesLoaded = true
-			log.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
-		}
+// loadExamples loads the example profile and postings into an empty
+// database, unless JOBPILOT_EXAMPLES is off.
+func (s *System) loadExamples(ctx context.Context) error {
+	if !s.Config.Examples {
+		return nil
 	}
-	return s, nil
+	loaded, err := examples.Load(ctx, s.Store)
+	if loaded {
+		s.ExamplesLoaded = true
+		s.Logger.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
+	}
+	return err
 }
 
 // resilienceEvent keeps the service-wide history the dashboard shows:
