@@ -47,7 +47,7 @@ type Service struct {
 	Enqueue func(ctx context.Context, tasks ...jobpilot.Task) error
 
 	Mode         jobpilot.ApplyMode // service-wide default; a profile may override
-	FollowUpDays int
+	FollowUpDays int                // days after sending; 0 = jobpilot.DefaultFollowUpDays
 	// From is the sender address (SMTP_FROM); empty means the profile's email.
 	From string
 	// StaleAfter is how long an application may sit in matched or drafting

@@ -26,7 +26,7 @@ import (
 func (s *Service) FollowUps(ctx context.Context, t jobpilot.Task) error {
 	days := s.FollowUpDays
 	if days <= 0 {
-		days = 3
+		days = jobpilot.DefaultFollowUpDays
 	}
 	now := s.now()
 	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/mail"
 	"github.com/jobpilot/jobpilot/resilience"
@@ -61,8 +62,8 @@ func Default() *Config {
 			Workers:             10,
 		},
 		Apply: Apply{
-			Mode:         "review",
-			FollowUpDays: 3,
+			Mode:         string(jobpilot.ApplyReview),
+			FollowUpDays: jobpilot.DefaultFollowUpDays,
 		},
 		SMTP: SMTP{
 			TLS: mail.TLSStartTLS,
