@@ -148,6 +148,10 @@ func MessageID(applicationID int64, domain string) string {
 	return fmt.Sprintf("<application-%d@%s>", applicationID, domain)
 }
 
+// DefaultFollowUpDays is how many days after sending an application gets
+// its one follow-up when no reply came (FOLLOW_UP_DAYS' default).
+const DefaultFollowUpDays = 3
+
 // FollowUpMessageID returns the Message-ID of an application's follow-up.
 func FollowUpMessageID(applicationID int64, domain string) string {
 	if domain == "" {

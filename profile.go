@@ -9,7 +9,7 @@ import (
 
 // Profile is one candidate: their facts as a JSON Resume document and their
 // job-search preferences. Everything a generated document may claim comes
-// from Resume; see DESIGN.md §5.
+// from Resume; see "Honest documents" in docs/design-notes.md.
 type Profile struct {
 	ID          int64       `json:"id"`
 	Resume      Resume      `json:"resume"`

@@ -121,6 +121,21 @@ type Message struct {
 	Date        time.Time
 }
 
+// Executor runs one unit of dependency work under one service's resilience
+// policy (package resilience: retry around the service's circuit breaker
+// around its per-attempt timeout). fn receives the attempt's context and must
+// pass it to its I/O: the timeout cancels that context, which is the only way
+// the work itself stops.
+//
+// Do returns nil, fn's own error when it is not worth retrying (Permanent),
+// an error matching ErrCircuitOpen when the breaker refused the call (fn was
+// not run; it is never retried by the policy), the last attempt's error
+// (classification kept) once the retries are spent, or the caller's ctx error
+// when ctx ended first (shutdown).
+type Executor interface {
+	Do(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
 // Mailer sends email. Send returns a Transient error for 4xx replies and
 // network failures, and a Permanent one for 5xx replies and invalid messages.
 type Mailer interface {

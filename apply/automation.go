@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/match"
+	"github.com/jobpilot/jobpilot/store"
 )
 
 // FetchPostings imports postings from every source, or from t.Source only,
@@ -135,19 +136,7 @@ func (s *Service) automate(ctx context.Context, run *jobpilot.Run) error {
 }
 
 func (s *Service) allOpenPostings(ctx context.Context) ([]*jobpilot.Posting, error) {
-	var all []*jobpilot.Posting
-	f := jobpilot.PostingFilter{OpenOnly: true, Limit: 500}
-	for {
-		page, err := s.Store.Postings(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all, nil
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
+	return store.Collect(store.AllPostings(ctx, s.Store, jobpilot.PostingFilter{OpenOnly: true}))
 }
 
 // profileApplications indexes a profile's applications by fingerprint and by
@@ -158,23 +147,16 @@ func (s *Service) allOpenPostings(ctx context.Context) ([]*jobpilot.Posting, err
 func (s *Service) profileApplications(ctx context.Context, profileID int64) (byFingerprint map[string]*jobpilot.Application, byPosting map[int64]*jobpilot.Application, err error) {
 	byFingerprint = map[string]*jobpilot.Application{}
 	byPosting = map[int64]*jobpilot.Application{}
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := s.Store.Applications(ctx, f)
+	for a, err := range store.AllApplications(ctx, s.Store, jobpilot.ApplicationFilter{ProfileID: profileID}) {
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, a := range page {
-			byFingerprint[a.Fingerprint] = a
-			if byPosting[a.PostingID] == nil {
-				byPosting[a.PostingID] = a // the oldest, should there be several
-			}
+		byFingerprint[a.Fingerprint] = a
+		if byPosting[a.PostingID] == nil {
+			byPosting[a.PostingID] = a // the oldest, should there be several
 		}
-		if len(page) < f.Limit {
-			return byFingerprint, byPosting, nil
-		}
-		f.AfterID = page[len(page)-1].ID
 	}
+	return byFingerprint, byPosting, nil
 }
 
 func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, postings []*jobpilot.Posting) error {

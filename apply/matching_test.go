@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -17,7 +18,7 @@ import (
 // are skipped whatever the threshold. Every application carries its score's
 // explanation.
 func TestMatchingThroughThePipeline(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		profiles, err := e.st.Profiles(ctx)
@@ -206,7 +207,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 // deleted, and is not scored again, even when the profile changes; the
 // postings still listed are.
 func TestClosedPostingIsNotScoredAgain(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_WRITER": "template"}, system.Options{})
 		prof := exampleProfile(t)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/internal/pdftext"
 	"github.com/jobpilot/jobpilot/internal/system"
@@ -47,7 +48,7 @@ func newLLMEnv(t *testing.T, opts fakellm.Options, description string) *llmEnv {
 	fake := fakellm.New(opts)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	e := newEnv(t, sqliteBackend(), map[string]string{
+	e := newEnv(t, dbtest.SQLite(), map[string]string{
 		"OPENAI_BASE_URL": srv.URL + "/v1",
 		"OPENAI_API_KEY":  "sk-test-not-a-secret",
 		"OPENAI_MODEL":    "fake-gpt",
@@ -249,9 +250,7 @@ func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
 
 	// Once the (scaled) recovery time has passed the probe goes through;
 	// the model answers again and the application becomes ready.
-	if !waitUntil(2*time.Second, func() bool { return b.Snapshot().RetryIn <= 0 }) {
-		t.Fatal("the breaker never reached its recovery time")
-	}
+	dbtest.Eventually(t, 2*time.Second, "the breaker's recovery time", func() bool { return b.Snapshot().RetryIn <= 0 })
 	if err := le.process(context.Background(), app); err != nil {
 		t.Fatalf("after recovery: %v", err)
 	}
@@ -266,7 +265,7 @@ func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
 // (llm.TopSkills), without placeholder text, and both the documents and the
 // application record writer "template".
 func TestTemplateWriterThroughThePipeline(t *testing.T) {
-	e := newEnv(t, sqliteBackend(), nil, system.Options{})
+	e := newEnv(t, dbtest.SQLite(), nil, system.Options{})
 	if !e.cfg.UsesTemplateWriter() || e.sys.Apply.Writer.Name() != llm.TemplateWriterName {
 		t.Fatalf("with no key the writer is %q", e.sys.Apply.Writer.Name())
 	}

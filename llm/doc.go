@@ -5,7 +5,7 @@
 // checks every reply against the candidate's profile, and the deterministic
 // template writer used when no LLM is configured.
 //
-// Honesty (DESIGN.md §5): a writer may select, reorder and rephrase the
+// Honesty ("Honest documents" in docs/design-notes.md): a writer may select, reorder and rephrase the
 // candidate's own facts; it may not add employers, titles, dates, degrees,
 // certifications, skills or numbers. The LLM writer never takes those facts
 // from the model's text: the model answers with indexes into the profile, and

@@ -9,10 +9,10 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
-// The prompts treat the posting as untrusted data (DESIGN.md §5): it is
-// quoted between <posting> and </posting>, any tag that could close that
-// block early is neutralised, and the system prompt says that instructions
-// inside it are to be ignored. What keeps documents honest is not the prompt
+// The prompts treat the posting as untrusted data ("Honest documents" in
+// docs/design-notes.md): it is quoted between <posting> and </posting>, any
+// tag that could close that block early is neutralised, and the system
+// prompt says that instructions inside it are to be ignored. What keeps documents honest is not the prompt
 // but the shape of the answer (indexes into the profile) and the Guard.
 
 const systemRules = `You are a careful, honest resume writer.

@@ -16,14 +16,6 @@ import (
 // still not valid tailoring JSON after the one repair request.
 var ErrMalformed = errors.New("the model's reply was not valid JSON for the tailoring schema after one repair request")
 
-// Executor runs one unit of dependency work under a resilience policy:
-// *resilience.Service satisfies it (retry around the shared "openai" breaker
-// around the per-attempt timeout). fn receives the attempt's context and must
-// pass it to the HTTP call so that a timeout really cancels the request.
-type Executor interface {
-	Do(ctx context.Context, fn func(ctx context.Context) error) error
-}
-
 // direct runs fn once, for callers without a policy.
 type direct struct{}
 
@@ -43,14 +35,16 @@ func (direct) Do(ctx context.Context, fn func(ctx context.Context) error) error 
 // never a placeholder document.
 type Writer struct {
 	client         *Client
-	resume, letter Executor
+	resume, letter jobpilot.Executor
 	guard          *Guard
 }
 
 // NewLLMWriter returns a writer using client, with the resume and cover
-// letter executors (nil: one attempt, no policy) and guard g (nil: a guard
+// letter executors (the resilience services "resume" and "cover_letter":
+// retry around the shared "openai" breaker around the per-attempt timeout;
+// nil: one attempt, no policy) and guard g (nil: a guard
 // that counts nothing).
-func NewLLMWriter(client *Client, resume, letter Executor, g *Guard) *Writer {
+func NewLLMWriter(client *Client, resume, letter jobpilot.Executor, g *Guard) *Writer {
 	if resume == nil {
 		resume = direct{}
 	}
@@ -69,7 +63,7 @@ func (w *Writer) Name() string { return "llm:" + w.client.Model() }
 // call runs one completion under ex and returns its content. The result is
 // handed over under a lock: an attempt abandoned by a timeout may still be
 // finishing when Do returns.
-func (w *Writer) call(ctx context.Context, ex Executor, req Request) (string, error) {
+func (w *Writer) call(ctx context.Context, ex jobpilot.Executor, req Request) (string, error) {
 	var (
 		mu      sync.Mutex
 		content string

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -31,28 +30,24 @@ type rig struct {
 	events []resilience.Event
 }
 
-func newRig(t *testing.T, opts fakellm.Options, edit func(m *resilience.Matrix)) *rig {
+func newRig(t *testing.T, opts fakellm.Options, edit func(c resilience.Config)) *rig {
 	t.Helper()
 	rg := &rig{fake: fakellm.New(opts)}
 	srv := httptest.NewServer(rg.fake)
 	t.Cleanup(srv.Close)
-	cfg := config.Default()
-	cfg.OpenAI = config.OpenAI{BaseURL: srv.URL + "/v1", APIKey: "sk-test", Model: "fake-gpt"}
-	m := resilience.MatrixFrom(cfg).Scale(0.01)
+	table := resilience.Defaults()
+	table.TimeScale = 0.01
 	if edit != nil {
-		edit(&m)
+		edit(table)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rg.set = resilience.NewSet(m, resilience.Options{Logger: quiet, OnEvent: func(e resilience.Event) {
+	rg.set = resilience.NewSet(table, resilience.Options{Logger: quiet, OnEvent: func(e resilience.Event) {
 		rg.mu.Lock()
 		rg.events = append(rg.events, e)
 		rg.mu.Unlock()
 	}})
-	w, err := NewWriter(cfg, rg.set, WithLogger(quiet))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rg.writer = w.(*Writer)
+	client := NewClient(Config{BaseURL: srv.URL + "/v1", APIKey: "sk-test", Model: "fake-gpt"}, WithLogger(quiet))
+	rg.writer = NewLLMWriter(client, rg.set.Service(resilience.ServiceResume), rg.set.Service(resilience.ServiceCoverLetter), NewGuard(nil))
 	return rg
 }
 
@@ -71,8 +66,9 @@ func (rg *rig) eventsOf(kind string) []resilience.Event {
 // The guide's "Resume Generation Retries": 500, then 429 with Retry-After: 1,
 // then success. Three attempts; the second wait is the server's second.
 func TestResumeRetriesHonourRetryAfter(t *testing.T) {
-	rg := newRig(t, fakellm.Options{}, func(m *resilience.Matrix) {
-		m.Resume.MaxDelay = 2 * time.Second // so that the cap does not hide Retry-After
+	rg := newRig(t, fakellm.Options{}, func(c resilience.Config) {
+		// 2 s once scaled, so that the cap does not hide Retry-After.
+		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.MaxDelay = 200 * time.Second })
 	})
 	rg.fake.Script(fakellm.Reply{Status: 500}, fakellm.Reply{Status: 429, RetryAfter: "1"})
 	p, post := loadProfile(t), loadPosting(t)
@@ -104,7 +100,9 @@ func TestResumeRetriesHonourRetryAfter(t *testing.T) {
 // An attempt that hangs past its timeout is cancelled: the server sees the
 // connection close, and the retry succeeds.
 func TestResumeTimeoutCancelsTheRequest(t *testing.T) {
-	rg := newRig(t, fakellm.Options{}, func(m *resilience.Matrix) { m.Resume.Timeout = 100 * time.Millisecond })
+	rg := newRig(t, fakellm.Options{}, func(c resilience.Config) {
+		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.Timeout = 10 * time.Second }) // 100 ms once scaled
+	})
 	rg.fake.Script(fakellm.Reply{Hang: true})
 	if _, err := rg.writer.TailorResume(context.Background(), loadProfile(t), loadPosting(t)); err != nil {
 		t.Fatal(err)
@@ -232,19 +230,6 @@ func TestInjectionObeyedByModelIsRemoved(t *testing.T) {
 	}
 	if wc := wordCount(cl.Text); wc < MinLetterWords {
 		t.Errorf("letter too short after the guard: %d words", wc)
-	}
-}
-
-func TestNewWriterPicksTemplate(t *testing.T) {
-	cfg := config.Default()
-	w, err := NewWriter(cfg, nil)
-	if err != nil || w.Name() != "template" {
-		t.Fatalf("default config: writer %v, err %v", w, err)
-	}
-	cfg.OpenAI.BaseURL = "http://127.0.0.1:11434/v1" // a local Ollama needs no key
-	w, err = NewWriter(cfg, resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{}))
-	if err != nil || w.Name() != "llm:gpt-4o-mini" {
-		t.Fatalf("ollama config: writer %v, err %v", w, err)
 	}
 }
 

@@ -8,6 +8,14 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// AshbyType is the "ashby" board: an Ashby organisation's job-board API.
+var AshbyType = Type{
+	Name:           "ashby",
+	Keys:           []Key{{Name: "org", Required: true, Doc: "organisation: jobs.ashbyhq.com/<org>"}},
+	DefaultBaseURL: "https://api.ashbyhq.com",
+	New:            func(b base) jobpilot.Source { return &Ashby{base: b} },
+}
+
 // Ashby reads an Ashby job board: GET {base}/posting-api/job-board/{org},
 // one request for the whole board. Postings marked isListed=false are left
 // out. The description is descriptionHtml converted to text, or
@@ -38,7 +46,7 @@ type ashbyJob struct {
 // Fetch returns the board's listed postings.
 func (a *Ashby) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 	var board ashbyBoard
-	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Org)
+	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Keys["org"])
 	if err := a.getJSON(ctx, u, &board); err != nil {
 		return nil, err
 	}

@@ -11,8 +11,12 @@
 //     Algolia (default base https://hn.algolia.com);
 //   - json: a file or http(s) URL in jobpilot's own format (below).
 //
-// Each configured source (config.SourceConfig) becomes a jobpilot.Source with
-// New. Its Name, and the Source of its postings, is "<type>:<name>". Every
+// Each kind of board is a Type (its name, its own configuration keys, its
+// API root, its constructor) registered in a Registry; Builtin holds the
+// ones above, and a new kind is one file plus one line there. A configured
+// source is a Spec, decoded and checked from the configuration entry by
+// Registry.Decode (problems name the key at fault) and built by
+// Registry.New. Its Name, and the Source of its postings, is "<type>:<name>". Every
 // request goes through a shared Client: one request at a time per host, a
 // User-Agent naming jobpilot, the source's own resilience policy (retry,
 // breaker "source:<type>:<name>", per-attempt timeout) and errors classified as

@@ -9,6 +9,15 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// GreenhouseType is the "greenhouse" board: a Greenhouse job board's public
+// API, by the board token.
+var GreenhouseType = Type{
+	Name:           "greenhouse",
+	Keys:           []Key{{Name: "token", Required: true, Doc: "board token: boards.greenhouse.io/<token>"}},
+	DefaultBaseURL: "https://boards-api.greenhouse.io",
+	New:            func(b base) jobpilot.Source { return &Greenhouse{base: b} },
+}
+
 // Greenhouse reads a Greenhouse job board:
 // GET {base}/v1/boards/{token}/jobs?content=true, one request for the whole
 // board. Its content field is entity-escaped HTML ("&lt;p&gt;…"); it is
@@ -39,7 +48,7 @@ type ghJob struct {
 // Fetch returns the board's open postings.
 func (g *Greenhouse) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 	var board ghBoard
-	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Token) + "/jobs?content=true"
+	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Keys["token"]) + "/jobs?content=true"
 	if err := g.getJSON(ctx, u, &board); err != nil {
 		return nil, err
 	}

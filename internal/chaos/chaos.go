@@ -192,19 +192,7 @@ func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, pos
 }
 
 func allApplications(ctx context.Context, db *store.DB, profileID int64) ([]*jobpilot.Application, error) {
-	var all []*jobpilot.Application
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := db.Applications(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all, nil
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
+	return store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: profileID}))
 }
 
 // monitor watches the run from outside the server: the lab servers'

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -26,14 +27,14 @@ type transition struct {
 //
 // WORKERS=1 makes the count at the opening exact (5 refusals, no attempt in
 // flight beside them); the half-open probe's exclusivity under concurrency
-// is the resilience package's own test.
+// is the resilience package's own test. The applications are prepared and
+// approved first (review mode), so every send job is queued before the
+// breaker opens and the snoozes are observed within its recovery time
+// however slowly the machine drafts.
 func TestBreaker(t *testing.T) {
-	dialects(t, func(t *testing.T, pg bool) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 4
-		// Review mode: every application is drafted before the first send,
-		// so nothing but sends runs while the breaker is open, however
-		// slow drafting is on a loaded machine.
-		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true, mode: "review",
+		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "421 always", noStart: true, mode: "review",
 			// Recovery 5 s scaled: ample room to observe the snoozed jobs first.
 			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "500"}})
 		var (
@@ -166,8 +167,9 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
-	// 2 s scaled: the stall lasts until the client gives up, and a shorter
-	// limit also timed out the later, healthy transaction on a loaded machine.
+	// 2 s per attempt scaled: short enough to wait out the stall, long
+	// enough that the later, healthy transaction never meets it, however
+	// loaded the machine (300 ms was not).
 	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
 	h.automate()
 	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)

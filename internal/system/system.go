@@ -7,7 +7,6 @@ package system
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -19,8 +18,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/engine"
-	"github.com/jobpilot/jobpilot/llm"
-	"github.com/jobpilot/jobpilot/mail"
+	"github.com/jobpilot/jobpilot/examples"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
@@ -100,58 +98,15 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	go s.recordEvents()
 
-	s.Resilience = resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{
+	s.Resilience = resilience.NewSet(ResilienceConfig(cfg), resilience.Options{
 		Logger:  log,
 		Metrics: resilience.NewMetrics(reg),
 		OnEvent: s.resilienceEvent,
 	})
 
-	writer := opts.Writer
-	if writer == nil {
-		if writer, err = newWriter(cfg, s.Resilience, log, reg); err != nil {
-			s.Close()
-			return nil, err
-		}
-	}
-	renderer := opts.Renderer
-	if renderer == nil {
-		renderer = document.New()
-	}
-	mailer := opts.Mailer
-	if mailer == nil {
-		if cfg.SMTP.Host == "" {
-			mailer = mail.NewOutbox(mail.OutboxDir(cfg.DataDir), mail.WithLogger(log))
-		} else if mailer, err = mail.New(cfg.SMTP, mail.WithLogger(log)); err != nil {
-			s.Close()
-			return nil, err
-		}
-	}
-	sources, err := buildSources(cfg, s.Resilience, log)
-	if err != nil {
+	if s.Apply, err = s.newPipeline(cfg, opts); err != nil {
 		s.Close()
 		return nil, err
-	}
-
-	s.Apply = &apply.Service{
-		Store:        db,
-		Sources:      sources,
-		Writer:       writer,
-		Renderer:     renderer,
-		Mailer:       mailer,
-		Resilience:   s.Resilience,
-		Mode:         jobpilot.ApplyMode(cfg.Apply.Mode),
-		FollowUpDays: cfg.Apply.FollowUpDays,
-		From:         cfg.SMTP.From,
-		StaleAfter:   cfg.Timeouts.Job + time.Hour,
-		Logger:       log,
-		Now:          opts.Now,
-		Fetch: func(ctx context.Context, srcs []jobpilot.Source) []apply.FetchReport {
-			var out []apply.FetchReport
-			for _, r := range source.FetchAll(ctx, srcs, db, nil) {
-				out = append(out, apply.FetchReport{Source: r.Source, Fetched: r.Fetched, Result: r.Result, Err: r.Err, Elapsed: r.Elapsed})
-			}
-			return out
-		},
 	}
 	kinds, err := jobKinds(cfg, s.Apply, opts.RunOnStart)
 	if err != nil {
@@ -174,37 +129,71 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	db.SetTaskInserter(eng)
 	s.Apply.Enqueue = eng.Enqueue
 
-	if cfg.Examples {
-		loaded, err := apply.LoadExamples(ctx, db)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		if loaded {
-			s.ExamplesLoaded = true
-			log.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
-		}
+	if err := s.loadExamples(ctx); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
 
-// newWriter picks the writer: the template writer when no LLM is configured
-// (or JOBPILOT_WRITER=template), the LLM writer otherwise.
-func newWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg prometheus.Registerer) (jobpilot.Writer, error) {
-	return llm.NewWriter(cfg, set, llm.WithLogger(log), llm.WithRegisterer(reg))
+// newPipeline wires the pipeline: the writer, renderer and mailer the
+// configuration selects (or opts gives), the sources, and the email policy.
+func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, error) {
+	log, db := s.Logger, s.Store
+	writer := opts.Writer
+	if writer == nil {
+		writer = NewWriter(cfg, s.Resilience, log, s.Registry)
+	}
+	renderer := opts.Renderer
+	if renderer == nil {
+		renderer = document.New()
+	}
+	mailer := opts.Mailer
+	if mailer == nil {
+		var err error
+		if mailer, err = newMailer(cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	sources, err := buildSources(cfg, s.Resilience, log)
+	if err != nil {
+		return nil, err
+	}
+	return &apply.Service{
+		Store:        db,
+		Sources:      sources,
+		Writer:       writer,
+		Renderer:     renderer,
+		Mailer:       mailer,
+		Email:        s.Resilience.Service(resilience.ServiceEmail),
+		Mode:         jobpilot.ApplyMode(cfg.Apply.Mode),
+		FollowUpDays: cfg.Apply.FollowUpDays,
+		From:         cfg.SMTP.From,
+		StaleAfter:   cfg.Timeouts.Job + time.Hour,
+		Logger:       log,
+		Now:          opts.Now,
+		Fetch: func(ctx context.Context, srcs []jobpilot.Source) []apply.FetchReport {
+			var out []apply.FetchReport
+			for _, r := range source.FetchAll(ctx, srcs, db, nil) {
+				out = append(out, apply.FetchReport{Source: r.Source, Fetched: r.Fetched, Result: r.Result, Err: r.Err, Elapsed: r.Elapsed})
+			}
+			return out
+		},
+	}, nil
 }
 
-func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
-	client := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set), Logger: log})
-	var out []jobpilot.Source
-	for _, sc := range cfg.Sources {
-		src, err := source.New(sc, client)
-		if err != nil {
-			return nil, fmt.Errorf("source %q: %w", sc.Name, err)
-		}
-		out = append(out, src)
+// loadExamples loads the example profile and postings into an empty
+// database, unless JOBPILOT_EXAMPLES is off.
+func (s *System) loadExamples(ctx context.Context) error {
+	if !s.Config.Examples {
+		return nil
 	}
-	return out, nil
+	loaded, err := examples.Load(ctx, s.Store)
+	if loaded {
+		s.ExamplesLoaded = true
+		s.Logger.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
+	}
+	return err
 }
 
 // resilienceEvent keeps the service-wide history the dashboard shows:

@@ -27,6 +27,10 @@ const (
 	// for a reply; a large one is still being written when the client gives
 	// up.
 	Hang Kind = "hang"
+	// Cut: read the whole message, final "." included, then close the
+	// connection without a reply: the client has handed everything over
+	// and cannot know whether the server took it. Never recorded.
+	Cut Kind = "cut"
 )
 
 // Action is the fate of one message.
@@ -83,14 +87,14 @@ type rule struct {
 //
 //	accept                              accept every message (the default)
 //	ACTION always                       e.g. "550 always", "hang always"
-//	ACTION in data                      e.g. "hang in data", "drop in data"
+//	ACTION in data                      e.g. "hang in data", "drop in data", "cut in data"
 //	fail P% with ACTION                 e.g. "fail 30% with 421"
 //	first N attempts of each message ACTION   e.g. "first 2 attempts of each message 421"
 //	down from t=D to t=D                e.g. "down from t=10s to t=40s" (bare numbers are seconds)
 //	seed N                              seed of the random rules (default 1)
 //
 // ACTION is a reply code from 400 to 599 (optionally followed by its text in
-// double quotes), "hang", "drop" or "accept". An empty spec accepts all.
+// double quotes), "hang", "drop", "cut" or "accept". An empty spec accepts all.
 func ParseSchedule(spec string) (*Schedule, error) {
 	s := &Schedule{spec: strings.TrimSpace(spec), seed: 1}
 	for i, raw := range strings.Split(spec, ";") {
@@ -304,12 +308,14 @@ func parseAction(s string) (Action, error) {
 		return Action{Kind: Hang}, nil
 	case "drop":
 		return Action{Kind: Drop}, nil
+	case "cut":
+		return Action{Kind: Cut}, nil
 	case "accept":
 		return Action{Kind: Accept}, nil
 	}
 	code, err := strconv.Atoi(word)
 	if err != nil || code < 400 || code > 599 {
-		return Action{}, fmt.Errorf("action %q: want a reply code 400–599, hang, drop or accept", word)
+		return Action{}, fmt.Errorf("action %q: want a reply code 400–599, hang, drop, cut or accept", word)
 	}
 	text = strings.TrimSpace(text)
 	if text != "" {

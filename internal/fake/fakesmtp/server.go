@@ -51,6 +51,7 @@ type Stats struct {
 	Accepted    int `json:"accepted"`    // messages recorded
 	Rejected    int `json:"rejected"`    // messages refused with a 4xx/5xx reply
 	Dropped     int `json:"dropped"`     // connections closed mid-DATA
+	Cut         int `json:"cut"`         // connections closed after the final "." without a reply
 	Hung        int `json:"hung"`        // messages stalled in DATA
 	HangsEnded  int `json:"hangs_ended"` // stalls that ended because the client (or the server) went away
 	Aborted     int `json:"aborted"`     // DATA that never reached its final "." (client went away)

@@ -122,6 +122,11 @@ func (ss *session) Data(r io.Reader) error {
 	}
 
 	switch act.Kind {
+	case Cut:
+		s.count(func(st *Stats) { st.Cut++ })
+		log.Info("fakesmtp: message read in full; cutting the connection before the reply")
+		ss.conn.Conn().Close()
+		return errAborted
 	case Reply:
 		s.count(func(st *Stats) { st.Rejected++ })
 		log.Info("fakesmtp: refusing the message", "code", act.Code)
