@@ -249,7 +249,7 @@ func processTask(run *jobpilot.Run, app *jobpilot.Application) jobpilot.Task {
 
 // passes reports whether a score clears the profile's threshold.
 func passes(p *jobpilot.Profile, m jobpilot.Match) bool {
-	return !m.Excluded && m.Score >= p.Preferences.MinScore
+	return !m.Excluded && m.Score >= p.Preferences.EffectiveMinScore()
 }
 
 func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, post *jobpilot.Posting, m jobpilot.Match) error {
