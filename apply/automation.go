@@ -313,6 +313,9 @@ func (s *Service) rescore(ctx context.Context, run *jobpilot.Run, p *jobpilot.Pr
 		}
 		return err
 	}
+	// Another listing of the same job later in this run finds the
+	// application as it now is, not as the run read it.
+	app.Status = jobpilot.StatusMatched
 	run.Counts["matched"]++
 	return nil
 }

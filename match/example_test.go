@@ -31,8 +31,8 @@ func ExampleNewScorer() {
 	})
 	fmt.Println(onsite.Score, onsite.For, onsite.Against)
 	// Output:
-	// 81 [mentions Go, PostgreSQL and Kubernetes (in the title: Go) the title matches your target “Backend Engineer” remote, as you want]
-	// 10 [the title matches your target “Backend Engineer”] [on-site in Paris; you want remote only mentions none of your skills]
+	// 77 [[family] a backend role, the family of your target titles [skills] mentions Go, PostgreSQL and Kubernetes (in the title: Go) [eligibility] remote, as you want]
+	// 0 [[family] a backend role, the family of your target titles [title] the title matches your target “Backend Engineer”] [[eligibility] on-site in Paris; you want remote work only [skills] mentions none of your skills]
 }
 
 // An excluded company scores 0 and is marked Excluded, whatever the posting.
@@ -40,5 +40,5 @@ func ExampleScore_excluded() {
 	profile := &jobpilot.Profile{Preferences: jobpilot.Preferences{ExcludedCompanies: []string{"Evil Corp"}}}
 	m := match.Score(profile, &jobpilot.Posting{Company: "Evil Corp Inc.", Title: "Backend Engineer"})
 	fmt.Println(m.Score, m.Excluded, m.Against)
-	// Output: 0 true [Evil Corp Inc. is on your excluded companies list]
+	// Output: 0 true [[company] Evil Corp Inc. is on your excluded companies list]
 }

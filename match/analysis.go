@@ -1,0 +1,186 @@
+package match
+
+import (
+	"strings"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// analysis is what one pass over a posting's title and description finds.
+type analysis struct {
+	skillW    []uint8 // per skill, the highest weight it was seen with
+	exclW     []uint8 // per excluded keyword
+	knownSeen []bool  // per vocabulary term
+	known     int     // vocabulary terms seen
+	years     int     // the first "N+ years" asked, or -1
+	lang      langCounter
+	required  map[string]bool // languages the text asks for
+	remoteCue bool            // the text says remote
+	officeCue bool            // the text says office, on-site or hybrid
+	hybridCue bool
+	entry     bool     // the text says the role is entry-level ("no experience needed")
+	restrict  []string // paragraphs that restrict where one may work or live
+	desc      string
+}
+
+// cue flags of description words.
+const (
+	cueRemote uint8 = 1 << iota
+	cueOffice
+	cueHybrid
+	cueRestrict
+	cueYears
+	cueLanguage
+	cueEntry
+)
+
+var cueWords = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for _, w := range []string{"remote", "remotely", "remoto", "remota", "wfh", "distributed", "télétravail", "distans"} {
+		m[w] |= cueRemote
+	}
+	for _, w := range []string{"office", "onsite", "in-office", "kontor", "kontoret", "büro", "oficina", "presencial", "bureau", "bureaux"} {
+		m[w] |= cueOffice
+	}
+	for _, w := range []string{"hybrid", "hybrida", "hybride", "híbrido", "hybridarbete", "hybrides"} {
+		m[w] |= cueHybrid | cueOffice
+	}
+	for _, w := range []string{"only", "must", "based", "located", "live", "living", "reside", "residing", "residents",
+		"resident", "within", "anywhere", "authorized", "authorised", "eligible", "wohnsitz", "desde", "cualquier", "open"} {
+		m[w] |= cueRestrict
+	}
+	for _, w := range []string{"experience", "level", "career", "grads", "graduates", "job", "berufseinsteiger", "quereinsteiger", "berufseinstieg"} {
+		m[w] |= cueEntry
+	}
+	for w := range yearsWords {
+		m[w] |= cueYears
+	}
+	for w := range languageByName {
+		m[w] |= cueLanguage
+	}
+	return m
+}()
+
+// analyse reads the posting once: skills and excluded keywords by where
+// they appear, the years asked, the language, and the cues about where
+// the work happens.
+func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
+	a := &analysis{
+		skillW: make([]uint8, len(s.skills)), exclW: make([]uint8, len(s.excluded)),
+		knownSeen: make([]bool, s.known), years: -1, desc: post.Description,
+	}
+	s.scan(title, weightTitle, a)
+	for _, t := range title {
+		a.lang.add(t, isASCII(t.s))
+	}
+	ts := make([]token, 0, 64)
+	first, afterHead, afterNice := true, false, false
+	for para := range strings.SplitSeq(post.Description, "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		head := para
+		if i := strings.IndexByte(head, '\n'); i >= 0 {
+			head = head[:i]
+		}
+		isHead, isNice := isRequirementHead(head), isNiceHead(head)
+		w := uint8(weightRest)
+		switch {
+		case isNice || afterNice && !isHead:
+			w = weightNice
+		case first || isHead || afterHead:
+			w = weightFirst
+		}
+		ts = appendTokens(ts[:0], para)
+		s.scan(ts, w, a)
+		a.cues(ts, para, w == weightFirst && !first)
+		first = false
+		// A short heading line alone in its paragraph marks the next one.
+		alone := len(head) < 60 && !strings.Contains(para, "\n")
+		afterHead = isHead && alone
+		afterNice = isNice && alone
+	}
+	return a
+}
+
+// cues records what one paragraph says about years, language and place.
+func (a *analysis) cues(ts []token, para string, requirements bool) {
+	var seen uint8
+	for i, t := range ts {
+		a.lang.add(t, isASCII(t.s))
+		c := cueWords[t.s]
+		if c == 0 {
+			continue
+		}
+		seen |= c
+		if c&cueYears != 0 && a.years < 0 {
+			a.years = yearsAt(ts, i)
+		}
+		if c&cueEntry != 0 && !a.entry {
+			a.entry = entryAt(ts, i)
+		}
+	}
+	a.remoteCue = a.remoteCue || seen&cueRemote != 0
+	a.officeCue = a.officeCue || seen&cueOffice != 0
+	a.hybridCue = a.hybridCue || seen&cueHybrid != 0
+	if seen&cueRestrict != 0 {
+		a.restrict = append(a.restrict, para)
+	}
+	if seen&cueLanguage != 0 {
+		if a.required == nil {
+			a.required = map[string]bool{}
+		}
+		requiredLanguages(para, requirements, a.required)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// niceHeads mark a paragraph of optional skills, which weigh least.
+var niceHeads = []string{"nice to have", "nice-to-have", "bonus", "a plus", "plus:", "preferred", "good to have",
+	"ideally", "meriterande", "von vorteil", "wünschenswert", "deseable", "valorable", "is a plus"}
+
+func isNiceHead(line string) bool {
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	l := strings.ToLower(line)
+	for _, h := range niceHeads {
+		if strings.HasPrefix(l, h) || strings.Contains(l, h+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// entryAt reads "no (previous) experience", "entry level", "start your
+// career", "new grads", "first job" and the German "Berufseinsteiger"
+// around ts[i].
+func entryAt(ts []token, i int) bool {
+	prev := func(n int) string {
+		if i-n < 0 {
+			return ""
+		}
+		return ts[i-n].s
+	}
+	switch ts[i].s {
+	case "experience":
+		return prev(1) == "no" || prev(2) == "no" && (prev(1) == "previous" || prev(1) == "prior")
+	case "level":
+		return prev(1) == "entry"
+	case "career":
+		return prev(2) == "start" || prev(1) == "early"
+	case "grads", "graduates":
+		return prev(1) == "new" || prev(1) == "recent"
+	case "job":
+		return prev(1) == "first"
+	}
+	return true // the German words say it alone
+}
