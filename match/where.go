@@ -46,7 +46,7 @@ func parseWhere(post *jobpilot.Posting, a *analysis) where {
 			w.regions = append(w.regions, found...)
 			w.worldwide = w.worldwide || anywhere && len(found) == 0
 		default:
-			w.onsite = append(w.onsite, found...)
+			w.onsite = append(w.onsite, narrowest(found)...)
 		}
 	}
 	if w.remote && len(w.onsite) == 0 {
@@ -83,15 +83,39 @@ func parseWhere(post *jobpilot.Posting, a *analysis) where {
 	return w
 }
 
-// splitLocation splits "New York, NY or Remote (US)" into its alternatives.
-func splitLocation(loc string) []string {
-	var out []string
-	for _, part := range strings.FieldsFunc(loc, func(r rune) bool { return r == ';' || r == '|' }) {
-		for seg := range strings.SplitSeq(part, " or ") {
-			if strings.TrimSpace(seg) != "" {
-				out = append(out, seg)
+// narrowest drops the places that only qualify another one: in
+// "Göteborg, Sweden" the office is in Gothenburg, not anywhere in Sweden.
+func narrowest(ps []*place) []*place {
+	out := ps[:0:0]
+	for _, p := range ps {
+		qualifier := false
+		for _, q := range ps {
+			if q != p && q.kind < p.kind && overlaps(q, p) {
+				qualifier = true
+				break
 			}
 		}
+		if !qualifier {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// splitLocation splits "New York, NY or Remote (US)" into its alternatives
+// ("or" in the languages of the stop-word profiles too).
+func splitLocation(loc string) []string {
+	out := strings.FieldsFunc(loc, func(r rune) bool { return r == ';' || r == '|' })
+	for _, or := range []string{" or ", " o ", " oder ", " eller ", " ou "} {
+		var next []string
+		for _, part := range out {
+			for seg := range strings.SplitSeq(part, or) {
+				if strings.TrimSpace(seg) != "" {
+					next = append(next, seg)
+				}
+			}
+		}
+		out = next
 	}
 	return out
 }
