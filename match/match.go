@@ -197,11 +197,13 @@ func (s *Scorer) Score(post *jobpilot.Posting) jobpilot.Match {
 		return excluded(ruleFamily, why)
 	}
 
+	// Equal weights keep this order among the reasons: where the job is
+	// says more to a reader than a level that matches.
 	var sc scoreCard
 	s.scoreRole(&sc, best, len(roles) > 1)
+	s.scoreWhere(&sc, post, a)
 	s.scoreLevel(&sc, best, a, true)
 	s.scoreSkills(&sc, a)
-	s.scoreWhere(&sc, post, a)
 	s.scoreLanguage(&sc, a)
 	return sc.match()
 }

@@ -98,9 +98,9 @@ func TestScoreTable(t *testing.T) {
 		against  []string // substrings of some Against reason
 	}{
 		{"remote Go backend", backendProfile(), goodRemote, 80, 100, false,
-			[]string{"[skills] mentions Golang, Postgres", "and 3 more (in the title: Golang)", "[family] a backend role", "[level] a senior role, your level"}, nil},
+			[]string{"[skills] mentions Golang, Postgres", "and 3 more (in the title: Golang)", "[family] a backend role", "[eligibility] remote"}, nil},
 		{"Berlin platform", backendProfile(), goodBerlin, 65, 100, false,
-			[]string{"Kubernetes", "[family] an infrastructure role", "[level] a staff role, your level"}, nil},
+			[]string{"Kubernetes", "[family] an infrastructure role", "[eligibility] on-site in Berlin, Germany, one of your locations"}, nil},
 		{"sales in Paris", backendProfile(), sales, 0, 10, false,
 			nil, []string{"[eligibility] on-site in Paris, France, not in Berlin", "[family] a sales role; you target backend or infrastructure"}},
 		{"junior frontend", backendProfile(), juniorFrontend, 0, 25, false,
