@@ -1,6 +1,7 @@
 package match
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/jobpilot/jobpilot"
@@ -61,6 +62,29 @@ var cueWords = func() map[string]uint8 {
 	return m
 }()
 
+// lexEntry is what the scorer knows of a word of any posting: the cues
+// it carries and the languages it is a stop word of. One map, so each word
+// of a description costs one lookup here (and one for the skills).
+type lexEntry struct {
+	cue  uint8
+	stop uint16
+}
+
+var lexicon = func() map[string]lexEntry {
+	m := map[string]lexEntry{}
+	for w, c := range cueWords {
+		e := m[w]
+		e.cue = c
+		m[w] = e
+	}
+	for w, bits := range stopIndex {
+		e := m[w]
+		e.stop = bits
+		m[w] = e
+	}
+	return m
+}()
+
 // analyse reads the posting once: skills and excluded keywords by where
 // they appear, the years asked, the language, and the cues about where
 // the work happens.
@@ -71,7 +95,7 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 	}
 	s.scan(title, weightTitle, a)
 	for _, t := range title {
-		a.lang.add(t, isASCII(t.s))
+		a.lang.count(t, lexicon[t.s].stop)
 	}
 	ts := make([]token, 0, 64)
 	first, afterHead, afterNice := true, false, false
@@ -107,8 +131,11 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 func (a *analysis) cues(ts []token, para string, requirements bool) {
 	var seen uint8
 	for i, t := range ts {
-		a.lang.add(t, isASCII(t.s))
-		c := cueWords[t.s]
+		e := lexicon[t.s]
+		if a.lang.seen < maxLangTokens {
+			a.lang.count(t, e.stop)
+		}
+		c := e.cue
 		if c == 0 {
 			continue
 		}
@@ -143,17 +170,18 @@ func isASCII(s string) bool {
 	return true
 }
 
-// niceHeads mark a paragraph of optional skills, which weigh least.
-var niceHeads = []string{"nice to have", "nice-to-have", "bonus", "a plus", "plus:", "preferred", "good to have",
-	"ideally", "meriterande", "von vorteil", "wünschenswert", "deseable", "valorable", "is a plus"}
+// niceHeads mark a paragraph of optional skills, which weigh least: a
+// first line that starts with one, or names one before a colon.
+var niceHeads = [][]byte{[]byte("nice to have"), []byte("nice-to-have"), []byte("bonus"), []byte("a plus"),
+	[]byte("plus:"), []byte("preferred"), []byte("good to have"), []byte("ideally"), []byte("meriterande"),
+	[]byte("von vorteil"), []byte("wünschenswert"), []byte("deseable"), []byte("valorable"), []byte("is a plus")}
 
 func isNiceHead(line string) bool {
-	if len(line) > 200 {
-		line = line[:200]
-	}
-	l := strings.ToLower(line)
+	var buf [80]byte
+	l := lowerASCII(buf[:0], line[:min(len(line), 80)])
+	colon := bytes.IndexByte(l, ':')
 	for _, h := range niceHeads {
-		if strings.HasPrefix(l, h) || strings.Contains(l, h+":") {
+		if bytes.HasPrefix(l, h) || colon > 0 && bytes.Contains(l[:colon+1], h) {
 			return true
 		}
 	}

@@ -85,19 +85,20 @@ type langCounter struct {
 // its first few hundred words.
 const maxLangTokens = 400
 
-func (c *langCounter) add(t token, ascii bool) {
+// count adds one word, with the languages it is a stop word of.
+func (c *langCounter) count(t token, stop uint16) {
 	if c.seen >= maxLangTokens {
 		return
 	}
 	c.seen++
-	if bits := stopIndex[t.s]; bits != 0 {
+	if stop != 0 {
 		for i := range langOrder {
-			if bits&(1<<i) != 0 {
+			if stop&(1<<i) != 0 {
 				c.stop[i]++
 			}
 		}
 	}
-	if ascii {
+	if t.s[0] < 0x80 && isASCII(t.s) {
 		return
 	}
 	for _, r := range t.s {

@@ -41,6 +41,7 @@
 package match
 
 import (
+	"bytes"
 	"math"
 	"sort"
 	"strings"
@@ -316,11 +317,33 @@ func isRequirementHead(line string) bool {
 	if len(line) > 60 {
 		return false
 	}
-	l := strings.ToLower(line)
-	for _, h := range requirementHeads {
-		if strings.Contains(l, h) {
+	var buf [60]byte
+	l := lowerASCII(buf[:0], line)
+	for _, h := range requirementHeadBytes {
+		if bytes.Contains(l, h) {
 			return true
 		}
 	}
 	return false
+}
+
+var requirementHeadBytes = func() [][]byte {
+	out := make([][]byte, len(requirementHeads))
+	for i, h := range requirementHeads {
+		out[i] = []byte(h)
+	}
+	return out
+}()
+
+// lowerASCII appends s to dst with ASCII letters lower-cased: enough to
+// compare headings without allocating.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

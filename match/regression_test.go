@@ -31,9 +31,9 @@ func midBackendNYC() *jobpilot.Profile {
 func seniorDataEngineerColombia() *jobpilot.Profile {
 	return &jobpilot.Profile{
 		Resume: jobpilot.Resume{
-			Basics: jobpilot.Basics{Name: "Andrés", Location: jobpilot.Location{City: "Medellín", CountryCode: "CO"}},
-			Work:   []jobpilot.Work{{Name: "Rutaviva", Position: "Senior Data Engineer", StartDate: "2016-02"}},
-			Skills: []jobpilot.Skill{{Name: "Data", Keywords: []string{"Python", "SQL", "Spark", "Airflow", "dbt", "Snowflake"}}},
+			Basics:    jobpilot.Basics{Name: "Andrés", Location: jobpilot.Location{City: "Medellín", CountryCode: "CO"}},
+			Work:      []jobpilot.Work{{Name: "Rutaviva", Position: "Senior Data Engineer", StartDate: "2016-02"}},
+			Skills:    []jobpilot.Skill{{Name: "Data", Keywords: []string{"Python", "SQL", "Spark", "Airflow", "dbt", "Snowflake"}}},
 			Languages: []jobpilot.Language{{Language: "Spanish", Fluency: "Native"}, {Language: "English", Fluency: "Fluent"}},
 		},
 		Preferences: jobpilot.Preferences{TargetTitles: []string{"Data Engineer"}, Remote: jobpilot.RemoteOnly},
