@@ -191,7 +191,15 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			existing[post.Fingerprint] = app
 		}
 	}
-	scorer := match.NewScorer(p)
+	scorer := match.NewScorer(p, match.At(s.now()))
+	sims := s.similarities(ctx, p, postings)
+	score := func(post *jobpilot.Posting) jobpilot.Match {
+		m := scorer.Score(post)
+		if sim, ok := sims[post.ID]; ok {
+			m = match.Blend(m, sim)
+		}
+		return m
+	}
 	now := s.now()
 	for _, post := range postings {
 		if err := ctx.Err(); err != nil {
@@ -202,7 +210,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			app = existing[post.Fingerprint]
 		}
 		if app == nil {
-			if err := s.createApplication(ctx, run, p, post, scorer.Score(post)); err != nil {
+			if err := s.createApplication(ctx, run, p, post, score(post)); err != nil {
 				return err
 			}
 			continue
@@ -212,7 +220,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			if app.ProfileVersion == p.Version && app.PostingHash == post.ContentHash {
 				continue // nothing changed since it was scored
 			}
-			m := scorer.Score(post)
+			m := score(post)
 			if !own && !passes(p, m) {
 				// Another listing of the same job (another city) that does
 				// not pass either: the application stays as its own posting

@@ -3,9 +3,11 @@ package match_test
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,9 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
+	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/match"
 	"github.com/jobpilot/jobpilot/source"
 )
@@ -39,21 +44,58 @@ func TestEval(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(set, "labels.tsv")); err != nil {
 			continue
 		}
+		t.Run(filepath.Base(set), func(t *testing.T) { evalReport(t, loadEval(t, set), nil) })
+	}
+}
+
+// TestEvalEmbeddings is TestEval with the semantic similarity blended in,
+// the vectors coming from the fake OpenAI-compatible server's
+// /v1/embeddings (deterministic bag-of-words vectors) through the real
+// client. The deterministic scorer must reach the targets without it
+// (TestEval); this shows what blending does to them.
+func TestEvalEmbeddings(t *testing.T) {
+	srv := httptest.NewServer(fakellm.New(fakellm.Options{}))
+	defer srv.Close()
+	emb := llm.NewEmbedder(config.OpenAI{BaseURL: srv.URL + "/v1", EmbeddingsModel: "fake-embed"}, nil)
+	for _, set := range []string{"testdata/eval", "testdata/eval/holdout"} {
 		t.Run(filepath.Base(set), func(t *testing.T) {
 			ev := loadEval(t, set)
-			for _, name := range ev.profileNames() {
-				res := ev.run(name)
-				t.Logf("%-20s pairs %3d  fit %2d  stretch %2d  matched %2d  precision %.2f  recall %.2f  NDCG@20 %.2f",
-					name, res.pairs, res.fit, res.stretch, res.matched, res.precision(), res.recall(), res.ndcg)
-				for _, m := range res.mistakes {
-					t.Logf("    %s", m)
+			vec := func(text string) []float32 {
+				v, err := emb.Embed(context.Background(), []string{text})
+				if err != nil {
+					t.Fatal(err)
 				}
-				if res.precision() < minPrecision || res.recall() < minRecall {
-					t.Errorf("%s: precision %.2f (target %.2f), recall %.2f (target %.2f)",
-						name, res.precision(), minPrecision, res.recall(), minRecall)
-				}
+				return v[0]
 			}
+			cache := map[string][]float32{}
+			get := func(text string) []float32 {
+				if v, ok := cache[text]; ok {
+					return v
+				}
+				cache[text] = vec(text)
+				return cache[text]
+			}
+			evalReport(t, ev, func(p *jobpilot.Profile, post *jobpilot.Posting, m jobpilot.Match) jobpilot.Match {
+				return match.Blend(m, match.Cosine(get(match.ProfileText(p)), get(match.PostingText(post))))
+			})
 		})
+	}
+}
+
+type blendFunc func(*jobpilot.Profile, *jobpilot.Posting, jobpilot.Match) jobpilot.Match
+
+func evalReport(t *testing.T, ev *evalSet, blend blendFunc) {
+	for _, name := range ev.profileNames() {
+		res := ev.run(name, blend)
+		t.Logf("%-20s pairs %3d  fit %2d  stretch %2d  matched %2d  precision %.2f  recall %.2f  NDCG@20 %.2f",
+			name, res.pairs, res.fit, res.stretch, res.matched, res.precision(), res.recall(), res.ndcg)
+		for _, m := range res.mistakes {
+			t.Logf("    %s", m)
+		}
+		if res.precision() < minPrecision || res.recall() < minRecall {
+			t.Errorf("%s: precision %.2f (target %.2f), recall %.2f (target %.2f)",
+				name, res.precision(), minPrecision, res.recall(), minRecall)
+		}
 	}
 }
 
@@ -93,7 +135,7 @@ func (ev *evalSet) profileNames() []string {
 }
 
 // run scores every posting labelled for the profile.
-func (ev *evalSet) run(name string) evalResult {
+func (ev *evalSet) run(name string, blend blendFunc) evalResult {
 	p := ev.profiles[name]
 	s := match.NewScorer(p, match.At(evalNow))
 	type scored struct {
@@ -104,6 +146,9 @@ func (ev *evalSet) run(name string) evalResult {
 	var r evalResult
 	for key, label := range ev.labels[name] {
 		m := s.Score(ev.postings[key])
+		if blend != nil {
+			m = blend(p, ev.postings[key], m)
+		}
 		all = append(all, scored{key, label, m})
 		r.pairs++
 		matched := !m.Excluded && m.Score >= p.Preferences.EffectiveMinScore()

@@ -321,3 +321,25 @@ func TestPreferencesCorrectTheRules(t *testing.T) {
 	p.Preferences.TargetFamilies = []string{"data engineering"}
 	wantMatched(t, scoreOf(t, p, &jobpilot.Posting{Title: "Data Engineer", Location: "NYC", Description: "Python, SQL, Kafka. 3+ years."}), "[family] a data engineering role, the family of your target families")
 }
+
+// Similarity adjusts a score by at most 8 points, with its reason, and
+// never touches an excluded match.
+func TestBlend(t *testing.T) {
+	base := jobpilot.Match{Score: 70, For: []string{"a"}}
+	if m := match.Blend(base, 1); m.Score != 78 || !hasSub(m.For, "[similarity] reads close to your profile (cosine 1.00)") {
+		t.Errorf("cosine 1: %+v", m)
+	}
+	if m := match.Blend(base, 0.1); m.Score != 62 || !hasSub(m.Against, "[similarity] reads far from your profile (cosine 0.10)") {
+		t.Errorf("cosine 0.1: %+v", m)
+	}
+	if m := match.Blend(base, 0.5); m.Score != 70 || len(m.For)+len(m.Against) != 1 {
+		t.Errorf("cosine 0.5: %+v", m)
+	}
+	ex := jobpilot.Match{Excluded: true, Against: []string{"x"}}
+	if m := match.Blend(ex, 1); m.Score != 0 || len(m.For) != 0 {
+		t.Errorf("excluded: %+v", m)
+	}
+	if c := match.Cosine([]float32{1, 0}, []float32{1, 1}); c < 0.707 || c > 0.708 {
+		t.Errorf("cosine %v", c)
+	}
+}

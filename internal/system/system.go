@@ -153,6 +153,10 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 			return out
 		},
 	}
+	if cfg.OpenAI.EmbeddingsModel != "" {
+		s.Apply.Embedder = newEmbedder(cfg, s.Resilience, log)
+		s.Apply.EmbeddingCache = db
+	}
 	eng, err := engine.New(db, engine.Options{
 		Config:     cfg,
 		Handlers:   s.Apply,
@@ -310,4 +314,14 @@ func (s *System) Health(ctx context.Context) Health {
 		h.Status = "unhealthy"
 	}
 	return h
+}
+
+// newEmbedder builds the embeddings client of OPENAI_EMBEDDINGS_MODEL on the
+// LLM endpoint, under a service of its own ("embeddings": the cover letter's
+// retries and timeout) on the shared "openai" breaker.
+func newEmbedder(cfg *config.Config, set *resilience.Set, log *slog.Logger) *llm.Embedder {
+	m := resilience.MatrixFrom(cfg)
+	st := m.CoverLetter
+	st.Name, st.Operation = "embeddings", "embed_texts"
+	return llm.NewEmbedder(cfg.OpenAI, set.Breakers.Service(st, m.OpenAIBreaker), llm.WithLogger(log))
 }

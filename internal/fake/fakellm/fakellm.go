@@ -78,6 +78,9 @@ type Request struct {
 	Format   string
 	Status   int  // the status answered; 0 if the client went away first
 	Canceled bool // the client closed the connection before the reply
+	// Embeddings is the number of texts of a POST /v1/embeddings request;
+	// 0 for chat completions.
+	Embeddings int
 }
 
 // Prompt returns all message contents joined, for assertions.
@@ -214,11 +217,16 @@ type chatRequest struct {
 	} `json:"response_format"`
 }
 
-// ServeHTTP answers POST /v1/chat/completions (and /chat/completions).
+// ServeHTTP answers POST /v1/chat/completions (and /chat/completions) and
+// POST /v1/embeddings (deterministic vectors; see Vector).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	if path == "/v1/models" || path == "/models" {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
+		return
+	}
+	if r.Method == http.MethodPost && strings.HasSuffix(path, "/embeddings") {
+		s.serveEmbeddings(w, r)
 		return
 	}
 	if r.Method != http.MethodPost || !strings.HasSuffix(path, "/chat/completions") {
