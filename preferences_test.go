@@ -42,8 +42,10 @@ func TestPreferencesOldProfilesAndDefaults(t *testing.T) {
 
 func TestPreferencesValidateMatchingFields(t *testing.T) {
 	valid := jobpilot.Preferences{
-		TargetLevel: "senior", TargetFamilies: []string{"data engineering"}, ExcludedFamilies: []string{"engineering management"},
-		LivesIn: "Medellín, Colombia", WorkRegions: []string{"Colombia", "LatAm"}, Relocate: true,
+		TargetLevel: "senior", ExcludedFamilies: []string{"engineering management"},
+		LivesIn: "Medellín, Colombia",
+		// Any case and hyphenation; a family of one's own counts.
+		TargetFamilies: []string{"Data-Engineering", "technical writing"}, WorkRegions: []string{"Colombia", "LatAm"}, Relocate: true,
 		RoleFamilies: []jobpilot.RoleFamily{{Name: "technical writing", Titles: []string{"technical writer"}, Adjacent: []string{"support"}}},
 	}
 	if err := valid.Validate(); err != nil {
@@ -62,6 +64,8 @@ func TestPreferencesValidateMatchingFields(t *testing.T) {
 		{"preferences.role_families[0].name", func(p *jobpilot.Preferences) { p.RoleFamilies[0].Name = "" }},
 		{"preferences.role_families[0].titles", func(p *jobpilot.Preferences) { p.RoleFamilies[0] = jobpilot.RoleFamily{Name: "x"} }},
 		{"preferences.role_families[0].titles[0]", func(p *jobpilot.Preferences) { p.RoleFamilies[0].Titles = []string{""} }},
+		{"preferences.excluded_families[0]", func(p *jobpilot.Preferences) { p.ExcludedFamilies = []string{"enginering management"} }},
+		{"preferences.role_families[0].adjacent[0]", func(p *jobpilot.Preferences) { p.RoleFamilies[0].Adjacent = []string{"suport"} }},
 	}
 	for _, tc := range bad {
 		p := valid

@@ -125,6 +125,38 @@ type RoleFamily struct {
 	Adjacent []string `json:"adjacent,omitempty"`
 }
 
+// FamilyNames are the built-in role families (match/families.json holds
+// what each one means); preferences name them, or families of their own
+// defined in RoleFamilies. Case, spaces and hyphens do not matter.
+var FamilyNames = []string{
+	"backend", "frontend", "full-stack", "mobile", "data engineering", "data science", "infrastructure",
+	"security", "qa", "embedded", "design", "product", "engineering management", "sales", "support",
+	"marketing", "operations", "other",
+}
+
+// foldFamily folds a family name for comparison: "Data-Engineering" is
+// "data engineering".
+func foldFamily(s string) string {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '/' })
+	return strings.Join(f, " ")
+}
+
+// validFamilies checks that every name is a built-in family or one of the
+// profile's own.
+func (p Preferences) validFamilies(field string, names []string) error {
+	if err := validNames(field, names); err != nil {
+		return err
+	}
+	for i, n := range names {
+		known := slices.ContainsFunc(FamilyNames, func(f string) bool { return foldFamily(f) == foldFamily(n) }) ||
+			slices.ContainsFunc(p.RoleFamilies, func(f RoleFamily) bool { return foldFamily(f.Name) == foldFamily(n) })
+		if !known {
+			return FieldError(field+"["+strconv.Itoa(i)+"]", "unknown role family %q: one of %s, or a name from role_families", n, strings.Join(FamilyNames, ", "))
+		}
+	}
+	return nil
+}
+
 // Levels are the seniority levels a posting and a candidate are compared on,
 // from the most junior. "staff" covers staff and principal, "manager" covers
 // managers, heads and directors.
@@ -176,12 +208,6 @@ func (p Preferences) Validate() error {
 	if p.TargetLevel != "" && !slices.Contains(Levels, p.TargetLevel) {
 		return FieldError("preferences.target_level", "must be one of %s", strings.Join(Levels, ", "))
 	}
-	if err := validNames("preferences.target_families", p.TargetFamilies); err != nil {
-		return err
-	}
-	if err := validNames("preferences.excluded_families", p.ExcludedFamilies); err != nil {
-		return err
-	}
 	if err := validNames("preferences.work_regions", p.WorkRegions); err != nil {
 		return err
 	}
@@ -199,11 +225,20 @@ func (p Preferences) Validate() error {
 		for _, l := range []struct {
 			name string
 			list []string
-		}{{"titles", f.Titles}, {"keywords", f.Keywords}, {"adjacent", f.Adjacent}} {
+		}{{"titles", f.Titles}, {"keywords", f.Keywords}} {
 			if err := validNames(path+l.name, l.list); err != nil {
 				return err
 			}
 		}
+		if err := p.validFamilies(path+"adjacent", f.Adjacent); err != nil {
+			return err
+		}
+	}
+	if err := p.validFamilies("preferences.target_families", p.TargetFamilies); err != nil {
+		return err
+	}
+	if err := p.validFamilies("preferences.excluded_families", p.ExcludedFamilies); err != nil {
+		return err
 	}
 	return nil
 }
