@@ -47,7 +47,7 @@ var cueWords = func() map[string]uint8 {
 		m[w] |= cueHybrid | cueOffice
 	}
 	for _, w := range []string{"only", "must", "based", "located", "live", "living", "reside", "residing", "residents",
-		"resident", "within", "anywhere", "authorized", "authorised", "eligible", "wohnsitz", "desde", "cualquier", "open"} {
+		"resident", "residents", "within", "anywhere", "authorized", "authorised", "eligible", "wohnsitz", "desde", "cualquier"} {
 		m[w] |= cueRestrict
 	}
 	for _, w := range []string{"experience", "level", "career", "grads", "graduates", "job", "berufseinsteiger", "quereinsteiger", "berufseinstieg"} {

@@ -187,7 +187,7 @@ func (s *Scorer) Score(post *jobpilot.Posting) jobpilot.Match {
 	cw := companyWords(post.Company)
 	for _, ex := range s.comps {
 		if containsSeq(cw, ex) {
-			return excluded(ruleCompany, post.Company+" is on your excluded companies list")
+			return excluded(ruleCompany, short(post.Company)+" is on your excluded companies list")
 		}
 	}
 	title := appendTokens(make([]token, 0, 16), post.Title)

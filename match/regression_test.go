@@ -343,3 +343,25 @@ func TestBlend(t *testing.T) {
 		t.Errorf("cosine %v", c)
 	}
 }
+
+// Postings are third-party text: a huge location or a title listing
+// hundreds of roles gives reasons of a bounded size.
+func TestHostileInputIsBounded(t *testing.T) {
+	post := &jobpilot.Posting{
+		Company:     strings.Repeat("Evil Corp ", 1000),
+		Title:       strings.Repeat("Go Engineers, ", 500),
+		Location:    strings.Repeat("Atlantis ", 2000),
+		Description: strings.Repeat("You must live in Atlantis. Fluent Klingon required. 5+ years.\n\n", 2000),
+	}
+	m := match.NewScorer(midBackendNYC(), match.At(evalNow)).Score(post)
+	for _, r := range append(m.For, m.Against...) {
+		if len(r) > 300 {
+			t.Errorf("a reason of %d bytes: %.120q…", len(r), r)
+		}
+	}
+	p := midBackendNYC()
+	p.Preferences.ExcludedCompanies = []string{"Evil Corp"}
+	if m := match.NewScorer(p).Score(post); !m.Excluded || len(m.Against[0]) > 300 {
+		t.Errorf("excluded company reason of %d bytes", len(m.Against[0]))
+	}
+}

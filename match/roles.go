@@ -44,6 +44,10 @@ func (s *Scorer) roles(post *jobpilot.Posting, a *analysis) []role {
 	return out
 }
 
+// maxRoles bounds the roles read from one title: a title is third-party
+// text, and no real post offers more.
+const maxRoles = 12
+
 // splitRoles splits a title that lists several roles: three or more
 // comma-separated parts, or parts that name roles in the plural ("Go
 // Engineers, Data Engineers"). "Engineering Manager, Backend" and
@@ -69,7 +73,7 @@ func splitRoles(title string) []string {
 		}
 	}
 	if len(segs) >= 3 || len(segs) == 2 && plural {
-		return segs
+		return segs[:min(len(segs), maxRoles)]
 	}
 	return []string{title}
 }
@@ -125,7 +129,7 @@ func (s *Scorer) scoreRole(sc *scoreCard, r *role, multi bool) {
 	c := &s.cand
 	which := "a"
 	if multi {
-		which = "its " + quote(r.title) + " role is"
+		which = "its " + quote(short(r.title)) + " role is"
 	}
 	rel, mine := relate(r.fam, c.families)
 	cover, target := s.titleCover(r)

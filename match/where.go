@@ -30,7 +30,7 @@ var (
 func parseWhere(post *jobpilot.Posting, a *analysis) where {
 	pt := places()
 	var w where
-	w.onsiteRaw = strings.TrimSpace(post.Location)
+	w.onsiteRaw = short(strings.TrimSpace(post.Location))
 	for _, seg := range splitLocation(post.Location) {
 		ws := words(seg)
 		isRemote, anywhere := false, false
