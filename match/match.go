@@ -42,8 +42,9 @@ package match
 
 import (
 	"bytes"
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -227,9 +228,11 @@ const (
 
 func tag(rule, text string) string { return "[" + rule + "] " + text }
 
-// reason is a sentence with the weight that ranks it among its kind.
+// reason is a sentence with the weight that ranks it among its kind and
+// the rule that produced it; the tag is written only for the reasons shown.
 type reason struct {
 	weight float64
+	rule   string
 	text   string
 }
 
@@ -247,9 +250,9 @@ func (sc *scoreCard) add(rule string, pts float64, text string) {
 		return
 	}
 	if pts < 0 {
-		sc.con = append(sc.con, reason{-pts, tag(rule, text)})
+		sc.con = append(sc.con, reason{-pts, rule, text})
 	} else {
-		sc.pro = append(sc.pro, reason{pts, tag(rule, text)})
+		sc.pro = append(sc.pro, reason{pts, rule, text})
 	}
 }
 
@@ -258,7 +261,7 @@ func (sc *scoreCard) note(rule string, weight float64, text string) {
 	if text == "" {
 		return
 	}
-	sc.con = append(sc.con, reason{weight, tag(rule, text)})
+	sc.con = append(sc.con, reason{weight, rule, text})
 }
 
 func (sc *scoreCard) match() jobpilot.Match {
@@ -302,11 +305,11 @@ func top(rs []reason) []string {
 	if len(rs) == 0 {
 		return nil
 	}
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].weight > rs[j].weight })
+	slices.SortStableFunc(rs, func(a, b reason) int { return cmp.Compare(b.weight, a.weight) })
 	n := min(len(rs), maxReasons)
 	out := make([]string, n)
 	for i := range n {
-		out[i] = rs[i].text
+		out[i] = tag(rs[i].rule, rs[i].text)
 	}
 	return out
 }

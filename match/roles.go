@@ -95,6 +95,9 @@ const (
 // bestRole picks the role that fits the candidate best, or returns nil and
 // the reason when every role is of an excluded family.
 func (s *Scorer) bestRole(roles []role, a *analysis) (*role, string) {
+	if len(roles) == 1 && (roles[0].fam == nil || !s.cand.excludedFams[roles[0].fam.name]) {
+		return &roles[0], "" // nothing to choose between
+	}
 	var best *role
 	bestPts := 0.0
 	var excludedName string

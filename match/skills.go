@@ -1,8 +1,9 @@
 package match
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -220,7 +221,7 @@ func (s *Scorer) scoreSkills(sc *scoreCard, a *analysis) {
 	switch {
 	case len(hits) > 0:
 		pts := pointsSkills * (1 - math.Exp(-float64(total)/skillScale))
-		sort.SliceStable(hits, func(i, j int) bool { return hits[i].w > hits[j].w })
+		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.w, a.w) })
 		names := make([]string, 0, 5)
 		for i, h := range hits {
 			if i == 4 && len(hits) > 5 {

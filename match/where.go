@@ -102,11 +102,16 @@ func narrowest(ps []*place) []*place {
 	return out
 }
 
+var orWords = []string{" or ", " o ", " oder ", " eller ", " ou "}
+
 // splitLocation splits "New York, NY or Remote (US)" into its alternatives
 // ("or" in the languages of the stop-word profiles too).
 func splitLocation(loc string) []string {
 	out := strings.FieldsFunc(loc, func(r rune) bool { return r == ';' || r == '|' })
-	for _, or := range []string{" or ", " o ", " oder ", " eller ", " ou "} {
+	for _, or := range orWords {
+		if !strings.Contains(loc, or) {
+			continue
+		}
 		var next []string
 		for _, part := range out {
 			for seg := range strings.SplitSeq(part, or) {
