@@ -44,7 +44,8 @@ var roleNouns = map[string]bool{
 }
 
 // titleLevels returns the levels a title states, as a bit set (bit n is
-// level n), or 0. "Chief of Staff" states none: it is an operations role.
+// level n), or 0. "Chief of Staff" states none: it is an operations role;
+// nor does "Member of Technical Staff".
 func titleLevels(ws []string, f *family) uint8 {
 	var set uint8
 	for i := 0; i < len(ws); i++ {
@@ -52,6 +53,9 @@ func titleLevels(ws []string, f *family) uint8 {
 		if w == "chief" && i+2 < len(ws) && ws[i+1] == "of" && ws[i+2] == "staff" {
 			i += 2
 			continue
+		}
+		if w == "staff" && i > 0 && (ws[i-1] == "technical" || ws[i-1] == "of") {
+			continue // "Member of Technical Staff" is a title, not a level
 		}
 		if w == "associate" && i+1 < len(ws) && (ws[i+1] == "director" || ws[i+1] == "principal") {
 			continue

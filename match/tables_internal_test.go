@@ -129,6 +129,9 @@ func TestYearsAndLevels(t *testing.T) {
 	if l := titleLevels(titleTokens("Chief of Staff"), nil); l != 0 {
 		t.Errorf("Chief of Staff has levels %b", l)
 	}
+	if l := titleLevels(titleTokens("Member of Technical Staff"), nil); l != 0 {
+		t.Errorf("Member of Technical Staff has levels %b", l)
+	}
 	if l := titleLevels(titleTokens("Software Engineer II"), nil); l != 1<<levelMid {
 		t.Errorf("Engineer II: %b", l)
 	}
