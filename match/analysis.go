@@ -85,6 +85,27 @@ var lexicon = func() map[string]lexEntry {
 	return m
 }()
 
+// wordInfo is all the scorer knows of one word: the terms (skills,
+// excluded keywords, vocabulary) that start with it and its lexicon entry.
+// One map lookup per word of a posting.
+type wordInfo struct {
+	terms []term
+	lex   lexEntry
+}
+
+// buildWords merges the scorer's terms with the global lexicon.
+func (s *Scorer) buildWords() {
+	s.lex = make(map[string]wordInfo, len(s.terms)+len(lexicon))
+	for w, e := range lexicon {
+		s.lex[w] = wordInfo{lex: e}
+	}
+	for w, ts := range s.terms {
+		info := s.lex[w]
+		info.terms = ts
+		s.lex[w] = info
+	}
+}
+
 // analyse reads the posting once: skills and excluded keywords by where
 // they appear, the years asked, the language, and the cues about where
 // the work happens.
@@ -93,9 +114,10 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 		skillW: make([]uint8, len(s.skills)), exclW: make([]uint8, len(s.excluded)),
 		knownSeen: make([]bool, s.known), years: -1, desc: post.Description,
 	}
-	s.scan(title, weightTitle, a)
-	for _, t := range title {
-		a.lang.count(t, lexicon[t.s].stop)
+	for i, t := range title {
+		info := s.lex[t.s]
+		matchTerms(title, i, info.terms, weightTitle, a)
+		a.lang.count(t, info.lex.stop)
 	}
 	ts := make([]token, 0, 64)
 	first, afterHead, afterNice := true, false, false
@@ -107,7 +129,7 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 		if i := strings.IndexByte(head, '\n'); i >= 0 {
 			head = head[:i]
 		}
-		isHead, isNice := isRequirementHead(head), isNiceHead(head)
+		isHead, isNice := classifyHead(head)
 		w := uint8(weightRest)
 		switch {
 		case isNice || afterNice && !isHead:
@@ -116,8 +138,7 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 			w = weightFirst
 		}
 		ts = appendTokens(ts[:0], para)
-		s.scan(ts, w, a)
-		a.cues(ts, para, w == weightFirst && !first)
+		s.read(ts, para, w, w == weightFirst && !first, a)
 		first = false
 		// A short heading line alone in its paragraph marks the next one.
 		alone := len(head) < 60 && !strings.Contains(para, "\n")
@@ -127,15 +148,19 @@ func (s *Scorer) analyse(post *jobpilot.Posting, title []token) *analysis {
 	return a
 }
 
-// cues records what one paragraph says about years, language and place.
-func (a *analysis) cues(ts []token, para string, requirements bool) {
+// read records what one paragraph says: skills and keywords with weight
+// w, and the cues about years, language and place.
+func (s *Scorer) read(ts []token, para string, w uint8, requirements bool, a *analysis) {
 	var seen uint8
 	for i, t := range ts {
-		e := lexicon[t.s]
-		if a.lang.seen < maxLangTokens {
-			a.lang.count(t, e.stop)
+		info := s.lex[t.s]
+		if len(info.terms) > 0 {
+			matchTerms(ts, i, info.terms, w, a)
 		}
-		c := e.cue
+		if a.lang.seen < maxLangTokens {
+			a.lang.count(t, info.lex.stop)
+		}
+		c := info.lex.cue
 		if c == 0 {
 			continue
 		}
@@ -176,16 +201,28 @@ var niceHeads = [][]byte{[]byte("nice to have"), []byte("nice-to-have"), []byte(
 	[]byte("plus:"), []byte("preferred"), []byte("good to have"), []byte("ideally"), []byte("meriterande"),
 	[]byte("von vorteil"), []byte("wünschenswert"), []byte("deseable"), []byte("valorable"), []byte("is a plus")}
 
-func isNiceHead(line string) bool {
+// classifyHead reads a paragraph's first line: does it introduce
+// requirements ("Requirements", "What you bring"; headings are short, so
+// long first lines are prose that may say "experience" without introducing
+// anything), or optional skills ("Nice to have: …")?
+func classifyHead(line string) (requirements, nice bool) {
 	var buf [80]byte
 	l := lowerASCII(buf[:0], line[:min(len(line), 80)])
+	if len(line) <= 60 {
+		for _, h := range requirementHeadBytes {
+			if bytes.Contains(l, h) {
+				requirements = true
+				break
+			}
+		}
+	}
 	colon := bytes.IndexByte(l, ':')
 	for _, h := range niceHeads {
 		if bytes.HasPrefix(l, h) || colon > 0 && bytes.Contains(l[:colon+1], h) {
-			return true
+			return requirements, true
 		}
 	}
-	return false
+	return requirements, false
 }
 
 // entryAt reads "no (previous) experience", "entry level", "start your

@@ -41,7 +41,6 @@
 package match
 
 import (
-	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -78,9 +77,10 @@ func At(now time.Time) Option { return func(o *options) { o.now = now } }
 type Scorer struct {
 	skills   []string          // display names, in profile order
 	excluded []string          // excluded keywords as written
-	terms    map[string][]term // by first word
-	known    int               // vocabulary terms registered
-	comps    [][]string        // excluded companies as words
+	terms    map[string][]term // by first word (build time only)
+	lex      map[string]wordInfo
+	known    int        // vocabulary terms registered
+	comps    [][]string // excluded companies as words
 	fams     *familyTable
 	cand     candidate
 
@@ -110,7 +110,8 @@ func NewScorer(p *jobpilot.Profile, opts ...Option) *Scorer {
 		s.fams = newFamilyTable(p.Preferences.RoleFamilies)
 	}
 	s.cand = s.compileCandidate(p, o.now)
-	s.byGroup, s.vocab = nil, nil
+	s.buildWords()
+	s.byGroup, s.vocab, s.terms = nil, nil, nil
 	return s
 }
 
@@ -312,22 +313,6 @@ func top(rs []reason) []string {
 		out[i] = tag(rs[i].rule, rs[i].text)
 	}
 	return out
-}
-
-func isRequirementHead(line string) bool {
-	// Headings are short; long first lines are prose and may mention
-	// "experience" without introducing requirements.
-	if len(line) > 60 {
-		return false
-	}
-	var buf [60]byte
-	l := lowerASCII(buf[:0], line)
-	for _, h := range requirementHeadBytes {
-		if bytes.Contains(l, h) {
-			return true
-		}
-	}
-	return false
 }
 
 var requirementHeadBytes = func() [][]byte {

@@ -160,27 +160,25 @@ func seqAt(ts []token, i int, ws []string) bool {
 	return true
 }
 
-// scan records, for each term found in ts, the highest weight it was seen
-// with.
-func (s *Scorer) scan(ts []token, w uint8, a *analysis) {
-	for i, t := range ts {
-		for _, tm := range s.terms[t.s] {
-			if tm.cased && !t.cased {
-				continue
-			}
-			if !seqAt(ts, i, tm.words) {
-				continue
-			}
-			switch tm.kind {
-			case termSkill:
-				a.skillW[tm.id] = max(a.skillW[tm.id], w)
-			case termExcluded:
-				a.exclW[tm.id] = max(a.exclW[tm.id], w)
-			default:
-				if !a.knownSeen[tm.id] {
-					a.knownSeen[tm.id] = true
-					a.known++
-				}
+// matchTerms records the terms starting at ts[i], with weight w.
+func matchTerms(ts []token, i int, terms []term, w uint8, a *analysis) {
+	t := ts[i]
+	for _, tm := range terms {
+		if tm.cased && !t.cased {
+			continue
+		}
+		if !seqAt(ts, i, tm.words) {
+			continue
+		}
+		switch tm.kind {
+		case termSkill:
+			a.skillW[tm.id] = max(a.skillW[tm.id], w)
+		case termExcluded:
+			a.exclW[tm.id] = max(a.exclW[tm.id], w)
+		default:
+			if !a.knownSeen[tm.id] {
+				a.knownSeen[tm.id] = true
+				a.known++
 			}
 		}
 	}
