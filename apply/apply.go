@@ -59,6 +59,12 @@ type Service struct {
 	// OnGuardRemoval is called for every claim the fabrication guard removed
 	// (metrics). Optional.
 	OnGuardRemoval func(r jobpilot.Removal)
+	// Embedder, when set, blends the semantic similarity of profile and
+	// posting into the score (OPENAI_EMBEDDINGS_MODEL); EmbeddingCache keeps
+	// the vectors by content. Both optional: without them the deterministic
+	// score stands alone, and an embeddings failure falls back to it.
+	Embedder       jobpilot.Embedder
+	EmbeddingCache jobpilot.EmbeddingCache
 }
 
 // FetchFunc imports the given sources' postings and returns one report per

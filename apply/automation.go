@@ -173,7 +173,15 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			existing[post.Fingerprint] = app
 		}
 	}
-	scorer := match.NewScorer(p)
+	scorer := match.NewScorer(p, match.At(s.now()))
+	sims := s.similarities(ctx, p, postings)
+	score := func(post *jobpilot.Posting) jobpilot.Match {
+		m := scorer.Score(post)
+		if sim, ok := sims[post.ID]; ok {
+			m = match.Blend(m, sim)
+		}
+		return m
+	}
 	now := s.now()
 	for _, post := range postings {
 		if err := ctx.Err(); err != nil {
@@ -184,7 +192,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			app = existing[post.Fingerprint]
 		}
 		if app == nil {
-			if err := s.createApplication(ctx, run, p, post, scorer.Score(post)); err != nil {
+			if err := s.createApplication(ctx, run, p, post, score(post)); err != nil {
 				return err
 			}
 			continue
@@ -194,7 +202,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			if app.ProfileVersion == p.Version && app.PostingHash == post.ContentHash {
 				continue // nothing changed since it was scored
 			}
-			m := scorer.Score(post)
+			m := score(post)
 			if !own && !passes(p, m) {
 				// Another listing of the same job (another city) that does
 				// not pass either: the application stays as its own posting
@@ -231,7 +239,7 @@ func processTask(run *jobpilot.Run, app *jobpilot.Application) jobpilot.Task {
 
 // passes reports whether a score clears the profile's threshold.
 func passes(p *jobpilot.Profile, m jobpilot.Match) bool {
-	return !m.Excluded && m.Score >= p.Preferences.MinScore
+	return !m.Excluded && m.Score >= p.Preferences.EffectiveMinScore()
 }
 
 func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, post *jobpilot.Posting, m jobpilot.Match) error {
@@ -295,6 +303,9 @@ func (s *Service) rescore(ctx context.Context, run *jobpilot.Run, p *jobpilot.Pr
 		}
 		return err
 	}
+	// Another listing of the same job later in this run finds the
+	// application as it now is, not as the run read it.
+	app.Status = jobpilot.StatusMatched
 	run.Counts["matched"]++
 	return nil
 }

@@ -195,7 +195,7 @@ func TestSkippedJobListedTwiceIsStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	prof := profiles[0]
-	prof.Preferences.MinScore = 99
+	prof.Preferences.MinScore = new(99)
 	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestSkippedJobListedTwiceIsStable(t *testing.T) {
 		}
 	}
 	// Lowered below the better listing's score: matched, once.
-	prof.Preferences.MinScore = 70
+	prof.Preferences.MinScore = new(70)
 	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 		t.Fatal(err)
 	}

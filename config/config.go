@@ -98,6 +98,10 @@ type OpenAI struct {
 	APIKey  string `env:"OPENAI_API_KEY" yaml:"api_key"`   // OPENAI_API_KEY (secret)
 	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default llm.DefaultBaseURL (https://api.openai.com/v1)
 	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default llm.DefaultModel (gpt-4o-mini)
+	// EmbeddingsModel turns on semantic similarity in matching: the model
+	// of the same endpoint's /embeddings (OPENAI_EMBEDDINGS_MODEL, e.g.
+	// "text-embedding-3-small" or Ollama's "nomic-embed-text"); empty = off.
+	EmbeddingsModel string `env:"OPENAI_EMBEDDINGS_MODEL" yaml:"embeddings_model"`
 }
 
 // SourceConfig is one entry of the YAML file's "sources" list, kept as

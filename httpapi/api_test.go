@@ -73,7 +73,7 @@ func TestAPI(t *testing.T) {
 		body["preferences"] = map[string]any{"min_score": 70}
 		var replaced jobpilot.Profile
 		e.api(t, "PUT", fmt.Sprintf("/api/v1/profiles/%d", created.ID), body, 200, &replaced)
-		if replaced.Version != 2 || replaced.Preferences.MinScore != 70 {
+		if replaced.Version != 2 || replaced.Preferences.EffectiveMinScore() != 70 {
 			t.Fatalf("replaced %+v", replaced)
 		}
 		e.wantError(t, "PUT", "/api/v1/profiles/99999", body, 404, "not_found", "")

@@ -47,6 +47,7 @@ const (
 	ServiceEmail       = "email"        // one SMTP transaction
 	ServiceResume      = "resume"       // one resume generation (LLM)
 	ServiceCoverLetter = "cover_letter" // one cover letter (LLM)
+	ServiceEmbeddings  = "embeddings"   // one batch of embeddings (LLM endpoint, matching)
 	ServiceJob         = "job"          // processing one posting
 	ServiceAutomation  = "automation"   // one full automation run
 	ServiceSource      = "source"       // template of each job board's service "source:<type>:<name>"
@@ -94,6 +95,7 @@ func Defaults() Config {
 			ServiceEmail:       {MaxRetries: 3, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 30 * time.Second, Breaker: BreakerEmail, Operation: "send_email"},
 			ServiceResume:      {MaxRetries: 3, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 120 * time.Second, Breaker: BreakerOpenAI, Operation: "generate_resume"},
 			ServiceCoverLetter: {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerOpenAI, Operation: "generate_cover_letter"},
+			ServiceEmbeddings:  {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerOpenAI, Operation: "embed_texts"},
 			ServiceJob:         {Timeout: 600 * time.Second, Operation: "process_job"},
 			ServiceAutomation:  {Timeout: 3600 * time.Second, Operation: "run_automation"},
 			ServiceSource:      {MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2, Timeout: 30 * time.Second, Breaker: BreakerSource, PerInstance: true},

@@ -57,7 +57,7 @@ func Profile(postings int) (*jobpilot.Profile, error) {
 		return nil, err
 	}
 	p.Example = false
-	p.Preferences.MinScore = 0
+	p.Preferences.MinScore = new(0)
 	p.Preferences.ExcludedCompanies = nil
 	p.Preferences.ExcludedKeywords = nil
 	p.Preferences.Locations = nil

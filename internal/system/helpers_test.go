@@ -133,7 +133,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatal(err)
 	}
 	p.Example = false
-	p.Preferences.MinScore = 0
+	p.Preferences.MinScore = new(0)
 	p.Preferences.DailyCap = 100
 	p.Preferences.ExcludedCompanies = nil
 	p.Preferences.ApplyMode = ""

@@ -108,6 +108,10 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		s.Close()
 		return nil, err
 	}
+	if cfg.OpenAI.EmbeddingsModel != "" {
+		s.Apply.Embedder = newEmbedder(cfg, s.Resilience, log)
+		s.Apply.EmbeddingCache = db
+	}
 	kinds, err := jobKinds(cfg, s.Apply, opts.RunOnStart)
 	if err != nil {
 		s.Close()

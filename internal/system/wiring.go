@@ -106,3 +106,10 @@ func sourceSpecs(cfg *config.Config) ([]source.Spec, []error) {
 	}
 	return specs, problems
 }
+
+// newEmbedder builds the embeddings client of OPENAI_EMBEDDINGS_MODEL on the
+// LLM endpoint, under a service of its own ("embeddings": the cover letter's
+// retries and timeout) on the shared "openai" breaker.
+func newEmbedder(cfg *config.Config, set *resilience.Set, log *slog.Logger) *llm.Embedder {
+	return llm.NewEmbedder(LLMConfig(cfg), cfg.OpenAI.EmbeddingsModel, set.Service(resilience.ServiceEmbeddings), llm.WithLogger(log))
+}

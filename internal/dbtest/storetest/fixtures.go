@@ -18,7 +18,7 @@ func Profile(name string) *jobpilot.Profile {
 			Work:   []jobpilot.Work{{Name: "Analytical Engines Ltd", Position: "Engineer", StartDate: "2020-01"}},
 			Skills: []jobpilot.Skill{{Name: "Backend", Keywords: []string{"Go", "PostgreSQL"}}},
 		},
-		Preferences: jobpilot.Preferences{Keywords: []string{"go"}, MinScore: 40, Remote: jobpilot.RemoteAny},
+		Preferences: jobpilot.Preferences{Keywords: []string{"go"}, MinScore: new(40), Remote: jobpilot.RemoteAny},
 	}
 }
 

@@ -62,12 +62,12 @@ func profiles(t *testing.T, db jobpilot.Store) {
 	}
 	if got.Name() != "Ada Lovelace" || !got.Example || got.Version != 1 ||
 		!slices.Equal(got.Resume.SkillNames(), []string{"Backend", "Go", "PostgreSQL"}) ||
-		got.Preferences.MinScore != 40 || !got.CreatedAt.Equal(p.CreatedAt) {
+		got.Preferences.EffectiveMinScore() != 40 || !got.CreatedAt.Equal(p.CreatedAt) {
 		t.Fatalf("read back %+v", got)
 	}
 
 	got.Resume.Basics.Name = "Ada King"
-	got.Preferences.MinScore = 60
+	got.Preferences.MinScore = new(60)
 	got.Example = false
 	if err := db.ReplaceProfile(ctx, got); err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func profiles(t *testing.T, db jobpilot.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Name() != "Ada King" || again.Preferences.MinScore != 60 || again.Version != 2 || again.Example {
+	if again.Name() != "Ada King" || again.Preferences.EffectiveMinScore() != 60 || again.Version != 2 || again.Example {
 		t.Fatalf("after replace: %+v", again)
 	}
 

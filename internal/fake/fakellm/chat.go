@@ -17,8 +17,8 @@ type chatRequest struct {
 	} `json:"response_format"`
 }
 
-// ServeHTTP answers POST /v1/chat/completions (and /chat/completions) and
-// GET /v1/models. A chat call is recorded, then, in this order: an outage
+// ServeHTTP answers POST /v1/chat/completions (and /chat/completions),
+// POST /v1/embeddings (deterministic vectors; see Vector) and GET /v1/models. A chat call is recorded, then, in this order: an outage
 // window answers 503, the rate limit 429 with Retry-After, the script's or
 // the fault injector's reply is delayed (Latency, Reply.Delay, Reply.Hang)
 // and answered with its status, or with the canned completion.
@@ -26,6 +26,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	if path == "/v1/models" || path == "/models" {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
+		return
+	}
+	if r.Method == http.MethodPost && strings.HasSuffix(path, "/embeddings") {
+		s.serveEmbeddings(w, r)
 		return
 	}
 	if r.Method != http.MethodPost || !strings.HasSuffix(path, "/chat/completions") {

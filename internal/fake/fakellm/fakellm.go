@@ -77,6 +77,9 @@ type Request struct {
 	Format   string
 	Status   int  // the status answered; 0 if the client went away first
 	Canceled bool // the client closed the connection before the reply
+	// Embeddings is the number of texts of a POST /v1/embeddings request;
+	// 0 for chat completions.
+	Embeddings int
 }
 
 // Prompt returns all message contents joined, for assertions.
