@@ -31,9 +31,12 @@ import (
 // Service runs the pipeline. Its zero value is not usable; fill the
 // dependencies and call the handlers.
 type Service struct {
-	Store    jobpilot.Store
-	Sources  []jobpilot.Source
-	Writer   jobpilot.Writer
+	Store   jobpilot.Store
+	Sources []jobpilot.Source
+	Writer  jobpilot.Writer
+	// Fallback writes the documents when Writer's draft is unusable; nil is
+	// the template writer.
+	Fallback jobpilot.Writer
 	Renderer jobpilot.Renderer
 	Mailer   jobpilot.Mailer
 	// Resilience supplies the email policy (retries, breaker, timeout) for

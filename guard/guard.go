@@ -48,7 +48,7 @@ const (
 
 // RejectAbove is the number of invented facts above which a whole draft
 // is unusable: a writer that invents that much is not trusted with the rest.
-const RejectAbove = 6
+const RejectAbove = 10
 
 // ErrRejected is matched (errors.Is) by every *Rejection.
 var ErrRejected = errors.New("draft rejected by the fabrication guard")
@@ -64,8 +64,11 @@ type Rejection struct {
 
 func (r *Rejection) Error() string { return ErrRejected.Error() + ": " + r.Reason }
 
-// Is makes errors.Is(err, ErrRejected) true.
-func (r *Rejection) Is(target error) bool { return target == ErrRejected }
+// Is makes errors.Is(err, ErrRejected) and errors.Is(err,
+// jobpilot.ErrUnusableDraft) true.
+func (r *Rejection) Is(target error) bool {
+	return target == ErrRejected || target == jobpilot.ErrUnusableDraft
+}
 
 // Sentence is one sentence (or a few) of generated prose with the IDs of the
 // facts it relies on and, in a cover letter, the posting phrase it answers.
@@ -75,16 +78,17 @@ type Sentence struct {
 	Need  string `json:"need,omitempty"`
 }
 
-// Invented counts the removals that are invented facts (every kind but
-// KindLength, which is a size cut).
+// Invented counts the distinct facts (by value, ignoring case) the removals
+// took out: every kind but KindLength, which is a size cut. A name repeated
+// in three sentences is one invented fact.
 func Invented(rs []jobpilot.Removal) int {
-	n := 0
+	seen := map[string]bool{}
 	for _, r := range rs {
 		if r.Kind != KindLength {
-			n++
+			seen[strings.ToLower(strings.TrimSpace(r.Value))] = true
 		}
 	}
-	return n
+	return len(seen)
 }
 
 // report collects removals.
