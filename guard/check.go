@@ -115,6 +115,9 @@ func (f *Facts) checkIn(text string, lex union, entry bool, post *posting, need 
 	var out []violation
 	qs, used := numberSpans(c.toks)
 	for _, q := range qs {
+		if c.allowed[q.first] {
+			continue // part of the posting's company or role ("Initech 2")
+		}
 		if !c.lex.hasNumber(q) && !c.needHasNumber(q) {
 			out = append(out, violation{KindNumber, q.text})
 		}

@@ -113,6 +113,7 @@ type quantity struct {
 	atLeast int64 // > 0 for a vague plural: a value in [atLeast, below) supports it
 	below   int64
 	text    string
+	first   int // index of its first token
 }
 
 // numberSpans finds the numbers of a token sequence, digits and words
@@ -125,7 +126,7 @@ func numberSpans(toks []token) ([]quantity, []bool) {
 	for i := 0; i < len(toks); i++ {
 		w := toks[i].lower
 		if m, ok := months[w]; ok && (toks[i].capital || len(w) > 3) {
-			out = append(out, quantity{value: strconv.FormatInt(m, 10), text: toks[i].text})
+			out = append(out, quantity{value: strconv.FormatInt(m, 10), text: toks[i].text, first: i})
 			used[i] = true
 			continue
 		}
@@ -134,12 +135,12 @@ func numberSpans(toks []token) ([]quantity, []bool) {
 			if v < 100 {
 				below = 100
 			}
-			out = append(out, quantity{atLeast: v, below: below, text: toks[i].text})
+			out = append(out, quantity{atLeast: v, below: below, text: toks[i].text, first: i})
 			used[i] = true
 			continue
 		}
 		if v, ok := multipliers[w]; ok {
-			out = append(out, quantity{value: strconv.FormatInt(v, 10), text: toks[i].text})
+			out = append(out, quantity{value: strconv.FormatInt(v, 10), text: toks[i].text, first: i})
 			used[i] = true
 			continue
 		}
@@ -152,7 +153,7 @@ func numberSpans(toks []token) ([]quantity, []bool) {
 			used[k] = true
 		}
 		if !(j == i+1 && (w == "one" || w == "a" || w == "an")) {
-			out = append(out, quantity{value: total, text: text})
+			out = append(out, quantity{value: total, text: text, first: i})
 		}
 		i = j - 1
 	}

@@ -3,6 +3,7 @@ package fakellm
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"strings"
 )
 
@@ -19,7 +20,7 @@ const (
 var Lies = []string{"Acme", "Globex", "Hooli", "Vandelay", "Stanford", "MIT", "Harvard", "PhD", "Ph.D", "M.Sc",
 	"MBA", "Haskell", "Erlang", "Rust", "fifteen", "three hundred", "forty", "staff engineer", "Zurich", "script"}
 
-// oversizedEvery makes one liar reply in this many a 2 MB one.
+// oversizedEvery makes about one liar reply in this many a 2 MB one.
 const oversizedEvery = 5
 
 // asksForLetter reports whether a request is for the cover letter (the
@@ -39,18 +40,24 @@ func asksForLetter(msgs []Message) bool {
 // compound form ("Acme trusted me", "a phd from mit", "ex-Globex",
 // "rust-based", "three hundred million"), with markup, citing wrong,
 // repeated and negative fact numbers, and naming entries that do not
-// exist. One reply in oversizedEvery is 2 MB of the same.
+// exist. Replies alternate between brazen ones (every sentence a lie) and
+// subtle ones (a few lies among the candidate's true facts, the kind a
+// guard could remove and keep the rest); one in oversizedEvery is 2 MB.
 func (s *Server) lie(msgs []Message, asJSON bool) string {
 	s.mu.Lock()
 	s.lies++
-	n := s.lies
 	s.mu.Unlock()
 	p, _ := parseProfile(msgs)
 	company, title := postingField(msgs, "Company"), postingField(msgs, "Title")
+	// Which lie is told depends on the candidate, the posting and the
+	// document, not on the order of calls: the same run lies the same way.
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s|%s|%v|%d", p.Name, company, asksForLetter(msgs) || !asJSON, len(msgs))
+	n := int(h.Sum32() % 15)
 	var out string
 	switch {
 	case asksForLetter(msgs) || !asJSON:
-		paras := lyingParagraphs(p, company, title)
+		paras := lyingParagraphs(p, company, title, n%3 == 0)
 		if asJSON {
 			b, _ := json.Marshal(map[string]any{"paragraphs": paras})
 			out = string(b)
@@ -58,7 +65,7 @@ func (s *Server) lie(msgs []Message, asJSON bool) string {
 			out = plainLetter(p.Name, paras)
 		}
 	default:
-		out = lyingPlan(p, citedSummary(msgs))
+		out = lyingPlan(p, citedSummary(msgs), n%3 == 0)
 	}
 	if n%oversizedEvery == 0 {
 		return oversized(out)
@@ -75,8 +82,20 @@ func oversized(reply string) string {
 	return reply + "\n\n" + pad
 }
 
-func lyingPlan(p profile, cited bool) string {
+func lyingPlan(p profile, cited, brazen bool) string {
 	out := honestPlan(p)
+	if !brazen {
+		summary := []sentence{{Text: "I also hold a phd from mit.", Facts: []int{1, -2}}}
+		if p.Summary != "" {
+			summary = append([]sentence{{Text: p.Summary, Facts: []int{0}}}, summary...)
+		}
+		if len(out.Work) > 0 && len(out.Work[0].Highlights) > 0 {
+			out.Work[0].Highlights[0].Text = "Led forty engineers at Hooli."
+		}
+		out.Work = append(out.Work, entry{Index: -1})
+		out.Skills = append(out.Skills, "Haskell")
+		return marshalPlan(out, summary, cited)
+	}
 	summary := []sentence{
 		{Text: "Acme trusted me with its payment platform for fifteen years.", Facts: []int{1, 1, -3}},
 		{Text: "i hold a phd from mit and an M.Sc. from Stanford University.", Facts: []int{999}},
@@ -95,6 +114,10 @@ func lyingPlan(p profile, cited bool) string {
 	out.Skills = append(out.Skills, "Haskell", "Rust", "PhD from MIT")
 	out.Education = append(out.Education, 0, -1, 42)
 	out.Certificates = append(out.Certificates, 7, 7)
+	return marshalPlan(out, summary, cited)
+}
+
+func marshalPlan(out plan, summary []sentence, cited bool) string {
 	if cited {
 		out.Summary = summary
 	} else {
@@ -108,7 +131,7 @@ func lyingPlan(p profile, cited bool) string {
 	return string(b)
 }
 
-func lyingParagraphs(p profile, company, title string) [][]sentence {
+func lyingParagraphs(p profile, company, title string, brazen bool) [][]sentence {
 	paras := honestParagraphs(p, company, title, false)
 	works := p.section("work")
 	first, other := 1, 2
@@ -136,6 +159,12 @@ func lyingParagraphs(p profile, company, title string) [][]sentence {
 			{Text: "<b>Rust</b>-based systems at ex-Hooli scale are my specialty; I cut costs by three hundred percent.", Facts: []int{-7}},
 			{Text: "Before that I spent a decade at Vandelay Industries in Zurich.", Facts: []int{0, 0}},
 		},
+	}
+	if !brazen { // a few lies among the true sentences
+		paras[0] = append(paras[0][:1:1], append([]sentence{lies[0][0]}, paras[0][1:]...)...)
+		last := len(paras) - 1
+		paras[last] = append([]sentence{lies[1][2]}, paras[last]...)
+		return paras
 	}
 	// Lies first, in every paragraph position, then the honest letter.
 	return append([][]sentence{append(lies[0], paras[0]...)}, append(paras[1:], lies[1])...)
