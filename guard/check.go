@@ -299,5 +299,5 @@ func (c *sentenceCheck) needWords(need string) map[string]bool {
 }
 
 func (c *sentenceCheck) needHasNumber(q quantity) bool {
-	return q.value != "" && c.need[q.value]
+	return q.value != "" && c.need[q.value] || c.need[strings.ToLower(q.text)]
 }

@@ -22,6 +22,8 @@ type token struct {
 
 var domainLike = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.(com|org|net|io|dev|ai|co|edu|gov|app|tech|me|info|biz|us|uk|de|eu|cz|fr|nl|se|no|fi|dk|pl|es|it|ch|at|be|ca|au|in|jp|cn|ru|br|xyz|cloud|so|sh|ly|gg|tv|page|site|online|example)(/\S*)?$`)
 
+var quotes = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`)
+
 // tokenize splits text into sentences and words.
 func tokenize(text string) []token {
 	var out []token
@@ -40,7 +42,7 @@ func tokenize(text string) []token {
 }
 
 func newToken(raw string) (token, bool) {
-	raw = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`).Replace(raw)
+	raw = quotes.Replace(raw)
 	text := strings.TrimLeftFunc(raw, func(r rune) bool {
 		return !isAlnum(r) && r != '$' && r != '€' && r != '£' && r != '.'
 	})
@@ -53,7 +55,8 @@ func newToken(raw string) (token, bool) {
 	}
 	t := token{text: text}
 	lower := strings.ToLower(text)
-	if strings.Contains(lower, "@") || strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") || domainLike.MatchString(lower) {
+	if strings.Contains(lower, "@") || strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") ||
+		strings.Contains(lower, ".") && domainLike.MatchString(lower) {
 		t.lower, t.link = normLink(lower), true
 		return t, true
 	}

@@ -89,7 +89,15 @@ func benchFixture(b *testing.B) (*jobpilot.Profile, *jobpilot.Posting) {
 //
 //	go test -run '^$' -bench TokensPerApplication -benchtime 20x ./llm
 func BenchmarkTokensPerApplication(b *testing.B) {
-	u := &usageCounter{next: fakellm.New(fakellm.Options{})}
+	b.Run("honest", func(b *testing.B) { tokensPerApplication(b, fakellm.ModeHonest) })
+	b.Run("liar", func(b *testing.B) { tokensPerApplication(b, fakellm.ModeLiar) })
+}
+
+// tokensPerApplication writes documents against the lab model in mode. The
+// liar's unusable drafts end in an error (the pipeline would then use the
+// template writer, which costs no tokens); their calls count all the same.
+func tokensPerApplication(b *testing.B, mode string) {
+	u := &usageCounter{next: fakellm.New(fakellm.Options{Mode: mode})}
 	srv := httptest.NewServer(u)
 	defer srv.Close()
 	cfg := config.Default()
@@ -105,10 +113,13 @@ func BenchmarkTokensPerApplication(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		t, err := w.TailorResume(ctx, p, post)
-		if err != nil {
+		if err != nil && mode == fakellm.ModeHonest {
 			b.Fatal(err)
 		}
-		if _, err := w.WriteCoverLetter(ctx, p, post, t); err != nil {
+		if err != nil {
+			continue // the template writer takes both documents: no letter call
+		}
+		if _, err := w.WriteCoverLetter(ctx, p, post, t); err != nil && mode == fakellm.ModeHonest {
 			b.Fatal(err)
 		}
 	}
