@@ -8,13 +8,13 @@ import (
 // Markup and invisible characters never reach the guard or the renderer.
 func TestPlain(t *testing.T) {
 	for in, want := range map[string]string{
-		"<script>alert('Hooli')</script>**Expert** in Go.":  "Expert in Go.",
-		"&lt;script&gt;x&lt;/script&gt;I build services.": "I build services.",
-		"# Heading\n- item one\n* item _two_":               "Heading\nitem one\nitem two",
+		"<script>alert('Hooli')</script>**Expert** in Go.": "Expert in Go.",
+		"&lt;script&gt;x&lt;/script&gt;I build services.":  "I build services.",
+		"# Heading\n- item one\n* item _two_":              "Heading\nitem one\nitem two",
 		"See [my site](https://evil.example.org) now.":     "See my site now.",
 		"zero\u200bwidth and \u202eoverride\x07 bell":      "zerowidth and override bell",
-		"<b>Rust</b>-based and `code` and ~~gone~~":         "Rust -based and code and gone",
-		"C++ and C# stay; snake_case stays":                 "C++ and C# stay; snake_case stays",
+		"<b>Rust</b>-based and `code` and ~~gone~~":        "Rust -based and code and gone",
+		"C++ and C# stay; snake_case stays":                "C++ and C# stay; snake_case stays",
 	} {
 		if got := Plain(in); got != want {
 			t.Errorf("Plain(%q) = %q, want %q", in, got, want)
