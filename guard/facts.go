@@ -57,30 +57,16 @@ func New(p *jobpilot.Profile) *Facts {
 			f.addProse(t)
 		}
 	}
-	b := r.Basics
-	var basics []string
-	for _, l := range r.Languages {
-		basics = append(basics, l.Language)
-	}
-	for _, pr := range b.Profiles {
-		basics = append(basics, pr.Network, pr.Username, pr.URL)
-	}
-	// Not the phone number, street or postal code: their digits would
-	// support invented numbers, and prose has no use for them.
-	basics = append(basics, b.Name, b.Email, b.URL, b.Location.City, b.Location.Region, b.Location.CountryCode)
-	var fluency []string
-	for _, l := range r.Languages {
-		fluency = append(fluency, l.Fluency)
-	}
-	add(SectionBasics, 0, basics, fluency...)
+	names, fluency := basicsFields(r)
+	add(SectionBasics, 0, names, fluency...)
 	var interests []string
 	for _, in := range r.Interests {
 		interests = append(interests, in.Name)
 		interests = append(interests, in.Keywords...)
 	}
-	f.about = newLexicon(append([]string{b.Label, b.Summary}, interests...)...)
-	f.addProse(b.Label)
-	f.addProse(b.Summary)
+	f.about = newLexicon(append([]string{r.Basics.Label, r.Basics.Summary}, interests...)...)
+	f.addProse(r.Basics.Label)
+	f.addProse(r.Basics.Summary)
 	for i, w := range r.Work {
 		add(SectionWork, i, []string{w.Name, w.Location, w.URL}, workTexts(w)...)
 	}
@@ -124,6 +110,23 @@ func New(p *jobpilot.Profile) *Facts {
 		delete(f.ordinary, w)
 	}
 	return f
+}
+
+// basicsFields are the candidate's identity: name, contact, place,
+// languages (names), and the languages' fluency (prose). Not the phone
+// number, street or postal code: their digits would support invented
+// numbers, and prose has no use for them.
+func basicsFields(r *jobpilot.Resume) (names, prose []string) {
+	b := r.Basics
+	for _, l := range r.Languages {
+		names = append(names, l.Language)
+		prose = append(prose, l.Fluency)
+	}
+	for _, pr := range b.Profiles {
+		names = append(names, pr.Network, pr.Username, pr.URL)
+	}
+	names = append(names, b.Name, b.Email, b.URL, b.Location.City, b.Location.Region, b.Location.CountryCode)
+	return names, prose
 }
 
 func workTexts(w jobpilot.Work) []string {
