@@ -29,6 +29,11 @@ func BenchmarkGuard(b *testing.B) {
 		{Text: "I would welcome the chance to discuss how my experience can help Fernwood Pay. Thank you for your time and consideration."}})
 	b.Run("facts", func(b *testing.B) {
 		for b.Loop() {
+			build(p)
+		}
+	})
+	b.Run("facts-cached", func(b *testing.B) {
+		for b.Loop() {
 			New(p)
 		}
 	})

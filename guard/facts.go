@@ -1,7 +1,10 @@
 package guard
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/vocab"
@@ -43,8 +46,41 @@ type Facts struct {
 
 // New numbers the facts of profile p: 0 is the basics, then work,
 // volunteer, projects, education, certificates, awards, publications, and
-// last the skills.
+// last the skills. The Facts work on a copy of p's resume, so later changes
+// to p do not reach them, and are cached by the resume's content: every
+// document of every application of one profile version shares them.
 func New(p *jobpilot.Profile) *Facts {
+	raw, err := json.Marshal(p.Resume)
+	if err != nil { // plain structs: cannot happen; build without the cache
+		return build(p)
+	}
+	key := sha256.Sum256(raw)
+	cache.Lock()
+	f, ok := cache.m[key]
+	cache.Unlock()
+	if ok {
+		return f
+	}
+	cp := &jobpilot.Profile{}
+	if err := json.Unmarshal(raw, &cp.Resume); err != nil {
+		return build(p)
+	}
+	f = build(cp)
+	cache.Lock()
+	if len(cache.m) >= 64 {
+		clear(cache.m)
+	}
+	cache.m[key] = f
+	cache.Unlock()
+	return f
+}
+
+var cache = struct {
+	sync.Mutex
+	m map[[32]byte]*Facts
+}{m: map[[32]byte]*Facts{}}
+
+func build(p *jobpilot.Profile) *Facts {
 	r := &p.Resume
 	f := &Facts{p: p, names: map[string]bool{}, ordinary: map[string]bool{}}
 	add := func(section string, index int, names []string, texts ...string) {
