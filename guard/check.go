@@ -34,7 +34,12 @@ var (
 	roleNouns   = set("engineer engineers developer developers programmer architect scientist analyst designer manager consultant administrator lead officer specialist researcher director of product software backend frontend data platform engineering")
 	// capitalised inside a sentence without naming anything
 	plainCapitals = set("i im ive id ill dear sincerely regards hiring manager internet monday tuesday wednesday thursday friday saturday sunday ok")
-	firstPerson   = set("i me my mine myself im ive id ill")
+	// words that make a sentence about the candidate: a posting's terms are
+	// never allowed in one (the candidate's own name is added per profile)
+	firstPerson = set("i me my mine myself im ive id ill candidate applicant application resume cv profile")
+	// claims that name no entity but are facts all the same: they must come
+	// from the cited facts like a name
+	claimWords = set("award awarded awards prize prizes patent patents patented keynote published publications licensed accredited chartered certified valedictorian honours honors scholarship fellowship summa cum laude tenure tenured degree degrees graduated graduate alumnus alumna alumni clearance citizen citizenship")
 	// words before the posting's role title that make it the job applied for
 	roleDeterminers = set("the your this that")
 	roleFollowers   = set("role position opening vacancy job opportunity post posting")
@@ -201,6 +206,8 @@ func (c *sentenceCheck) classify(i int, t token) string {
 		return KindDegree
 	case vocab.StrongName(w) || vocab.WeakName(w) && t.capital:
 		return KindName
+	case claimWords[w]:
+		return KindWord
 	case w == "manager" && c.prev(i) == "hiring":
 		return ""
 	case titleWords[w] && (roleNouns[c.next(i)] || c.prev(i) == "as" || c.prev(i) == "a" && c.prev(i-1) == "as" ||
@@ -281,7 +288,7 @@ func (c *sentenceCheck) needWords(need string) map[string]bool {
 		return nil
 	}
 	for _, t := range c.toks {
-		if firstPerson[t.lower] {
+		if firstPerson[t.lower] || c.f.self[t.lower] {
 			return nil
 		}
 	}

@@ -40,6 +40,8 @@ func TestNormalisationRules(t *testing.T) {
 		{"title claim", "At Pixelcraft Studio I worked as a senior engineer.", []int{factPixelcraft}, []string{"senior"}},
 		{"true title", "At Brightline Payments I work as a senior backend engineer.", []int{factBrightline}, nil},
 		{"unknown word", "I was a Zorblax-certified quantum engineer.", []int{factBrightline}, []string{"Zorblax", "quantum"}},
+		{"unnamed claims", "I am an award-winning engineer with a graduate degree and a patent.", []int{factBrightline}, []string{"award", "degree", "patent"}},
+		{"homoglyphs and invisible characters", "I worked at Gооgle and Goo\u200bgle.", []int{factBrightline}, []string{"Gооgle"}},
 		{"ordinary English", "I like to understand a problem fully before I change a system, and I write down what I learn.", nil, nil},
 	}
 	for _, c := range cases {

@@ -41,6 +41,9 @@ func TestLetterPostingRules(t *testing.T) {
 		{"Your team holds millions of ledger entries.", nil, "Own PostgreSQL schemas that hold millions of ledger entries", ""},
 		{"I have run reconciliation systems with millions of ledger entries.", nil, "Own PostgreSQL schemas that hold millions of ledger entries", "millions"},
 		{"Your team serves Central Europe.", nil, "a need the posting does not have", "Central"},
+		{"Your team builds services for settlement, reconciliation and payouts.", nil, "Design and build Go services for settlement, reconciliation and payouts", ""},
+		{"Reconciliation is what this application brings.", nil, "Design and build Go services for settlement, reconciliation and payouts", "Reconciliation"},
+		{"Lena knows reconciliation.", nil, "Design and build Go services for settlement, reconciliation and payouts", "reconciliation"},
 	} {
 		var got []string
 		for _, v := range f.check(c.text, c.cite, post, c.need) {

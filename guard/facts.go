@@ -42,6 +42,7 @@ type Facts struct {
 	about    *lexicon        // the label, summary and interests: the candidate in general
 	names    map[string]bool // words that name something: employers, schools, skills, places …
 	ordinary map[string]bool // the profile's other words: jargon it uses, free to reuse
+	self     map[string]bool // the words of the candidate's name
 }
 
 // New numbers the facts of profile p: 0 is the basics, then work,
@@ -82,7 +83,10 @@ var cache = struct {
 
 func build(p *jobpilot.Profile) *Facts {
 	r := &p.Resume
-	f := &Facts{p: p, names: map[string]bool{}, ordinary: map[string]bool{}}
+	f := &Facts{p: p, names: map[string]bool{}, ordinary: map[string]bool{}, self: map[string]bool{}}
+	for _, w := range foldWords(p.Resume.Basics.Name) {
+		f.self[w] = true
+	}
 	add := func(section string, index int, names []string, texts ...string) {
 		all := append(append([]string(nil), names...), texts...)
 		f.list = append(f.list, Fact{ID: len(f.list), Section: section, Index: index, lex: newLexicon(all...)})
