@@ -67,17 +67,8 @@ func newPosting(post *jobpilot.Posting) *posting {
 	if post == nil {
 		return nil
 	}
-	return &posting{company: foldWords(post.Company), title: titleWordsOf(post.Title),
+	return &posting{company: foldWords(post.Company), title: foldWords(post.Title),
 		text: " " + strings.Join(foldWords(post.Title+"\n"+post.Description), " ") + " "}
-}
-
-// titleWordsOf drops what follows a parenthesis or a dash in a title:
-// "Senior Backend Engineer (Go)" is written "Senior Backend Engineer".
-func titleWordsOf(t string) []string {
-	if i := strings.IndexAny(t, "(|,"); i > 0 {
-		t = t[:i]
-	}
-	return foldWords(t)
 }
 
 // sentenceCheck is the check of one sentence.

@@ -37,6 +37,7 @@ func TestLetterPostingRules(t *testing.T) {
 		caught string // "" when supported
 	}{
 		{"I am applying for the Senior Backend Engineer role at Fernwood Pay.", nil, "", ""},
+		{"I am applying for the Senior Backend Engineer (Go) position.", []int{factPixelcraft}, "", ""},
 		{"I would bring this care to Fernwood Pay.", []int{factBrightline}, "", ""},
 		{"At Fernwood Pay I built a settlement pipeline.", []int{factBrightline}, "", "Fernwood"},
 		{"As a Senior Backend Engineer I designed systems.", []int{factPixelcraft}, "", "Senior"},
