@@ -42,6 +42,8 @@ func TestNormalisationRules(t *testing.T) {
 		{"unknown word", "I was a Zorblax-certified quantum engineer.", []int{factBrightline}, []string{"Zorblax", "quantum"}},
 		{"unnamed claims", "I am an award-winning engineer with a graduate degree and a patent.", []int{factBrightline}, []string{"award", "degree", "patent"}},
 		{"homoglyphs and invisible characters", "I worked at Gооgle and Goo\u200bgle.", []int{factBrightline}, []string{"Gооgle"}},
+		{"true month", "Since March 2021 I own the settlement service.", []int{factBrightline}, nil},
+		{"invented month", "Since May 2021 I own the settlement service.", []int{factBrightline}, []string{"May"}},
 		{"ordinary English", "I like to understand a problem fully before I change a system, and I write down what I learn.", nil, nil},
 	}
 	for _, c := range cases {

@@ -125,6 +125,12 @@ func numberSpans(toks []token) ([]quantity, []bool) {
 	var out []quantity
 	for i := 0; i < len(toks); i++ {
 		w := toks[i].lower
+		if w == "may" && toks[i].capital && i+1 < len(toks) && len(toks[i+1].lower) == 4 && hasDigit(toks[i+1].lower) {
+			// "May 2021": the month, not the verb.
+			out = append(out, quantity{value: "5", text: toks[i].text, first: i})
+			used[i] = true
+			continue
+		}
 		if m, ok := months[w]; ok && (toks[i].capital || len(w) > 3) {
 			out = append(out, quantity{value: strconv.FormatInt(m, 10), text: toks[i].text, first: i})
 			used[i] = true
