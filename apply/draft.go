@@ -129,7 +129,6 @@ func (d *drafted) report() jobpilot.GuardReport {
 	var why []string
 	if r.Removed > 0 && (r.Removed > HoldAbove || inProse) {
 		why = append(why, fmt.Sprintf("the writer invented %d facts; %d removed", r.Removed, r.Removed))
-		r.Phrases = r.Phrases[:min(len(r.Phrases), jobpilot.MaxGuardPhrases)]
 	}
 	if d.fallback != "" {
 		why = append(why, "documents written by the template writer instead ("+r.Fallback+")")
