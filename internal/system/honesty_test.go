@@ -140,7 +140,7 @@ func liarRun(t *testing.T, pg bool, mode string) {
 		"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_API_KEY": "sk-lab-not-a-secret", "OPENAI_MODEL": "liar",
 		// 30 s per attempt once scaled: a loaded machine under -race never
 		// times a call out, so every run sees the same replies.
-		"RESUME_TIMEOUT": "3000", "COVER_LETTER_TIMEOUT": "3000",
+		"RESUME_TIMEOUT": "3000", "COVER_LETTER_TIMEOUT": "3000", "JOB_TIMEOUT": "30000",
 	}})
 	var sparse jobpilot.Profile
 	if err := json.Unmarshal([]byte(sparseProfile), &sparse); err != nil {
