@@ -147,3 +147,9 @@ var ErrOutcomeUnknown = errors.New("outcome unknown: the message was fully sent 
 // a probe through rather than retried at once; the resilience package's
 // *OpenError carries that delay.
 var ErrCircuitOpen = errors.New("circuit breaker open")
+
+// ErrUnusableDraft is matched by a writer's permanent error when the draft
+// it got is unusable (not valid after a repair request, too large, or
+// refused by the fabrication guard): the pipeline then writes the documents
+// with the template writer instead of failing or sending the bad draft.
+var ErrUnusableDraft = errors.New("the writer's draft is unusable")

@@ -65,9 +65,10 @@ type Source interface {
 
 // Removal is one claim the fabrication guard took out of a draft.
 type Removal struct {
-	Field  string `json:"field"`  // where it was, e.g. "work[0].name", "cover_letter"
-	Value  string `json:"value"`  // what was removed
-	Reason string `json:"reason"` // why, e.g. "employer not in profile"
+	Kind   string `json:"kind,omitempty"` // what it was: "employer", "skill", "number", "name" … ("length": a size cut)
+	Field  string `json:"field"`          // where it was, e.g. "work[0].name", "cover_letter"
+	Value  string `json:"value"`          // what was removed
+	Reason string `json:"reason"`         // why, e.g. "employer not in profile"
 }
 
 // Tailored is a resume written for one posting.

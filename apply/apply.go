@@ -30,9 +30,12 @@ import (
 // Service runs the pipeline. Its zero value is not usable; fill the
 // dependencies and call the handlers.
 type Service struct {
-	Store    jobpilot.Store
-	Sources  []jobpilot.Source
-	Writer   jobpilot.Writer
+	Store   jobpilot.Store
+	Sources []jobpilot.Source
+	Writer  jobpilot.Writer
+	// Fallback writes the documents when Writer's draft is unusable; nil is
+	// the template writer.
+	Fallback jobpilot.Writer
 	Renderer jobpilot.Renderer
 	Mailer   jobpilot.Mailer
 	// Email runs each SMTP attempt of sends and follow-ups under the email

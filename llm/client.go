@@ -105,9 +105,16 @@ func NewClient(cfg Config, opts ...ClientOption) *Client {
 	if o.httpClient == nil {
 		o.httpClient = &http.Client{}
 	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
+	hc := *o.httpClient // a copy: the caller's client keeps its transport
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = limitTransport{base: base}
+	o.httpClient = &hc
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
 	}
 	model := cfg.Model
 	if model == "" {
@@ -119,7 +126,7 @@ func NewClient(cfg Config, opts ...ClientOption) *Client {
 		key = "unused"
 	}
 	sdk := openai.NewClient(
-		option.WithBaseURL(base),
+		option.WithBaseURL(baseURL),
 		option.WithAPIKey(key),
 		option.WithMaxRetries(0),
 		option.WithHTTPClient(o.httpClient),
@@ -223,6 +230,9 @@ func (c *Client) classify(ctx context.Context, err error) error {
 	// timeout (retryable) or a shutdown (not retried, not a breaker failure).
 	if cerr := ctx.Err(); cerr != nil {
 		return fmt.Errorf("llm: request aborted: %w", errors.Join(cerr, stripContext(err)))
+	}
+	if errors.Is(err, ErrReplyTooLarge) {
+		return jobpilot.Permanent(fmt.Errorf("llm: %s: %w: %w (over %d bytes)", c.model, jobpilot.ErrUnusableDraft, ErrReplyTooLarge, maxBodyBytes))
 	}
 	var apiErr *openai.Error
 	if errors.As(err, &apiErr) {

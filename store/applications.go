@@ -14,7 +14,7 @@ import (
 )
 
 const applicationColumns = "id, profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, " +
-	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, created_at, updated_at"
+	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, guard, created_at, updated_at"
 
 // CreateApplication inserts app unless its profile already has an
 // application for the same posting fingerprint (the same job in another city
@@ -223,9 +223,9 @@ func (db *DB) change(ctx context.Context, id int64, to *jobpilot.Status, c jobpi
 		now := db.clock()
 		applyChange(a, to, c, now)
 		_, err = db.exec(ctx, tx, `UPDATE applications SET status = ?, score = ?, explanation = ?, writer = ?, profile_version = ?,
-    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, updated_at = ? WHERE id = ?`,
+    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, guard = ?, updated_at = ? WHERE id = ?`,
 			string(a.Status), a.Score, mustJSON(a.Explanation), a.Writer, a.ProfileVersion, a.PostingHash, a.Attempts,
-			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), db.timeArg(now), id)
+			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), mustJSON(a.Guard), db.timeArg(now), id)
 		if err != nil {
 			return dbErr("update application", err)
 		}
@@ -288,6 +288,9 @@ func applyChange(a *jobpilot.Application, to *jobpilot.Status, c jobpilot.Change
 	}
 	if c.IncAttempts {
 		a.Attempts++
+	}
+	if c.Guard != nil {
+		a.Guard = *c.Guard
 	}
 	a.UpdatedAt = now
 }
@@ -360,12 +363,12 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 	var (
 		a                               jobpilot.Application
 		status                          string
-		explanation                     []byte
+		explanation, guard              []byte
 		sent, followed, created, update dbTime
 	)
 	err := s.Scan(&a.ID, &a.ProfileID, &a.PostingID, &a.Fingerprint, &status, &a.Score, &explanation, &a.ApplyVia,
 		&a.Writer, &a.ProfileVersion, &a.PostingHash, &a.Attempts, &a.Error, &a.MessageID, &sent, &followed,
-		&a.Example, &created, &update)
+		&a.Example, &guard, &created, &update)
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +376,11 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 	if len(explanation) > 0 {
 		if err := json.Unmarshal(explanation, &a.Explanation); err != nil {
 			return nil, fmt.Errorf("application %d: decode explanation: %w", a.ID, err)
+		}
+	}
+	if len(guard) > 0 {
+		if err := json.Unmarshal(guard, &a.Guard); err != nil {
+			return nil, fmt.Errorf("application %d: decode guard report: %w", a.ID, err)
 		}
 	}
 	a.SentAt, a.FollowedUpAt, a.CreatedAt, a.UpdatedAt = sent.ptr(), followed.ptr(), created.Time, update.Time

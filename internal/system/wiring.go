@@ -13,21 +13,21 @@ import (
 	"github.com/jobpilot/jobpilot/mail"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
+	"github.com/jobpilot/jobpilot/templatewriter"
 )
 
 // NewWriter picks the writer: the template writer when cfg.UsesTemplateWriter
 // (JOBPILOT_WRITER=template, or no OPENAI_API_KEY with the default
 // OPENAI_BASE_URL), otherwise the LLM writer on cfg.OpenAI, its resume calls
 // under the resilience service "resume" and its letters under
-// "cover_letter" (both on the shared "openai" breaker). Both writers share
-// one guard, counted on reg.
+// "cover_letter" (both on the shared "openai" breaker), its guard removals
+// counted on reg.
 func NewWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg prometheus.Registerer) jobpilot.Writer {
-	g := llm.NewGuard(reg)
 	if cfg.UsesTemplateWriter() {
-		return llm.NewTemplateWriterWithGuard(g)
+		return templatewriter.New()
 	}
 	client := llm.NewClient(LLMConfig(cfg), llm.WithLogger(log))
-	return llm.NewLLMWriter(client, set.Service(resilience.ServiceResume), set.Service(resilience.ServiceCoverLetter), g)
+	return llm.NewLLMWriter(client, set.Service(resilience.ServiceResume), set.Service(resilience.ServiceCoverLetter), reg)
 }
 
 // LLMConfig is the LLM endpoint of cfg (OPENAI_*).

@@ -117,8 +117,8 @@ func (s *Server) delay(r *http.Request, rec *Request, reply Reply) bool {
 }
 
 // writeCompletion answers 200 with the reply's content, or the canned one:
-// a tailoring for a JSON request, a letter otherwise (obeying an injection
-// in the prompt when told to), or a JSON reply cut short when Malformed.
+// a tailoring or a letter (obeying an injection in the prompt when told to),
+// the liar's reply in ModeLiar, or a JSON reply cut short when Malformed.
 func (s *Server) writeCompletion(w http.ResponseWriter, req chatRequest, rec *Request, reply Reply) {
 	prompt := rec.Prompt()
 	content := reply.Content
@@ -127,10 +127,12 @@ func (s *Server) writeCompletion(w http.ResponseWriter, req chatRequest, rec *Re
 	case reply.Malformed:
 		content = `{"summary": "Backend engineer", "work": [{"index": 0, "highlights": [` // cut short
 	case content != "":
-	case rec.JSON:
+	case s.opts.Mode == ModeLiar:
+		content = s.lie(req.Messages, rec.JSON)
+	case rec.JSON && !asksForLetter(req.Messages):
 		content = tailoringReply(req.Messages, obey)
 	default:
-		content = letterReply(req.Messages, obey)
+		content = letterReply(req.Messages, rec.JSON, obey)
 	}
 	s.finish(rec, http.StatusOK)
 	promptTokens, completionTokens := len(strings.Fields(prompt)), len(strings.Fields(content))

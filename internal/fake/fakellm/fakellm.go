@@ -9,12 +9,14 @@
 // rejected calls and records every request, including whether the client
 // closed the connection before the reply (a timeout that really cancels).
 //
-// With no script, a request that asks for JSON gets a valid tailoring reply
-// built from the <profile> JSON found in the prompt (every work entry,
-// highlight, project, skill, degree and certificate, in profile order), and a
-// plain-text request gets a cover letter built from the same profile and the
-// posting's "Company:" and "Title:" lines, so the fake can serve a whole
-// pipeline. It is not part of any production path.
+// With no script, a request for the tailored resume gets a valid reply
+// built from the numbered profile facts found in the prompt (every work
+// entry, highlight, project, skill, degree and certificate, in profile
+// order), and a request for the cover letter gets one built from the same
+// facts and the posting's "Company:" and "Title:" lines, each sentence
+// citing the fact it uses, so the fake can serve a whole pipeline. In
+// ModeLiar it lies instead, the way a real model can (Server.lie). It is not
+// part of any production path.
 package fakellm
 
 import (
@@ -56,6 +58,9 @@ type Options struct {
 	// "ignore previous instructions", as a careless model would.
 	ObeyInjections bool
 	Clock          func() time.Time // nil = time.Now
+	// Mode is how the default replies behave: ModeHonest (""), or ModeLiar,
+	// a model that lies on purpose (see Server.lie).
+	Mode string
 	// Down are outage windows, counted from the server's start: a chat call
 	// inside one is answered 503 (see Window; ParseOutages reads them from
 	// "down from t=10s to t=40s").
@@ -107,6 +112,7 @@ type Server struct {
 	changed  chan struct{} // closed and replaced whenever a request record changes
 	epoch    time.Time     // the server's start: origin of the outage windows
 	down     int           // calls answered 503 in an outage window
+	lies     int           // replies the liar wrote
 }
 
 // New returns a server with opts.

@@ -1,20 +1,36 @@
-package llm
+package templatewriter
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/guard"
 )
 
-func TestTemplateWriter(t *testing.T) {
-	p, post := loadProfile(t), loadPosting(t)
-	w := NewTemplateWriter()
-	if w.Name() != "template" {
-		t.Fatalf("Name = %q", w.Name())
+func load(t testing.TB) (*jobpilot.Profile, *jobpilot.Posting) {
+	t.Helper()
+	var p jobpilot.Profile
+	var post jobpilot.Posting
+	for file, v := range map[string]any{"testdata/profile.json": &p, "testdata/posting.json": &post} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatal(err)
+		}
 	}
+	return &p, &post
+}
+
+func TestTemplateWriter(t *testing.T) {
+	p, post := load(t)
+	w := New()
 	ctx := context.Background()
 	tr, err := w.TailorResume(ctx, p, post)
 	if err != nil {
@@ -32,7 +48,6 @@ func TestTemplateWriter(t *testing.T) {
 	if len(r.Work) < 2 || r.Work[0].Name != "Brightline Payments" {
 		t.Fatalf("work order = %+v", r.Work)
 	}
-	// Skills the posting names lead their group.
 	if got := r.Skills[0].Keywords[0]; !phraseIn(got, normText(postingText(post))) {
 		t.Errorf("first skill = %q", got)
 	}
@@ -40,17 +55,18 @@ func TestTemplateWriter(t *testing.T) {
 	if len(top) < 3 {
 		t.Fatalf("top skills = %q", top)
 	}
-
 	cl, err := w.WriteCoverLetter(ctx, p, post, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(cl.Removals) != 0 {
+		t.Errorf("the guard removed parts of the template letter: %+v", cl.Removals)
+	}
 	text := cl.Text
-	n := wordCount(text)
-	if n < LetterMinWords || n > LetterMaxWords {
+	if n := guard.WordCount(text); n < guard.LetterMinWords || n > guard.LetterMaxWords {
 		t.Errorf("letter has %d words:\n%s", n, text)
 	}
-	for _, want := range append([]string{p.Name(), post.Company, post.Title}, top...) {
+	for _, want := range append([]string{p.Name(), post.Company, post.Title, "Dear Hiring Manager,", "Brightline Payments"}, top...) {
 		if !strings.Contains(text, want) {
 			t.Errorf("letter lacks %q:\n%s", want, text)
 		}
@@ -60,13 +76,12 @@ func TestTemplateWriter(t *testing.T) {
 			t.Errorf("letter contains placeholder-like %q:\n%s", bad, text)
 		}
 	}
-
-	// Deterministic: a second run gives the same documents.
 	tr2, _ := w.TailorResume(ctx, p, post)
 	cl2, _ := w.WriteCoverLetter(ctx, p, post, tr2)
 	if !reflect.DeepEqual(tr, tr2) || cl.Text != cl2.Text {
 		t.Error("template writer is not deterministic")
 	}
+	t.Logf("template letter (%d words):\n%s", guard.WordCount(text), text)
 }
 
 func TestTemplateWriterSparseProfile(t *testing.T) {
@@ -76,7 +91,7 @@ func TestTemplateWriterSparseProfile(t *testing.T) {
 		Skills: []jobpilot.Skill{{Name: "Go"}},
 	}}
 	post := &jobpilot.Posting{Company: "Initech", Title: "Go Developer", Description: "We build Go services."}
-	w := NewTemplateWriter()
+	w := New()
 	tr, err := w.TailorResume(context.Background(), p, post)
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +103,8 @@ func TestTemplateWriterSparseProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := wordCount(cl.Text); n < LetterMinWords || n > LetterMaxWords {
-		t.Errorf("sparse letter has %d words:\n%s", n, cl.Text)
+	if n := guard.WordCount(cl.Text); n < guard.LetterMinWords || n > guard.LetterMaxWords || len(cl.Removals) > 0 {
+		t.Errorf("sparse letter has %d words, removals %+v:\n%s", n, cl.Removals, cl.Text)
 	}
 }
 
