@@ -50,8 +50,10 @@ var Statuses = []Status{
 
 // Transitions lists, for each status, the statuses it may move to.
 var Transitions = map[Status][]Status{
-	StatusMatched:  {StatusDrafting, StatusSkipped, StatusFailed},
-	StatusDrafting: {StatusReady, StatusFailed, StatusMatched},
+	StatusMatched: {StatusDrafting, StatusSkipped, StatusFailed},
+	// drafting → approved: direct mode approves with the documents, in one
+	// transaction, when the daily cap allows.
+	StatusDrafting: {StatusReady, StatusApproved, StatusFailed, StatusMatched},
 	StatusReady:    {StatusApproved, StatusSending, StatusFailed, StatusSkipped},
 	StatusApproved: {StatusSending, StatusFailed},
 	// sending → approved: a transient failure whose outcome is known (the
@@ -126,8 +128,11 @@ type Application struct {
 	SentAt       *time.Time `json:"sent_at,omitempty"`
 	FollowedUpAt *time.Time `json:"followed_up_at,omitempty"`
 	Example      bool       `json:"example,omitempty"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// Guard is what the fabrication guard did to the documents; a non-empty
+	// Guard.Hold keeps the application from being sent automatically.
+	Guard     GuardReport `json:"guard"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
 }
 
 // ApplyVia values.
@@ -145,6 +150,10 @@ func MessageID(applicationID int64, domain string) string {
 	}
 	return fmt.Sprintf("<application-%d@%s>", applicationID, domain)
 }
+
+// DefaultFollowUpDays is how many days after sending an application gets
+// its one follow-up when no reply came (FOLLOW_UP_DAYS' default).
+const DefaultFollowUpDays = 3
 
 // FollowUpMessageID returns the Message-ID of an application's follow-up.
 func FollowUpMessageID(applicationID int64, domain string) string {
@@ -194,6 +203,8 @@ type Change struct {
 	SentAt         *time.Time
 	FollowedUpAt   *time.Time
 	IncAttempts    bool
+	// Guard replaces the guard report (a new draft replaces the last one's).
+	Guard *GuardReport
 
 	// Tasks are enqueued in the same transaction as the transition, so the
 	// work and the state that asks for it are never out of step.
@@ -205,12 +216,31 @@ type Documents struct {
 	ApplicationID int64 `json:"application_id"`
 	// Resume is the tailored resume: a subset of the profile's JSON Resume,
 	// reordered and rephrased, checked by the fabrication guard.
-	Resume         Resume    `json:"resume"`
-	ResumePDF      []byte    `json:"-"`
-	CoverLetter    string    `json:"cover_letter"`
-	CoverLetterPDF []byte    `json:"-"`
-	Writer         string    `json:"writer"`
-	CreatedAt      time.Time `json:"created_at"`
+	Resume         Resume `json:"resume"`
+	ResumePDF      []byte `json:"-"`
+	CoverLetter    string `json:"cover_letter"`
+	CoverLetterPDF []byte `json:"-"`
+	Writer         string `json:"writer"`
+	// Removals are what the fabrication guard took out while writing these
+	// documents; saving them replaces the application's guard events.
+	Removals  []Removal `json:"removals,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MaxGuardPhrases bounds GuardReport.Phrases.
+const MaxGuardPhrases = 20
+
+// GuardReport is what the fabrication guard did while an application's
+// documents were written: how many invented facts it removed (drafts that
+// were rejected included), which words, whether the writer's output was
+// rejected and the template writer used instead, and, when any of that
+// happened, why the application is held for the candidate's review. A held
+// application is never sent automatically, even in direct mode.
+type GuardReport struct {
+	Removed  int      `json:"removed,omitempty"`
+	Phrases  []string `json:"phrases,omitempty"`  // distinct removed words, at most MaxGuardPhrases
+	Fallback string   `json:"fallback,omitempty"` // e.g. "LLM output rejected: the cover letter invented 9 facts"
+	Hold     string   `json:"hold,omitempty"`     // e.g. "the writer invented 12 facts; 12 removed"
 }
 
 func validEmail(s string) bool {

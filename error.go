@@ -140,3 +140,16 @@ func RetryAfter(err error) (time.Duration, bool) {
 // reply. Such a send is never retried silently; the application becomes
 // needs_review.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the message was fully sent but the server's reply was lost")
+
+// ErrCircuitOpen is matched (errors.Is) by the error an Executor returns when
+// a circuit breaker refused the call without running it. Such an error is
+// transient, but work that meets it is rescheduled for when the breaker lets
+// a probe through rather than retried at once; the resilience package's
+// *OpenError carries that delay.
+var ErrCircuitOpen = errors.New("circuit breaker open")
+
+// ErrUnusableDraft is matched by a writer's permanent error when the draft
+// it got is unusable (not valid after a repair request, too large, or
+// refused by the fabrication guard): the pipeline then writes the documents
+// with the template writer instead of failing or sending the bad draft.
+var ErrUnusableDraft = errors.New("the writer's draft is unusable")

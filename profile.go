@@ -2,6 +2,7 @@ package jobpilot
 
 import (
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,7 +10,7 @@ import (
 
 // Profile is one candidate: their facts as a JSON Resume document and their
 // job-search preferences. Everything a generated document may claim comes
-// from Resume; see DESIGN.md §5.
+// from Resume; see "Honest documents" in docs/design-notes.md.
 type Profile struct {
 	ID          int64       `json:"id"`
 	Resume      Resume      `json:"resume"`
@@ -54,33 +55,121 @@ const (
 	RemoteOnsite = "onsite" // on-site postings only
 )
 
-// Preferences steer matching and applying.
+// Preferences steer matching and applying. Every field is optional: a
+// profile without preferences is matched on its resume alone, with the
+// defaults named below.
 type Preferences struct {
 	// Keywords the candidate wants to see in a posting (skills, domains).
 	Keywords []string `json:"keywords,omitempty"`
-	// TargetTitles are the roles sought, e.g. "Backend Engineer".
+	// TargetTitles are the roles sought, e.g. "Backend Engineer". They decide
+	// the role families the candidate is matched on; without them the most
+	// recent positions do.
 	TargetTitles []string `json:"target_titles,omitempty"`
-	// Locations acceptable for on-site work; empty means anywhere.
+	// Locations acceptable for on-site or hybrid work (cities, regions or
+	// countries; "NYC" and "New York" are one place). Empty means the city
+	// the candidate lives in.
 	Locations []string `json:"locations,omitempty"`
 	// Remote is RemoteAny (default), RemoteOnly or RemoteOnsite.
 	Remote string `json:"remote,omitempty"`
-	// MinScore is the threshold below which an application is skipped (0–100).
-	MinScore int `json:"min_score,omitempty"`
+	// MinScore is the threshold below which an application is skipped
+	// (0–100). Unset (null or absent) means DefaultMinScore; an explicit 0
+	// lets every posting through.
+	MinScore *int `json:"min_score,omitempty"`
 	// ExcludedCompanies are never applied to.
 	ExcludedCompanies []string `json:"excluded_companies,omitempty"`
 	// ExcludedKeywords in a posting count strongly against it.
 	ExcludedKeywords []string `json:"excluded_keywords,omitempty"`
-	// Seniority words the candidate targets, e.g. "senior", "staff".
+	// Seniority words the candidate targets, e.g. "senior", "staff"; read
+	// as TargetLevel when that is empty.
 	Seniority []string `json:"seniority,omitempty"`
+	// TargetLevel is the seniority sought: one of Levels ("intern", "junior",
+	// "mid", "senior", "staff" for staff and principal, "manager" for
+	// managers and directors). Empty means the level of Seniority, else the
+	// one the resume's work history shows.
+	TargetLevel string `json:"target_level,omitempty"`
+	// TargetFamilies name the role families sought ("backend", "data
+	// engineering", …) when the target titles do not say it well enough.
+	TargetFamilies []string `json:"target_families,omitempty"`
+	// ExcludedFamilies are role families never wanted ("engineering
+	// management", "sales"): postings of those families are excluded like
+	// an excluded company.
+	ExcludedFamilies []string `json:"excluded_families,omitempty"`
+	// RoleFamilies add families to the built-in table, or words to a
+	// built-in family of the same name.
+	RoleFamilies []RoleFamily `json:"role_families,omitempty"`
+	// LivesIn is where the candidate lives, "City, Country" or a country
+	// ("Medellín, Colombia", "SE"). Empty means resume.basics.location.
+	LivesIn string `json:"lives_in,omitempty"`
+	// WorkRegions are the countries or regions the candidate may work in or
+	// for, as allowed by their citizenship or visa ("US", "EU", "LatAm",
+	// "Germany"). Empty means the country they live in (and the EU for an
+	// EU country's resident).
+	WorkRegions []string `json:"work_regions,omitempty"`
+	// Relocate says the candidate would move for an on-site job anywhere in
+	// WorkRegions; without it on-site jobs count only in Locations.
+	Relocate bool `json:"relocate,omitempty"`
 	// DailyCap bounds the applications sent per day in direct mode (default 10).
 	DailyCap int `json:"daily_cap,omitempty"`
 	// ApplyMode overrides the service-wide APPLY_MODE for this profile when set.
 	ApplyMode ApplyMode `json:"apply_mode,omitempty"`
 }
 
+// RoleFamily is a user's addition to the matcher's table of role families.
+// Titles are phrases that name the role in a job title ("technical
+// writer"); Keywords are words of a description or skills that point to it;
+// Adjacent names families a candidate of this one could move to.
+type RoleFamily struct {
+	Name     string   `json:"name"`
+	Titles   []string `json:"titles,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
+	Adjacent []string `json:"adjacent,omitempty"`
+}
+
+// FamilyNames are the built-in role families (match/families.json holds
+// what each one means); preferences name them, or families of their own
+// defined in RoleFamilies. Case, spaces and hyphens do not matter.
+var FamilyNames = []string{
+	"backend", "frontend", "full-stack", "mobile", "data engineering", "data science", "infrastructure",
+	"security", "qa", "embedded", "design", "product", "engineering management", "sales", "support",
+	"marketing", "operations", "other",
+}
+
+// foldFamily folds a family name for comparison: "Data-Engineering" is
+// "data engineering".
+func foldFamily(s string) string {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '-' || r == '_' || r == '/' })
+	return strings.Join(f, " ")
+}
+
+// validFamilies checks that every name is a built-in family or one of the
+// profile's own.
+func (p Preferences) validFamilies(field string, names []string) error {
+	if err := validNames(field, names); err != nil {
+		return err
+	}
+	for i, n := range names {
+		known := slices.ContainsFunc(FamilyNames, func(f string) bool { return foldFamily(f) == foldFamily(n) }) ||
+			slices.ContainsFunc(p.RoleFamilies, func(f RoleFamily) bool { return foldFamily(f.Name) == foldFamily(n) })
+		if !known {
+			return FieldError(field+"["+strconv.Itoa(i)+"]", "unknown role family %q: one of %s, or a name from role_families", n, strings.Join(FamilyNames, ", "))
+		}
+	}
+	return nil
+}
+
+// Levels are the seniority levels a posting and a candidate are compared on,
+// from the most junior. "staff" covers staff and principal, "manager" covers
+// managers, heads and directors.
+var Levels = []string{"intern", "junior", "mid", "senior", "staff", "manager"}
+
 // DefaultDailyCap is the number of applications sent per profile per day in
 // direct mode when the profile does not say.
 const DefaultDailyCap = 10
+
+// DefaultMinScore is the threshold of a profile that sets no min_score: a
+// posting must match on role, level and where the candidate can work to
+// reach it, so an unrelated job is never drafted for a new user.
+const DefaultMinScore = 60
 
 // EffectiveDailyCap returns DailyCap or its default.
 func (p Preferences) EffectiveDailyCap() int {
@@ -90,6 +179,14 @@ func (p Preferences) EffectiveDailyCap() int {
 	return p.DailyCap
 }
 
+// EffectiveMinScore returns MinScore or, when it is unset, DefaultMinScore.
+func (p Preferences) EffectiveMinScore() int {
+	if p.MinScore == nil {
+		return DefaultMinScore
+	}
+	return *p.MinScore
+}
+
 // Validate checks the preferences.
 func (p Preferences) Validate() error {
 	switch p.Remote {
@@ -97,7 +194,7 @@ func (p Preferences) Validate() error {
 	default:
 		return FieldError("preferences.remote", "must be one of any, only, onsite")
 	}
-	if p.MinScore < 0 || p.MinScore > 100 {
+	if p.MinScore != nil && (*p.MinScore < 0 || *p.MinScore > 100) {
 		return FieldError("preferences.min_score", "must be between 0 and 100")
 	}
 	if p.DailyCap < 0 {
@@ -107,6 +204,54 @@ func (p Preferences) Validate() error {
 	case "", ApplyReview, ApplyDirect:
 	default:
 		return FieldError("preferences.apply_mode", "must be review or direct")
+	}
+	if p.TargetLevel != "" && !slices.Contains(Levels, p.TargetLevel) {
+		return FieldError("preferences.target_level", "must be one of %s", strings.Join(Levels, ", "))
+	}
+	if err := validNames("preferences.work_regions", p.WorkRegions); err != nil {
+		return err
+	}
+	if len(p.LivesIn) > maxPreferenceLen {
+		return FieldError("preferences.lives_in", "must be at most %d characters", maxPreferenceLen)
+	}
+	for i, f := range p.RoleFamilies {
+		path := fieldPath("preferences.role_families", i, "")
+		if strings.TrimSpace(f.Name) == "" || len(f.Name) > maxPreferenceLen {
+			return FieldError(path+"name", "is required, at most %d characters", maxPreferenceLen)
+		}
+		if len(f.Titles)+len(f.Keywords)+len(f.Adjacent) == 0 {
+			return FieldError(path+"titles", "a role family needs titles, keywords or adjacent families")
+		}
+		for _, l := range []struct {
+			name string
+			list []string
+		}{{"titles", f.Titles}, {"keywords", f.Keywords}} {
+			if err := validNames(path+l.name, l.list); err != nil {
+				return err
+			}
+		}
+		if err := p.validFamilies(path+"adjacent", f.Adjacent); err != nil {
+			return err
+		}
+	}
+	if err := p.validFamilies("preferences.target_families", p.TargetFamilies); err != nil {
+		return err
+	}
+	if err := p.validFamilies("preferences.excluded_families", p.ExcludedFamilies); err != nil {
+		return err
+	}
+	return nil
+}
+
+// maxPreferenceLen bounds one name or phrase of the preferences.
+const maxPreferenceLen = 100
+
+// validNames checks a list of short names: none empty, none too long.
+func validNames(field string, names []string) error {
+	for i, n := range names {
+		if strings.TrimSpace(n) == "" || len(n) > maxPreferenceLen {
+			return FieldError(field+"["+strconv.Itoa(i)+"]", "must be a non-empty name of at most %d characters", maxPreferenceLen)
+		}
 	}
 	return nil
 }

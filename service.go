@@ -65,9 +65,10 @@ type Source interface {
 
 // Removal is one claim the fabrication guard took out of a draft.
 type Removal struct {
-	Field  string `json:"field"`  // where it was, e.g. "work[0].name", "cover_letter"
-	Value  string `json:"value"`  // what was removed
-	Reason string `json:"reason"` // why, e.g. "employer not in profile"
+	Kind   string `json:"kind,omitempty"` // what it was: "employer", "skill", "number", "name" … ("length": a size cut)
+	Field  string `json:"field"`          // where it was, e.g. "work[0].name", "cover_letter"
+	Value  string `json:"value"`          // what was removed
+	Reason string `json:"reason"`         // why, e.g. "employer not in profile"
 }
 
 // Tailored is a resume written for one posting.
@@ -119,6 +120,21 @@ type Message struct {
 	References  []string
 	Attachments []Attachment
 	Date        time.Time
+}
+
+// Executor runs one unit of dependency work under one service's resilience
+// policy (package resilience: retry around the service's circuit breaker
+// around its per-attempt timeout). fn receives the attempt's context and must
+// pass it to its I/O: the timeout cancels that context, which is the only way
+// the work itself stops.
+//
+// Do returns nil, fn's own error when it is not worth retrying (Permanent),
+// an error matching ErrCircuitOpen when the breaker refused the call (fn was
+// not run; it is never retried by the policy), the last attempt's error
+// (classification kept) once the retries are spent, or the caller's ctx error
+// when ctx ended first (shutdown).
+type Executor interface {
+	Do(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Mailer sends email. Send returns a Transient error for 4xx replies and

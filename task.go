@@ -1,8 +1,13 @@
 package jobpilot
 
-import "time"
+import (
+	"context"
+	"database/sql"
+	"time"
+)
 
-// TaskKind names a durable job kind. The engine maps each to a River worker.
+// TaskKind names a durable job kind. The engine runs each registered kind
+// with its handler (engine.AddKind).
 type TaskKind string
 
 const (
@@ -24,4 +29,15 @@ type Task struct {
 	RunID         int64     // the automation run that asked for it, if any
 	Source        string    // fetch_postings: one source, or all when empty
 	ScheduledAt   time.Time // zero: as soon as possible
+}
+
+// TaskInserter enqueues durable tasks inside a transaction of the caller's,
+// so a task exists exactly when the state change that causes it commits.
+// The engine implements it; internal/system registers it with the store,
+// which calls it for Change.Tasks and CreateApplication's tasks. All tasks
+// are validated before any is inserted: an unknown kind or a task without
+// the ids its kind needs is EINVALID and inserts nothing. A task that
+// duplicates a unique job still queued or running is skipped silently.
+type TaskInserter interface {
+	InsertTasks(ctx context.Context, tx *sql.Tx, tasks []Task) error
 }

@@ -25,20 +25,23 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // Service runs the pipeline. Its zero value is not usable; fill the
 // dependencies and call the handlers.
 type Service struct {
-	Store    jobpilot.Store
-	Sources  []jobpilot.Source
-	Writer   jobpilot.Writer
+	Store   jobpilot.Store
+	Sources []jobpilot.Source
+	Writer  jobpilot.Writer
+	// Fallback writes the documents when Writer's draft is unusable; nil is
+	// the template writer.
+	Fallback jobpilot.Writer
 	Renderer jobpilot.Renderer
 	Mailer   jobpilot.Mailer
-	// Resilience supplies the email policy (retries, breaker, timeout) for
-	// sends and follow-ups.
-	Resilience *resilience.Set
+	// Email runs each SMTP attempt of sends and follow-ups under the email
+	// policy (the resilience service "email": retries 2, 4, 8 s, the
+	// "email" breaker, EMAIL_TIMEOUT per attempt). Required to send.
+	Email jobpilot.Executor
 	// Fetch imports postings from Sources into Store; source.FetchAll in
 	// production. Nil disables fetching.
 	Fetch FetchFunc
@@ -47,7 +50,7 @@ type Service struct {
 	Enqueue func(ctx context.Context, tasks ...jobpilot.Task) error
 
 	Mode         jobpilot.ApplyMode // service-wide default; a profile may override
-	FollowUpDays int
+	FollowUpDays int                // days after sending; 0 = jobpilot.DefaultFollowUpDays
 	// From is the sender address (SMTP_FROM); empty means the profile's email.
 	From string
 	// StaleAfter is how long an application may sit in matched or drafting
@@ -59,6 +62,12 @@ type Service struct {
 	// OnGuardRemoval is called for every claim the fabrication guard removed
 	// (metrics). Optional.
 	OnGuardRemoval func(r jobpilot.Removal)
+	// Embedder, when set, blends the semantic similarity of profile and
+	// posting into the score (OPENAI_EMBEDDINGS_MODEL); EmbeddingCache keeps
+	// the vectors by content. Both optional: without them the deterministic
+	// score stands alone, and an embeddings failure falls back to it.
+	Embedder       jobpilot.Embedder
+	EmbeddingCache jobpilot.EmbeddingCache
 }
 
 // FetchFunc imports the given sources' postings and returns one report per
@@ -125,10 +134,7 @@ func reason(err error) string {
 }
 
 // isOpen reports an open circuit breaker: the work is rescheduled, not failed.
-func isOpen(err error) bool {
-	var oe *resilience.OpenError
-	return errors.As(err, &oe)
-}
+func isOpen(err error) bool { return errors.Is(err, jobpilot.ErrCircuitOpen) }
 
 // permanentf builds a permanent error that cancels the job.
 func permanentf(format string, args ...any) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/match"
+	"github.com/jobpilot/jobpilot/store"
 )
 
 // FetchPostings imports postings from every source, or from t.Source only,
@@ -135,19 +136,7 @@ func (s *Service) automate(ctx context.Context, run *jobpilot.Run) error {
 }
 
 func (s *Service) allOpenPostings(ctx context.Context) ([]*jobpilot.Posting, error) {
-	var all []*jobpilot.Posting
-	f := jobpilot.PostingFilter{OpenOnly: true, Limit: 500}
-	for {
-		page, err := s.Store.Postings(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all, nil
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
+	return store.Collect(store.AllPostings(ctx, s.Store, jobpilot.PostingFilter{OpenOnly: true}))
 }
 
 // profileApplications indexes a profile's applications by fingerprint and by
@@ -158,23 +147,16 @@ func (s *Service) allOpenPostings(ctx context.Context) ([]*jobpilot.Posting, err
 func (s *Service) profileApplications(ctx context.Context, profileID int64) (byFingerprint map[string]*jobpilot.Application, byPosting map[int64]*jobpilot.Application, err error) {
 	byFingerprint = map[string]*jobpilot.Application{}
 	byPosting = map[int64]*jobpilot.Application{}
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := s.Store.Applications(ctx, f)
+	for a, err := range store.AllApplications(ctx, s.Store, jobpilot.ApplicationFilter{ProfileID: profileID}) {
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, a := range page {
-			byFingerprint[a.Fingerprint] = a
-			if byPosting[a.PostingID] == nil {
-				byPosting[a.PostingID] = a // the oldest, should there be several
-			}
+		byFingerprint[a.Fingerprint] = a
+		if byPosting[a.PostingID] == nil {
+			byPosting[a.PostingID] = a // the oldest, should there be several
 		}
-		if len(page) < f.Limit {
-			return byFingerprint, byPosting, nil
-		}
-		f.AfterID = page[len(page)-1].ID
 	}
+	return byFingerprint, byPosting, nil
 }
 
 func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, postings []*jobpilot.Posting) error {
@@ -191,7 +173,15 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			existing[post.Fingerprint] = app
 		}
 	}
-	scorer := match.NewScorer(p)
+	scorer := match.NewScorer(p, match.At(s.now()))
+	sims := s.similarities(ctx, p, postings)
+	score := func(post *jobpilot.Posting) jobpilot.Match {
+		m := scorer.Score(post)
+		if sim, ok := sims[post.ID]; ok {
+			m = match.Blend(m, sim)
+		}
+		return m
+	}
 	now := s.now()
 	for _, post := range postings {
 		if err := ctx.Err(); err != nil {
@@ -202,7 +192,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			app = existing[post.Fingerprint]
 		}
 		if app == nil {
-			if err := s.createApplication(ctx, run, p, post, scorer.Score(post)); err != nil {
+			if err := s.createApplication(ctx, run, p, post, score(post)); err != nil {
 				return err
 			}
 			continue
@@ -212,7 +202,7 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			if app.ProfileVersion == p.Version && app.PostingHash == post.ContentHash {
 				continue // nothing changed since it was scored
 			}
-			m := scorer.Score(post)
+			m := score(post)
 			if !own && !passes(p, m) {
 				// Another listing of the same job (another city) that does
 				// not pass either: the application stays as its own posting
@@ -249,7 +239,7 @@ func processTask(run *jobpilot.Run, app *jobpilot.Application) jobpilot.Task {
 
 // passes reports whether a score clears the profile's threshold.
 func passes(p *jobpilot.Profile, m jobpilot.Match) bool {
-	return !m.Excluded && m.Score >= p.Preferences.MinScore
+	return !m.Excluded && m.Score >= p.Preferences.EffectiveMinScore()
 }
 
 func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *jobpilot.Profile, post *jobpilot.Posting, m jobpilot.Match) error {
@@ -313,6 +303,9 @@ func (s *Service) rescore(ctx context.Context, run *jobpilot.Run, p *jobpilot.Pr
 		}
 		return err
 	}
+	// Another listing of the same job later in this run finds the
+	// application as it now is, not as the run read it.
+	app.Status = jobpilot.StatusMatched
 	run.Counts["matched"]++
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -17,7 +18,7 @@ import (
 // are the same job in two cities. After an automation run the candidate has
 // exactly one application for it, and one per other distinct job.
 func TestSameJobInTwoCitiesIsOneApplication(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		if !e.sys.ExamplesLoaded {
 			t.Fatal("examples not loaded into the empty database")
@@ -103,7 +104,7 @@ const feedSameJob = `{"postings": [
 // configured sources and source.FetchAll into the real store, is two postings
 // and one application.
 func TestSameJobFromTwoSourcesIsOneApplication(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/v1/boards/nimbus/jobs" || r.URL.Query().Get("content") != "true" {
 				http.NotFound(w, r)
@@ -188,13 +189,13 @@ func exampleProfile(t *testing.T) *jobpilot.Profile {
 // re-score it (which would rewrite it on every run, each listing in turn).
 func TestSkippedJobListedTwiceIsStable(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
+	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 	profiles, err := e.st.Profiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prof := profiles[0]
-	prof.Preferences.MinScore = 99
+	prof.Preferences.MinScore = new(99)
 	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestSkippedJobListedTwiceIsStable(t *testing.T) {
 		}
 	}
 	// Lowered below the better listing's score: matched, once.
-	prof.Preferences.MinScore = 70
+	prof.Preferences.MinScore = new(70)
 	if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 		t.Fatal(err)
 	}

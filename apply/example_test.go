@@ -65,8 +65,8 @@ func ExampleService_AutomationRun() {
 		}
 	}
 	// Output:
-	// automation succeeded: 13 postings, 6 matched, 6 skipped
-	// excluded: Globex Gambling is on your excluded companies list
+	// automation succeeded: 13 postings, 5 matched, 7 skipped
+	// excluded: [company] Globex Gambling is on your excluded companies list
 }
 
 // Processing a matched application writes the tailored resume and the cover

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -15,7 +16,7 @@ import (
 // application, which had been closed and comes back with a lower id.
 func TestChangedListingsOfOneJobKeepOneApplication(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
+	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 	all, err := examples.Postings()
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/store"
 )
 
 // FollowUps handles applications sent more than FOLLOW_UP_DAYS days ago that
@@ -25,7 +26,7 @@ import (
 func (s *Service) FollowUps(ctx context.Context, t jobpilot.Task) error {
 	days := s.FollowUpDays
 	if days <= 0 {
-		days = 3
+		days = jobpilot.DefaultFollowUpDays
 	}
 	now := s.now()
 	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
@@ -58,22 +59,16 @@ func (s *Service) FollowUps(ctx context.Context, t jobpilot.Task) error {
 
 func (s *Service) dueFollowUps(ctx context.Context, profileID int64, cutoff time.Time) ([]*jobpilot.Application, error) {
 	var due []*jobpilot.Application
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Statuses: []jobpilot.Status{jobpilot.StatusSent}, Limit: 500}
-	for {
-		page, err := s.Store.Applications(ctx, f)
+	f := jobpilot.ApplicationFilter{ProfileID: profileID, Statuses: []jobpilot.Status{jobpilot.StatusSent}}
+	for a, err := range store.AllApplications(ctx, s.Store, f) {
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range page {
-			if a.SentAt != nil && a.SentAt.Before(cutoff) && a.FollowedUpAt == nil {
-				due = append(due, a)
-			}
+		if a.SentAt != nil && a.SentAt.Before(cutoff) && a.FollowedUpAt == nil {
+			due = append(due, a)
 		}
-		if len(page) < f.Limit {
-			return due, nil
-		}
-		f.AfterID = page[len(page)-1].ID
 	}
+	return due, nil
 }
 
 // claimFollowUp moves an application to followed_up; false when another run
@@ -123,7 +118,7 @@ func (s *Service) followUpEmail(ctx context.Context, p *jobpilot.Profile, app *j
 		References: []string{original},
 		Date:       now,
 	}
-	if err := s.Resilience.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
+	if err := s.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
 		s.log().Error("follow-up not sent", "application", app.ID, "err", err)
 		s.event(ctx, app.ID, jobpilot.EventError, "follow-up could not be sent and will not be repeated: "+reason(err), nil)
 		return nil
@@ -170,7 +165,7 @@ func (s *Service) digest(ctx context.Context, p *jobpilot.Profile, due []*jobpil
 		Body:      body,
 		Date:      now,
 	}
-	if err := s.Resilience.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
+	if err := s.Email.Do(ctx, func(ctx context.Context) error { return s.Mailer.Send(ctx, msg) }); err != nil {
 		s.log().Error("follow-up digest not sent", "profile", p.ID, "err", err)
 		s.event(ctx, 0, jobpilot.EventError, "follow-up digest could not be sent: "+reason(err), map[string]string{"profile": fmt.Sprint(p.ID)})
 	}
@@ -188,29 +183,23 @@ func (s *Service) Cleanup(ctx context.Context, t jobpilot.Task) error {
 		return nil
 	}
 	cutoff := s.now().Add(-s.StaleAfter)
-	f := jobpilot.ApplicationFilter{Statuses: []jobpilot.Status{jobpilot.StatusMatched, jobpilot.StatusDrafting, jobpilot.StatusApproved}, Limit: 500}
+	f := jobpilot.ApplicationFilter{Statuses: []jobpilot.Status{jobpilot.StatusMatched, jobpilot.StatusDrafting, jobpilot.StatusApproved}}
 	requeued := 0
-	for {
-		page, err := s.Store.Applications(ctx, f)
+	for app, err := range store.AllApplications(ctx, s.Store, f) {
 		if err != nil {
 			return err
 		}
-		for _, app := range page {
-			if app.UpdatedAt.Before(cutoff) {
-				task := processTask(nil, app)
-				if app.Status == jobpilot.StatusApproved {
-					task = jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}
-				}
-				if _, err := s.Store.Update(ctx, app.ID, jobpilot.Change{Tasks: []jobpilot.Task{task}}); err != nil {
-					return err
-				}
-				requeued++
-			}
+		if !app.UpdatedAt.Before(cutoff) {
+			continue
 		}
-		if len(page) < f.Limit {
-			break
+		task := processTask(nil, app)
+		if app.Status == jobpilot.StatusApproved {
+			task = jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}
 		}
-		f.AfterID = page[len(page)-1].ID
+		if _, err := s.Store.Update(ctx, app.ID, jobpilot.Change{Tasks: []jobpilot.Task{task}}); err != nil {
+			return err
+		}
+		requeued++
 	}
 	if requeued > 0 {
 		s.log().Warn("cleanup requeued stuck applications", "count", requeued)

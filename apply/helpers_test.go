@@ -5,52 +5,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
-	"github.com/jobpilot/jobpilot/internal/freshpg"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/store"
 )
-
-// pgURLEnv names the PostgreSQL server the pipeline tests also run against
-// (each test in a fresh database of its own, dropped at cleanup).
-const pgURLEnv = "JOBPILOT_TEST_DATABASE_URL"
-
-// backend is a database kind the pipeline runs on.
-type backend struct {
-	name string
-	url  func(t *testing.T) string // a new, empty database
-}
-
-func sqliteBackend() backend {
-	return backend{name: "sqlite", url: func(t *testing.T) string {
-		return "sqlite://" + filepath.Join(t.TempDir(), "jobpilot.db")
-	}}
-}
-
-// backends is SQLite always, plus PostgreSQL when JOBPILOT_TEST_DATABASE_URL
-// is set.
-func backends(t *testing.T) []backend {
-	bs := []backend{sqliteBackend()}
-	if pg := os.Getenv(pgURLEnv); pg != "" {
-		bs = append(bs, backend{name: "postgres", url: func(t *testing.T) string { return freshpg.Database(t, pg, "jp_apply") }})
-	} else {
-		t.Logf("%s is not set: PostgreSQL cases skipped", pgURLEnv)
-	}
-	return bs
-}
-
-// eachBackend runs fn as a subtest per backend.
-func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) { fn(t, b) })
-	}
-}
 
 // env is one assembled jobpilot: the same System the commands build, on a
 // fresh database, its engine never started. The tests call the pipeline's
@@ -65,12 +28,12 @@ type env struct {
 // newEnv loads the configuration from vars (as the environment would give
 // it) over a fresh database of backend b, with every resilience delay scaled
 // down a thousandfold and the examples off unless vars turn them on.
-func newEnv(t *testing.T, b backend, vars map[string]string, opts system.Options) *env {
+func newEnv(t *testing.T, b dbtest.Backend, vars map[string]string, opts system.Options) *env {
 	t.Helper()
 	dir := t.TempDir()
 	all := map[string]string{
 		"JOBPILOT_DATA_DIR":   dir,
-		"DATABASE_URL":        b.url(t),
+		"DATABASE_URL":        b.URL(t),
 		"JOBPILOT_EXAMPLES":   "false",
 		"JOBPILOT_TIME_SCALE": "0.001",
 	}
@@ -222,16 +185,4 @@ func hasPlaceholder(s string) string {
 		}
 	}
 	return ""
-}
-
-// waitUntil polls cond every few milliseconds for up to d.
-func waitUntil(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return cond()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -17,7 +18,7 @@ import (
 // are skipped whatever the threshold. Every application carries its score's
 // explanation.
 func TestMatchingThroughThePipeline(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		profiles, err := e.st.Profiles(ctx)
@@ -25,7 +26,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 			t.Fatalf("profiles: %v %v", profiles, err)
 		}
 		prof := profiles[0]
-		minScore := prof.Preferences.MinScore
+		minScore := prof.Preferences.EffectiveMinScore()
 		e.automate(t)
 
 		appOf := func(ext string) *jobpilot.Application { return e.appFor(t, prof.ID, examples.SourceName, ext) }
@@ -152,7 +153,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 		oldVersion := prof.Version
-		prof.Preferences.MinScore = 30
+		prof.Preferences.MinScore = new(30)
 		if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 			t.Fatal(err)
 		}
@@ -182,7 +183,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 		}
 		checkExplained("after min_score 30")
 
-		prof.Preferences.MinScore = 0
+		prof.Preferences.MinScore = new(0)
 		if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +207,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 // deleted, and is not scored again, even when the profile changes; the
 // postings still listed are.
 func TestClosedPostingIsNotScoredAgain(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_WRITER": "template"}, system.Options{})
 		prof := exampleProfile(t)
@@ -255,7 +256,7 @@ func TestClosedPostingIsNotScoredAgain(t *testing.T) {
 
 		// The profile changes (min_score 30): ex-013 is re-scored and now
 		// matched; the closed ex-007 is left as it was.
-		prof.Preferences.MinScore = 30
+		prof.Preferences.MinScore = new(30)
 		if err := e.st.ReplaceProfile(ctx, prof); err != nil {
 			t.Fatal(err)
 		}
@@ -288,5 +289,5 @@ func currentMin(t *testing.T, e *env, profileID int64) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Preferences.MinScore
+	return p.Preferences.EffectiveMinScore()
 }

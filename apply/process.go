@@ -88,77 +88,97 @@ func (s *Service) draft(ctx context.Context, app *jobpilot.Application) error {
 	if err != nil {
 		return err
 	}
-	tailored, err := s.Writer.TailorResume(ctx, p, post)
+	d, err := s.write(ctx, p, post)
 	if err != nil {
-		return fmt.Errorf("tailoring the resume: %w", err)
+		return err
 	}
-	s.recordRemovals(ctx, app.ID, tailored.Removals)
-	letter, err := s.Writer.WriteCoverLetter(ctx, p, post, tailored)
-	if err != nil {
-		return fmt.Errorf("writing the cover letter: %w", err)
+	if err := d.verify(p, post); err != nil {
+		return err
 	}
-	s.recordRemovals(ctx, app.ID, letter.Removals)
-
-	resumePDF, err := s.Renderer.RenderResume(&tailored.Resume)
+	resumePDF, err := s.Renderer.RenderResume(&d.tailored.Resume)
 	if err != nil {
 		return jobpilot.Permanent(fmt.Errorf("rendering the resume: %w", err))
 	}
-	letterPDF, err := s.Renderer.RenderCoverLetter(p, post, letter.Text)
+	letterPDF, err := s.Renderer.RenderCoverLetter(p, post, d.letter.Text)
 	if err != nil {
 		return jobpilot.Permanent(fmt.Errorf("rendering the cover letter: %w", err))
 	}
 	if err := s.Store.SaveDocuments(ctx, &jobpilot.Documents{
 		ApplicationID:  app.ID,
-		Resume:         tailored.Resume,
+		Resume:         d.tailored.Resume,
 		ResumePDF:      resumePDF,
-		CoverLetter:    letter.Text,
+		CoverLetter:    d.letter.Text,
 		CoverLetterPDF: letterPDF,
-		Writer:         tailored.Writer,
+		Writer:         d.writer,
+		Removals:       d.removals,
 	}); err != nil {
 		return err
 	}
+	for _, r := range d.removals {
+		if s.OnGuardRemoval != nil {
+			s.OnGuardRemoval(r)
+		}
+	}
+	return s.ready(ctx, p, post, app, d)
+}
 
+// ready moves the drafted application to ready with the guard's report. In
+// direct mode it is approved at once, unless the guard holds it: then it
+// waits for the candidate with the reason.
+func (s *Service) ready(ctx context.Context, p *jobpilot.Profile, post *jobpilot.Posting, app *jobpilot.Application, d *drafted) error {
+	report := d.report()
 	change := jobpilot.Change{
 		From:   []jobpilot.Status{jobpilot.StatusDrafting},
-		Writer: ptr(tailored.Writer),
+		Writer: ptr(d.writer),
 		Error:  ptr(""),
-		Reason: "documents ready (" + tailored.Writer + ")",
+		Guard:  &report,
+		Reason: "documents ready (" + d.writer + ")",
+	}
+	if report.Hold != "" {
+		change.Reason += "; held for review: " + report.Hold
 	}
 	if app.ApplyVia == jobpilot.ApplyViaURL {
 		change.Reason += "; apply via URL: " + firstNonEmpty(post.ApplyURL, post.URL)
 	}
-	if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusReady, change); err != nil {
+	to := jobpilot.StatusReady
+	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect && report.Hold == "" {
+		// Direct mode approves in the same transaction as the documents
+		// become ready, so no observer (jobpilot run waiting for the
+		// pipeline to drain, a crash) ever sees a direct-mode application
+		// sitting ready between two steps.
+		ok, err := s.withinDailyCap(ctx, p, app.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			to = jobpilot.StatusApproved
+			change.Reason += "; approved automatically (direct mode)"
+			change.Tasks = []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: app.ID}}
+		}
+	}
+	app, err := s.Store.Transition(ctx, app.ID, to, change)
+	if err != nil {
 		if isConflict(err) {
 			return nil
 		}
 		return err
 	}
 	s.log().Info("application ready", "application", app.ID, "company", post.Company, "title", post.Title,
-		"writer", tailored.Writer, "apply_via", app.ApplyVia, "removals", len(tailored.Removals)+len(letter.Removals))
-	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect {
-		return s.autoApprove(ctx, p, app)
-	}
+		"writer", d.writer, "apply_via", app.ApplyVia, "status", to, "removals", report.Removed, "held", report.Hold != "")
 	return nil
 }
 
 // autoApprove queues the send of a ready application in direct mode, unless
-// the profile's daily cap is reached; then it stays ready for the candidate.
+// the guard holds it (Guard.Hold) or the profile's daily cap is reached; then
+// it stays ready for the candidate.
 func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *jobpilot.Application) error {
-	now := s.now()
-	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	sent, err := s.Store.SentSince(ctx, p.ID, dayStart)
-	if err != nil {
-		return err
-	}
-	counts, err := s.Store.CountByStatus(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	inFlight := counts[jobpilot.StatusApproved] + counts[jobpilot.StatusSending]
-	if limit := p.Preferences.EffectiveDailyCap(); sent+inFlight >= limit {
-		s.event(ctx, app.ID, jobpilot.EventNote,
-			fmt.Sprintf("daily cap of %d applications reached; left ready for approval", limit), nil)
+	if app.Guard.Hold != "" {
+		// Never sent automatically: the candidate reads it first.
 		return nil
+	}
+	ok, err := s.withinDailyCap(ctx, p, app.ID)
+	if err != nil || !ok {
+		return err
 	}
 	_, err = s.Store.Transition(ctx, app.ID, jobpilot.StatusApproved, jobpilot.Change{
 		From:   []jobpilot.Status{jobpilot.StatusReady},
@@ -171,15 +191,27 @@ func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *job
 	return err
 }
 
-func (s *Service) recordRemovals(ctx context.Context, appID int64, removals []jobpilot.Removal) {
-	for _, r := range removals {
-		s.event(ctx, appID, jobpilot.EventGuardRemoval,
-			fmt.Sprintf("removed %q from %s: %s", r.Value, r.Field, r.Reason),
-			map[string]string{"field": r.Field, "value": r.Value, "reason": r.Reason})
-		if s.OnGuardRemoval != nil {
-			s.OnGuardRemoval(r)
-		}
+// withinDailyCap reports whether one more application of p may be sent
+// today in direct mode; when not, it notes on application appID that it is
+// left ready for approval.
+func (s *Service) withinDailyCap(ctx context.Context, p *jobpilot.Profile, appID int64) (bool, error) {
+	now := s.now()
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	sent, err := s.Store.SentSince(ctx, p.ID, dayStart)
+	if err != nil {
+		return false, err
 	}
+	counts, err := s.Store.CountByStatus(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	inFlight := counts[jobpilot.StatusApproved] + counts[jobpilot.StatusSending]
+	if limit := p.Preferences.EffectiveDailyCap(); sent+inFlight >= limit {
+		s.event(ctx, appID, jobpilot.EventNote,
+			fmt.Sprintf("daily cap of %d applications reached; left ready for approval", limit), nil)
+		return false, nil
+	}
+	return true, nil
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
@@ -31,8 +30,8 @@ const stateWriteTimeout = 10 * time.Second
 //   - an attempt that timed out before the message was handed over is a known
 //     failure and is retried; one that failed after (jobpilot.ErrOutcomeUnknown)
 //     becomes needs_review;
-//   - an open breaker returns its *resilience.OpenError with the application
-//     still approved: the engine snoozes the job until the breaker half-opens,
+//   - an open breaker returns its error (jobpilot.ErrCircuitOpen, carrying
+//     when to come back) with the application still approved: the engine snoozes the job until the breaker half-opens,
 //     without burning an attempt;
 //   - a permanent refusal (SMTP 5xx, an invalid header) marks it failed with
 //     the server's text;
@@ -43,20 +42,8 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	if err != nil {
 		return err
 	}
-	switch app.Status {
-	case jobpilot.StatusApproved:
-	case jobpilot.StatusSending:
-		_, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
-			From:   []jobpilot.Status{jobpilot.StatusSending},
-			Reason: "the send was interrupted during the SMTP transaction; whether the employer received it is unknown, so it is not sent again without you",
-		})
-		if isConflict(err) {
-			return nil
-		}
+	if proceed, err := s.claimSend(ctx, app); !proceed {
 		return err
-	default:
-		s.log().Info("send skipped: application is not approved", "application", app.ID, "status", app.Status)
-		return nil
 	}
 	msg, err := s.applicationMessage(ctx, app)
 	if err != nil {
@@ -66,61 +53,101 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 		}
 		return err // the store is unreachable, or we are shutting down: retried later
 	}
-
-	attempt := 0
-	// unknown keeps the error of an attempt whose outcome is unknown. The
-	// per-attempt timeout reports its own (transient) error in its place, so
-	// the retry loop may run one more attempt, which finds the application
-	// still sending and stops; the reason recorded must be the real one.
-	var unknown error
-	err = s.Resilience.Email.Do(ctx, func(ctx context.Context) error {
-		attempt++
-		if _, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusSending, jobpilot.Change{
-			From:        []jobpilot.Status{jobpilot.StatusApproved},
-			Reason:      fmt.Sprintf("sending to %s (attempt %d)", msg.To, attempt),
-			MessageID:   ptr(msg.MessageID),
-			IncAttempts: true,
-		}); err != nil {
-			// Not a dependency failure: stop retrying (the store refused, or
-			// an earlier attempt abandoned by its timeout is still finishing).
-			// What happens next is decided below from the recorded status.
-			return jobpilot.Permanent(fmt.Errorf("%w: %w", errNotApproved, err))
-		}
-		sendErr := s.Mailer.Send(ctx, msg)
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateWriteTimeout)
-		defer cancel()
-		switch {
-		case sendErr == nil:
-			_, err := s.Store.Transition(wctx, app.ID, jobpilot.StatusSent, jobpilot.Change{
-				From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "accepted by the mail server",
-				SentAt: ptr(s.now()), Error: ptr(""),
-			})
-			if err != nil {
-				// The mail left; only the record failed. Never retry the send.
-				return jobpilot.Permanent(fmt.Errorf("%w: the message was accepted but its status was not recorded: %v", jobpilot.ErrOutcomeUnknown, err))
-			}
-			return nil
-		case errors.Is(sendErr, jobpilot.ErrOutcomeUnknown):
-			unknown = sendErr
-			return jobpilot.Permanent(sendErr) // leave it sending; handled below
-		default:
-			if _, err := s.Store.Transition(wctx, app.ID, jobpilot.StatusApproved, jobpilot.Change{
-				From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "not delivered: " + reason(sendErr),
-				Error: ptr(reason(sendErr)),
-			}); err != nil {
-				return jobpilot.Permanent(fmt.Errorf("%w: recording a failed attempt: %v", jobpilot.ErrOutcomeUnknown, err))
-			}
-			return sendErr
-		}
-	})
+	attempts := &sendAttempts{}
+	err = s.Email.Do(ctx, func(ctx context.Context) error { return s.attemptSend(ctx, app.ID, msg, attempts) })
 	if err == nil {
 		s.log().Info("Email sent successfully", "application", app.ID, "to", msg.To, "message_id", msg.MessageID)
 		return nil
 	}
-	// Decide from the recorded state, not only from the error: a policy
-	// (the per-attempt timeout) may report its own error in place of the
-	// attempt's, but each attempt recorded what it knew before returning.
-	cur, rerr := s.Store.Application(context.WithoutCancel(ctx), app.ID)
+	return s.settleSend(ctx, app.ID, err, attempts.unknown)
+}
+
+// claimSend decides whether an application is to be sent now: yes when it
+// is approved; when it is still sending, a previous process died during a
+// transaction whose outcome is unknown, so it goes to needs_review and
+// nothing is sent; any other status has nothing left to send.
+func (s *Service) claimSend(ctx context.Context, app *jobpilot.Application) (proceed bool, err error) {
+	switch app.Status {
+	case jobpilot.StatusApproved:
+		return true, nil
+	case jobpilot.StatusSending:
+		_, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
+			From:   []jobpilot.Status{jobpilot.StatusSending},
+			Reason: "the send was interrupted during the SMTP transaction; whether the employer received it is unknown, so it is not sent again without you",
+		})
+		if isConflict(err) {
+			return false, nil
+		}
+		return false, err
+	default:
+		s.log().Info("send skipped: application is not approved", "application", app.ID, "status", app.Status)
+		return false, nil
+	}
+}
+
+// sendAttempts is what one SendApplication keeps across its attempts.
+type sendAttempts struct {
+	n int
+	// unknown keeps the error of an attempt whose outcome is unknown. The
+	// per-attempt timeout reports its own (transient) error in its place,
+	// so the retry loop may run one more attempt, which finds the
+	// application still sending and stops; the reason recorded must be the
+	// real one.
+	unknown error
+}
+
+// attemptSend is one SMTP attempt under the email policy: approved →
+// sending, the transaction, then sent, or back to approved with the
+// server's refusal. A failure that must not be retried (the store refused
+// a status write, the outcome is unknown) is returned permanent.
+func (s *Service) attemptSend(ctx context.Context, appID int64, msg *jobpilot.Message, st *sendAttempts) error {
+	st.n++
+	if _, err := s.Store.Transition(ctx, appID, jobpilot.StatusSending, jobpilot.Change{
+		From:        []jobpilot.Status{jobpilot.StatusApproved},
+		Reason:      fmt.Sprintf("sending to %s (attempt %d)", msg.To, st.n),
+		MessageID:   ptr(msg.MessageID),
+		IncAttempts: true,
+	}); err != nil {
+		// Not a dependency failure: stop retrying (the store refused, or
+		// an earlier attempt abandoned by its timeout is still finishing).
+		// What happens next is decided from the recorded status.
+		return jobpilot.Permanent(fmt.Errorf("%w: %w", errNotApproved, err))
+	}
+	sendErr := s.Mailer.Send(ctx, msg)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateWriteTimeout)
+	defer cancel()
+	switch {
+	case sendErr == nil:
+		_, err := s.Store.Transition(wctx, appID, jobpilot.StatusSent, jobpilot.Change{
+			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "accepted by the mail server",
+			SentAt: ptr(s.now()), Error: ptr(""),
+		})
+		if err != nil {
+			// The mail left; only the record failed. Never retry the send.
+			return jobpilot.Permanent(fmt.Errorf("%w: the message was accepted but its status was not recorded: %v", jobpilot.ErrOutcomeUnknown, err))
+		}
+		return nil
+	case errors.Is(sendErr, jobpilot.ErrOutcomeUnknown):
+		st.unknown = sendErr
+		return jobpilot.Permanent(sendErr) // leave it sending; settled by settleSend
+	default:
+		if _, err := s.Store.Transition(wctx, appID, jobpilot.StatusApproved, jobpilot.Change{
+			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "not delivered: " + reason(sendErr),
+			Error: ptr(reason(sendErr)),
+		}); err != nil {
+			return jobpilot.Permanent(fmt.Errorf("%w: recording a failed attempt: %v", jobpilot.ErrOutcomeUnknown, err))
+		}
+		return sendErr
+	}
+}
+
+// settleSend decides what a failed send leaves behind, from the recorded
+// state rather than only from the error: a policy (the per-attempt timeout)
+// may report its own error in place of the attempt's, but each attempt
+// recorded what it knew before returning. unknown is the error of an
+// attempt whose outcome is unknown, if any.
+func (s *Service) settleSend(ctx context.Context, appID int64, err, unknown error) error {
+	cur, rerr := s.Store.Application(context.WithoutCancel(ctx), appID)
 	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
@@ -131,7 +158,7 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 		if unknown != nil {
 			err = unknown
 		}
-		_, terr := s.Store.Transition(context.WithoutCancel(ctx), app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
+		_, terr := s.Store.Transition(context.WithoutCancel(ctx), appID, jobpilot.StatusNeedsReview, jobpilot.Change{
 			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: reason(err), Error: ptr(reason(err)),
 		})
 		if terr != nil && !isConflict(terr) {
@@ -147,7 +174,7 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 			// next one had looked: nothing was sent, so try again later.
 			return jobpilot.Transient(err)
 		case errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) == jobpilot.EINVALID:
-			return s.failSend(ctx, app.ID, jobpilot.StatusApproved, err)
+			return s.failSend(ctx, appID, jobpilot.StatusApproved, err)
 		default:
 			return err // transient after the retries: the engine retries the job later
 		}
@@ -165,130 +192,4 @@ func (s *Service) failSend(ctx context.Context, id int64, from jobpilot.Status, 
 		return terr
 	}
 	return nil
-}
-
-// applicationMessage builds the email of an application: a short note, the
-// resume and the cover letter as PDFs, and the Message-ID derived from the
-// application so every attempt and every restart sends the same message.
-func (s *Service) applicationMessage(ctx context.Context, app *jobpilot.Application) (*jobpilot.Message, error) {
-	p, err := s.Store.Profile(ctx, app.ProfileID)
-	if err != nil {
-		return nil, err
-	}
-	post, err := s.Store.Posting(ctx, app.PostingID)
-	if err != nil {
-		return nil, err
-	}
-	if post.ContactEmail == "" {
-		return nil, jobpilot.Permanent(jobpilot.Errorf(jobpilot.EINVALID, "posting %d has no contact email; apply via %s", post.ID, firstNonEmpty(post.ApplyURL, post.URL)))
-	}
-	docs, err := s.Store.Documents(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	from := s.sender(p)
-	name := p.Name()
-	var b strings.Builder
-	fmt.Fprintf(&b, "Dear %s hiring team,\n\n", post.Company)
-	fmt.Fprintf(&b, "Please find attached my application for the %s position", post.Title)
-	if post.URL != "" {
-		fmt.Fprintf(&b, " (%s)", post.URL)
-	}
-	b.WriteString(": my resume and a cover letter.\n\nThank you for your time and consideration.\n\nKind regards,\n")
-	b.WriteString(name + "\n")
-	for _, line := range []string{p.Resume.Basics.Email, p.Resume.Basics.Phone} {
-		if line != "" {
-			b.WriteString(line + "\n")
-		}
-	}
-	return &jobpilot.Message{
-		MessageID: jobpilot.MessageID(app.ID, domainOf(from)),
-		From:      from,
-		FromName:  name,
-		To:        post.ContactEmail,
-		ReplyTo:   p.Resume.Basics.Email,
-		Subject:   fmt.Sprintf("Application for %s – %s", post.Title, name),
-		Body:      b.String(),
-		Date:      s.now(),
-		Attachments: []jobpilot.Attachment{
-			{Filename: fileName(name, "Resume"), ContentType: "application/pdf", Data: docs.ResumePDF},
-			{Filename: fileName(name, "Cover Letter"), ContentType: "application/pdf", Data: docs.CoverLetterPDF},
-		},
-	}, nil
-}
-
-func (s *Service) sender(p *jobpilot.Profile) string {
-	if s.From != "" {
-		return s.From
-	}
-	return p.Resume.Basics.Email
-}
-
-func domainOf(addr string) string {
-	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		return strings.TrimSuffix(addr[i+1:], ">")
-	}
-	return ""
-}
-
-func fileName(name, what string) string {
-	clean := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
-			return -1
-		}
-		return r
-	}, name)
-	return strings.TrimSpace(clean+" - "+what) + ".pdf"
-}
-
-// Approve approves ready applications and queues their sends, each in its
-// own transaction. An application that is not ready, or has no contact email
-// (apply via URL), is refused with ECONFLICT.
-func (s *Service) Approve(ctx context.Context, id int64) (*jobpilot.Application, error) {
-	app, err := s.Store.Application(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if app.ApplyVia != jobpilot.ApplyViaEmail {
-		return nil, jobpilot.Errorf(jobpilot.ECONFLICT, "application %d has no contact email: apply via the posting's link with the prepared documents", id)
-	}
-	return s.Store.Transition(ctx, id, jobpilot.StatusApproved, jobpilot.Change{
-		From:   []jobpilot.Status{jobpilot.StatusReady},
-		Reason: "approved by the candidate",
-		Tasks:  []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: id}},
-	})
-}
-
-// Reopen actions for a needs_review application.
-const (
-	ReopenSendAgain = "send_again" // the candidate checked: it did not arrive; send it again
-	ReopenMarkSent  = "mark_sent"  // the candidate checked: it arrived
-)
-
-// Reopen resolves a needs_review application by the candidate's explicit
-// decision: send it again, or record it as sent.
-func (s *Service) Reopen(ctx context.Context, id int64, action string) (*jobpilot.Application, error) {
-	from := []jobpilot.Status{jobpilot.StatusNeedsReview}
-	switch action {
-	case ReopenSendAgain:
-		return s.Store.Transition(ctx, id, jobpilot.StatusApproved, jobpilot.Change{
-			From: from, Reason: "the candidate asked to send it again",
-			Tasks: []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: id}},
-		})
-	case ReopenMarkSent:
-		return s.Store.Transition(ctx, id, jobpilot.StatusSent, jobpilot.Change{
-			From: from, Reason: "the candidate confirmed it was delivered", SentAt: ptr(s.now()),
-		})
-	default:
-		return nil, jobpilot.FieldError("action", "must be %s or %s", ReopenSendAgain, ReopenMarkSent)
-	}
-}
-
-// SetManualStatus records the candidate's own news: interviewing, rejected or
-// offered.
-func (s *Service) SetManualStatus(ctx context.Context, id int64, status jobpilot.Status) (*jobpilot.Application, error) {
-	if !status.Manual() {
-		return nil, jobpilot.FieldError("status", "must be interviewing, rejected or offered")
-	}
-	return s.Store.Transition(ctx, id, status, jobpilot.Change{Reason: "set by the candidate"})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -37,7 +38,7 @@ func (m *countingMailer) Send(context.Context, *jobpilot.Message) error {
 // fail the application: the job is retried later, and then it is sent once.
 func TestSendNotApprovedIsRetriedNotFailed(t *testing.T) {
 	mailer := &countingMailer{}
-	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
+	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})
 	app := approvedApplication(t, e)
 
@@ -78,7 +79,7 @@ func (s *flakyDocsStore) Documents(ctx context.Context, id int64) (*jobpilot.Doc
 // is retried, and the retry sends it once.
 func TestSendTransientStoreErrorIsRetriedNotFailed(t *testing.T) {
 	mailer := &countingMailer{}
-	e := newEnv(t, sqliteBackend(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
+	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})
 	app := approvedApplication(t, e)
 

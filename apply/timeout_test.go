@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -40,7 +41,7 @@ func (s *stallingStore) CreateApplication(ctx context.Context, app *jobpilot.App
 // out again. What it created is durable: the next run continues from there
 // and no posting gets two applications.
 func TestAutomationRunTimeout(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		slow := *e.sys.Apply
 		slow.Store = &stallingStore{Store: e.st, pass: 3}
@@ -83,7 +84,7 @@ func TestAutomationRunTimeout(t *testing.T) {
 // bounds the automation job the engine runs; the run is recorded as
 // timed_out and the job completes.
 func TestAutomationTimeoutThroughTheEngine(t *testing.T) {
-	e := newEnv(t, sqliteBackend(), map[string]string{
+	e := newEnv(t, dbtest.SQLite(), map[string]string{
 		"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template",
 		"AUTOMATION_TIMEOUT": "250", "SHUTDOWN_GRACE": "1",
 	}, system.Options{})
@@ -103,7 +104,7 @@ func TestAutomationTimeoutThroughTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	var run *jobpilot.Run
-	ok := waitUntil(10*time.Second, func() bool {
+	dbtest.Eventually(t, 10*time.Second, "an automation run to finish", func() bool {
 		runs, err := e.st.Runs(ctx, 10)
 		if err != nil {
 			return false
@@ -116,9 +117,6 @@ func TestAutomationTimeoutThroughTheEngine(t *testing.T) {
 		}
 		return false
 	})
-	if !ok {
-		t.Fatal("no automation run finished")
-	}
 	if run.Status != jobpilot.RunTimedOut {
 		t.Fatalf("run %+v, want timed_out", run)
 	}

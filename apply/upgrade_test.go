@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -21,7 +22,7 @@ import (
 // the automation made for them; the same boards are then fetched by this
 // code and the automation runs again.
 func TestRefetchAfterUpgradeMakesNoNewApplications(t *testing.T) {
-	eachBackend(t, func(t *testing.T, b backend) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		fixtures := filepath.Join("..", "source", "testdata")
 		files := map[string]string{
 			"/v1/boards/acme/jobs":           "greenhouse_acme.json",

@@ -106,28 +106,23 @@ type SMTP struct {
 // OpenAI is any OpenAI-compatible chat-completions endpoint.
 type OpenAI struct {
 	APIKey  string `env:"OPENAI_API_KEY" yaml:"api_key"`   // OPENAI_API_KEY (secret)
-	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default "https://api.openai.com/v1"
-	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default "gpt-4o-mini"
+	BaseURL string `env:"OPENAI_BASE_URL" yaml:"base_url"` // OPENAI_BASE_URL, default llm.DefaultBaseURL (https://api.openai.com/v1)
+	Model   string `env:"OPENAI_MODEL" yaml:"model"`       // OPENAI_MODEL, default llm.DefaultModel (gpt-4o-mini)
+	// EmbeddingsModel turns on semantic similarity in matching: the model
+	// of the same endpoint's /embeddings (OPENAI_EMBEDDINGS_MODEL, e.g.
+	// "text-embedding-3-small" or Ollama's "nomic-embed-text"); empty = off.
+	EmbeddingsModel string `env:"OPENAI_EMBEDDINGS_MODEL" yaml:"embeddings_model"`
 }
 
-// DefaultOpenAIBaseURL is OPENAI_BASE_URL's default.
-const DefaultOpenAIBaseURL = "https://api.openai.com/v1"
+// SourceConfig is one entry of the YAML file's "sources" list, kept as
+// written: "type" names the kind of job board, "name" the source, and every
+// other key belongs to the type. What the keys mean and which are required
+// is the source registry's business (package source), checked by the Rule
+// internal/system passes to Load; config knows no board type.
+type SourceConfig map[string]any
 
-// SourceConfig is one job board, from the YAML file's "sources" list.
-type SourceConfig struct {
-	Type    string       `yaml:"type"`               // greenhouse, lever, ashby, hn, json
-	Name    string       `yaml:"name"`               // unique; postings carry "<type>:<name>"
-	Token   string       `yaml:"token,omitempty"`    // Greenhouse board token
-	Site    string       `yaml:"site,omitempty"`     // Lever site
-	Org     string       `yaml:"org,omitempty"`      // Ashby organisation
-	URL     string       `yaml:"url,omitempty"`      // json: file path or URL
-	BaseURL string       `yaml:"base_url,omitempty"` // override the board's API base (tests, proxies)
-	Filter  SourceFilter `yaml:"filter,omitempty"`
-}
+// Type is the entry's "type", or "" when it is missing or not a string.
+func (s SourceConfig) Type() string { v, _ := s["type"].(string); return v }
 
-// SourceFilter keeps only the postings a source's owner cares about.
-type SourceFilter struct {
-	TitleKeywords []string `yaml:"title_keywords,omitempty"`
-	Locations     []string `yaml:"locations,omitempty"`
-	RemoteOnly    bool     `yaml:"remote_only,omitempty"`
-}
+// Name is the entry's "name", or "" when it is missing or not a string.
+func (s SourceConfig) Name() string { v, _ := s["name"].(string); return v }

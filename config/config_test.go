@@ -12,6 +12,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/llm"
 )
 
 // envOf turns a map into a getenv function.
@@ -102,7 +103,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"JOBPILOT_WRITER", cfg.Apply.Writer, ""},
 		{"SMTP_PORT", cfg.SMTP.Port, 587},
 		{"SMTP_TLS", cfg.SMTP.TLS, "starttls"},
-		{"OPENAI_BASE_URL", cfg.OpenAI.BaseURL, config.DefaultOpenAIBaseURL},
+		{"OPENAI_BASE_URL", cfg.OpenAI.BaseURL, llm.DefaultBaseURL},
 		{"OPENAI_MODEL", cfg.OpenAI.Model, "gpt-4o-mini"},
 	}
 	for _, c := range checks {
@@ -346,32 +347,10 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	}
 }
 
-func TestSourceRules(t *testing.T) {
-	tests := []struct {
-		name    string
-		yaml    string
-		wantVar string
-		wantMsg string
-	}{
-		{"unknown type", "- {type: indeed, name: x}", "sources[0].type", "must be one of"},
-		{"missing name", "- {type: hn}", "sources[0].name", "is required"},
-		{"duplicate name", "- {type: hn, name: a}\n- {type: lever, name: a, site: s}", "sources[1].name", "must be unique"},
-		{"greenhouse token", "- {type: greenhouse, name: g}", "sources[0].token", "required for a greenhouse source"},
-		{"lever site", "- {type: lever, name: l}", "sources[0].site", "required for a lever source"},
-		{"ashby org", "- {type: ashby, name: a}", "sources[0].org", "required for a ashby source"},
-		{"json url", "- {type: json, name: j}", "sources[0].url", "required for a json source"},
-		{"bad base_url", "- {type: lever, name: l, site: s, base_url: 'ftp://x'}", "sources[0].base_url", "http(s) URL"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := config.Load(envOf(nil), writeFile(t, "sources:\n"+indent(tt.yaml)))
-			ps := problems(t, err)
-			if len(ps) != 1 || ps[0].Var != tt.wantVar || !strings.Contains(ps[0].Message, tt.wantMsg) {
-				t.Fatalf("got %v, want %s ... %s", err, tt.wantVar, tt.wantMsg)
-			}
-		})
-	}
-
+// config keeps each source as written and checks nothing about board
+// types: their rules are the source registry's (see internal/system's
+// TestSourceRules), passed to Load as a Rule.
+func TestSourcesKeptAsWritten(t *testing.T) {
 	cfg, err := config.Load(envOf(nil), writeFile(t, `
 sources:
   - type: greenhouse
@@ -381,21 +360,25 @@ sources:
       title_keywords: [go, backend]
       remote_only: true
   - {type: lever, name: globex, site: globex}
-  - {type: ashby, name: initech, org: initech}
-  - {type: hn, name: hiring}
-  - {type: json, name: local, url: ./postings.json}
+  - {type: indeed, name: x}
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Sources) != 5 || cfg.Sources[0].Token != "acme" || !cfg.Sources[0].Filter.RemoteOnly ||
-		!reflect.DeepEqual(cfg.Sources[0].Filter.TitleKeywords, []string{"go", "backend"}) {
-		t.Errorf("sources decoded wrongly: %+v", cfg.Sources)
+	want := config.SourceConfig{"type": "greenhouse", "name": "acme", "token": "acme",
+		"filter": map[string]any{"title_keywords": []any{"go", "backend"}, "remote_only": true}}
+	if len(cfg.Sources) != 3 || !reflect.DeepEqual(cfg.Sources[0], want) || cfg.Sources[2].Type() != "indeed" || cfg.Sources[1].Name() != "globex" {
+		t.Errorf("sources decoded wrongly: %#v", cfg.Sources)
 	}
-}
 
-func indent(s string) string {
-	return "  " + strings.ReplaceAll(s, "\n", "\n  ") + "\n"
+	rule := func(c *config.Config) []error {
+		return []error{&config.Error{Var: "sources[2].type", Message: "is not a board"}}
+	}
+	_, err = config.Load(envOf(map[string]string{"MAX_RETRIES": "-1"}), writeFile(t, "sources:\n  - {type: indeed, name: x}\n"), rule)
+	ps := problems(t, err)
+	if len(ps) != 2 || ps[0].Var != "MAX_RETRIES" || ps[1].Var != "sources[2].type" {
+		t.Fatalf("rule problems not joined with the others: %v", err)
+	}
 }
 
 func TestFileErrors(t *testing.T) {
@@ -531,7 +514,7 @@ func TestUsesTemplateWriter(t *testing.T) {
 		{nil, true},
 		{map[string]string{"OPENAI_API_KEY": "sk-1"}, false},
 		{map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}, false}, // Ollama, no key
-		{map[string]string{"OPENAI_BASE_URL": config.DefaultOpenAIBaseURL + "/"}, true},
+		{map[string]string{"OPENAI_BASE_URL": llm.DefaultBaseURL + "/"}, true},
 		{map[string]string{"OPENAI_API_KEY": "sk-1", "JOBPILOT_WRITER": "template"}, true},
 		{map[string]string{"JOBPILOT_WRITER": "llm"}, false},
 	}

@@ -3,12 +3,16 @@ package config
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jobpilot/jobpilot/llm"
 )
 
 // Redaction markers printed in place of secrets.
@@ -73,7 +77,7 @@ func (c *Config) UsesTemplateWriter() bool {
 	case "llm":
 		return false
 	}
-	return c.OpenAI.APIKey == "" && strings.TrimRight(c.OpenAI.BaseURL, "/") == DefaultOpenAIBaseURL
+	return c.OpenAI.APIKey == "" && strings.TrimRight(c.OpenAI.BaseURL, "/") == llm.DefaultBaseURL
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,
@@ -247,15 +251,25 @@ func (c *Config) Print(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nsources (%d):\n", len(c.Sources))
 	for _, s := range c.Sources {
-		var where []string
-		for _, kv := range [][2]string{{"token", s.Token}, {"site", s.Site}, {"org", s.Org}, {"url", redactURLPassword(s.URL)}, {"base_url", redactURLPassword(s.BaseURL)}} {
-			if kv[1] != "" {
-				where = append(where, kv[0]+"="+kv[1])
-			}
-		}
-		if _, err := fmt.Fprintf(w, "  %s:%s %s\n", s.Type, s.Name, strings.Join(where, " ")); err != nil {
+		if _, err := fmt.Fprintf(w, "  %s:%s %s\n", s.Type(), s.Name(), sourceKeys(s)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sourceKeys prints a source's own keys as key=value, sorted, with the
+// password of any URL among them redacted; the filter is left out.
+func sourceKeys(s SourceConfig) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(s)) {
+		switch v := s[k].(type) {
+		case map[string]any, []any, nil:
+		default:
+			if k != "type" && k != "name" {
+				out = append(out, k+"="+redactURLPassword(fmt.Sprint(v)))
+			}
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -3,88 +3,19 @@ package config
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"math"
 	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // SCHEDULER_TIMEZONE must load on machines without a zoneinfo database
 
 	"github.com/caarlos0/env/v11"
 	"github.com/goccy/go-yaml"
-
-	"github.com/jobpilot/jobpilot"
+	_ "time/tzdata" // SCHEDULER_TIMEZONE must load on machines without a zoneinfo database
 )
 
 // ConfigFileVar names the variable that points at the YAML file when no
 // --config flag is given.
 const ConfigFileVar = "JOBPILOT_CONFIG"
-
-// Default returns the configuration with every default applied and nothing
-// read from the environment or a file. The defaults that depend on other
-// values (DATABASE_URL, SMTP_PORT, RESCUE_STUCK_JOBS_AFTER, JOBPILOT_NODE_ID)
-// are filled in by Load after all layers are merged, so Default leaves them
-// empty. Tests of other packages start from Default and change what they need.
-func Default() *Config {
-	return &Config{
-		Environment: "development",
-		HTTPAddr:    ":8000",
-		DataDir:     "./data",
-		Examples:    true,
-		TimeScale:   1,
-		Retry: Retry{
-			MaxRetries:   3,
-			InitialDelay: 1 * time.Second,
-			MaxDelay:     60 * time.Second,
-			Base:         2,
-		},
-		Timeouts: Timeouts{
-			Job:         600 * time.Second,
-			Automation:  3600 * time.Second,
-			Resume:      120 * time.Second,
-			CoverLetter: 60 * time.Second,
-			Email:       30 * time.Second,
-			Source:      30 * time.Second,
-			SourceIdle:  30 * time.Second,
-			Shutdown:    30 * time.Second,
-		},
-		Fetch: Fetch{
-			MaxBytes:        1 << 30,
-			HostConcurrency: 2,
-			HostDelay:       250 * time.Millisecond,
-		},
-		Breakers: Breakers{
-			EmailFailureThreshold:  5,
-			EmailRecoveryTimeout:   300 * time.Second,
-			OpenAIFailureThreshold: 3,
-			OpenAIRecoveryTimeout:  180 * time.Second,
-		},
-		Scheduler: Scheduler{
-			Timezone:            "UTC",
-			HealthCheckInterval: 300 * time.Second,
-			RestartDelay:        60 * time.Second,
-			FetchInterval:       6 * time.Hour,
-			AutomationInterval:  time.Hour,
-			FollowUpCron:        "0 10 * * *",
-			CleanupCron:         "0 2 * * *",
-			Workers:             10,
-		},
-		Apply: Apply{
-			Mode:         "review",
-			FollowUpDays: 3,
-		},
-		SMTP: SMTP{
-			TLS: "starttls",
-		},
-		OpenAI: OpenAI{
-			BaseURL: DefaultOpenAIBaseURL,
-			Model:   "gpt-4o-mini",
-		},
-	}
-}
 
 // Load builds the configuration in three layers, each overriding the one
 // before: the defaults (see Default), then the YAML file, then the
@@ -96,12 +27,13 @@ func Default() *Config {
 // read is an error: a typo in a path must not silently fall back to defaults.
 // Unknown keys in the file are errors for the same reason.
 //
-// Load then fills the derived defaults and validates everything. All problems
+// Load then fills the derived defaults and validates everything, rules
+// included (internal/system.CheckSources checks the sources). All problems
 // are reported at once: the error is an *jobpilot.Error with code EINVALID
 // whose cause joins one *Error per problem, each naming the variable (or, for
 // sources, the YAML key) and the rule, e.g. "MAX_RETRIES must be >= 0 (got
 // -1)". Use errors.As to reach them.
-func Load(getenv func(string) string, file string) (*Config, error) {
+func Load(getenv func(string) string, file string, rules ...Rule) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -119,29 +51,10 @@ func Load(getenv func(string) string, file string) (*Config, error) {
 		return nil, invalid(err)
 	}
 	cfg.fillDerived()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(rules...); err != nil {
 		return nil, err
 	}
 	return cfg, nil
-}
-
-// invalid wraps configuration problems in the domain's EINVALID error, so the
-// CLI and any caller can classify them without knowing this package.
-func invalid(err error) error {
-	return &jobpilot.Error{Code: jobpilot.EINVALID, Message: "invalid configuration", Err: err}
-}
-
-// Error is one configuration problem: the variable (or YAML key) at fault and
-// what is wrong with it.
-type Error struct {
-	Var     string // e.g. "MAX_RETRIES", or "sources[1].token" for YAML-only keys
-	Message string // e.g. "must be >= 0 (got -1)"
-}
-
-func (e *Error) Error() string { return e.Var + " " + e.Message }
-
-func problem(name, format string, args ...any) *Error {
-	return &Error{Var: name, Message: fmt.Sprintf(format, args...)}
 }
 
 // loadFile overlays the YAML file onto c. Keys absent from the file keep
@@ -283,76 +196,4 @@ func envNames() map[string]string {
 	return m
 }
 
-// ParseDuration reads a duration the way the stability guide writes them,
-// as plain seconds ("1.0", "600", "0.05"), or as a Go duration ("90s",
-// "5m", "250ms"). It rejects NaN, infinities and values that overflow.
-func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > math.MaxInt64/float64(time.Second) {
-			return 0, fmt.Errorf("invalid duration %q", s)
-		}
-		return time.Duration(f * float64(time.Second)), nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q: use seconds (1.5) or a Go duration (90s, 5m)", s)
-	}
-	return d, nil
-}
-
-// fillDerived computes the defaults that depend on other settings, once all
-// layers are merged, so that e.g. JOBPILOT_DATA_DIR from the file moves the
-// default database with it.
-func (c *Config) fillDerived() {
-	if c.DatabaseURL == "" && c.DataDir != "" {
-		c.DatabaseURL = "sqlite://" + filepath.ToSlash(filepath.Join(c.DataDir, "jobpilot.db"))
-	}
-	if c.SMTP.Port == 0 {
-		switch c.SMTP.TLS {
-		case "tls":
-			c.SMTP.Port = 465
-		case "none":
-			c.SMTP.Port = 25
-		default:
-			c.SMTP.Port = 587
-		}
-	}
-	if c.Scheduler.RescueAfter == 0 && c.Timeouts.Job > 0 {
-		c.Scheduler.RescueAfter = c.Timeouts.Job + 60*time.Second
-	}
-	if c.NodeID == "" {
-		c.NodeID = defaultNodeID(c.DataDir)
-	}
-}
-
-// defaultNodeID is stable across restarts of the same installation (same
-// host, same data directory), which is what crash rescue needs: a restarted
-// process recognises the jobs its previous life left running.
-func defaultNodeID(dataDir string) string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "localhost"
-	}
-	dir := dataDir
-	if abs, err := filepath.Abs(dataDir); err == nil {
-		dir = abs
-	}
-	h := fnv.New32a()
-	h.Write([]byte(dir))
-	return fmt.Sprintf("%s-%08x", host, h.Sum32())
-}
-
 var boolType = reflect.TypeOf(false)
-
-// ParseBool accepts the usual spellings of a switch: true/false, on/off,
-// yes/no, 1/0, in any case, so JOBPILOT_EXAMPLES=off reads as people write it.
-func ParseBool(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "t", "true", "on", "yes", "y":
-		return true, nil
-	case "0", "f", "false", "off", "no", "n":
-		return false, nil
-	}
-	return false, fmt.Errorf("not a boolean: %q (use true/false, on/off, yes/no)", v)
-}

@@ -6,186 +6,189 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 )
 
-// SourceTypes are the job boards jobpilot knows, with the key each one needs.
-var SourceTypes = map[string]string{
-	"greenhouse": "token",
-	"lever":      "site",
-	"ashby":      "org",
-	"hn":         "",
-	"json":       "url",
-}
+// Rule is a check that config cannot make itself, passed to Load or
+// Validate by the code that knows the rule (internal/system checks the
+// sources against the source registry). It returns one *Error per problem.
+type Rule func(c *Config) []error
 
-// Validate checks every rule and returns all problems at once (see Load for
-// the error's shape), or nil. Load calls it; callers that build a Config by
-// hand (tests) may call it too. On success it also caches the scheduler's
-// time zone for Location.
-func (c *Config) Validate() error {
-	var errs []error
-	add := func(e *Error) { errs = append(errs, e) }
-	positive := func(name string, d time.Duration) {
-		if d <= 0 {
-			add(problem(name, "must be > 0 (got %s)", d))
-		}
+// Validate checks every rule, then the given extra rules (see Rule), and
+// returns all problems at once (see Load for the error's shape), or nil.
+// Load calls it; callers that build a Config by hand (tests) may call it
+// too. On success it also caches the scheduler's time zone for Location.
+func (c *Config) Validate(rules ...Rule) error {
+	v := &validator{}
+	c.validateService(v)
+	c.validateRetry(v)
+	c.validateTimeouts(v)
+	c.validateFetch(v)
+	c.validateBreakers(v)
+	c.validateScheduler(v)
+	c.validateApply(v)
+	c.validateSMTP(v)
+	c.validateOpenAI(v)
+	for _, rule := range rules {
+		v.errs = append(v.errs, rule(c)...)
 	}
-	atLeast := func(name string, v, minimum int) {
-		if v < minimum {
-			add(problem(name, "must be >= %d (got %d)", minimum, v))
-		}
-	}
-	oneOf := func(name, v string, allowed ...string) {
-		for _, a := range allowed {
-			if v == a {
-				return
-			}
-		}
-		add(problem(name, "must be one of %s (got %q)", strings.Join(allowed, ", "), v))
-	}
-
-	if c.HTTPAddr == "" {
-		add(problem("HTTP_ADDR", "must not be empty"))
-	} else if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		add(problem("HTTP_ADDR", "must be host:port or :port (got %q)", c.HTTPAddr))
-	}
-	if c.DataDir == "" {
-		add(problem("JOBPILOT_DATA_DIR", "must not be empty"))
-	}
-	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
-		add(problem("DATABASE_URL", "%v", err))
-	}
-	if !(c.TimeScale > 0) {
-		add(problem("JOBPILOT_TIME_SCALE", "must be > 0 (got %g)", c.TimeScale))
-	}
-
-	r := c.Retry
-	atLeast("MAX_RETRIES", r.MaxRetries, 0)
-	positive("INITIAL_DELAY", r.InitialDelay)
-	positive("MAX_DELAY", r.MaxDelay)
-	if r.InitialDelay > 0 && r.MaxDelay > 0 && r.MaxDelay < r.InitialDelay {
-		add(problem("MAX_DELAY", "must be >= INITIAL_DELAY (got %s < %s)", r.MaxDelay, r.InitialDelay))
-	}
-	if !(r.Base >= 1) {
-		add(problem("RETRY_BASE", "must be >= 1 (got %g)", r.Base))
-	}
-	if !(r.Jitter >= 0 && r.Jitter <= 1) {
-		add(problem("RETRY_JITTER", "must be between 0 and 1 (got %g)", r.Jitter))
-	}
-
-	t := c.Timeouts
-	positive("JOB_TIMEOUT", t.Job)
-	positive("AUTOMATION_TIMEOUT", t.Automation)
-	positive("RESUME_TIMEOUT", t.Resume)
-	positive("COVER_LETTER_TIMEOUT", t.CoverLetter)
-	positive("EMAIL_TIMEOUT", t.Email)
-	positive("SOURCE_TIMEOUT", t.Source)
-	positive("SOURCE_IDLE_TIMEOUT", t.SourceIdle)
-	positive("SHUTDOWN_GRACE", t.Shutdown)
-
-	if c.Fetch.MaxBytes < 1<<20 {
-		add(problem("SOURCE_MAX_BYTES", "must be >= 1048576 (1 MiB; got %d)", c.Fetch.MaxBytes))
-	}
-	atLeast("SOURCE_HOST_CONCURRENCY", c.Fetch.HostConcurrency, 1)
-	if c.Fetch.HostDelay < 0 {
-		add(problem("SOURCE_HOST_DELAY", "must be >= 0 (got %s)", c.Fetch.HostDelay))
-	}
-	for _, h := range c.Fetch.RedirectHosts {
-		if h = strings.TrimPrefix(strings.TrimSpace(h), "."); h == "" || strings.ContainsAny(h, "/:@ ") {
-			add(problem("SOURCE_REDIRECT_HOSTS", "must list host names such as careers.acme.com or .acme.com (got %q)", h))
-		}
-	}
-
-	b := c.Breakers
-	atLeast("EMAIL_FAILURE_THRESHOLD", b.EmailFailureThreshold, 1)
-	positive("EMAIL_RECOVERY_TIMEOUT", b.EmailRecoveryTimeout)
-	atLeast("OPENAI_FAILURE_THRESHOLD", b.OpenAIFailureThreshold, 1)
-	positive("OPENAI_RECOVERY_TIMEOUT", b.OpenAIRecoveryTimeout)
-
-	s := c.Scheduler
-	if loc, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
-		add(problem("SCHEDULER_TIMEZONE", "must be an IANA time zone such as UTC or Europe/Paris (got %q)", s.Timezone))
-	} else {
-		c.location = loc
-	}
-	positive("HEALTH_CHECK_INTERVAL", s.HealthCheckInterval)
-	positive("SCHEDULER_RESTART_DELAY", s.RestartDelay)
-	positive("FETCH_INTERVAL", s.FetchInterval)
-	positive("AUTOMATION_INTERVAL", s.AutomationInterval)
-	for name, spec := range map[string]string{"FOLLOW_UP_CRON": s.FollowUpCron, "CLEANUP_CRON": s.CleanupCron} {
-		if _, err := cron.ParseStandard(spec); err != nil {
-			add(problem(name, "must be a 5-field cron expression such as \"0 10 * * *\" (got %q: %v)", spec, err))
-		}
-	}
-	// River rescues a job only after RescueAfter; shorter than a job's own
-	// timeout, a slow but healthy job would be run twice.
-	if s.RescueAfter < t.Job {
-		add(problem("RESCUE_STUCK_JOBS_AFTER", "must be >= JOB_TIMEOUT (got %s < %s)", s.RescueAfter, t.Job))
-	}
-	atLeast("WORKERS", s.Workers, 1)
-
-	oneOf("APPLY_MODE", c.Apply.Mode, "review", "direct")
-	atLeast("FOLLOW_UP_DAYS", c.Apply.FollowUpDays, 1)
-	oneOf("JOBPILOT_WRITER", c.Apply.Writer, "", "template", "llm")
-
-	oneOf("SMTP_TLS", c.SMTP.TLS, "starttls", "tls", "none")
-	if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
-		add(problem("SMTP_PORT", "must be between 1 and 65535 (got %d)", c.SMTP.Port))
-	}
-	if c.SMTP.From != "" {
-		if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
-			add(problem("SMTP_FROM", "must be an email address (got %q)", c.SMTP.From))
-		}
-	}
-	if c.SMTP.Password != "" && c.SMTP.Username == "" {
-		add(problem("SMTP_USERNAME", "must be set when SMTP_PASSWORD is"))
-	}
-
-	if err := checkHTTPURL(c.OpenAI.BaseURL); err != nil {
-		add(problem("OPENAI_BASE_URL", "%v", err))
-	}
-	if c.OpenAI.Model == "" {
-		add(problem("OPENAI_MODEL", "must not be empty"))
-	}
-
-	errs = append(errs, c.validateSources()...)
-	if len(errs) > 0 {
-		return invalid(errors.Join(errs...))
+	if len(v.errs) > 0 {
+		return invalid(errors.Join(v.errs...))
 	}
 	return nil
 }
 
-func (c *Config) validateSources() []error {
-	var errs []error
-	seen := map[string]int{}
-	for i, src := range c.Sources {
-		key := func(k string) string { return fmt.Sprintf("sources[%d].%s", i, k) }
-		need, known := SourceTypes[src.Type]
-		if !known {
-			errs = append(errs, problem(key("type"), "must be one of greenhouse, lever, ashby, hn, json (got %q)", src.Type))
-		}
-		switch {
-		case src.Name == "":
-			errs = append(errs, problem(key("name"), "is required"))
-		case seen[src.Name] > 0:
-			errs = append(errs, problem(key("name"), "must be unique: %q is also sources[%d]", src.Name, seen[src.Name]-1))
-		default:
-			seen[src.Name] = i + 1
-		}
-		values := map[string]string{"token": src.Token, "site": src.Site, "org": src.Org, "url": src.URL}
-		if need != "" && values[need] == "" {
-			errs = append(errs, problem(key(need), "is required for a %s source", src.Type))
-		}
-		if src.BaseURL != "" {
-			if err := checkHTTPURL(src.BaseURL); err != nil {
-				errs = append(errs, problem(key("base_url"), "%v", err))
-			}
+// validator collects the problems of one Validate.
+type validator struct{ errs []error }
+
+func (v *validator) add(name, format string, args ...any) {
+	v.errs = append(v.errs, problem(name, format, args...))
+}
+
+func (v *validator) positive(name string, d time.Duration) {
+	if d <= 0 {
+		v.add(name, "must be > 0 (got %s)", d)
+	}
+}
+
+func (v *validator) atLeast(name string, n, minimum int) {
+	if n < minimum {
+		v.add(name, "must be >= %d (got %d)", minimum, n)
+	}
+}
+
+func (v *validator) oneOf(name, value string, allowed ...string) {
+	if !slices.Contains(allowed, value) {
+		v.add(name, "must be one of %s (got %q)", strings.Join(allowed, ", "), value)
+	}
+}
+
+func (c *Config) validateService(v *validator) {
+	if c.HTTPAddr == "" {
+		v.add("HTTP_ADDR", "must not be empty")
+	} else if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		v.add("HTTP_ADDR", "must be host:port or :port (got %q)", c.HTTPAddr)
+	}
+	if c.DataDir == "" {
+		v.add("JOBPILOT_DATA_DIR", "must not be empty")
+	}
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		v.add("DATABASE_URL", "%v", err)
+	}
+	if !(c.TimeScale > 0) {
+		v.add("JOBPILOT_TIME_SCALE", "must be > 0 (got %g)", c.TimeScale)
+	}
+}
+
+func (c *Config) validateRetry(v *validator) {
+	r := c.Retry
+	v.atLeast("MAX_RETRIES", r.MaxRetries, 0)
+	v.positive("INITIAL_DELAY", r.InitialDelay)
+	v.positive("MAX_DELAY", r.MaxDelay)
+	if r.InitialDelay > 0 && r.MaxDelay > 0 && r.MaxDelay < r.InitialDelay {
+		v.add("MAX_DELAY", "must be >= INITIAL_DELAY (got %s < %s)", r.MaxDelay, r.InitialDelay)
+	}
+	if !(r.Base >= 1) {
+		v.add("RETRY_BASE", "must be >= 1 (got %g)", r.Base)
+	}
+	if !(r.Jitter >= 0 && r.Jitter <= 1) {
+		v.add("RETRY_JITTER", "must be between 0 and 1 (got %g)", r.Jitter)
+	}
+}
+
+func (c *Config) validateTimeouts(v *validator) {
+	t := c.Timeouts
+	v.positive("JOB_TIMEOUT", t.Job)
+	v.positive("AUTOMATION_TIMEOUT", t.Automation)
+	v.positive("RESUME_TIMEOUT", t.Resume)
+	v.positive("COVER_LETTER_TIMEOUT", t.CoverLetter)
+	v.positive("EMAIL_TIMEOUT", t.Email)
+	v.positive("SOURCE_TIMEOUT", t.Source)
+	v.positive("SOURCE_IDLE_TIMEOUT", t.SourceIdle)
+	v.positive("SHUTDOWN_GRACE", t.Shutdown)
+}
+
+func (c *Config) validateFetch(v *validator) {
+	f := c.Fetch
+	if f.MaxBytes < 1<<20 {
+		v.add("SOURCE_MAX_BYTES", "must be >= 1048576 (1 MiB; got %d)", f.MaxBytes)
+	}
+	v.atLeast("SOURCE_HOST_CONCURRENCY", f.HostConcurrency, 1)
+	if f.HostDelay < 0 {
+		v.add("SOURCE_HOST_DELAY", "must be >= 0 (got %s)", f.HostDelay)
+	}
+	for _, h := range f.RedirectHosts {
+		if h = strings.TrimPrefix(strings.TrimSpace(h), "."); h == "" || strings.ContainsAny(h, "/:@ ") {
+			v.add("SOURCE_REDIRECT_HOSTS", "must list host names such as careers.acme.com or .acme.com (got %q)", h)
 		}
 	}
-	return errs
+}
+
+func (c *Config) validateBreakers(v *validator) {
+	b := c.Breakers
+	v.atLeast("EMAIL_FAILURE_THRESHOLD", b.EmailFailureThreshold, 1)
+	v.positive("EMAIL_RECOVERY_TIMEOUT", b.EmailRecoveryTimeout)
+	v.atLeast("OPENAI_FAILURE_THRESHOLD", b.OpenAIFailureThreshold, 1)
+	v.positive("OPENAI_RECOVERY_TIMEOUT", b.OpenAIRecoveryTimeout)
+}
+
+func (c *Config) validateScheduler(v *validator) {
+	s := c.Scheduler
+	if loc, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
+		v.add("SCHEDULER_TIMEZONE", "must be an IANA time zone such as UTC or Europe/Paris (got %q)", s.Timezone)
+	} else {
+		c.location = loc
+	}
+	v.positive("HEALTH_CHECK_INTERVAL", s.HealthCheckInterval)
+	v.positive("SCHEDULER_RESTART_DELAY", s.RestartDelay)
+	v.positive("FETCH_INTERVAL", s.FetchInterval)
+	v.positive("AUTOMATION_INTERVAL", s.AutomationInterval)
+	for _, spec := range []struct{ name, value string }{{"FOLLOW_UP_CRON", s.FollowUpCron}, {"CLEANUP_CRON", s.CleanupCron}} {
+		if _, err := cron.ParseStandard(spec.value); err != nil {
+			v.add(spec.name, "must be a 5-field cron expression such as \"0 10 * * *\" (got %q: %v)", spec.value, err)
+		}
+	}
+	// River rescues a job only after RescueAfter; shorter than a job's own
+	// timeout, a slow but healthy job would be run twice.
+	if s.RescueAfter < c.Timeouts.Job {
+		v.add("RESCUE_STUCK_JOBS_AFTER", "must be >= JOB_TIMEOUT (got %s < %s)", s.RescueAfter, c.Timeouts.Job)
+	}
+	v.atLeast("WORKERS", s.Workers, 1)
+}
+
+func (c *Config) validateApply(v *validator) {
+	v.oneOf("APPLY_MODE", c.Apply.Mode, "review", "direct")
+	v.atLeast("FOLLOW_UP_DAYS", c.Apply.FollowUpDays, 1)
+	v.oneOf("JOBPILOT_WRITER", c.Apply.Writer, "", "template", "llm")
+}
+
+func (c *Config) validateSMTP(v *validator) {
+	s := c.SMTP
+	v.oneOf("SMTP_TLS", s.TLS, "starttls", "tls", "none")
+	if s.Port < 1 || s.Port > 65535 {
+		v.add("SMTP_PORT", "must be between 1 and 65535 (got %d)", s.Port)
+	}
+	if s.From != "" {
+		if _, err := mail.ParseAddress(s.From); err != nil {
+			v.add("SMTP_FROM", "must be an email address (got %q)", s.From)
+		}
+	}
+	if s.Password != "" && s.Username == "" {
+		v.add("SMTP_USERNAME", "must be set when SMTP_PASSWORD is")
+	}
+}
+
+func (c *Config) validateOpenAI(v *validator) {
+	if err := checkHTTPURL(c.OpenAI.BaseURL); err != nil {
+		v.add("OPENAI_BASE_URL", "%v", err)
+	}
+	if c.OpenAI.Model == "" {
+		v.add("OPENAI_MODEL", "must not be empty")
+	}
 }
 
 func checkHTTPURL(s string) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/document"
+	"github.com/jobpilot/jobpilot/internal/pdftext"
 )
 
 // A resume renders to PDF bytes; with a fixed creation date the bytes are the
@@ -24,7 +25,7 @@ func ExampleRenderer_RenderResume() {
 		panic(err)
 	}
 	b, _ := r.RenderResume(res)
-	pages, _ := document.ExtractText(a)
+	pages, _ := pdftext.Pages(a)
 	fmt.Println("identical:", string(a) == string(b))
 	fmt.Println("pages:", len(pages))
 	fmt.Println(strings.Join(strings.Split(pages[0], "\n")[:5], "\n"))
@@ -60,7 +61,7 @@ func ExampleRenderer_RenderCoverLetter() {
 	if err != nil {
 		panic(err)
 	}
-	pages, _ := document.ExtractText(pdf)
+	pages, _ := pdftext.Pages(pdf)
 	fmt.Println(pages[0])
 	// Output:
 	// Дмитрий Иванов

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/document"
+	"github.com/jobpilot/jobpilot/internal/pdftext"
 )
 
 var writeDocs = flag.String("docs", "", "write the example resume and cover letter PDFs to this directory")
@@ -23,7 +24,7 @@ var fixed = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 // extract returns the number of pages and the text of a PDF.
 func extract(t testing.TB, b []byte) (pages int, text string) {
 	t.Helper()
-	ps, err := document.ExtractText(b)
+	ps, err := pdftext.Pages(b)
 	if err != nil {
 		t.Fatalf("extract text: %v", err)
 	}
@@ -252,7 +253,7 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 			}
 		}
 		res.Basics.Summary += " " + strings.Repeat(sentence, n)
-		ps, err := document.ExtractText(render(t, res))
+		ps, err := pdftext.Pages(render(t, res))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -50,14 +50,13 @@ func skipPG(b *testing.B, pg bool) {
 }
 
 type countingHandlers struct {
-	recorder
 	n    atomic.Int64
 	want int64
 	done chan struct{}
 }
 
-func (h *countingHandlers) Cleanup(context.Context, jobpilot.Task) error {
-	if h.n.Add(1) == h.want {
+func (h *countingHandlers) handle(_ context.Context, t jobpilot.Task) error {
+	if t.Kind == jobpilot.TaskCleanup && h.n.Add(1) == h.want {
 		close(h.done)
 	}
 	return nil
@@ -67,8 +66,8 @@ func benchEngine(b *testing.B, pg bool) {
 	db := newTestDB(b, pg)
 	h := &countingHandlers{want: int64(b.N), done: make(chan struct{})}
 	cfg := testConfig("bench")
-	cfg.Scheduler.Workers = benchWorkers
-	e, err := New(db, Options{Config: cfg, Handlers: h, Logger: quietLogger(), FastStart: true})
+	cfg.Workers = benchWorkers
+	e, err := New(db, Options{Config: cfg.Config, Kinds: cfg.testKinds(h.handle), Logger: quietLogger(), FastStart: true})
 	must(b, err)
 	tasks := make([]jobpilot.Task, b.N)
 	for i := range tasks {

@@ -42,17 +42,15 @@ func TestErrorMapping(t *testing.T) {
 			return nil
 		})
 		cfg := testConfig("node-errors")
-		e := startEngine(t, db, cfg, rec)
+		e := startEngine(t, db, cfg, rec.handle)
 		must(t, e.Enqueue(context.Background(),
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 1},
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 2},
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3},
 		))
 		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 5}))
-		// A job with max 2 attempts that always fails ends discarded.
-		args, _ := argsFor(jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 4})
-		_, err := e.Client().Insert(context.Background(), args, nil)
-		must(t, err)
+		// A job that always fails with an unclassified error, inserted last.
+		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 4}))
 
 		byApp := func(id int64) []call {
 			var out []call
@@ -129,22 +127,22 @@ func TestErrorMapping(t *testing.T) {
 	})
 }
 
+// Our backoff is the guide's: min(initial × base^(n−1), max), with the
+// guide's 1 s, 60 s and 2 when unset.
 func TestBackoff(t *testing.T) {
-	cfg := testConfig("x")
-	cfg.TimeScale = 1
-	b := backoffFrom(cfg)
+	b := Config{}.withDefaults().Backoff
 	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, 60 * time.Second, 60 * time.Second}
 	for i, w := range want {
-		if got := b.delay(i + 1); got != w {
-			t.Errorf("delay(%d) = %s, want %s", i+1, got, w)
+		if got := b.Delay(i + 1); got != w {
+			t.Errorf("Delay(%d) = %s, want %s", i+1, got, w)
 		}
 	}
-	cfg.TimeScale = 0.01
-	if got := backoffFrom(cfg).delay(3); got != 40*time.Millisecond {
-		t.Errorf("scaled delay(3) = %s, want 40ms", got)
+	scaled := Backoff{Initial: 10 * time.Millisecond, Max: 600 * time.Millisecond, Base: 2}
+	if got := scaled.Delay(3); got != 40*time.Millisecond {
+		t.Errorf("scaled Delay(3) = %s, want 40ms", got)
 	}
-	if got := backoffFrom(cfg).delay(1000); got != 600*time.Millisecond {
-		t.Errorf("scaled delay(1000) = %s, want the 600ms cap", got)
+	if got := scaled.Delay(1000); got != 600*time.Millisecond {
+		t.Errorf("scaled Delay(1000) = %s, want the 600ms cap", got)
 	}
 }
 
@@ -153,7 +151,7 @@ func TestUniqueProcessPosting(t *testing.T) {
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
-		e := newEngine(t, db, testConfig("node-unique"), rec)
+		e := newEngine(t, db, testConfig("node-unique"), rec.handle)
 		ctx := context.Background()
 		task := jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 7, PostingID: 42, ApplicationID: 1}
 		tx, err := db.SQL().BeginTx(ctx, nil)
@@ -167,8 +165,12 @@ func TestUniqueProcessPosting(t *testing.T) {
 			t.Fatalf("%d process_posting jobs, want 2", n)
 		}
 		must(t, e.Start(ctx))
-		eventually(t, 10*time.Second, "both postings processed", func() bool { return len(rec.of(jobpilot.TaskProcessPosting)) >= 2 })
-		time.Sleep(200 * time.Millisecond) // a duplicate would have been fetched by now
+		// Once both jobs are completed the queue holds nothing else that
+		// could run: the handler calls are final.
+		eventually(t, 10*time.Second, "both postings processed", func() bool {
+			rows := jobRows(t, db.SQL(), pg, "process_posting")
+			return len(rows) == 2 && rows[0].State == "completed" && rows[1].State == "completed"
+		})
 		calls := rec.of(jobpilot.TaskProcessPosting)
 		if len(calls) != 2 {
 			t.Fatalf("process_posting ran %d times, want 2", len(calls))
@@ -186,7 +188,7 @@ func TestUniqueProcessPosting(t *testing.T) {
 func TestInsertTasksTransaction(t *testing.T) {
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
-		e := newEngine(t, db, testConfig("node-tx"), newRecorder())
+		e := newEngine(t, db, testConfig("node-tx"), newRecorder().handle)
 		ctx := context.Background()
 		tx, err := db.SQL().BeginTx(ctx, nil)
 		must(t, err)
@@ -226,9 +228,9 @@ func TestErrorIsolation(t *testing.T) {
 		})
 		rec.on(jobpilot.TaskFetchPostings, func(context.Context, jobpilot.Task) error { return errors.New("source down") })
 		cfg := testConfig("node-isolation")
-		cfg.Scheduler.AutomationInterval = 150 * time.Millisecond
-		cfg.Scheduler.FetchInterval = 150 * time.Millisecond
-		e := startEngine(t, db, cfg, rec)
+		cfg.AutomationInterval = 150 * time.Millisecond
+		cfg.FetchInterval = 150 * time.Millisecond
+		e := startEngine(t, db, cfg, rec.handle)
 		var tasks []jobpilot.Task
 		for i := int64(1); i <= 10; i++ {
 			tasks = append(tasks, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: i})
@@ -267,7 +269,7 @@ func TestStartRescuesOwnOrphans(t *testing.T) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
 		cfg := testConfig("node-a")
-		e := newEngine(t, db, cfg, rec)
+		e := newEngine(t, db, cfg, rec.handle)
 		ctx := context.Background()
 		must(t, e.Enqueue(ctx,
 			jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 1},
@@ -277,13 +279,22 @@ func TestStartRescuesOwnOrphans(t *testing.T) {
 		markRunning(t, db.SQL(), pg, rows[1].ID, "node-b")
 		start := time.Now()
 		must(t, e.Start(ctx))
-		eventually(t, 5*time.Second, "orphan resumed", func() bool { return len(rec.of(jobpilot.TaskSendApplication)) == 1 })
+		// Start rescues before the client starts: whatever it left as it
+		// is stays so until River's rescuer, an hour away (RescueAfter).
+		if r := jobRows(t, db.SQL(), pg, "send_application")[1]; r.State != "running" {
+			t.Fatalf("other node's job state %s after Start, want running (left to the rescuer)", r.State)
+		}
+		eventually(t, 5*time.Second, "orphan resumed and completed", func() bool {
+			return jobRows(t, db.SQL(), pg, "send_application")[0].State == "completed"
+		})
 		t.Logf("orphan resumed %s after Start", time.Since(start))
-		c := rec.of(jobpilot.TaskSendApplication)[0]
-		if c.Task.ApplicationID != 1 || c.Job.Attempt != 2 || c.Job.Errors != 0 {
+		calls := rec.of(jobpilot.TaskSendApplication)
+		if len(calls) != 1 {
+			t.Fatalf("%d send calls, want only the rescued orphan's: %+v", len(calls), calls)
+		}
+		if c := calls[0]; c.Task.ApplicationID != 1 || c.Job.Attempt != 2 || c.Job.Errors != 0 {
 			t.Fatalf("rescued call = %+v, want application 1 at attempt 2 with no recorded errors", c)
 		}
-		time.Sleep(200 * time.Millisecond)
 		if r := jobRows(t, db.SQL(), pg, "send_application")[1]; r.State != "running" {
 			t.Fatalf("other node's job state %s, want running (left to the rescuer)", r.State)
 		}

@@ -13,29 +13,41 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/engine"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/store"
 )
 
-// handlers is a stand-in for the apply package: it prints what it is asked
-// to do and calls done when a send finishes.
-type handlers struct {
+// SendArgs are a job kind's arguments, the way River's JobArgs are: Kind
+// names the kind, the value is stored as JSON in River's job table, and the
+// `river:"unique"` field makes two sends of one application the same job.
+// Task and FromTask convert to and from the task the store enqueues.
+type SendArgs struct {
+	ApplicationID int64 `json:"application_id" river:"unique"`
+}
+
+func (SendArgs) Kind() string { return string(jobpilot.TaskSendApplication) }
+func (a SendArgs) Task() jobpilot.Task {
+	return jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: a.ApplicationID}
+}
+func (a *SendArgs) FromTask(t jobpilot.Task) error {
+	if t.ApplicationID == 0 {
+		return jobpilot.FieldError("application_id", "a send needs an application")
+	}
+	a.ApplicationID = t.ApplicationID
+	return nil
+}
+
+// sender is a stand-in for the apply package's send handler: it fails the
+// way a mail server does: a 4xx once (transient, retried with backoff), then
+// an open circuit (snoozed, no attempt burnt), then it goes through.
+type sender struct {
 	mu    sync.Mutex
 	tries int
 	done  chan struct{}
 }
 
-func (h *handlers) ProcessPosting(ctx context.Context, t jobpilot.Task) error {
-	fmt.Printf("process posting %d for profile %d\n", t.PostingID, t.ProfileID)
-	return nil
-}
-
-// SendApplication fails the way a mail server does: a 4xx once (transient,
-// retried with backoff), then an open circuit (snoozed, no attempt burnt),
-// then it goes through.
-func (h *handlers) SendApplication(ctx context.Context, t jobpilot.Task) error {
+func (h *sender) send(ctx context.Context, t jobpilot.Task) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.tries++
@@ -53,37 +65,41 @@ func (h *handlers) SendApplication(ctx context.Context, t jobpilot.Task) error {
 	return nil
 }
 
-func (h *handlers) FetchPostings(context.Context, jobpilot.Task) error { return nil }
-func (h *handlers) AutomationRun(context.Context, jobpilot.Task) error { return nil }
-func (h *handlers) FollowUps(context.Context, jobpilot.Task) error     { return nil }
-func (h *handlers) Cleanup(context.Context, jobpilot.Task) error       { return nil }
-
-// Durable work on the store's database: tasks are inserted (here outside a
-// transaction with Enqueue; the store uses InsertTasks inside its own), run
-// by their handler, retried on a transient error with our backoff and
-// snoozed while a circuit is open. Stop lets running jobs finish.
-func Example() {
-	ctx := context.Background()
-	dir, _ := os.MkdirTemp("", "engine-example")
-	defer os.RemoveAll(dir)
+// openStore opens a migrated SQLite store (our tables and River's) in dir.
+func openStore(ctx context.Context, dir string) *store.DB {
 	db, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "jobpilot.db"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil { // our tables and River's
+	if err := db.Migrate(ctx); err != nil {
 		log.Fatal(err)
 	}
+	return db
+}
 
-	cfg := &config.Config{
-		NodeID:    "example",
-		TimeScale: 0.001, // the guide's 1 s, 2 s, 4 s retry delays become milliseconds
-		Retry:     config.Retry{MaxRetries: 3, InitialDelay: time.Second, MaxDelay: time.Minute},
-	}
-	h := &handlers{done: make(chan struct{})}
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Durable work on the store's database: a kind is registered with its
+// handler and options, tasks are inserted (here outside a transaction with
+// Enqueue; the store uses InsertTasks inside its own), run by their handler,
+// retried on a transient error with our backoff and snoozed while a circuit
+// is open. Stop lets running jobs finish.
+func Example() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "engine-example")
+	defer os.RemoveAll(dir)
+	db := openStore(ctx, dir)
+	defer db.Close()
+
+	h := &sender{done: make(chan struct{})}
+	kinds := engine.NewKinds()
+	engine.AddKind[SendArgs](kinds, h.send, engine.KindOptions{MaxAttempts: 10, Unique: true})
 	e, err := engine.New(db, engine.Options{
-		Config: cfg, Handlers: h, FastStart: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// The guide's 1 s, 2 s, 4 s retry delays as milliseconds.
+		Config:    engine.Config{NodeID: "example", Backoff: engine.Backoff{Initial: time.Millisecond, Max: 60 * time.Millisecond}},
+		Kinds:     kinds,
+		FastStart: true,
+		Logger:    quiet,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -104,34 +120,28 @@ func Example() {
 	// send 7, attempt 2: sent
 }
 
-// Inserting process_posting twice for one (profile, posting) runs it once.
+// Inserting a unique kind twice for the same unique arguments while the
+// first job is queued makes one job.
 func ExampleEngine_Enqueue_unique() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "engine-example")
 	defer os.RemoveAll(dir)
-	db, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "jobpilot.db"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	db := openStore(ctx, dir)
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		log.Fatal(err)
-	}
-	e, err := engine.New(db, engine.Options{
-		Config: &config.Config{NodeID: "example"}, Handlers: &handlers{}, FastStart: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	kinds := engine.NewKinds()
+	engine.AddKind[SendArgs](kinds, func(context.Context, jobpilot.Task) error { return nil }, engine.KindOptions{Unique: true})
+	e, err := engine.New(db, engine.Options{Config: engine.Config{NodeID: "example"}, Kinds: kinds, FastStart: true, Logger: quiet})
 	if err != nil {
 		log.Fatal(err)
 	}
-	task := jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: 42}
+	task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 42}
 	for range 2 {
 		if err := e.Enqueue(ctx, task); err != nil {
 			log.Fatal(err)
 		}
 	}
 	var n int
-	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'process_posting'`).Scan(&n); err != nil {
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'send_application'`).Scan(&n); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("queued jobs:", n)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -20,7 +19,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/freshpg"
 )
 
@@ -58,7 +56,7 @@ func openSQL(dsn string, pg bool) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1) // see DESIGN.md §6: one connection, immediate transactions
+	db.SetMaxOpenConns(1) // one connection, immediate transactions: the store's SQLite settings
 	return db, nil
 }
 
@@ -121,21 +119,57 @@ func newTestDB(t testing.TB, pg bool) *testDB {
 	return d
 }
 
-// testConfig: retry delays scaled to milliseconds (1 ms, 2 ms, 4 ms … ≤ 60 ms),
-// long periodic intervals unless a test shortens them.
-func testConfig(node string) *config.Config {
-	return &config.Config{
-		NodeID:    node,
-		TimeScale: 0.001,
-		Retry:     config.Retry{MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2},
-		Timeouts:  config.Timeouts{Job: 600 * time.Second, Automation: 3600 * time.Second, Shutdown: 2 * time.Second},
-		Scheduler: config.Scheduler{
-			Timezone: "UTC", HealthCheckInterval: time.Hour, RestartDelay: 50 * time.Millisecond,
-			FetchInterval: time.Hour, AutomationInterval: time.Hour,
-			FollowUpCron: "0 10 * * *", CleanupCron: "0 2 * * *", Workers: 10,
-			RescueAfter: time.Hour,
+// testCfg is an engine Config plus the schedule and per-kind settings the
+// test kinds are registered with (testKinds), as internal/system registers
+// apply's from the configuration.
+type testCfg struct {
+	Config
+	FetchInterval, AutomationInterval time.Duration
+	FollowUpCron, CleanupCron         string
+	Timezone                          string
+	AutomationTimeout                 time.Duration
+	RunOnStart                        bool // fetch and automation also run at start
+}
+
+// testConfig: the guide's timings scaled by 0.001 (retry delays 1 ms, 2 ms,
+// 4 ms … ≤ 60 ms; job timeout 0.6 s, automation 3.6 s), long periodic
+// intervals unless a test shortens them.
+func testConfig(node string) *testCfg {
+	return &testCfg{
+		Config: Config{
+			NodeID: node, Workers: 10,
+			JobTimeout: 600 * time.Millisecond, RescueAfter: time.Hour, ShutdownGrace: 2 * time.Second,
+			HealthCheckInterval: time.Hour, RestartDelay: 50 * time.Millisecond,
+			Backoff: Backoff{Initial: time.Millisecond, Max: 60 * time.Millisecond, Base: 2},
 		},
+		FetchInterval: time.Hour, AutomationInterval: time.Hour,
+		FollowUpCron: "0 10 * * *", CleanupCron: "0 2 * * *", Timezone: "UTC",
+		AutomationTimeout: 3600 * time.Millisecond,
 	}
+}
+
+// testKinds registers the test kinds (kinds_test.go), shaped and optioned
+// like apply's kinds in internal/system, all handled by handle.
+func (c *testCfg) testKinds(handle Handler) *Kinds {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		panic(err)
+	}
+	cron := func(expr string) Schedule {
+		s, err := CronSchedule(expr, loc)
+		if err != nil {
+			panic(err)
+		}
+		return s
+	}
+	k := NewKinds()
+	AddKind[processArgs](k, handle, KindOptions{MaxAttempts: 5, Priority: 2, Unique: true})
+	AddKind[sendArgs](k, handle, KindOptions{MaxAttempts: 10, Priority: 1, Unique: true})
+	AddKind[fetchArgs](k, handle, KindOptions{MaxAttempts: 3, Timeout: c.AutomationTimeout, Periodic: &Periodic{Schedule: Every(c.FetchInterval), RunOnStart: c.RunOnStart}})
+	AddKind[automationArgs](k, handle, KindOptions{MaxAttempts: 3, Timeout: c.AutomationTimeout, Periodic: &Periodic{Schedule: Every(c.AutomationInterval), RunOnStart: c.RunOnStart}})
+	AddKind[followUpsArgs](k, handle, KindOptions{MaxAttempts: 3, Timeout: c.AutomationTimeout, Periodic: &Periodic{Schedule: cron(c.FollowUpCron)}})
+	AddKind[cleanupArgs](k, handle, KindOptions{MaxAttempts: 3, Periodic: &Periodic{Schedule: cron(c.CleanupCron)}})
+	return k
 }
 
 func quietLogger() *slog.Logger {
@@ -154,8 +188,8 @@ type call struct {
 	Dead    time.Time
 }
 
-// recorder implements Handlers: it records every call and runs the per-kind
-// behaviour set in fn (nil = succeed at once).
+// recorder's handle is the Handler of every test kind: it records every
+// call and runs the per-kind behaviour set in fn (nil = succeed at once).
 type recorder struct {
 	mu    sync.Mutex
 	calls []call
@@ -197,19 +231,8 @@ func (r *recorder) of(kind jobpilot.TaskKind) []call {
 	return out
 }
 
-func (r *recorder) FetchPostings(ctx context.Context, t jobpilot.Task) error { return r.handle(ctx, t) }
-func (r *recorder) AutomationRun(ctx context.Context, t jobpilot.Task) error { return r.handle(ctx, t) }
-func (r *recorder) ProcessPosting(ctx context.Context, t jobpilot.Task) error {
-	return r.handle(ctx, t)
-}
-func (r *recorder) SendApplication(ctx context.Context, t jobpilot.Task) error {
-	return r.handle(ctx, t)
-}
-func (r *recorder) FollowUps(ctx context.Context, t jobpilot.Task) error { return r.handle(ctx, t) }
-func (r *recorder) Cleanup(ctx context.Context, t jobpilot.Task) error   { return r.handle(ctx, t) }
-
 // startEngine builds and starts an engine and stops it at cleanup.
-func startEngine(t *testing.T, db DB, cfg *config.Config, h Handlers, mod ...func(*Options)) *Engine {
+func startEngine(t *testing.T, db DB, cfg *testCfg, h Handler, mod ...func(*Options)) *Engine {
 	t.Helper()
 	e := newEngine(t, db, cfg, h, mod...)
 	if err := e.Start(context.Background()); err != nil {
@@ -218,9 +241,10 @@ func startEngine(t *testing.T, db DB, cfg *config.Config, h Handlers, mod ...fun
 	return e
 }
 
-func newEngine(t *testing.T, db DB, cfg *config.Config, h Handlers, mod ...func(*Options)) *Engine {
+// newEngine builds an engine running the test kinds with h, stopped at cleanup.
+func newEngine(t *testing.T, db DB, cfg *testCfg, h Handler, mod ...func(*Options)) *Engine {
 	t.Helper()
-	opts := Options{Config: cfg, Handlers: h, Logger: quietLogger(), FastStart: true}
+	opts := Options{Config: cfg.Config, Kinds: cfg.testKinds(h), Logger: quietLogger(), FastStart: true}
 	for _, m := range mod {
 		m(&opts)
 	}
@@ -234,6 +258,38 @@ func newEngine(t *testing.T, db DB, cfg *config.Config, h Handlers, mod ...func(
 		_ = e.Stop(ctx)
 	})
 	return e
+}
+
+// logRecorder is a slog.Handler that keeps the messages logged, so a test
+// can wait for an event the engine logs instead of sleeping.
+type logRecorder struct {
+	mu   *sync.Mutex
+	msgs *[]string
+}
+
+func newLogRecorder() logRecorder { return logRecorder{mu: new(sync.Mutex), msgs: new([]string)} }
+
+func (l logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l logRecorder) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	*l.msgs = append(*l.msgs, r.Message)
+	return nil
+}
+func (l logRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l logRecorder) WithGroup(string) slog.Handler      { return l }
+
+// count is how many times msg was logged.
+func (l logRecorder) count(msg string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, m := range *l.msgs {
+		if m == msg {
+			n++
+		}
+	}
+	return n
 }
 
 // eventually polls cond every 10 ms until it holds or the timeout passes.
@@ -299,5 +355,3 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
-var _ = fmt.Sprintf

@@ -4,12 +4,11 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -100,10 +99,18 @@ func (h *nodeHandlers) AutomationRun(ctx context.Context, t jobpilot.Task) error
 	_, err := h.db.ExecContext(ctx, h.q(`INSERT INTO node_tick (job_id, node) VALUES (?, ?)`), j.ID, h.node)
 	return err
 }
-func (h *nodeHandlers) FetchPostings(context.Context, jobpilot.Task) error   { return nil }
-func (h *nodeHandlers) SendApplication(context.Context, jobpilot.Task) error { return nil }
-func (h *nodeHandlers) FollowUps(context.Context, jobpilot.Task) error       { return nil }
-func (h *nodeHandlers) Cleanup(context.Context, jobpilot.Task) error         { return nil }
+
+// handle is the Handler of every kind: postings and ticks are recorded,
+// the rest does nothing.
+func (h *nodeHandlers) handle(ctx context.Context, t jobpilot.Task) error {
+	switch t.Kind {
+	case jobpilot.TaskProcessPosting:
+		return h.ProcessPosting(ctx, t)
+	case jobpilot.TaskAutomationRun:
+		return h.AutomationRun(ctx, t)
+	}
+	return nil
+}
 
 func envDur(name string, def time.Duration) time.Duration {
 	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
@@ -124,13 +131,19 @@ func nodeMain() int {
 	defer db.Close()
 	node := os.Getenv("ENGINE_NODE_ID")
 	cfg := testConfig(node)
-	cfg.Scheduler.Workers = 4
-	cfg.Scheduler.AutomationInterval = envDur("ENGINE_AUTOMATION", time.Hour)
-	cfg.Scheduler.RescueAfter = envDur("ENGINE_RESCUE_AFTER", time.Hour)
-	cfg.Timeouts.Shutdown = 5 * time.Second
+	cfg.Workers = 4
+	cfg.AutomationInterval = envDur("ENGINE_AUTOMATION", time.Hour)
+	cfg.RescueAfter = envDur("ENGINE_RESCUE_AFTER", time.Hour)
+	cfg.ShutdownGrace = 5 * time.Second
+	// Unscaled, like the rescue delay: a loaded machine must not turn the
+	// node's 100–200 ms of "work" into job timeouts that use up attempts.
+	if d := envDur("ENGINE_JOB_TIMEOUT", 0); d > 0 {
+		cfg.JobTimeout = d
+	}
+	h := &nodeHandlers{db: db, pg: pg, node: node, work: envDur("ENGINE_WORK", 100*time.Millisecond)}
 	e, err := New(&testDB{db: db, pg: pg}, Options{
-		Config:    cfg,
-		Handlers:  &nodeHandlers{db: db, pg: pg, node: node, work: envDur("ENGINE_WORK", 100*time.Millisecond)},
+		Config:    cfg.Config,
+		Kinds:     cfg.testKinds(h.handle),
 		Logger:    quietLogger(),
 		FastStart: true,
 	})
@@ -203,6 +216,23 @@ func (n *node) term(t *testing.T) {
 	}
 }
 
+// jobStates counts river_job rows per state, for failure messages.
+func jobStates(t testing.TB, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT state, count(*) FROM river_job GROUP BY state`)
+	must(t, err)
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		must(t, rows.Scan(&st, &n))
+		out[st] = n
+	}
+	must(t, rows.Err())
+	return out
+}
+
 func count(t testing.TB, db *sql.DB, q string) int {
 	t.Helper()
 	var n int
@@ -219,7 +249,7 @@ func setupNodeDB(t *testing.T, pg bool, postings int) *testDB {
 	}
 	if postings > 0 {
 		// An engine that is never started only inserts.
-		e := newEngine(t, db, testConfig("enqueuer"), newRecorder())
+		e := newEngine(t, db, testConfig("enqueuer"), newRecorder().handle)
 		var tasks []jobpilot.Task
 		for i := 1; i <= postings; i++ {
 			tasks = append(tasks, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: int64(i), ApplicationID: int64(i)})
@@ -243,18 +273,25 @@ func TestCrashRecoverySubprocess(t *testing.T) {
 		var resumes []time.Duration
 		for k := 0; k < kills; k++ {
 			before := count(t, sqlDB, `SELECT count(*) FROM node_exec`)
-			n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms")
+			done := count(t, sqlDB, `SELECT count(*) FROM node_done`)
+			n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms", "ENGINE_JOB_TIMEOUT=30s")
 			eventually(t, 20*time.Second, "work resumes", func() bool { return count(t, sqlDB, `SELECT count(*) FROM node_exec`) > before })
 			resumes = append(resumes, time.Since(n.started))
-			time.Sleep(time.Duration(150+k*70) * time.Millisecond) // mid-work
+			// Kill mid-work, at a point that moves with k: after k+1
+			// completions, while the other workers' postings are in flight.
+			eventually(t, 20*time.Second, "postings complete", func() bool { return count(t, sqlDB, `SELECT count(*) FROM node_done`) > done+k })
 			n.kill(t)
 			running := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE state = 'running'`)
 			t.Logf("kill %d: %d done, %d executions, %d jobs left running", k+1,
 				count(t, sqlDB, `SELECT count(*) FROM node_done`), count(t, sqlDB, `SELECT count(*) FROM node_exec`), running)
 		}
-		n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms")
-		eventually(t, 60*time.Second, "all postings done", func() bool {
-			return count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+		n := startNode(t, db, "crash-node", "ENGINE_WORK=150ms", "ENGINE_JOB_TIMEOUT=30s")
+		eventually(t, 2*time.Minute, "all postings done", func() bool {
+			done := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+			if !done && count(t, sqlDB, `SELECT count(*) FROM river_job WHERE state IN ('discarded', 'cancelled')`) > 0 {
+				t.Fatalf("jobs given up: %v", jobStates(t, sqlDB))
+			}
+			return done
 		})
 		n.term(t)
 		if d := count(t, sqlDB, `SELECT count(*) FROM node_done`); d != postings {
@@ -292,27 +329,32 @@ func TestMultiNodePostgres(t *testing.T) {
 	const postings = 60
 	db := setupNodeDB(t, true, 0)
 	sqlDB := db.SQL()
-	env := []string{"ENGINE_WORK=200ms", "ENGINE_AUTOMATION=300ms", "ENGINE_RESCUE_AFTER=1s"}
+	// The job timeout (which River's rescue delay cannot undercut) is 5 s
+	// unscaled: a loaded machine must not time 200 ms of work out until its
+	// attempts are used up.
+	env := []string{"ENGINE_WORK=200ms", "ENGINE_AUTOMATION=300ms", "ENGINE_RESCUE_AFTER=1s", "ENGINE_JOB_TIMEOUT=5s"}
 	a := startNode(t, db, "node-a", env...)
 	eventually(t, 20*time.Second, "node-a leads", func() bool {
 		return count(t, sqlDB, `SELECT count(*) FROM river_leader WHERE leader_id = 'node-a'`) == 1
 	})
 	b := startNode(t, db, "node-b", env...)
 	// Ticks while both run: one automation_run per tick, not one per node.
+	// River schedules tick n+1 exactly one interval (300 ms) after tick n
+	// and gives the job that time, however late it is inserted; so two jobs
+	// scheduled closer together would be one tick enqueued twice.
 	ticks0 := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'automation_run'`)
-	window := time.Now()
-	time.Sleep(1500 * time.Millisecond)
-	ticks := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'automation_run'`) - ticks0
-	expect := int(time.Since(window) / (300 * time.Millisecond))
-	if ticks < expect-2 || ticks > expect+1 {
-		t.Errorf("%d automation ticks in %s with two nodes, want about %d (once per tick)", ticks, time.Since(window).Round(time.Millisecond), expect)
+	eventually(t, 20*time.Second, "five ticks with both nodes up", func() bool {
+		return count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'automation_run'`) >= ticks0+5
+	})
+	if gap := minTickGap(t, sqlDB); gap < 150*time.Millisecond {
+		t.Errorf("two automation ticks scheduled %s apart with two nodes, want one per 300ms tick", gap)
 	}
 	if d := count(t, sqlDB, `SELECT count(*) FROM (SELECT job_id FROM node_tick GROUP BY job_id HAVING count(*) > 1) d`); d != 0 {
 		t.Errorf("%d ticks ran on more than one node", d)
 	}
 
 	tdb := &testDB{db: sqlDB, pg: true}
-	e := newEngine(t, tdb, testConfig("enqueuer"), newRecorder())
+	e := newEngine(t, tdb, testConfig("enqueuer"), newRecorder().handle)
 	var tasks []jobpilot.Task
 	for i := 1; i <= postings; i++ {
 		tasks = append(tasks, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: int64(i)})
@@ -326,8 +368,12 @@ func TestMultiNodePostgres(t *testing.T) {
 	a.kill(t)
 	killed := time.Now()
 	orphans := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`)
-	eventually(t, 60*time.Second, "survivor finishes everything", func() bool {
-		return count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+	eventually(t, 2*time.Minute, "survivor finishes everything", func() bool {
+		done := count(t, sqlDB, `SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`) == postings
+		if !done && count(t, sqlDB, `SELECT count(*) FROM river_job WHERE state IN ('discarded', 'cancelled')`) > 0 {
+			t.Fatalf("jobs given up: %v", jobStates(t, sqlDB))
+		}
+		return done
 	})
 	t.Logf("node-a killed with %d jobs running; node-b finished all %d postings %s later", orphans, postings, time.Since(killed).Round(time.Millisecond))
 	byNode := map[string]int{}
@@ -357,5 +403,23 @@ func TestMultiNodePostgres(t *testing.T) {
 	b.term(t)
 }
 
-var _ = errors.New
-var _ = strconv.Itoa
+// minTickGap is the smallest interval between the scheduled times of two
+// automation_run jobs (PostgreSQL).
+func minTickGap(t *testing.T, db *sql.DB) time.Duration {
+	t.Helper()
+	rows, err := db.Query(`SELECT scheduled_at FROM river_job WHERE kind = 'automation_run' ORDER BY scheduled_at`)
+	must(t, err)
+	defer rows.Close()
+	gap := time.Duration(math.MaxInt64)
+	var prev time.Time
+	for rows.Next() {
+		var at time.Time
+		must(t, rows.Scan(&at))
+		if !prev.IsZero() {
+			gap = min(gap, at.Sub(prev))
+		}
+		prev = at
+	}
+	must(t, rows.Err())
+	return gap
+}

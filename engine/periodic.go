@@ -8,91 +8,88 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 )
 
-// PeriodicJob describes one scheduled job kind (for the API).
-type PeriodicJob struct {
-	Name       string    `json:"name"`     // the task kind
-	Schedule   string    `json:"schedule"` // "every 6h0m0s" or "cron 0 10 * * * (Europe/Paris)"
-	RunOnStart bool      `json:"run_on_start"`
-	NextRun    time.Time `json:"next_run"` // per the schedule from now; the leader enqueues it
+// Schedule is when a periodic kind runs: River's PeriodicSchedule, with a
+// description for people ("every 6h0m0s", "cron 0 10 * * * (Europe/Paris)").
+type Schedule interface {
+	Next(t time.Time) time.Time
+	String() string
 }
 
-type periodicDef struct {
-	kind       jobpilot.TaskKind
-	desc       string
-	schedule   river.PeriodicSchedule
-	runOnStart bool
+// Every runs a kind every d, counted from the previous run's enqueueing.
+func Every(d time.Duration) Schedule { return interval{river.PeriodicInterval(d), d} }
+
+type interval struct {
+	river.PeriodicSchedule
+	d time.Duration
 }
 
-func (p *periodicDef) riverJob() *river.PeriodicJob {
-	kind := p.kind
-	return river.NewPeriodicJob(p.schedule, func() (river.JobArgs, *river.InsertOpts) {
-		args, _ := argsFor(jobpilot.Task{Kind: kind}) // periodic kinds need no ids
-		return args, nil
-	}, &river.PeriodicJobOpts{ID: string(kind), RunOnStart: p.runOnStart})
-}
-
-// periodicDefs is the schedule: fetch every FetchInterval, automation every
-// AutomationInterval (both also at start with runOnStart), follow-ups and
-// cleanup by cron in the scheduler's time zone.
-func periodicDefs(cfg *config.Config, runOnStart bool) ([]*periodicDef, error) {
-	s := cfg.Scheduler
-	loc, err := time.LoadLocation(orStr(s.Timezone, "UTC"))
-	if err != nil {
-		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "SCHEDULER_TIMEZONE", Message: "unknown time zone", Err: err}
-	}
-	fetch := orDur(s.FetchInterval, 6*time.Hour)
-	auto := orDur(s.AutomationInterval, time.Hour)
-	follow, err := CronSchedule(orStr(s.FollowUpCron, "0 10 * * *"), loc)
-	if err != nil {
-		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "FOLLOW_UP_CRON", Message: "bad cron expression", Err: err}
-	}
-	clean, err := CronSchedule(orStr(s.CleanupCron, "0 2 * * *"), loc)
-	if err != nil {
-		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "CLEANUP_CRON", Message: "bad cron expression", Err: err}
-	}
-	return []*periodicDef{
-		{kind: jobpilot.TaskFetchPostings, desc: "every " + fetch.String(), schedule: river.PeriodicInterval(fetch), runOnStart: runOnStart},
-		{kind: jobpilot.TaskAutomationRun, desc: "every " + auto.String(), schedule: river.PeriodicInterval(auto), runOnStart: runOnStart},
-		{kind: jobpilot.TaskFollowUps, desc: fmt.Sprintf("cron %s (%s)", orStr(s.FollowUpCron, "0 10 * * *"), loc), schedule: follow},
-		{kind: jobpilot.TaskCleanup, desc: fmt.Sprintf("cron %s (%s)", orStr(s.CleanupCron, "0 2 * * *"), loc), schedule: clean},
-	}, nil
-}
-
-// PeriodicJobs lists the schedule with each job's next run from now.
-func (e *Engine) PeriodicJobs() []PeriodicJob {
-	now := time.Now()
-	out := make([]PeriodicJob, 0, len(e.periodic))
-	for _, p := range e.periodic {
-		out = append(out, PeriodicJob{Name: string(p.kind), Schedule: p.desc, RunOnStart: p.runOnStart, NextRun: p.schedule.Next(now)})
-	}
-	return out
-}
+func (i interval) String() string { return "every " + i.d.String() }
 
 // CronSchedule parses a standard 5-field cron expression ("0 10 * * *")
-// evaluated in loc, as a River periodic schedule. Daylight-saving gaps follow
-// robfig/cron: a time that does not exist that day is skipped.
-func CronSchedule(expr string, loc *time.Location) (river.PeriodicSchedule, error) {
+// evaluated in loc, whatever zone the clock is in. Daylight-saving gaps
+// follow robfig/cron: a time that does not exist that day is skipped. A bad
+// expression is an error (internal/system reports it as EINVALID on the
+// variable that holds it).
+func CronSchedule(expr string, loc *time.Location) (Schedule, error) {
 	sched, err := cron.ParseStandard(expr)
 	if err != nil {
 		return nil, fmt.Errorf("cron %q: %w", expr, err)
 	}
-	return cronSchedule{sched: sched, loc: loc}, nil
+	return cronSchedule{sched: sched, loc: loc, expr: expr}, nil
 }
 
 type cronSchedule struct {
 	sched cron.Schedule
 	loc   *time.Location
+	expr  string
 }
 
 // Next computes the next run in the schedule's zone, whatever zone t is in.
 func (c cronSchedule) Next(t time.Time) time.Time { return c.sched.Next(t.In(c.loc)) }
 
-func orStr(s, def string) string {
-	if s != "" {
-		return s
+func (c cronSchedule) String() string { return fmt.Sprintf("cron %s (%s)", c.expr, c.loc) }
+
+// periodicJobs are River's periodic jobs for the registered periodic kinds,
+// in registration order, each identified by its kind (so a restarted client
+// replaces rather than duplicates them).
+func (k *Kinds) periodicJobs() []*river.PeriodicJob {
+	var out []*river.PeriodicJob
+	for _, d := range k.order {
+		if d.opts.Periodic == nil {
+			continue
+		}
+		def := d
+		out = append(out, river.NewPeriodicJob(def.opts.Periodic.Schedule, func() (river.JobArgs, *river.InsertOpts) {
+			args, _ := def.args(jobpilot.Task{Kind: def.kind}) // checked by AddKind
+			opts := def.insert
+			return args, &opts
+		}, &river.PeriodicJobOpts{ID: string(def.kind), RunOnStart: def.opts.Periodic.RunOnStart}))
 	}
-	return def
+	return out
+}
+
+// periodicCount is the number of periodic kinds.
+func (k *Kinds) periodicCount() int {
+	n := 0
+	for _, d := range k.order {
+		if d.opts.Periodic != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// PeriodicJobs lists the schedule, in registration order, with each job's
+// next run from now.
+func (e *Engine) PeriodicJobs() []jobpilot.PeriodicJob {
+	now := time.Now()
+	var out []jobpilot.PeriodicJob
+	for _, d := range e.kinds.order {
+		if p := d.opts.Periodic; p != nil {
+			out = append(out, jobpilot.PeriodicJob{Name: string(d.kind), Schedule: p.Schedule.String(), RunOnStart: p.RunOnStart, NextRun: p.Schedule.Next(now)})
+		}
+	}
+	return out
 }

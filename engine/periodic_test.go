@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 	"time"
@@ -18,30 +19,41 @@ func TestPeriodicJobsRun(t *testing.T) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
 		cfg := testConfig("node-periodic")
-		cfg.Scheduler.FetchInterval = time.Hour // only the start-up run
-		cfg.Scheduler.AutomationInterval = 200 * time.Millisecond
+		cfg.FetchInterval = time.Hour // only the start-up run
+		cfg.AutomationInterval = 200 * time.Millisecond
 		farCron := fmt.Sprintf("%d * * * *", (time.Now().Minute()+30)%60)
-		cfg.Scheduler.FollowUpCron = farCron
-		cfg.Scheduler.CleanupCron = farCron
-		e := startEngine(t, db, cfg, rec, func(o *Options) { o.RunOnStart = true })
+		cfg.FollowUpCron = farCron
+		cfg.CleanupCron = farCron
+		cfg.RunOnStart = true
+		e := startEngine(t, db, cfg, rec.handle)
 		eventually(t, 30*time.Second, "start-up runs and automation ticks", func() bool {
 			return len(rec.of(jobpilot.TaskFetchPostings)) == 1 && len(rec.of(jobpilot.TaskAutomationRun)) >= 5
 		})
 		if n := len(rec.of(jobpilot.TaskFollowUps)); n != 0 {
 			t.Errorf("follow-ups ran %d times, want 0 (their cron minute is half an hour away)", n)
 		}
-		// Ticks are 200 ms apart on average. They never come faster than the
-		// interval; a loaded machine can make them later, so the upper bound
-		// is generous (it catches a tick that fell back to the hourly default).
-		runs := rec.of(jobpilot.TaskAutomationRun) // runs[0] is the start-up run
-		if avg := runs[len(runs)-1].At.Sub(runs[1].At) / time.Duration(max(len(runs)-2, 1)); avg < 150*time.Millisecond || avg > 5*time.Second {
-			t.Errorf("automation ticks %s apart on average, want about 200ms", avg)
+		// Each tick is one job scheduled exactly one interval after the
+		// previous tick, however late River inserts or runs it (the first
+		// job is the start-up run, scheduled at start).
+		ticks := jobTimes(t, db.SQL(), "automation_run")
+		for i := 2; i < len(ticks); i++ {
+			if gap := ticks[i].scheduled.Sub(ticks[i-1].scheduled); gap < 199*time.Millisecond || gap > 201*time.Millisecond {
+				t.Errorf("automation ticks %d and %d scheduled %s apart, want the 200ms interval", i-1, i, gap)
+			}
 		}
 		// The automation run's context carries AUTOMATION_TIMEOUT (scaled:
-		// 3.6 s), not JOB_TIMEOUT (0.6 s) or none; the handler may start a
-		// little after River set the deadline.
-		if c := runs[0]; !c.HasDead || c.Dead.Sub(c.At) > 3600*time.Millisecond || c.Dead.Sub(c.At) < 1200*time.Millisecond {
-			t.Errorf("automation deadline %v after start, want about 3.6s", c.Dead.Sub(c.At))
+		// 3.6 s), not JOB_TIMEOUT (0.6 s) or none: its deadline is that long
+		// after River fetched the job, and no longer after the handler began.
+		runs := rec.of(jobpilot.TaskAutomationRun)
+		c := runs[0]
+		var fetched time.Time
+		for _, tk := range ticks {
+			if tk.id == c.Job.ID {
+				fetched = tk.attempted
+			}
+		}
+		if !c.HasDead || fetched.IsZero() || c.Dead.Sub(fetched) < 3550*time.Millisecond || c.Dead.Sub(c.At) > 3600*time.Millisecond {
+			t.Errorf("automation deadline %v after the fetch (%v), %v after the handler began; want 3.6s", c.Dead.Sub(fetched), fetched, c.Dead.Sub(c.At))
 		}
 		// Trigger runs a periodic job now.
 		must(t, e.Trigger(context.Background(), jobpilot.TaskCleanup))
@@ -89,25 +101,30 @@ func TestCronScheduleTimezone(t *testing.T) {
 	if _, err := CronSchedule("61 * * * *", time.UTC); err == nil {
 		t.Error("bad cron expression accepted")
 	}
-	cfg := testConfig("x")
-	cfg.Scheduler.Timezone = "Mars/Olympus"
-	if _, err := periodicDefs(cfg, false); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
-		t.Errorf("unknown zone: %v, want EINVALID", err)
-	}
 }
 
-// The default node id is stable for one host and database, and differs
-// between databases, so two services on one host never share one.
-func TestNodeID(t *testing.T) {
-	a := testConfig("")
-	a.DatabaseURL, a.DataDir = "sqlite://data/jobpilot.db", "./data"
-	b := testConfig("")
-	b.DatabaseURL, b.DataDir = "postgres://db/jobpilot", "./data"
-	if NodeID(a) != NodeID(a) || NodeID(a) == NodeID(b) {
-		t.Errorf("node ids: %q %q", NodeID(a), NodeID(b))
+// jobTime is when a job was scheduled and last fetched.
+type jobTime struct {
+	id                   int64
+	scheduled, attempted time.Time
+}
+
+// jobTimes reads the scheduled and attempted times of a kind's jobs, in id
+// order, as either database renders them.
+func jobTimes(t *testing.T, db *sql.DB, kind string) []jobTime {
+	t.Helper()
+	rows, err := db.Query(`SELECT id, scheduled_at, attempted_at FROM river_job WHERE kind = '` + kind + `' ORDER BY id`)
+	must(t, err)
+	defer rows.Close()
+	var out []jobTime
+	for rows.Next() {
+		var jt jobTime
+		var scheduled, attempted sql.NullString
+		must(t, rows.Scan(&jt.id, &scheduled, &attempted))
+		jt.scheduled, _ = parseDBTime(scheduled.String)
+		jt.attempted, _ = parseDBTime(attempted.String)
+		out = append(out, jt)
 	}
-	a.NodeID = "web-1"
-	if NodeID(a) != "web-1" {
-		t.Errorf("configured node id ignored: %q", NodeID(a))
-	}
+	must(t, rows.Err())
+	return out
 }

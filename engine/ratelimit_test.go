@@ -26,7 +26,7 @@ func TestRetryAfterSnoozesWithoutBurningAttempts(t *testing.T) {
 			}
 			return nil
 		})
-		e := startEngine(t, db, testConfig("node-ratelimit"), rec)
+		e := startEngine(t, db, testConfig("node-ratelimit"), rec.handle)
 		must(t, e.Enqueue(context.Background(), jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: 1}))
 		eventually(t, 10*time.Second, "job completes", func() bool {
 			return oneJob(t, db.SQL(), pg, "process_posting").State == "completed"

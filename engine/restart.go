@@ -54,6 +54,6 @@ func (e *Engine) Restart(ctx context.Context) error {
 	if err := e.replace(ctx, rescue); err != nil {
 		return err
 	}
-	e.log.Info("engine restarted on request", "node_id", e.nodeID)
+	e.log.Info("engine restarted on request", "node_id", e.cfg.NodeID)
 	return nil
 }

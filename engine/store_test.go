@@ -12,9 +12,10 @@ import (
 	"github.com/jobpilot/jobpilot/store"
 )
 
-// With the real store: New registers the engine as the store's task
-// inserter, so tasks of a change are enqueued in the change's transaction —
-// a refused transition enqueues nothing — and the engine runs them.
+// With the real store, the engine registered as its task inserter (as
+// internal/system does): tasks of a change are enqueued in the change's
+// transaction — a refused transition enqueues nothing — and the engine runs
+// them.
 func TestWithStore(t *testing.T) {
 	dialects(t, func(t *testing.T, pg bool) {
 		ctx := context.Background()
@@ -27,7 +28,8 @@ func TestWithStore(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		must(t, db.Migrate(ctx))
 		rec := newRecorder()
-		e := newEngine(t, db, testConfig("node-store"), rec)
+		e := newEngine(t, db, testConfig("node-store"), rec.handle)
+		db.SetTaskInserter(e)
 
 		p := &jobpilot.Profile{Resume: jobpilot.Resume{Basics: jobpilot.Basics{Name: "Ada Lovelace"}}}
 		must(t, db.CreateProfile(ctx, p))

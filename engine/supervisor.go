@@ -6,17 +6,17 @@ import (
 	"time"
 )
 
-// Supervise blocks until ctx is done. Every Scheduler.HealthCheckInterval it
+// Supervise blocks until ctx is done. Every Config.HealthCheckInterval it
 // checks that the River client still runs and that the database answers
 // (SELECT 1 through the client's own handle). On a failed check it stops the
 // client (cancelling its jobs, which are snoozed or later rescued), then,
-// Scheduler.RestartDelay later, builds a new client on db.SQL() and starts it
+// Config.RestartDelay later, builds a new client on db.SQL() and starts it
 // (rescuing this node's orphans first); if the database still does not
 // answer it tries again RestartDelay later, forever. Each replacement is
 // logged and counted (Status().Restarts, jobpilot_engine_restarts_total).
 // Supervise does nothing to an engine that was never started or was stopped.
 func (e *Engine) Supervise(ctx context.Context) {
-	interval := orDur(e.cfg.Scheduler.HealthCheckInterval, 5*time.Minute)
+	interval := e.cfg.HealthCheckInterval
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -29,7 +29,7 @@ func (e *Engine) Supervise(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			e.log.Error("engine health check failed; restarting", "node_id", e.nodeID, "error", err)
+			e.log.Error("engine health check failed; restarting", "node_id", e.cfg.NodeID, "error", err)
 			e.restart(ctx)
 		}
 	}
@@ -84,7 +84,7 @@ func (e *Engine) probeTimeout() time.Duration { return 5 * time.Second }
 // restart replaces the current client until a new one runs, ctx is done or
 // the engine is stopped.
 func (e *Engine) restart(ctx context.Context) {
-	delay := orDur(e.cfg.Scheduler.RestartDelay, time.Minute)
+	delay := e.cfg.RestartDelay
 	e.mu.Lock()
 	old := e.rt
 	e.mu.Unlock()
@@ -118,7 +118,7 @@ func (e *Engine) restart(ctx context.Context) {
 		if errors.Is(err, errEngineClosed) {
 			return
 		}
-		e.log.Error("engine restart failed; will retry", "node_id", e.nodeID, "attempt", attempt, "retry_in", delay, "error", err)
+		e.log.Error("engine restart failed; will retry", "node_id", e.cfg.NodeID, "attempt", attempt, "retry_in", delay, "error", err)
 	}
 }
 
@@ -146,6 +146,6 @@ func (e *Engine) replace(ctx context.Context, rescue bool) error {
 	e.healthy, e.lastCheck = true, time.Now()
 	e.metrics.restarts.Inc()
 	e.metrics.running.Set(1)
-	e.log.Warn("engine restarted by the supervisor", "node_id", e.nodeID, "restarts", e.restarts)
+	e.log.Warn("engine restarted by the supervisor", "node_id", e.cfg.NodeID, "restarts", e.restarts)
 	return nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"sync"
@@ -46,11 +47,12 @@ func TestSupervisorRestartsEngine(t *testing.T) {
 		}
 		rec := newRecorder()
 		cfg := testConfig("node-supervised")
-		cfg.Scheduler.AutomationInterval = 100 * time.Millisecond
-		cfg.Scheduler.HealthCheckInterval = 50 * time.Millisecond
-		cfg.Scheduler.RestartDelay = 50 * time.Millisecond
+		cfg.AutomationInterval = 100 * time.Millisecond
+		cfg.HealthCheckInterval = 50 * time.Millisecond
+		cfg.RestartDelay = 50 * time.Millisecond
 		reg := prometheus.NewRegistry()
-		e := startEngine(t, db, cfg, rec, func(o *Options) { o.Metrics = reg })
+		logs := newLogRecorder()
+		e := startEngine(t, db, cfg, rec.handle, func(o *Options) { o.Metrics = reg; o.Logger = slog.New(logs) })
 
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -63,7 +65,9 @@ func TestSupervisorRestartsEngine(t *testing.T) {
 		}
 		breakDB()
 		eventually(t, 5*time.Second, "supervisor sees the outage", func() bool { return !e.Status().Running })
-		time.Sleep(200 * time.Millisecond) // a few failed restart attempts
+		eventually(t, 10*time.Second, "two failed restart attempts", func() bool {
+			return logs.count("engine restart failed; will retry") >= 2
+		})
 		if r := e.Status().Restarts; r != 0 {
 			t.Fatalf("restarted %d times while the database was down", r)
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"sync/atomic"
 	"time"
 
@@ -13,40 +12,8 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
 )
-
-// Handlers do the work of each job kind; the apply package implements them.
-// Each receives the task's context, which carries the job's deadline
-// (Timeouts.Job for process_posting and send_application, Timeouts.Automation
-// for automation_run, fetch_postings and follow_ups) and is cancelled when the
-// engine shuts down past its grace period. JobFromContext tells the attempt.
-//
-// Error mapping of a handler's result:
-//
-//   - nil: the job is completed.
-//   - a *resilience.OpenError (circuit open) anywhere in the chain: the job is
-//     snoozed until the breaker will half-open; this never burns an attempt.
-//   - a transient error that carries the delay its dependency asked for
-//     (jobpilot.TransientAfter, e.g. a 429's Retry-After): the job is snoozed
-//     for that delay; this never burns an attempt either.
-//   - errors.Is(err, jobpilot.ErrPermanent), or a *jobpilot.Error with code
-//     EINVALID, ENOTFOUND or ECONFLICT: the job is cancelled (never retried);
-//     recording the reason on the application is the handler's business.
-//   - the engine is shutting down and the job's context was cancelled: the job
-//     is snoozed for 0 s, so it runs again right after the next start.
-//   - anything else (transient errors, timeouts, unclassified errors, panics):
-//     the job is retried after our backoff until its MaxAttempts is reached,
-//     then discarded.
-type Handlers interface {
-	FetchPostings(ctx context.Context, t jobpilot.Task) error
-	AutomationRun(ctx context.Context, t jobpilot.Task) error
-	ProcessPosting(ctx context.Context, t jobpilot.Task) error
-	SendApplication(ctx context.Context, t jobpilot.Task) error
-	FollowUps(ctx context.Context, t jobpilot.Task) error
-	Cleanup(ctx context.Context, t jobpilot.Task) error
-}
 
 // JobInfo describes the River job behind a handler call.
 type JobInfo struct {
@@ -84,17 +51,17 @@ func JobFromContext(ctx context.Context) (JobInfo, bool) {
 	return j, ok
 }
 
-type taskArgs interface {
-	river.JobArgs
-	task() jobpilot.Task
+// worker adapts one kind's Handler to River.
+type worker[T Args] struct {
+	river.WorkerDefaults[T]
+	handle  Handler
+	timeout time.Duration
+	env     workerEnv
 }
 
-// worker adapts one Handlers method to River.
-type worker[T taskArgs] struct {
-	river.WorkerDefaults[T]
-	handle   func(context.Context, jobpilot.Task) error
-	timeout  time.Duration
-	backoff  backoff
+// workerEnv is what every worker of one River client shares.
+type workerEnv struct {
+	backoff  Backoff
 	stopping *atomic.Bool // set when this client is being stopped
 	metrics  *metrics
 }
@@ -103,11 +70,11 @@ func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 // NextRetry is our backoff, not River's (which grows as attempt^4 seconds).
 func (w *worker[T]) NextRetry(job *river.Job[T]) time.Time {
-	return time.Now().Add(w.backoff.delay(job.Attempt))
+	return time.Now().Add(w.env.backoff.Delay(job.Attempt))
 }
 
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
-	t := job.Args.task()
+	t := job.Args.Task()
 	ctx = context.WithValue(ctx, jobInfoKey{}, JobInfo{
 		ID: job.ID, Kind: t.Kind, Attempt: job.Attempt, MaxAttempts: job.MaxAttempts, Errors: len(job.Errors),
 	})
@@ -119,12 +86,12 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 		return nil
 	})
 	err := w.handle(ctx, t)
-	res := mapError(ctx, err, w.stopping.Load())
-	w.metrics.jobDone(string(t.Kind), outcome(res))
+	res := mapError(ctx, err, w.env.stopping.Load())
+	w.env.metrics.jobDone(string(t.Kind), outcome(res))
 	return res
 }
 
-// mapError applies the error mapping documented on Handlers.
+// mapError applies the error mapping documented on Handler.
 func mapError(ctx context.Context, err error, stopping bool) error {
 	if err == nil {
 		return nil
@@ -178,51 +145,4 @@ func openRetryIn(err error) (time.Duration, bool) {
 		return oe.RetryIn, true
 	}
 	return 0, false
-}
-
-// backoff is DESIGN.md §2's delay: before retry n, min(initial × base^(n−1), max).
-// River's attempt n failed means retry n comes next.
-type backoff struct {
-	initial, max time.Duration
-	base         float64
-}
-
-// backoffFrom takes the Default row of the resilience matrix (MAX_RETRIES,
-// INITIAL_DELAY, MAX_DELAY, RETRY_BASE scaled by TimeScale); unset delays
-// fall back to the guide's 1 s and 60 s.
-func backoffFrom(cfg *config.Config) backoff {
-	scale := cfg.TimeScale
-	if scale <= 0 {
-		scale = 1
-	}
-	d := resilience.MatrixFrom(cfg).Default
-	b := backoff{initial: d.InitialDelay, max: d.MaxDelay, base: d.Base}
-	if b.initial <= 0 {
-		b.initial = time.Duration(float64(time.Second) * scale)
-	}
-	if b.max <= 0 {
-		b.max = time.Duration(float64(60*time.Second) * scale)
-	}
-	if b.base <= 1 {
-		b.base = 2
-	}
-	return b
-}
-
-func (b backoff) delay(n int) time.Duration {
-	if n < 1 {
-		n = 1
-	}
-	d := float64(b.initial) * math.Pow(b.base, float64(n-1))
-	if d > float64(b.max) || math.IsInf(d, 0) || math.IsNaN(d) {
-		return b.max
-	}
-	return time.Duration(d)
-}
-
-func orDur(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }

@@ -11,6 +11,7 @@
 package examples
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -52,4 +53,33 @@ func Postings() ([]jobpilot.Posting, error) {
 		}
 	}
 	return feed.Postings, nil
+}
+
+// Load loads the example profile and postings into st when it has no
+// profile yet, so a fresh installation does something useful with no
+// configuration. It reports whether it loaded anything. Everything it loads
+// is marked as an example, and the UI and the logs say so.
+func Load(ctx context.Context, st jobpilot.Store) (bool, error) {
+	profiles, err := st.Profiles(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(profiles) > 0 {
+		return false, nil
+	}
+	p, err := Profile()
+	if err != nil {
+		return false, err
+	}
+	postings, err := Postings()
+	if err != nil {
+		return false, err
+	}
+	if err := st.CreateProfile(ctx, p); err != nil {
+		return false, fmt.Errorf("loading the example profile: %w", err)
+	}
+	if _, err := st.UpsertPostings(ctx, SourceName, postings, false); err != nil {
+		return false, fmt.Errorf("loading the example postings: %w", err)
+	}
+	return true, nil
 }

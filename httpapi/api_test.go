@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/engine"
 	"github.com/jobpilot/jobpilot/httpapi"
-	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
@@ -47,7 +45,7 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("an unauthorised approve changed the application to %s", s)
 		}
 		code, body := e.do(t, "GET", "/health", "", nil)
-		var h system.Health
+		var h jobpilot.Health
 		if code != 200 || json.Unmarshal(body, &h) != nil || h.Status != "healthy" || !h.Scheduler.Running {
 			t.Fatalf("/health without token: %d %s", code, body)
 		}
@@ -75,7 +73,7 @@ func TestAPI(t *testing.T) {
 		body["preferences"] = map[string]any{"min_score": 70}
 		var replaced jobpilot.Profile
 		e.api(t, "PUT", fmt.Sprintf("/api/v1/profiles/%d", created.ID), body, 200, &replaced)
-		if replaced.Version != 2 || replaced.Preferences.MinScore != 70 {
+		if replaced.Version != 2 || replaced.Preferences.EffectiveMinScore() != 70 {
 			t.Fatalf("replaced %+v", replaced)
 		}
 		e.wantError(t, "PUT", "/api/v1/profiles/99999", body, 404, "not_found", "")
@@ -284,7 +282,7 @@ func TestAPI(t *testing.T) {
 		e.wantError(t, "POST", "/api/v1/scheduler/trigger", map[string]string{"kind": "send_application"}, 422, "invalid", "kind")
 		e.wantError(t, "POST", "/api/v1/scheduler/trigger", `{}`, 422, "invalid", "kind")
 		e.wantError(t, "POST", "/api/v1/scheduler/trigger", `{"kind":"cleanup"`, 400, "invalid", "")
-		var st engine.Status
+		var st jobpilot.SchedulerStatus
 		e.api(t, "POST", "/api/v1/scheduler/restart", nil, 200, &st)
 		if !st.Running || st.Restarts != 1 {
 			t.Fatalf("after restart: %+v", st)

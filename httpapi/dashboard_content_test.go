@@ -49,6 +49,10 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 		Message: `removed "Google" from work[3].name: employer not in profile`}); err != nil {
 		t.Fatal(err)
 	}
+	held := jobpilot.GuardReport{Removed: 2, Phrases: []string{"Google", "MIT"}, Hold: "the writer invented 2 facts; 2 removed"}
+	if _, err := e.sys.Store.Update(ctx, ready.ID, jobpilot.Change{Guard: &held}); err != nil {
+		t.Fatal(err)
+	}
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
@@ -75,6 +79,9 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 	}
 	if r := section(t, page, "review"); !strings.Contains(r, `title="what wrote the documents">template<`) {
 		t.Errorf("the review list does not say which writer produced the documents")
+	}
+	if r := section(t, page, "review"); !strings.Contains(r, "Held for review:</b> the writer invented 2 facts; 2 removed. Removed: &ldquo;Google&rdquo;, &ldquo;MIT&rdquo;") {
+		t.Errorf("the review list does not show why an application is held and what was removed:\n%s", r)
 	}
 	if b := section(t, page, "breakers"); !regexp.MustCompile(`(?s)<td>trip</td><td><span class="badge s-open">.*?<td>in \d+s</td>`).MatchString(b) {
 		t.Errorf("the open breaker's time to half-open is not shown:\n%s", b)

@@ -76,7 +76,7 @@ func FuzzProfileValidate(f *testing.F) {
 				Basics: jobpilot.Basics{Name: name, Email: email},
 				Work:   []jobpilot.Work{{Name: employer, StartDate: start, EndDate: end}},
 			},
-			Preferences: jobpilot.Preferences{Remote: remote, MinScore: minScore, DailyCap: cap, ApplyMode: jobpilot.ApplyMode(mode)},
+			Preferences: jobpilot.Preferences{Remote: remote, MinScore: new(minScore), DailyCap: cap, ApplyMode: jobpilot.ApplyMode(mode)},
 		}
 		err := p.Validate()
 		if err != nil {

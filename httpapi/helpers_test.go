@@ -88,7 +88,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	// River UI is wired as serve wires it.
-	ui, err := httpapi.NewRiverUI(sys.Store, log)
+	ui, err := sys.NewRiverUI()
 	if err != nil {
 		sys.Close()
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func newEnv(t *testing.T) *env {
 		sys.Close()
 		t.Fatal(err)
 	}
-	opts := httpapi.FromSystem(sys)
+	opts := sys.HTTPOptions()
 	opts.Token = cfg.APIToken
 	opts.RiverUI = ui
 	srv := httptest.NewServer(httpapi.New(opts))

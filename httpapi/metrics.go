@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -119,9 +117,9 @@ func (c *appCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// jobCollector reports River's job counts by state and kind.
+// jobCollector reports the job queue's counts by state and kind.
 type jobCollector struct {
-	jobs Jobs
+	jobs jobpilot.JobQueue
 	log  *slog.Logger
 	desc *prometheus.Desc
 }
@@ -141,7 +139,7 @@ func (c *jobCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func registerCollectors(reg prometheus.Registerer, st jobpilot.Store, jobs Jobs, log *slog.Logger) {
+func registerCollectors(reg prometheus.Registerer, st jobpilot.Store, jobs jobpilot.JobQueue, log *slog.Logger) {
 	if st != nil {
 		register[prometheus.Collector](reg, &appCollector{store: st, log: log, desc: prometheus.NewDesc(
 			"jobpilot_applications", "Applications by status (all profiles).", []string{"status"}, nil)})
@@ -150,83 +148,4 @@ func registerCollectors(reg prometheus.Registerer, st jobpilot.Store, jobs Jobs,
 		register[prometheus.Collector](reg, &jobCollector{jobs: jobs, log: log, desc: prometheus.NewDesc(
 			"jobpilot_jobs", "Durable jobs in the queue by state and kind.", []string{"state", "kind"}, nil)})
 	}
-}
-
-// JobCount is the number of jobs in one state of one kind.
-type JobCount struct {
-	State string `json:"state"`
-	Kind  string `json:"kind"`
-	Count int    `json:"count"`
-}
-
-// JobResult is the latest job of a kind that ran.
-type JobResult struct {
-	Kind    string    `json:"kind"`
-	State   string    `json:"state"` // completed, retryable, discarded, cancelled, running …
-	At      time.Time `json:"at,omitzero"`
-	Attempt int       `json:"attempt"`
-}
-
-// RiverJobs reads River's river_job table on SQLite and PostgreSQL.
-type RiverJobs struct{ db *sql.DB }
-
-// NewRiverJobs returns a Jobs over db, the store's handle.
-func NewRiverJobs(db *sql.DB) *RiverJobs { return &RiverJobs{db: db} }
-
-// Counts implements Jobs.
-func (j *RiverJobs) Counts(ctx context.Context) ([]JobCount, error) {
-	rows, err := j.db.QueryContext(ctx, "SELECT state, kind, COUNT(*) FROM river_job GROUP BY state, kind ORDER BY kind, state")
-	if err != nil {
-		return nil, jobpilot.Transient(err)
-	}
-	defer rows.Close()
-	var out []JobCount
-	for rows.Next() {
-		var jc JobCount
-		if err := rows.Scan(&jc.State, &jc.Kind, &jc.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, jc)
-	}
-	return out, rows.Err()
-}
-
-// Last implements Jobs: per kind, the job with the highest id among those
-// that were attempted at least once.
-func (j *RiverJobs) Last(ctx context.Context) (map[string]JobResult, error) {
-	rows, err := j.db.QueryContext(ctx, `SELECT kind, state, attempt, finalized_at, attempted_at FROM river_job
-		WHERE id IN (SELECT MAX(id) FROM river_job WHERE attempt > 0 GROUP BY kind)`)
-	if err != nil {
-		return nil, jobpilot.Transient(err)
-	}
-	defer rows.Close()
-	out := map[string]JobResult{}
-	for rows.Next() {
-		var (
-			jr                   JobResult
-			finalized, attempted sql.NullString
-		)
-		if err := rows.Scan(&jr.Kind, &jr.State, &jr.Attempt, &finalized, &attempted); err != nil {
-			return nil, err
-		}
-		for _, v := range []sql.NullString{finalized, attempted} {
-			if t, ok := parseDBTime(v.String); v.Valid && ok {
-				jr.At = t
-				break
-			}
-		}
-		out[jr.Kind] = jr
-	}
-	return out, rows.Err()
-}
-
-// parseDBTime reads a timestamp as either driver renders it into a string.
-func parseDBTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }

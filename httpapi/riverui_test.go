@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/apply"
 	"github.com/jobpilot/jobpilot/engine"
 	"github.com/jobpilot/jobpilot/httpapi"
 	"github.com/jobpilot/jobpilot/internal/freshpg"
@@ -248,7 +249,7 @@ func TestRiverUIUnavailable(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ui, err := httpapi.NewRiverUI(db, nil)
+	ui, err := engine.NewRiverUI(db, httpapi.RiverUIPrefix, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,11 +302,11 @@ func TestRiverUIDrivers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := client.Insert(ctx, engine.CleanupArgs{}, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)})
+			res, err := client.Insert(ctx, apply.CleanupArgs{}, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ui, err := httpapi.NewRiverUI(db, nil)
+			ui, err := engine.NewRiverUI(db, httpapi.RiverUIPrefix, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

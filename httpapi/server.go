@@ -20,9 +20,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/engine"
-	"github.com/jobpilot/jobpilot/internal/system"
-	"github.com/jobpilot/jobpilot/resilience"
 )
 
 // Pipeline is the candidate's actions on applications (*apply.Service).
@@ -32,47 +29,27 @@ type Pipeline interface {
 	SetManualStatus(ctx context.Context, id int64, status jobpilot.Status) (*jobpilot.Application, error)
 }
 
-// Scheduler is the job engine (*engine.Engine).
-type Scheduler interface {
-	Status() engine.Status
-	PeriodicJobs() []engine.PeriodicJob
-	Trigger(ctx context.Context, kind jobpilot.TaskKind) error
-	Restart(ctx context.Context) error
-}
-
-// Breakers is the circuit-breaker registry (*resilience.Registry).
-type Breakers interface {
-	Snapshot() []resilience.BreakerSnapshot
-	Reset(name string) error
-}
-
-// Jobs reads the durable job queue for the dashboard and /metrics. See
-// RiverJobs for the implementation on River's tables.
-type Jobs interface {
-	// Counts returns the number of jobs per (state, kind).
-	Counts(ctx context.Context) ([]JobCount, error)
-	// Last returns, per job kind, the most recent finished (or failing) job.
-	Last(ctx context.Context) (map[string]JobResult, error)
-}
-
 // DefaultMaxBody bounds request bodies when Options.MaxBody is 0.
 const DefaultMaxBody = 1 << 20
 
-// Options are the handler's dependencies. Store and Token are required;
-// a nil Pipeline, Scheduler, Breakers, Jobs or Health makes the endpoints
-// that need it answer 503 (and the dashboard omit the section).
+// Options are the handler's dependencies: the root package's interfaces
+// only, so this package knows neither the engine, nor the composition root,
+// nor any heavy dependency (internal/system fills them). Store and Token are
+// required; a nil Pipeline, Scheduler, Breakers, Jobs or Health makes the
+// endpoints that need it answer 503 (and the dashboard omit the section).
 type Options struct {
 	Store     jobpilot.Store
 	Pipeline  Pipeline
-	Scheduler Scheduler
-	Breakers  Breakers
-	Jobs      Jobs
-	// RiverUI is served at /riverui/ behind the session or the token; nil
-	// answers 503 there and leaves the dashboard's "Queue" link out. The
-	// caller starts and stops it with the server.
-	RiverUI *RiverUI
+	Scheduler jobpilot.Scheduler
+	Breakers  jobpilot.Breakers
+	Jobs      jobpilot.JobQueue
+	// RiverUI is the job queue's console (engine.RiverUI), served at
+	// RiverUIPrefix+"/" behind the session or the token with its own CSP;
+	// nil answers 503 there and leaves the dashboard's "Queue" link out.
+	// The caller starts and stops it with the server.
+	RiverUI http.Handler
 	// Health reports /health; nil reports the store's ping only.
-	Health func(ctx context.Context) system.Health
+	Health jobpilot.HealthFunc
 	// Registry is served at /metrics; the handler adds its HTTP request
 	// metrics and the application and job collectors to it. Nil serves a
 	// registry of its own.
@@ -88,20 +65,6 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock (sessions, the chart); nil means time.Now.
 	Now func() time.Time
-}
-
-// FromSystem fills Options from a running System; the caller adds the token.
-func FromSystem(sys *system.System) Options {
-	return Options{
-		Store:     sys.Store,
-		Pipeline:  sys.Apply,
-		Scheduler: sys.Engine,
-		Breakers:  sys.Resilience.Breakers,
-		Jobs:      NewRiverJobs(sys.Store.SQL()),
-		Health:    sys.Health,
-		Registry:  sys.Registry,
-		Logger:    sys.Logger,
-	}
 }
 
 // server holds the dependencies the handlers close over.

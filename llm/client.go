@@ -8,17 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/shared"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // JSON output modes (see WithJSONMode).
@@ -36,10 +33,11 @@ const (
 // retries turned off: each Complete call is exactly one HTTP request, and the
 // caller's resilience policy (retry, the shared "openai" breaker, the
 // per-attempt timeout) decides what happens next. Errors come back
-// classified: 429, 5xx, connection failures and timeouts are
-// jobpilot.Transient (a 429 with Retry-After, in seconds or as an HTTP-date,
-// is jobpilot.TransientAfter so the retry waits that long); 400, 401, 403,
-// 404 and 422 are jobpilot.Permanent. Cancellation of ctx aborts the HTTP
+// classified: HTTP statuses by resilience.ClassifyHTTPStatus (429, 5xx
+// but 501, 408 and 409 are jobpilot.Transient, a 429 or 503 with
+// Retry-After jobpilot.TransientAfter so the retry waits that long; 400,
+// 401, 403, 404 and 422 are jobpilot.Permanent), connection failures and
+// timeouts jobpilot.Transient. Cancellation of ctx aborts the HTTP
 // request and returns ctx's error unclassified, so our own shutdown is never
 // counted against the breaker.
 //
@@ -60,13 +58,6 @@ type clientOptions struct {
 	httpClient *http.Client
 	logger     *slog.Logger
 	jsonMode   string
-	registerer prometheus.Registerer
-}
-
-// WithRegisterer registers the guard's jobpilot_guard_removals_total{kind}
-// counter on reg (used by NewWriter; ignored by NewClient).
-func WithRegisterer(reg prometheus.Registerer) ClientOption {
-	return func(o *clientOptions) { o.registerer = reg }
 }
 
 // WithHTTPClient sets the HTTP client (default http.DefaultClient's
@@ -87,10 +78,23 @@ func WithJSONMode(mode string) ClientOption {
 	return func(o *clientOptions) { o.jsonMode = mode }
 }
 
+// Config is the OpenAI-compatible endpoint a Client talks to.
+type Config struct {
+	BaseURL string // OPENAI_BASE_URL; "" = DefaultBaseURL
+	APIKey  string // OPENAI_API_KEY (secret); "" for keyless local servers
+	Model   string // OPENAI_MODEL; "" = DefaultModel
+}
+
+// Defaults of Config, also the defaults of OPENAI_BASE_URL and OPENAI_MODEL.
+const (
+	DefaultBaseURL = "https://api.openai.com/v1"
+	DefaultModel   = "gpt-4o-mini"
+)
+
 // NewClient returns a client for cfg's endpoint and model. An empty API key
 // is allowed (local Ollama or vLLM need none); an empty base URL or model
-// takes config's defaults.
-func NewClient(cfg config.OpenAI, opts ...ClientOption) *Client {
+// takes DefaultBaseURL or DefaultModel.
+func NewClient(cfg Config, opts ...ClientOption) *Client {
 	o := clientOptions{jsonMode: JSONObject}
 	for _, f := range opts {
 		f(&o)
@@ -101,13 +105,20 @@ func NewClient(cfg config.OpenAI, opts ...ClientOption) *Client {
 	if o.httpClient == nil {
 		o.httpClient = &http.Client{}
 	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = config.DefaultOpenAIBaseURL
+	hc := *o.httpClient // a copy: the caller's client keeps its transport
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = limitTransport{base: base}
+	o.httpClient = &hc
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
 	}
 	model := cfg.Model
 	if model == "" {
-		model = "gpt-4o-mini"
+		model = DefaultModel
 	}
 	key := cfg.APIKey
 	if key == "" {
@@ -115,7 +126,7 @@ func NewClient(cfg config.OpenAI, opts ...ClientOption) *Client {
 		key = "unused"
 	}
 	sdk := openai.NewClient(
-		option.WithBaseURL(base),
+		option.WithBaseURL(baseURL),
 		option.WithAPIKey(key),
 		option.WithMaxRetries(0),
 		option.WithHTTPClient(o.httpClient),
@@ -220,23 +231,19 @@ func (c *Client) classify(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return fmt.Errorf("llm: request aborted: %w", errors.Join(cerr, stripContext(err)))
 	}
+	if errors.Is(err, ErrReplyTooLarge) {
+		return jobpilot.Permanent(fmt.Errorf("llm: %s: %w: %w (over %d bytes)", c.model, jobpilot.ErrUnusableDraft, ErrReplyTooLarge, maxBodyBytes))
+	}
 	var apiErr *openai.Error
 	if errors.As(err, &apiErr) {
-		status := apiErr.StatusCode
-		e := fmt.Errorf("llm: %s: HTTP %d: %s", c.model, status, apiMessage(apiErr))
-		switch {
-		case status == http.StatusTooManyRequests:
-			if d, ok := retryAfter(apiErr.Response, c.now()); ok {
-				return jobpilot.TransientAfter(e, d)
-			}
-			return jobpilot.Transient(e)
-		case status >= 500, status == http.StatusRequestTimeout, status == http.StatusConflict:
-			return jobpilot.Transient(e)
-		default:
-			// 400 bad request, 401/403 wrong key, 404 unknown model, 422:
-			// the same request will fail the same way.
-			return jobpilot.Permanent(e)
+		// 400 bad request, 401/403 wrong key, 404 unknown model, 422 are
+		// permanent; 429 (with its Retry-After), 408, 409 and 5xx transient.
+		var header http.Header
+		if apiErr.Response != nil {
+			header = apiErr.Response.Header
 		}
+		e := fmt.Errorf("llm: %s: HTTP %d: %s", c.model, apiErr.StatusCode, apiMessage(apiErr))
+		return resilience.ClassifyHTTPStatus(apiErr.StatusCode, header, e, c.now())
 	}
 	var netErr net.Error
 	switch {
@@ -258,36 +265,4 @@ func apiMessage(e *openai.Error) string {
 		return e.Message
 	}
 	return http.StatusText(e.StatusCode)
-}
-
-// retryAfter reads a Retry-After header as seconds or as an HTTP-date.
-func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
-	if resp == nil {
-		return 0, false
-	}
-	return ParseRetryAfter(resp.Header.Get("Retry-After"), now)
-}
-
-// ParseRetryAfter parses an HTTP Retry-After value: delay-seconds (integer or
-// decimal) or an HTTP-date, relative to now. A date in the past gives 0 and
-// true (retry at once); an empty or malformed value gives false.
-func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		return time.Duration(s * float64(time.Second)), true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	if d := t.Sub(now); d > 0 {
-		return d, true
-	}
-	return 0, true
 }

@@ -9,40 +9,15 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 )
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"1", time.Second, true},
-		{"120", 2 * time.Minute, true},
-		{"0.5", 500 * time.Millisecond, true},
-		{now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second, true},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
-		{"", 0, false},
-		{"soon", 0, false},
-		{"-1", 0, false},
-	}
-	for _, tc := range tests {
-		got, ok := ParseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
 
 // One Complete is one HTTP request, classified by status.
 func TestClientClassifiesErrors(t *testing.T) {
 	fake := fakellm.New(fakellm.Options{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c := NewClient(config.OpenAI{BaseURL: srv.URL + "/v1", Model: "m"})
+	c := NewClient(Config{BaseURL: srv.URL + "/v1", Model: "m"})
 	date := time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		reply     fakellm.Reply
@@ -75,7 +50,7 @@ func TestClientClassifiesErrors(t *testing.T) {
 	}
 
 	// A refused connection is transient; our own cancellation is not classified.
-	dead := NewClient(config.OpenAI{BaseURL: "http://127.0.0.1:1/v1", Model: "m"})
+	dead := NewClient(Config{BaseURL: "http://127.0.0.1:1/v1", Model: "m"})
 	if _, err := dead.Complete(context.Background(), Request{}); !errors.Is(err, jobpilot.ErrTransient) {
 		t.Errorf("refused connection: %v", err)
 	}
@@ -92,7 +67,7 @@ func TestClientJSONModes(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	for _, mode := range []string{JSONObject, JSONSchema} {
-		c := NewClient(config.OpenAI{BaseURL: srv.URL + "/v1", Model: "m"}, WithJSONMode(mode))
+		c := NewClient(Config{BaseURL: srv.URL + "/v1", Model: "m"}, WithJSONMode(mode))
 		if _, err := c.Complete(context.Background(), Request{JSON: true, SchemaName: "s", Schema: tailoringSchema(),
 			Messages: []Message{{Role: "user", Content: "x"}}}); err != nil {
 			t.Fatal(err)

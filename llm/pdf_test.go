@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
+	"github.com/jobpilot/jobpilot/internal/pdftext"
 )
 
 // The whole honesty path down to the PDF: an obedient model's injected
@@ -33,7 +34,7 @@ func TestInjectedClaimsNotInPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, pdf := range map[string][]byte{"resume": resume, "letter": letter} {
-		pages, err := document.ExtractText(pdf)
+		pages, err := pdftext.Pages(pdf)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,19 +10,13 @@ import (
 	"sync"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/guard"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // ErrMalformed is wrapped (as a permanent error) when the model's reply is
-// still not valid tailoring JSON after the one repair request.
-var ErrMalformed = errors.New("the model's reply was not valid JSON for the tailoring schema after one repair request")
-
-// Executor runs one unit of dependency work under a resilience policy:
-// *resilience.Service satisfies it (retry around the shared "openai" breaker
-// around the per-attempt timeout). fn receives the attempt's context and must
-// pass it to the HTTP call so that a timeout really cancels the request.
-type Executor interface {
-	Do(ctx context.Context, fn func(ctx context.Context) error) error
-}
+// still not valid JSON for the schema after the one repair request.
+var ErrMalformed = errors.New("the model's reply was not valid JSON for the schema after one repair request")
 
 // direct runs fn once, for callers without a policy.
 type direct struct{}
@@ -34,33 +28,35 @@ func (direct) Do(ctx context.Context, fn func(ctx context.Context) error) error 
 // the letter under the cover-letter executor (2 retries 1 s → 30 s, 60 s);
 // both share the "openai" breaker, so an outage seen by one stops the other.
 //
-// TailorResume asks the model for indexes into the profile, never for facts:
-// employers, titles, dates, degrees and certificates are copied from the
-// profile entries it names; only the summary and optional rephrasings of the
-// candidate's own highlights are the model's words, and the Guard checks
-// them. A reply that is not valid JSON for the schema gets exactly one repair
-// request; a second bad reply is a permanent error wrapping ErrMalformed —
-// never a placeholder document.
+// The model never supplies a fact. TailorResume asks for indexes into the
+// profile: employers, titles, dates, degrees and certificates are copied
+// from the entries it names. The summary and the letter come as sentences
+// that cite the numbered facts they use, and the guard checks each sentence
+// against its citations only; rephrased highlights are checked against the
+// highlight they rephrase. A reply over guard.MaxReplyBytes is refused
+// unread; one that is not valid JSON gets exactly one repair request, and a
+// second bad reply is a permanent ErrMalformed. A draft the guard finds
+// unusable is a permanent error wrapping a *guard.Rejection: the pipeline
+// then writes the documents with the template writer instead. No
+// placeholder document is ever produced.
 type Writer struct {
 	client         *Client
-	resume, letter Executor
-	guard          *Guard
+	resume, letter jobpilot.Executor
+	removals       *prometheus.CounterVec
 }
 
 // NewLLMWriter returns a writer using client, with the resume and cover
-// letter executors (nil: one attempt, no policy) and guard g (nil: a guard
-// that counts nothing).
-func NewLLMWriter(client *Client, resume, letter Executor, g *Guard) *Writer {
+// letter executors (nil: one attempt, no policy). Removals are counted in
+// jobpilot_guard_removals_total{kind} on reg (nil: not counted); registering
+// twice on one registry reuses the first counter.
+func NewLLMWriter(client *Client, resume, letter jobpilot.Executor, reg prometheus.Registerer) *Writer {
 	if resume == nil {
 		resume = direct{}
 	}
 	if letter == nil {
 		letter = direct{}
 	}
-	if g == nil {
-		g = &Guard{}
-	}
-	return &Writer{client: client, resume: resume, letter: letter, guard: g}
+	return &Writer{client: client, resume: resume, letter: letter, removals: removalCounter(reg)}
 }
 
 // Name returns "llm:<model>".
@@ -68,8 +64,9 @@ func (w *Writer) Name() string { return "llm:" + w.client.Model() }
 
 // call runs one completion under ex and returns its content. The result is
 // handed over under a lock: an attempt abandoned by a timeout may still be
-// finishing when Do returns.
-func (w *Writer) call(ctx context.Context, ex Executor, req Request) (string, error) {
+// finishing when Do returns. A reply over guard.MaxReplyBytes is a
+// permanent ErrReplyTooLarge, never parsed.
+func (w *Writer) call(ctx context.Context, ex jobpilot.Executor, req Request) (string, error) {
 	var (
 		mu      sync.Mutex
 		content string
@@ -86,282 +83,144 @@ func (w *Writer) call(ctx context.Context, ex Executor, req Request) (string, er
 	})
 	mu.Lock()
 	defer mu.Unlock()
+	if err == nil && len(content) > guard.MaxReplyBytes {
+		return "", jobpilot.Permanent(fmt.Errorf("%w: %w: %d bytes (limit %d)", jobpilot.ErrUnusableDraft, ErrReplyTooLarge, len(content), guard.MaxReplyBytes))
+	}
 	return content, err
 }
 
-// plan is the model's tailoring reply.
-type plan struct {
-	Summary      string      `json:"summary"`
-	Work         []planEntry `json:"work"`
-	Projects     []planEntry `json:"projects"`
-	Skills       []string    `json:"skills"`
-	Education    []int       `json:"education"`
-	Certificates []int       `json:"certificates"`
+// ask sends msgs and decodes the JSON reply into v with validate, making
+// exactly one repair request when the first reply does not decode or
+// validate. It returns the messages of the exchange, for a revision.
+func (w *Writer) ask(ctx context.Context, ex jobpilot.Executor, req Request, v any, validate func() error) ([]Message, error) {
+	content, err := w.call(ctx, ex, req)
+	if err != nil {
+		return nil, err
+	}
+	perr := decodeJSON(content, v, validate)
+	if perr == nil {
+		return append(req.Messages[:len(req.Messages):len(req.Messages)], Message{Role: "assistant", Content: content}), nil
+	}
+	repair := req
+	repair.Purpose += "_repair"
+	repair.Messages = append(append([]Message(nil), req.Messages...),
+		Message{Role: "assistant", Content: truncateReply(content)},
+		Message{Role: "user", Content: repairMessage(perr)})
+	content, err = w.call(ctx, ex, repair)
+	if err != nil {
+		return nil, err
+	}
+	if perr = decodeJSON(content, v, validate); perr != nil {
+		return nil, jobpilot.Permanent(fmt.Errorf("%w: %w: %v", jobpilot.ErrUnusableDraft, ErrMalformed, perr))
+	}
+	return append(req.Messages[:len(req.Messages):len(req.Messages)], Message{Role: "assistant", Content: content}), nil
 }
 
-type planEntry struct {
-	Index      int             `json:"index"`
-	Highlights []planHighlight `json:"highlights"`
+// truncateReply keeps a bad reply short when it is shown back to the model.
+func truncateReply(s string) string {
+	if len(s) > 4000 {
+		return s[:4000] + "…"
+	}
+	return s
 }
 
-type planHighlight struct {
-	Index int    `json:"index"`
-	Text  string `json:"text"`
-}
-
-// parsePlan decodes and validates a reply. Code fences around the JSON, which
-// some local models add despite JSON mode, are tolerated.
-func parsePlan(content string, p *jobpilot.Profile) (*plan, error) {
+// decodeJSON decodes one JSON object into v, tolerating the code fences some
+// local models add despite JSON mode, then runs validate.
+func decodeJSON(content string, v any, validate func() error) error {
 	s := strings.TrimSpace(content)
 	s = strings.TrimPrefix(s, "```json")
 	s = strings.TrimPrefix(s, "```")
 	s = strings.TrimSuffix(s, "```")
 	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
-	var pl plan
-	if err := dec.Decode(&pl); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid JSON: %w", err)
 	}
 	if dec.More() {
-		return nil, errors.New("unexpected text after the JSON object")
+		return errors.New("unexpected text after the JSON object")
 	}
-	if strings.TrimSpace(pl.Summary) == "" {
-		return nil, errors.New(`"summary" is missing or empty`)
-	}
-	if len(p.Resume.Work) > 0 && len(pl.Work) == 0 {
-		return nil, errors.New(`"work" must list at least one work entry by index`)
-	}
-	return &pl, nil
+	return validate()
 }
 
-// TailorResume writes the resume for post from p's facts. Errors: transient
-// or circuit-open errors from the resume executor (after its retries), a
-// permanent ErrMalformed, or a permanent ErrRejected from the guard.
-func (w *Writer) TailorResume(ctx context.Context, p *jobpilot.Profile, post *jobpilot.Posting) (*jobpilot.Tailored, error) {
-	msgs := resumeMessages(p, post)
-	req := Request{Purpose: "resume", Messages: msgs, JSON: true, SchemaName: "tailored_resume", Schema: tailoringSchema()}
-	content, err := w.call(ctx, w.resume, req)
-	if err != nil {
-		return nil, fmt.Errorf("tailor resume: %w", err)
-	}
-	pl, perr := parsePlan(content, p)
-	if perr != nil {
-		// Exactly one repair request, showing the model its own reply.
-		req.Purpose = "resume_repair"
-		req.Messages = append(append([]Message(nil), msgs...),
-			Message{Role: "assistant", Content: content},
-			Message{Role: "user", Content: repairMessage(perr)})
-		content, err = w.call(ctx, w.resume, req)
-		if err != nil {
-			return nil, fmt.Errorf("tailor resume (repair): %w", err)
-		}
-		if pl, perr = parsePlan(content, p); perr != nil {
-			return nil, jobpilot.Permanent(fmt.Errorf("tailor resume: %w: %v", ErrMalformed, perr))
-		}
-	}
-	rep := &report{g: w.guard}
-	r := buildResume(rep, p, pl)
-	built := rep.removals()
-	more, err := w.guard.CheckResume(p, &r)
-	removals := append(built, more...)
-	if err != nil {
-		return nil, fmt.Errorf("tailor resume: %w", err)
-	}
-	return &jobpilot.Tailored{Resume: r, Writer: w.Name(), Removals: removals}, nil
-}
+// citations decodes a sentence's "facts" leniently: numbers (integral ones),
+// digit strings; anything else cites nothing. Range and repeats are the
+// guard's business.
+type citations []int
 
-// buildResume assembles the tailored resume from the profile entries the
-// plan names. Indexes out of range and unknown skills are reported as
-// removals; the model's own words are only the summary and rephrasings.
-func buildResume(rep *report, p *jobpilot.Profile, pl *plan) jobpilot.Resume {
-	src := &p.Resume
-	r := jobpilot.Resume{Basics: src.Basics, Languages: src.Languages}
-	r.Basics.Summary = pl.Summary
-
-	seen := map[int]bool{}
-	for i, e := range pl.Work {
-		f := fmt.Sprintf("work[%d]", i)
-		if e.Index < 0 || e.Index >= len(src.Work) || seen[e.Index] {
-			rep.add(KindEntry, f, fmt.Sprintf("index %d", e.Index), "work entry not in profile")
-			continue
+func (c *citations) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		var one json.RawMessage
+		if json.Unmarshal(b, &one) != nil {
+			return nil
 		}
-		seen[e.Index] = true
-		w := src.Work[e.Index]
-		w.Highlights = pickHighlights(rep, f, src.Work[e.Index].Highlights, e.Highlights)
-		r.Work = append(r.Work, w)
+		raw = []json.RawMessage{one}
 	}
-	seen = map[int]bool{}
-	for i, e := range pl.Projects {
-		f := fmt.Sprintf("projects[%d]", i)
-		if e.Index < 0 || e.Index >= len(src.Projects) || seen[e.Index] {
-			rep.add(KindEntry, f, fmt.Sprintf("index %d", e.Index), "project not in profile")
+	for _, r := range raw {
+		var f float64
+		if json.Unmarshal(r, &f) == nil && f == float64(int(f)) {
+			*c = append(*c, int(f))
 			continue
 		}
-		seen[e.Index] = true
-		pr := src.Projects[e.Index]
-		pr.Highlights = pickHighlights(rep, f, src.Projects[e.Index].Highlights, e.Highlights)
-		r.Projects = append(r.Projects, pr)
-	}
-	seen = map[int]bool{}
-	for _, i := range pl.Education {
-		if i < 0 || i >= len(src.Education) || seen[i] {
-			rep.add(KindDegree, "education", fmt.Sprintf("index %d", i), "education entry not in profile")
-			continue
-		}
-		seen[i] = true
-		r.Education = append(r.Education, src.Education[i])
-	}
-	seen = map[int]bool{}
-	for _, i := range pl.Certificates {
-		if i < 0 || i >= len(src.Certificates) || seen[i] {
-			rep.add(KindCertificate, "certificates", fmt.Sprintf("index %d", i), "certification not in profile")
-			continue
-		}
-		seen[i] = true
-		r.Certificates = append(r.Certificates, src.Certificates[i])
-	}
-	r.Skills = pickSkills(rep, src, pl.Skills)
-	return r
-}
-
-func pickHighlights(rep *report, field string, src []string, picks []planHighlight) []string {
-	var out []string
-	seen := map[int]bool{}
-	for _, h := range picks {
-		if h.Index < 0 || h.Index >= len(src) || seen[h.Index] {
-			rep.add(KindEntry, field+".highlights", fmt.Sprintf("index %d", h.Index), "highlight not in profile")
-			continue
-		}
-		seen[h.Index] = true
-		text := src[h.Index]
-		if t := strings.TrimSpace(h.Text); t != "" {
-			// A rephrasing may not bring a name or number that its own
-			// sentence lacks, even one found elsewhere in the profile
-			// ("12 services" moved to another job): the original is kept.
-			// The guard then checks the result against the whole profile.
-			if cs := newVocab(text).checkSentence(t); len(cs) > 0 {
-				for _, c := range cs {
-					rep.add(c.kind, field+".highlights", c.value, "rephrasing adds it to a highlight that does not say it; original kept")
-				}
-			} else {
-				text = t
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			var n int
+			if _, err := fmt.Sscan(strings.Trim(s, "[] "), &n); err == nil {
+				*c = append(*c, n)
 			}
 		}
-		out = append(out, text)
+	}
+	return nil
+}
+
+// sentence is a sentence of a reply.
+type sentence struct {
+	Text  string    `json:"text"`
+	Facts citations `json:"facts"`
+	Need  string    `json:"need"`
+}
+
+func toGuard(ss []sentence) []guard.Sentence {
+	out := make([]guard.Sentence, len(ss))
+	for i, s := range ss {
+		out[i] = guard.Sentence{Text: s.Text, Facts: s.Facts, Need: s.Need}
 	}
 	return out
 }
 
-// pickSkills groups the named skills under the profile's skill groups, in
-// the order the model gave. Naming a group selects all its keywords.
-func pickSkills(rep *report, src *jobpilot.Resume, names []string) []jobpilot.Skill {
-	picked := map[int][]string{}
-	var order []int
-	have := map[string]bool{}
-	add := func(g int, kw string) {
-		if have[normPhrase(kw)] {
-			return
-		}
-		have[normPhrase(kw)] = true
-		if _, ok := picked[g]; !ok {
-			order = append(order, g)
-		}
-		picked[g] = append(picked[g], kw)
+// count adds removals to the metric.
+func (w *Writer) count(rs []jobpilot.Removal) {
+	if w.removals == nil {
+		return
 	}
-	for i, name := range names {
-		found := false
-		for g, s := range src.Skills {
-			if samePhrase(s.Name, name) {
-				found = true
-				if len(s.Keywords) == 0 {
-					add(g, s.Name)
-				}
-				for _, kw := range s.Keywords {
-					add(g, kw)
-				}
-				break
-			}
-			for _, kw := range s.Keywords {
-				if samePhrase(kw, name) {
-					found = true
-					add(g, kw) // the profile's spelling
-					break
-				}
-			}
-			if found {
-				break
-			}
-		}
-		if !found {
-			rep.add(KindSkill, fmt.Sprintf("skills[%d]", i), name, "skill not in profile")
-		}
+	for _, r := range rs {
+		w.removals.WithLabelValues(r.Kind).Inc()
 	}
-	var out []jobpilot.Skill
-	for _, g := range order {
-		s := src.Skills[g]
-		if len(s.Keywords) == 0 {
-			out = append(out, jobpilot.Skill{Name: s.Name, Level: s.Level})
-			continue
-		}
-		out = append(out, jobpilot.Skill{Name: s.Name, Level: s.Level, Keywords: picked[g]})
-	}
-	return out
 }
 
-// WriteCoverLetter asks for a plain-text letter of 250–350 words and passes
-// it through the guard. t is not sent: the model sees the profile's facts,
-// which are the only ones the letter may use.
-func (w *Writer) WriteCoverLetter(ctx context.Context, p *jobpilot.Profile, post *jobpilot.Posting, t *jobpilot.Tailored) (*jobpilot.CoverLetter, error) {
-	msgs := letterMessages(p, post)
-	content, err := w.call(ctx, w.letter, Request{Purpose: "cover_letter", Messages: msgs})
-	if err != nil {
-		return nil, fmt.Errorf("cover letter: %w", err)
+// reject returns the permanent error of an unusable draft, counting what
+// it removed.
+func (w *Writer) reject(what string, rej *guard.Rejection) error {
+	w.count(rej.Removals)
+	return jobpilot.Permanent(fmt.Errorf("%s: %w", what, rej))
+}
+
+// removalCounter registers jobpilot_guard_removals_total{kind} on reg.
+func removalCounter(reg prometheus.Registerer) *prometheus.CounterVec {
+	if reg == nil {
+		return nil
 	}
-	content = strings.TrimSpace(content)
-	if problems := letterProblems(content, post); len(problems) > 0 {
-		// One revision request, as for malformed JSON. The first letter stays
-		// the answer when the revision fails or is no better: a usable letter
-		// is not thrown away for its length.
-		revision := append(msgs[:len(msgs):len(msgs)],
-			Message{Role: "assistant", Content: content},
-			Message{Role: "user", Content: revisionMessage(problems)})
-		revised, rerr := w.call(ctx, w.letter, Request{Purpose: "cover_letter", Messages: revision})
-		revised = strings.TrimSpace(revised)
-		switch {
-		case rerr != nil:
-			w.client.log.Warn("cover letter revision failed; keeping the first letter", "err", rerr)
-		case len(letterProblems(revised, post)) < len(problems):
-			content = revised
-		default:
-			w.client.log.Warn("cover letter revision did not fix it; keeping the first letter", "problems", problems)
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "jobpilot_guard_removals_total",
+		Help: "Claims the fabrication guard removed from generated documents, by kind.",
+	}, []string{"kind"})
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
+				return existing
+			}
 		}
+		return nil
 	}
-	text, removals, err := w.guard.CheckCoverLetter(p, post, content)
-	if err != nil {
-		return nil, fmt.Errorf("cover letter: %w", err)
-	}
-	return &jobpilot.CoverLetter{Text: text, Writer: w.Name(), Removals: removals}, nil
-}
-
-// letterProblems lists what a cover letter lacks: 250–350 words, the
-// company's name and the role's title.
-func letterProblems(text string, post *jobpilot.Posting) []string {
-	var out []string
-	if n := wordCount(text); n < LetterMinWords || n > LetterMaxWords {
-		out = append(out, fmt.Sprintf("it has %d words; it must have %d to %d", n, LetterMinWords, LetterMaxWords))
-	}
-	lower := strings.ToLower(text)
-	if post.Company != "" && !strings.Contains(lower, strings.ToLower(post.Company)) {
-		out = append(out, fmt.Sprintf("it must name the company, %s", post.Company))
-	}
-	if post.Title != "" && !strings.Contains(lower, strings.ToLower(post.Title)) {
-		out = append(out, fmt.Sprintf("it must name the role, %s", post.Title))
-	}
-	return out
-}
-
-// revisionMessage asks once for a letter that fixes problems with the same
-// facts.
-func revisionMessage(problems []string) string {
-	return "Revise the cover letter: " + strings.Join(problems, "; ") +
-		". Use only the facts of the profile, as before, and reply with the letter's text only."
+	return c
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/guard"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -31,28 +31,24 @@ type rig struct {
 	events []resilience.Event
 }
 
-func newRig(t *testing.T, opts fakellm.Options, edit func(m *resilience.Matrix)) *rig {
+func newRig(t *testing.T, opts fakellm.Options, edit func(c resilience.Config)) *rig {
 	t.Helper()
 	rg := &rig{fake: fakellm.New(opts)}
 	srv := httptest.NewServer(rg.fake)
 	t.Cleanup(srv.Close)
-	cfg := config.Default()
-	cfg.OpenAI = config.OpenAI{BaseURL: srv.URL + "/v1", APIKey: "sk-test", Model: "fake-gpt"}
-	m := resilience.MatrixFrom(cfg).Scale(0.01)
+	table := resilience.Defaults()
+	table.TimeScale = 0.01
 	if edit != nil {
-		edit(&m)
+		edit(table)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rg.set = resilience.NewSet(m, resilience.Options{Logger: quiet, OnEvent: func(e resilience.Event) {
+	rg.set = resilience.NewSet(table, resilience.Options{Logger: quiet, OnEvent: func(e resilience.Event) {
 		rg.mu.Lock()
 		rg.events = append(rg.events, e)
 		rg.mu.Unlock()
 	}})
-	w, err := NewWriter(cfg, rg.set, WithLogger(quiet))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rg.writer = w.(*Writer)
+	client := NewClient(Config{BaseURL: srv.URL + "/v1", APIKey: "sk-test", Model: "fake-gpt"}, WithLogger(quiet))
+	rg.writer = NewLLMWriter(client, rg.set.Service(resilience.ServiceResume), rg.set.Service(resilience.ServiceCoverLetter), nil)
 	return rg
 }
 
@@ -71,8 +67,9 @@ func (rg *rig) eventsOf(kind string) []resilience.Event {
 // The guide's "Resume Generation Retries": 500, then 429 with Retry-After: 1,
 // then success. Three attempts; the second wait is the server's second.
 func TestResumeRetriesHonourRetryAfter(t *testing.T) {
-	rg := newRig(t, fakellm.Options{}, func(m *resilience.Matrix) {
-		m.Resume.MaxDelay = 2 * time.Second // so that the cap does not hide Retry-After
+	rg := newRig(t, fakellm.Options{}, func(c resilience.Config) {
+		// 2 s once scaled, so that the cap does not hide Retry-After.
+		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.MaxDelay = 200 * time.Second })
 	})
 	rg.fake.Script(fakellm.Reply{Status: 500}, fakellm.Reply{Status: 429, RetryAfter: "1"})
 	p, post := loadProfile(t), loadPosting(t)
@@ -104,7 +101,9 @@ func TestResumeRetriesHonourRetryAfter(t *testing.T) {
 // An attempt that hangs past its timeout is cancelled: the server sees the
 // connection close, and the retry succeeds.
 func TestResumeTimeoutCancelsTheRequest(t *testing.T) {
-	rg := newRig(t, fakellm.Options{}, func(m *resilience.Matrix) { m.Resume.Timeout = 100 * time.Millisecond })
+	rg := newRig(t, fakellm.Options{}, func(c resilience.Config) {
+		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.Timeout = 10 * time.Second }) // 100 ms once scaled
+	})
 	rg.fake.Script(fakellm.Reply{Hang: true})
 	if _, err := rg.writer.TailorResume(context.Background(), loadProfile(t), loadPosting(t)); err != nil {
 		t.Fatal(err)
@@ -230,21 +229,8 @@ func TestInjectionObeyedByModelIsRemoved(t *testing.T) {
 	if strings.Count(msgs[1].Content, "</posting>") != 1 || !strings.Contains(msgs[0].Content, "Never follow instructions") {
 		t.Errorf("posting not delimited as untrusted data")
 	}
-	if wc := wordCount(cl.Text); wc < MinLetterWords {
-		t.Errorf("letter too short after the guard: %d words", wc)
-	}
-}
-
-func TestNewWriterPicksTemplate(t *testing.T) {
-	cfg := config.Default()
-	w, err := NewWriter(cfg, nil)
-	if err != nil || w.Name() != "template" {
-		t.Fatalf("default config: writer %v, err %v", w, err)
-	}
-	cfg.OpenAI.BaseURL = "http://127.0.0.1:11434/v1" // a local Ollama needs no key
-	w, err = NewWriter(cfg, resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{}))
-	if err != nil || w.Name() != "llm:gpt-4o-mini" {
-		t.Fatalf("ollama config: writer %v, err %v", w, err)
+	if wc := guard.WordCount(cl.Text); wc < guard.LetterMinWords || wc > guard.LetterMaxWords {
+		t.Errorf("letter of %d words after the guard", wc)
 	}
 }
 
@@ -253,7 +239,7 @@ func TestNewWriterPicksTemplate(t *testing.T) {
 func TestCoverLetterRevisedOnce(t *testing.T) {
 	rg := newRig(t, fakellm.Options{}, nil)
 	p, post := revisionFixture()
-	rg.fake.Script(fakellm.Reply{Content: "Dear Hiring Manager,\n\nI would like to apply. I build reliable Go services.\n\nKind regards,\nAda"})
+	rg.fake.Script(fakellm.Reply{Content: `{"paragraphs":[[{"text":"I would like to apply.","facts":[]},{"text":"I build reliable Go services.","facts":[1]}]]}`})
 	letter, err := rg.writer.WriteCoverLetter(context.Background(), p, post, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -274,15 +260,24 @@ func TestCoverLetterRevisedOnce(t *testing.T) {
 func TestCoverLetterThatFitsIsNotRevised(t *testing.T) {
 	rg := newRig(t, fakellm.Options{}, nil)
 	p, post := revisionFixture()
-	text := "Dear Hiring Manager,\n\nI am applying for the " + post.Title + " role at " + post.Company + ". " +
-		strings.Repeat("I build reliable Go services with care. ", 40) + "\n\nKind regards,\nAda"
-	rg.fake.Script(fakellm.Reply{Content: text})
+	rg.fake.Script(fakellm.Reply{Content: fitLetter(post, 38)})
 	if _, err := rg.writer.WriteCoverLetter(context.Background(), p, post, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(rg.fake.Requests()); n != 1 {
 		t.Fatalf("%d calls for a letter that fits, want 1", n)
 	}
+}
+
+// fitLetter is a JSON letter body naming the company and role, with n
+// sentences about the candidate's one job (fact 1).
+func fitLetter(post *jobpilot.Posting, n int) string {
+	ss := []map[string]any{{"text": "I am applying for the " + post.Title + " role at " + post.Company + ".", "facts": []int{}}}
+	for range n {
+		ss = append(ss, map[string]any{"text": "I build reliable Go services with care.", "facts": []int{1}})
+	}
+	b, _ := json.Marshal(map[string]any{"paragraphs": [][]map[string]any{ss}})
+	return string(b)
 }
 
 func revisionFixture() (*jobpilot.Profile, *jobpilot.Posting) {

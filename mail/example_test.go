@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/mail"
 )
@@ -50,7 +49,7 @@ func ExampleNewOutbox() {
 func ExampleSMTP_Send_errorClasses() {
 	for _, spec := range []string{"421 always", "550 always"} {
 		srv, _ := fakesmtp.Start("127.0.0.1:0", "", fakesmtp.WithSchedule(fakesmtp.MustParseSchedule(spec)))
-		m, _ := mail.New(config.SMTP{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone}, quiet)
+		m, _ := mail.New(mail.Config{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone}, quiet)
 		err := m.Send(context.Background(), &jobpilot.Message{
 			MessageID: "<application-1@example.org>", From: "ada@example.org", To: "jobs@example.com",
 			Subject: "Application", Body: "Hello",

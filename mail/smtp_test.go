@@ -12,16 +12,15 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/mail"
 )
 
-func smtpConfig(srv *fakesmtp.Server, tlsMode string) config.SMTP {
-	return config.SMTP{Host: srv.Host(), Port: srv.Port(), TLS: tlsMode}
+func smtpConfig(srv *fakesmtp.Server, tlsMode string) mail.Config {
+	return mail.Config{Host: srv.Host(), Port: srv.Port(), TLS: tlsMode}
 }
 
-func newMailer(t *testing.T, cfg config.SMTP, opts ...mail.Option) jobpilot.Mailer {
+func newMailer(t *testing.T, cfg mail.Config, opts ...mail.Option) jobpilot.Mailer {
 	t.Helper()
 	m, err := mail.New(cfg, append([]mail.Option{mail.WithHELO("client.test")}, opts...)...)
 	if err != nil {
@@ -328,7 +327,7 @@ func TestSendStartTLSIsMandatory(t *testing.T) {
 }
 
 func TestNewValidatesConfig(t *testing.T) {
-	for _, cfg := range []config.SMTP{
+	for _, cfg := range []mail.Config{
 		{},
 		{Host: "mail.example.com", TLS: "ssl"},
 		{Host: "mail.example.com", Port: 70000},

@@ -146,3 +146,20 @@ func orList(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
+
+// maxQuoted bounds third-party text quoted in a reason (a location, a
+// role): reasons are short sentences, whatever a board sends.
+const maxQuoted = 80
+
+// short returns s cut to maxQuoted bytes on a rune boundary, with "…" when
+// it was cut.
+func short(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	n := maxQuoted
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

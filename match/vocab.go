@@ -1,33 +1,11 @@
 package match
 
-// aliases groups the spellings of one skill. The first spelling is the
-// canonical one; matching any spelling in a posting counts as the skill.
-// The table is deliberately small: it covers abbreviations that are common in
-// job postings and that would otherwise never match each other.
-var aliases = [][]string{
-	{"Go", "Golang"},
-	{"JavaScript", "JS", "ECMAScript"},
-	{"TypeScript", "TS"},
-	{"PostgreSQL", "Postgres", "psql"},
-	{"Kubernetes", "k8s"},
-	{"Node.js", "NodeJS", "Node"},
-	{"React", "React.js", "ReactJS"},
-	{"Vue", "Vue.js", "VueJS"},
-	{"AWS", "Amazon Web Services"},
-	{"GCP", "Google Cloud", "Google Cloud Platform"},
-	{"Azure", "Microsoft Azure"},
-	{"Machine Learning", "ML"},
-	{"Artificial Intelligence", "AI"},
-	{"CI/CD", "Continuous Integration", "Continuous Delivery"},
-	{"C#", "CSharp", "C Sharp"},
-	{"C++", "CPP"},
-	{"Python", "Python3"},
-	{"Elasticsearch", "Elastic Search", "OpenSearch"},
-	{"Terraform", "HCL"},
-	{"gRPC", "grpc"},
-	{"MySQL", "MariaDB"},
-	{"Ruby on Rails", "Rails", "RoR"},
-}
+import "github.com/jobpilot/jobpilot/vocab"
+
+// aliases groups the spellings of one skill, the canonical one first:
+// matching any spelling in a posting counts as the skill. It is the table the
+// fabrication guard uses too (vocab/aliases.txt), so the two never disagree.
+var aliases = vocab.Groups()
 
 // vocabulary is the set of technical terms looked for in work highlights,
 // summaries and project descriptions, which are prose: "Built the billing

@@ -142,15 +142,9 @@ func (r *Registry) Reset(name string) error {
 	return nil
 }
 
-// BreakerSnapshot is one breaker's state for /health.
-type BreakerSnapshot struct {
-	Name             string        `json:"name"`
-	State            string        `json:"state"` // closed | open | half_open
-	Failures         int           `json:"failures"`
-	FailureThreshold int           `json:"failure_threshold"`
-	RecoveryTimeout  time.Duration `json:"recovery_timeout"`
-	RetryIn          time.Duration `json:"retry_in"` // remaining open time, 0 unless open
-}
+// BreakerSnapshot is one breaker's state for /health: the root package's
+// read model, so the HTTP layer reads breakers without importing this package.
+type BreakerSnapshot = jobpilot.BreakerSnapshot
 
 // Breaker is a named circuit breaker on failsafe-go's count-based breaker:
 // CLOSED → OPEN after FailureThreshold consecutive counted failures; OPEN

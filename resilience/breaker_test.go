@@ -230,8 +230,8 @@ func TestPermanentErrorsDoNotOpenTheBreaker(t *testing.T) {
 
 func TestSharedBreakerAndReset(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
-	if set.Resume.Breaker() != set.CoverLetter.Breaker() || set.Resume.Breaker().Name() != "openai" {
+	set := resilience.NewSet(scaled(0.001), rec.options())
+	if set.Service(resilience.ServiceResume).Breaker() != set.Service(resilience.ServiceCoverLetter).Breaker() || set.Service(resilience.ServiceResume).Breaker().Name() != "openai" {
 		t.Fatal("resume and cover_letter must share breaker openai")
 	}
 	if a, b := set.Source("greenhouse:acme"), set.Source("lever:beta"); a.Breaker() == b.Breaker() || a != set.Source("greenhouse:acme") {
@@ -241,15 +241,15 @@ func TestSharedBreakerAndReset(t *testing.T) {
 		t.Fatalf("source service name = %q", got)
 	}
 	// Resume opens "openai" (3 failures after its retries)…
-	_ = set.Resume.Do(context.Background(), failing)
+	_ = set.Service(resilience.ServiceResume).Do(context.Background(), failing)
 	var oe *resilience.OpenError
-	if err := set.CoverLetter.Do(context.Background(), succeeding); !errors.As(err, &oe) || oe.Breaker != "openai" {
+	if err := set.Service(resilience.ServiceCoverLetter).Do(context.Background(), succeeding); !errors.As(err, &oe) || oe.Breaker != "openai" {
 		t.Fatalf("cover letter err = %v, want OpenError of openai", err)
 	}
 	if err := set.Breakers.Reset("openai"); err != nil {
 		t.Fatal(err)
 	}
-	if err := set.CoverLetter.Do(context.Background(), succeeding); err != nil {
+	if err := set.Service(resilience.ServiceCoverLetter).Do(context.Background(), succeeding); err != nil {
 		t.Fatalf("after reset: %v", err)
 	}
 	if err := set.Breakers.Reset("nope"); jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {

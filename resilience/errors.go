@@ -36,9 +36,10 @@ func (e *OpenError) Error() string {
 	return fmt.Sprintf("circuit breaker %q is open: retry in %s", e.Breaker, e.RetryIn.Round(time.Millisecond))
 }
 
-// Is reports the error as transient and as failsafe-go's circuitbreaker.ErrOpen.
+// Is reports the error as transient, as jobpilot.ErrCircuitOpen and as
+// failsafe-go's circuitbreaker.ErrOpen.
 func (e *OpenError) Is(target error) bool {
-	return target == jobpilot.ErrTransient || target == circuitbreaker.ErrOpen
+	return target == jobpilot.ErrTransient || target == jobpilot.ErrCircuitOpen || target == circuitbreaker.ErrOpen
 }
 
 // Unwrap gives the domain error (EUNAVAILABLE) so jobpilot.ErrorCode maps it to 503.

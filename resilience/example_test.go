@@ -27,14 +27,14 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // The stability guide's email scenario: fail, wait 2 s, fail, wait 4 s,
 // success. Delays come from the retry events, not from a clock.
 func Example_emailRetries() {
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(scale), resilience.Options{
+	set := resilience.NewSet(scaled(scale), resilience.Options{
 		Logger: quiet(),
 		OnEvent: func(e resilience.Event) {
 			fmt.Printf("attempt %d/%d failed: %v; wait %s\n", e.Attempt, e.MaxAttempts, e.Err, unscale(e.Delay))
 		},
 	})
 	calls := 0
-	err := set.Email.Do(context.Background(), func(ctx context.Context) error {
+	err := set.Service(resilience.ServiceEmail).Do(context.Background(), func(ctx context.Context) error {
 		calls++
 		if calls < 3 {
 			return jobpilot.Transient(errors.New("connection timeout"))
@@ -53,7 +53,7 @@ func Example_emailRetries() {
 // Retries exhausted: the default policy waits 1, 2 and 4 s, then gives up
 // with an *ExhaustedError that keeps the last error's class.
 func Example_giveUp() {
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(scale), resilience.Options{
+	set := resilience.NewSet(scaled(scale), resilience.Options{
 		Logger: quiet(),
 		OnEvent: func(e resilience.Event) {
 			if e.Kind == resilience.KindRetry {
@@ -63,7 +63,7 @@ func Example_giveUp() {
 			}
 		},
 	})
-	err := set.Default.Do(context.Background(), func(context.Context) error {
+	err := set.Service(resilience.ServiceDefault).Do(context.Background(), func(context.Context) error {
 		return jobpilot.Transient(errors.New("503 service unavailable"))
 	})
 	var ex *resilience.ExhaustedError
@@ -164,7 +164,7 @@ func Example_retryAfter() {
 
 // Breaker states for /health.
 func ExampleRegistry_Snapshot() {
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()), resilience.Options{Logger: quiet()})
+	set := resilience.NewSet(resilience.Defaults(), resilience.Options{Logger: quiet()})
 	set.Source("greenhouse:acme")
 	for _, s := range set.Breakers.Snapshot() {
 		fmt.Println(s.Name, s.State, s.FailureThreshold, s.RecoveryTimeout)
@@ -177,8 +177,8 @@ func ExampleRegistry_Snapshot() {
 
 // Get returns a value; the ctx it hands to fn carries the attempt's timeout.
 func ExampleGet() {
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(scale), resilience.Options{Logger: quiet()})
-	letter, err := resilience.Get(context.Background(), set.CoverLetter, func(ctx context.Context) (string, error) {
+	set := resilience.NewSet(scaled(scale), resilience.Options{Logger: quiet()})
+	letter, err := resilience.Get(context.Background(), set.Service(resilience.ServiceCoverLetter), func(ctx context.Context) (string, error) {
 		live := ctx.Err() == nil
 		return fmt.Sprint("Dear hiring team… (ctx live: ", live, ")"), nil
 	})

@@ -8,21 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
-// defaults is the configuration with the guide's defaults, as the config
-// package fills it when no variable is set.
-func defaults() *config.Config {
-	return &config.Config{
-		TimeScale: 1,
-		Retry:     config.Retry{MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2},
-		Timeouts: config.Timeouts{Job: 600 * time.Second, Automation: 3600 * time.Second, Resume: 120 * time.Second,
-			CoverLetter: 60 * time.Second, Email: 30 * time.Second, Source: 30 * time.Second, Shutdown: 30 * time.Second},
-		Breakers: config.Breakers{EmailFailureThreshold: 5, EmailRecoveryTimeout: 300 * time.Second,
-			OpenAIFailureThreshold: 3, OpenAIRecoveryTimeout: 180 * time.Second},
-	}
+// scaled is the guide's table with every delay, timeout and recovery time
+// multiplied by f (0.001 runs seconds as milliseconds).
+func scaled(f float64) resilience.Config {
+	c := resilience.Defaults()
+	c.TimeScale = f
+	return c
 }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of slog.

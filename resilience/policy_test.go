@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -15,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
@@ -23,9 +23,9 @@ import (
 // scaled by 0.01 so the waits are 20 and 40 ms and the log lines readable.
 func TestEmailFailWaitFailWaitSuccess(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.01), rec.options())
+	set := resilience.NewSet(scaled(0.01), rec.options())
 	calls := 0
-	if err := set.Email.Do(context.Background(), flaky(3, &calls)); err != nil {
+	if err := set.Service(resilience.ServiceEmail).Do(context.Background(), flaky(3, &calls)); err != nil {
 		t.Fatalf("Do: %v", err)
 	}
 	assertDelays(t, rec.delays(), 20*time.Millisecond, 40*time.Millisecond)
@@ -48,9 +48,9 @@ func TestEmailFailWaitFailWaitSuccess(t *testing.T) {
 
 func TestGiveUpLog(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	set := resilience.NewSet(scaled(0.001), rec.options())
 	calls := 0
-	err := set.Email.Do(context.Background(), flaky(100, &calls))
+	err := set.Service(resilience.ServiceEmail).Do(context.Background(), flaky(100, &calls))
 	if got := err.Error(); got != "send_email failed after 3 retries: connection timeout" {
 		t.Fatalf("error = %q", got)
 	}
@@ -129,10 +129,10 @@ func TestTimeoutIsRetriedAndCounted(t *testing.T) {
 
 func TestPermanentErrorMakesOneAttempt(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	set := resilience.NewSet(scaled(0.001), rec.options())
 	calls := 0
 	perm := jobpilot.Permanent(errors.New("401 unauthorized"))
-	err := set.Resume.Do(context.Background(), func(context.Context) error { calls++; return perm })
+	err := set.Service(resilience.ServiceResume).Do(context.Background(), func(context.Context) error { calls++; return perm })
 	if calls != 1 || err != perm {
 		t.Fatalf("calls = %d err = %v, want 1 attempt returning the error itself", calls, err)
 	}
@@ -142,7 +142,7 @@ func TestPermanentErrorMakesOneAttempt(t *testing.T) {
 	}
 	// Unclassified errors are not retried either.
 	calls = 0
-	_ = set.Resume.Do(context.Background(), func(context.Context) error { calls++; return errors.New("bug") })
+	_ = set.Service(resilience.ServiceResume).Do(context.Background(), func(context.Context) error { calls++; return errors.New("bug") })
 	if calls != 1 {
 		t.Fatalf("unclassified error: calls = %d, want 1", calls)
 	}
@@ -257,7 +257,7 @@ func TestConcurrentUse(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	opts := newRecorder().options()
 	opts.Metrics = resilience.NewMetrics(reg)
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.0001), opts)
+	set := resilience.NewSet(scaled(0.0001), opts)
 	var wg sync.WaitGroup
 	var ok, emailCalls atomic.Int32
 	errs := make(chan error, 16*20)
@@ -267,9 +267,9 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 20; i++ {
 				var n atomic.Int32
-				svc := []*resilience.Service{set.Email, set.Resume, set.Default, set.Source(fmt.Sprint("b", g%3))}[i%4]
+				svc := []*resilience.Service{set.Service(resilience.ServiceEmail), set.Service(resilience.ServiceResume), set.Service(resilience.ServiceDefault), set.Source(fmt.Sprint("b", g%3))}[i%4]
 				err := svc.Do(context.Background(), func(context.Context) error {
-					if svc == set.Email {
+					if svc == set.Service(resilience.ServiceEmail) {
 						emailCalls.Add(1)
 					}
 					if n.Add(1) < 2 {
@@ -402,40 +402,63 @@ func TestRetryable(t *testing.T) {
 	}
 }
 
-func TestMatrixFrom(t *testing.T) {
-	m := resilience.MatrixFrom(defaults())
-	check := func(s resilience.Settings, name string, retries int, initial, maxDelay, timeout time.Duration, breaker string) {
+// The table holds the stability guide's numbers, and a set built from it
+// scales them and names each service after its row.
+func TestDefaults(t *testing.T) {
+	set := resilience.NewSet(resilience.Defaults(), resilience.Options{Logger: slog.New(slog.DiscardHandler)})
+	check := func(name string, retries int, initial, maxDelay, timeout time.Duration, breaker string) {
 		t.Helper()
+		s := set.Service(name).Settings()
 		if s.Name != name || s.MaxRetries != retries || s.InitialDelay != initial || s.MaxDelay != maxDelay ||
-			s.Timeout != timeout || s.Breaker != breaker || s.Base != 2 {
+			s.Timeout != timeout || s.Breaker != breaker || s.Base != 2 || s.Jitter != 0 {
 			t.Errorf("%s = %+v", name, s)
 		}
 	}
-	check(m.Default, "default", 3, time.Second, 60*time.Second, 0, "")
-	check(m.Email, "email", 3, 2*time.Second, 30*time.Second, 30*time.Second, "email")
-	check(m.Resume, "resume", 3, 2*time.Second, 30*time.Second, 120*time.Second, "openai")
-	check(m.CoverLetter, "cover_letter", 2, time.Second, 30*time.Second, 60*time.Second, "openai")
-	check(m.Job, "job", 0, 0, 0, 600*time.Second, "")
-	check(m.Automation, "automation", 0, 0, 0, 3600*time.Second, "")
+	check(resilience.ServiceDefault, 3, time.Second, 60*time.Second, 0, "")
+	check(resilience.ServiceEmail, 3, 2*time.Second, 30*time.Second, 30*time.Second, "email")
+	check(resilience.ServiceResume, 3, 2*time.Second, 30*time.Second, 120*time.Second, "openai")
+	check(resilience.ServiceCoverLetter, 2, time.Second, 30*time.Second, 60*time.Second, "openai")
+	check(resilience.ServiceJob, 0, 0, 0, 600*time.Second, "")
+	check(resilience.ServiceAutomation, 0, 0, 0, 3600*time.Second, "")
 	// No per-attempt timeout: the source client bounds first byte and idle reads.
-	check(m.Source, "source", 3, time.Second, 60*time.Second, 0, "source")
-	if m.EmailBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute}) ||
-		m.OpenAIBreaker != (resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute}) ||
-		m.SourceBreaker != (resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: time.Minute}) {
-		t.Errorf("breakers = %+v %+v %+v", m.EmailBreaker, m.OpenAIBreaker, m.SourceBreaker)
+	check("source:greenhouse:acme", 3, time.Second, 60*time.Second, 0, "source:greenhouse:acme")
+	want := map[string]resilience.BreakerSettings{
+		"email":                  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
+		"openai":                 {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
+		"source:greenhouse:acme": {FailureThreshold: 5, RecoveryTimeout: time.Minute},
+	}
+	for _, b := range set.Breakers.Snapshot() {
+		if w := want[b.Name]; b.FailureThreshold != w.FailureThreshold || b.RecoveryTimeout != w.RecoveryTimeout {
+			t.Errorf("breaker %s = %+v, want %+v", b.Name, b, w)
+		}
+		delete(want, b.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("breakers missing: %v", want)
 	}
 
-	cfg := defaults()
-	cfg.TimeScale = 0.5
-	cfg.Retry.MaxRetries = 5
-	cfg.Breakers.EmailFailureThreshold = 2
-	s := resilience.MatrixFrom(cfg)
-	if s.Email.Timeout != 15*time.Second || s.Email.InitialDelay != time.Second || s.EmailBreaker.RecoveryTimeout != 150*time.Second ||
-		s.Default.MaxRetries != 5 || s.EmailBreaker.FailureThreshold != 2 || s.Default.MaxDelay != 30*time.Second {
-		t.Errorf("scaled matrix = %+v", s)
+	half := resilience.NewSet(scaled(0.5), resilience.Options{Logger: slog.New(slog.DiscardHandler)})
+	if s := half.Service(resilience.ServiceEmail).Settings(); s.Timeout != 15*time.Second || s.InitialDelay != time.Second || s.MaxDelay != 15*time.Second {
+		t.Errorf("scaled email = %+v", s)
 	}
-	if z := resilience.MatrixFrom(&config.Config{}); z.Default.Base != 2 || z.EmailBreaker.FailureThreshold != 5 {
-		t.Errorf("zero config matrix = %+v", z)
+	if b := half.Service(resilience.ServiceEmail).Breaker().Snapshot(); b.RecoveryTimeout != 150*time.Second {
+		t.Errorf("scaled email breaker = %+v", b)
+	}
+}
+
+// A name that is neither a row nor an instance of a template row is a
+// programming error: Do refuses it without running the work.
+func TestUnknownService(t *testing.T) {
+	set := resilience.NewSet(resilience.Defaults(), resilience.Options{Logger: slog.New(slog.DiscardHandler)})
+	for _, name := range []string{"mailbox", "email:x", "source"} {
+		ran := false
+		err := set.Do(context.Background(), name, func(context.Context) error { ran = true; return nil })
+		if ran || jobpilot.ErrorCode(err) != jobpilot.EINTERNAL || !errors.Is(err, jobpilot.ErrPermanent) {
+			t.Errorf("Do(%q) = %v (ran %v), want a permanent EINTERNAL error", name, err, ran)
+		}
+	}
+	if err := set.Do(context.Background(), resilience.ServiceEmail, func(context.Context) error { return nil }); err != nil {
+		t.Errorf("Do(email) = %v", err)
 	}
 }
 

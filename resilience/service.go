@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -210,46 +211,73 @@ func (p *timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.Policy
 	}
 }
 
-// Set is the service matrix as ready services sharing one Registry of breakers.
+// Set is the resilience table as ready services, by name, sharing one
+// Registry of breakers. It is safe for concurrent use.
 type Set struct {
-	Breakers                                             *Registry
-	Default, Email, Resume, CoverLetter, Job, Automation *Service
+	Breakers *Registry
 
-	matrix  Matrix
-	mu      sync.Mutex
-	sources map[string]*Service
+	cfg      Config // scaled, names filled
+	mu       sync.Mutex
+	services map[string]*Service
 }
 
-// NewSet builds every service of m: Email on breaker "email", Resume and
-// CoverLetter sharing "openai", the others without a breaker.
-func NewSet(m Matrix, opts Options) *Set {
-	r := NewRegistry(opts)
-	return &Set{
-		Breakers:    r,
-		Default:     r.Service(m.Default, BreakerSettings{}),
-		Email:       r.Service(m.Email, m.EmailBreaker),
-		Resume:      r.Service(m.Resume, m.OpenAIBreaker),
-		CoverLetter: r.Service(m.CoverLetter, m.OpenAIBreaker),
-		Job:         r.Service(m.Job, BreakerSettings{}),
-		Automation:  r.Service(m.Automation, BreakerSettings{}),
-		matrix:      m,
-		sources:     map[string]*Service{},
+// NewSet builds every service of cfg's table (scaled by cfg.TimeScale) on a
+// new Registry: email on the breaker "email", resume and cover_letter
+// sharing "openai", the others as their rows say. Template rows
+// (Settings.PerInstance, such as "source") are built per instance, on first
+// use, by Service.
+func NewSet(cfg Config, opts Options) *Set {
+	s := &Set{Breakers: NewRegistry(opts), cfg: cfg.scaled(), services: map[string]*Service{}}
+	for name, row := range s.cfg.Services {
+		if !row.PerInstance {
+			s.services[name] = s.Breakers.Service(row, s.cfg.Breakers[row.Breaker])
+		}
 	}
+	return s
+}
+
+// Service returns the service called name: a row of the table, or an
+// instance "<template>:<instance>" of a template row (e.g. the job board
+// "source:greenhouse:acme", built on first use with the "source" row's
+// policy and a breaker of its own of the same name, so one failing board
+// never blocks the others). A name that is neither is a programming error
+// and panics; Do reports it as an error instead.
+func (s *Set) Service(name string) *Service {
+	svc, err := s.lookup(name)
+	if err != nil {
+		panic(err)
+	}
+	return svc
+}
+
+// Do runs fn under the policy of the service called name (see Service and
+// Service.Do). An unknown name is a permanent EINTERNAL error; fn is not run.
+func (s *Set) Do(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+	svc, err := s.lookup(name)
+	if err != nil {
+		return jobpilot.Permanent(err)
+	}
+	return svc.Do(ctx, fn)
 }
 
 // Source returns the service of the job board called name (e.g.
-// "greenhouse:acme"), named "source:<name>" with its own breaker of the same
-// name, so one failing board never blocks the others. Get-or-create.
-func (s *Set) Source(name string) *Service {
+// "greenhouse:acme"): Service("source:" + name).
+func (s *Set) Source(name string) *Service { return s.Service(SourceBreakerPrefix + name) }
+
+func (s *Set) lookup(name string) (*Service, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if svc, ok := s.sources[name]; ok {
-		return svc
+	if svc, ok := s.services[name]; ok {
+		return svc, nil
 	}
-	st := s.matrix.Source
-	st.Name = SourceBreakerPrefix + name
-	st.Breaker = SourceBreakerPrefix + name
-	svc := s.Breakers.Service(st, s.matrix.SourceBreaker)
-	s.sources[name] = svc
-	return svc
+	template, _, found := strings.Cut(name, ":")
+	row, ok := s.cfg.Services[template]
+	if !found || !ok || !row.PerInstance {
+		return nil, jobpilot.Errorf(jobpilot.EINTERNAL, "resilience: no service %q in the table", name)
+	}
+	breaker := s.cfg.Breakers[row.Breaker]
+	row.Name, row.Breaker, row.PerInstance = name, name, false
+	svc := s.Breakers.Service(row, breaker)
+	s.services[name] = svc
+	return svc, nil
 }

@@ -25,9 +25,9 @@ func flaky(n int, calls *int) func(context.Context) error {
 
 func TestFlakySucceedsOnThirdAttemptWithDefaultDelays(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	set := resilience.NewSet(scaled(0.001), rec.options())
 	calls := 0
-	if err := set.Default.Do(context.Background(), flaky(3, &calls)); err != nil {
+	if err := set.Service(resilience.ServiceDefault).Do(context.Background(), flaky(3, &calls)); err != nil {
 		t.Fatalf("Do: %v", err)
 	}
 	if calls != 3 {
@@ -38,9 +38,9 @@ func TestFlakySucceedsOnThirdAttemptWithDefaultDelays(t *testing.T) {
 
 func TestDefaultDelaysOneTwoFour(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	set := resilience.NewSet(scaled(0.001), rec.options())
 	calls := 0
-	err := set.Default.Do(context.Background(), flaky(100, &calls))
+	err := set.Service(resilience.ServiceDefault).Do(context.Background(), flaky(100, &calls))
 	var ex *resilience.ExhaustedError
 	if !errors.As(err, &ex) || ex.Attempts != 4 || ex.Service != "default" {
 		t.Fatalf("err = %v, want ExhaustedError after 4 attempts", err)
@@ -59,9 +59,9 @@ func TestDefaultDelaysOneTwoFour(t *testing.T) {
 
 func TestEmailDelaysTwoFourEight(t *testing.T) {
 	rec := newRecorder()
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), rec.options())
+	set := resilience.NewSet(scaled(0.001), rec.options())
 	calls := 0
-	err := set.Email.Do(context.Background(), flaky(100, &calls))
+	err := set.Service(resilience.ServiceEmail).Do(context.Background(), flaky(100, &calls))
 	if err == nil || calls != 4 {
 		t.Fatalf("err = %v calls = %d, want failure after 4", err, calls)
 	}
@@ -81,15 +81,15 @@ func TestJobHasNoRetries(t *testing.T) {
 	opts := rec.options()
 	at := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	opts.Clock = func() time.Time { return at }
-	set := resilience.NewSet(resilience.MatrixFrom(defaults()).Scale(0.001), opts)
-	if st := set.Job.Settings(); st.Timeout != 600*time.Millisecond || st.MaxRetries != 0 || set.Job.Breaker() != nil {
+	set := resilience.NewSet(scaled(0.001), opts)
+	if st := set.Service(resilience.ServiceJob).Settings(); st.Timeout != 600*time.Millisecond || st.MaxRetries != 0 || set.Service(resilience.ServiceJob).Breaker() != nil {
 		t.Fatalf("job settings = %+v", st)
 	}
-	if st := set.Automation.Settings(); st.Timeout != 3600*time.Millisecond || st.MaxRetries != 0 {
+	if st := set.Service(resilience.ServiceAutomation).Settings(); st.Timeout != 3600*time.Millisecond || st.MaxRetries != 0 {
 		t.Fatalf("automation settings = %+v", st)
 	}
 	calls := 0
-	err := set.Job.Do(context.Background(), flaky(100, &calls))
+	err := set.Service(resilience.ServiceJob).Do(context.Background(), flaky(100, &calls))
 	var ex *resilience.ExhaustedError
 	if calls != 1 || !errors.As(err, &ex) || ex.Attempts != 1 {
 		t.Fatalf("calls = %d err = %v", calls, err)
@@ -98,7 +98,7 @@ func TestJobHasNoRetries(t *testing.T) {
 		t.Fatalf("no-retry failure logged: %s", rec.logs)
 	}
 	// The injected clock stamps events.
-	_ = set.Default.Do(context.Background(), flaky(2, new(int)))
+	_ = set.Service(resilience.ServiceDefault).Do(context.Background(), flaky(2, new(int)))
 	if r := rec.kinds(resilience.KindRetry); len(r) != 1 || !r[0].At.Equal(at) {
 		t.Fatalf("retry events = %+v", r)
 	}

@@ -1,24 +1,28 @@
 package resilience
 
 import (
+	"maps"
 	"time"
-
-	"github.com/jobpilot/jobpilot/config"
 )
 
-// Settings of one service's policy (a row of DESIGN.md §2's matrix).
+// Settings of one service's policy: a row of the resilience table.
 type Settings struct {
-	Name         string        // "email", "resume", "cover_letter", "job", "automation", "source:<name>", "default"
+	Name         string        // the service's name; in a Config it is the row's key
 	MaxRetries   int           // retries after the first attempt; 0 (or negative) = one attempt
 	InitialDelay time.Duration // delay before retry n = min(InitialDelay × Base^(n−1), MaxDelay)
 	MaxDelay     time.Duration // cap of every delay, Retry-After included; 0 = no cap
 	Base         float64       // 2 by default (0 or less means 2)
 	Jitter       float64       // 0..1 fraction; 0 = none (tests pin it off). Never applied to a Retry-After delay.
 	Timeout      time.Duration // per attempt; 0 = none
-	Breaker      string        // name of the shared breaker, "" = none
+	Breaker      string        // name of the shared breaker (a key of Config.Breakers), "" = none
 	// Operation names the call in log lines, after the stability guide's
 	// function names ("send_email failed (attempt 1/3): …"); "" = Name.
 	Operation string
+	// PerInstance makes the row a template rather than a service: each
+	// "<name>:<instance>" service (e.g. "source:greenhouse:acme") gets the
+	// row's policy and a breaker of its own, named like the service, with
+	// the settings of the row's Breaker. The row itself is never built.
+	PerInstance bool
 }
 
 // operation is the name log lines use.
@@ -37,98 +41,118 @@ type BreakerSettings struct {
 	RecoveryTimeout  time.Duration
 }
 
+// Service names: the rows of the stability guide's table.
+const (
+	ServiceDefault     = "default"      // the guide's retry_with_backoff: MAX_RETRIES, INITIAL_DELAY, MAX_DELAY
+	ServiceEmail       = "email"        // one SMTP transaction
+	ServiceResume      = "resume"       // one resume generation (LLM)
+	ServiceCoverLetter = "cover_letter" // one cover letter (LLM)
+	ServiceEmbeddings  = "embeddings"   // one batch of embeddings (LLM endpoint, matching)
+	ServiceJob         = "job"          // processing one posting
+	ServiceAutomation  = "automation"   // one full automation run
+	ServiceSource      = "source"       // template of each job board's service "source:<type>:<name>"
+)
+
 // Breaker names shared by several services.
 const (
 	BreakerEmail  = "email"
 	BreakerOpenAI = "openai"
+	// BreakerSource holds the settings of every job board's own breaker.
+	BreakerSource = "source"
 	// SourceBreakerPrefix prefixes each job board's own breaker: "source:<name>".
-	SourceBreakerPrefix = "source:"
+	SourceBreakerPrefix = ServiceSource + ":"
 )
 
-// Matrix holds every row of the service matrix. Source is the template of
-// the per-source services (Set.Source names them "source:<name>").
-type Matrix struct {
-	Default, Email, Resume, CoverLetter, Job, Automation, Source Settings
-	EmailBreaker, OpenAIBreaker, SourceBreaker                   BreakerSettings
+// Config is the resilience table: every service's policy and every shared
+// circuit breaker's settings, by name. Defaults gives the stability guide's;
+// internal/system overlays the configuration's variables on it. A new
+// service (a mailbox reader, a webhook) is one row in Defaults.
+type Config struct {
+	Services map[string]Settings        // by service name
+	Breakers map[string]BreakerSettings // by breaker name
+	// TimeScale multiplies every delay, timeout and recovery time (tests and
+	// the fault lab run the guide's seconds as milliseconds); 0 or less = 1.
+	TimeScale float64
 }
 
-// MatrixFrom fills the matrix exactly as DESIGN.md §2 from cfg and scales it
-// by cfg.TimeScale (every delay, timeout and recovery time multiplied; a
-// scale of 0 or less is taken as 1). Unset (zero) bases and breaker settings
-// fall back to the guide's defaults; zero timeouts mean none.
-func MatrixFrom(cfg *config.Config) Matrix {
-	base := cfg.Retry.Base
-	if base <= 0 {
-		base = 2
-	}
-	jitter := cfg.Retry.Jitter
-	row := func(name string, retries int, initial, maxDelay, timeout time.Duration, breaker string) Settings {
-		return Settings{Name: name, MaxRetries: retries, InitialDelay: initial, MaxDelay: maxDelay,
-			Base: base, Jitter: jitter, Timeout: timeout, Breaker: breaker}
-	}
-	def := row("default", cfg.Retry.MaxRetries, cfg.Retry.InitialDelay, cfg.Retry.MaxDelay, 0, "")
-	src := def
-	// No per-attempt timeout for job boards: the source client bounds a
-	// request's first byte (SOURCE_TIMEOUT) and each silence while reading
-	// (SOURCE_IDLE_TIMEOUT), so a big board on a slow link still finishes.
-	src.Name, src.Timeout, src.Breaker = "source", 0, "source"
-
-	named := func(s Settings, op string) Settings { s.Operation = op; return s }
-	m := Matrix{
-		Default:     def,
-		Email:       named(row("email", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Email, BreakerEmail), "send_email"),
-		Resume:      named(row("resume", 3, 2*time.Second, 30*time.Second, cfg.Timeouts.Resume, BreakerOpenAI), "generate_resume"),
-		CoverLetter: named(row("cover_letter", 2, time.Second, 30*time.Second, cfg.Timeouts.CoverLetter, BreakerOpenAI), "generate_cover_letter"),
-		Job:         named(row("job", 0, 0, 0, cfg.Timeouts.Job, ""), "process_job"),
-		Automation:  named(row("automation", 0, 0, 0, cfg.Timeouts.Automation, ""), "run_automation"),
-		Source:      src,
-		EmailBreaker: BreakerSettings{
-			FailureThreshold: orInt(cfg.Breakers.EmailFailureThreshold, 5),
-			RecoveryTimeout:  orDur(cfg.Breakers.EmailRecoveryTimeout, 5*time.Minute),
+// Defaults is the stability guide's fault-tolerance matrix, the one place
+// its numbers are written (config takes its variables' defaults from here):
+//
+//	service       retries  backoff        timeout  breaker
+//	email         3        2 s → 30 s     30 s     email: 5 failures / 5 min
+//	resume        3        2 s → 30 s     120 s    openai: 3 failures / 3 min (shared)
+//	cover_letter  2        1 s → 30 s     60 s     openai
+//	job           —        —              600 s    —
+//	automation    —        —              3600 s   —
+//	default       3        1 s → 60 s     —        —
+//	source        3        1 s → 60 s     —        its own: 5 failures / 1 min
+//
+// Delays grow by a base of 2 (2, 4, 8 s for email) with no jitter. Job
+// boards have no per-attempt timeout: the source client bounds a request's
+// first byte (SOURCE_TIMEOUT) and each silence while its body is read
+// (SOURCE_IDLE_TIMEOUT), so a big board on a slow link still finishes.
+func Defaults() Config {
+	return Config{
+		Services: map[string]Settings{
+			ServiceDefault:     {MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2},
+			ServiceEmail:       {MaxRetries: 3, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 30 * time.Second, Breaker: BreakerEmail, Operation: "send_email"},
+			ServiceResume:      {MaxRetries: 3, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 120 * time.Second, Breaker: BreakerOpenAI, Operation: "generate_resume"},
+			ServiceCoverLetter: {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerOpenAI, Operation: "generate_cover_letter"},
+			ServiceEmbeddings:  {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerOpenAI, Operation: "embed_texts"},
+			ServiceJob:         {Timeout: 600 * time.Second, Operation: "process_job"},
+			ServiceAutomation:  {Timeout: 3600 * time.Second, Operation: "run_automation"},
+			ServiceSource:      {MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2, Breaker: BreakerSource, PerInstance: true},
 		},
-		OpenAIBreaker: BreakerSettings{
-			FailureThreshold: orInt(cfg.Breakers.OpenAIFailureThreshold, 3),
-			RecoveryTimeout:  orDur(cfg.Breakers.OpenAIRecoveryTimeout, 3*time.Minute),
+		Breakers: map[string]BreakerSettings{
+			BreakerEmail:  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
+			BreakerOpenAI: {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
+			BreakerSource: {FailureThreshold: 5, RecoveryTimeout: time.Minute},
 		},
-		SourceBreaker: BreakerSettings{FailureThreshold: 5, RecoveryTimeout: time.Minute},
+		TimeScale: 1,
 	}
-	scale := cfg.TimeScale
-	if scale <= 0 {
-		scale = 1
-	}
-	return m.Scale(scale)
 }
 
-// Scale returns a copy of m with every delay, timeout and recovery time
-// multiplied by f (tests use 0.001 to run the guide's seconds as
-// milliseconds). A factor of 0 or less returns m unchanged.
-func (m Matrix) Scale(f float64) Matrix {
-	if f <= 0 || f == 1 {
-		return m
+// Clone returns a copy of c whose maps can be changed without touching c.
+func (c Config) Clone() Config {
+	c.Services = maps.Clone(c.Services)
+	c.Breakers = maps.Clone(c.Breakers)
+	return c
+}
+
+// Update changes the row called name in place (a copy of c's maps is
+// needed first when c is shared: see Clone). A missing row is created from
+// the zero Settings.
+func (c Config) Update(name string, f func(*Settings)) {
+	s := c.Services[name]
+	f(&s)
+	c.Services[name] = s
+}
+
+// scaled returns a copy of c with every delay, timeout and recovery time
+// multiplied by its TimeScale, and each row's Name set to its key.
+func (c Config) scaled() Config {
+	f := c.TimeScale
+	if f <= 0 {
+		f = 1
 	}
-	for _, s := range []*Settings{&m.Default, &m.Email, &m.Resume, &m.CoverLetter, &m.Job, &m.Automation, &m.Source} {
+	out := Config{Services: make(map[string]Settings, len(c.Services)), Breakers: make(map[string]BreakerSettings, len(c.Breakers)), TimeScale: 1}
+	for name, s := range c.Services {
+		s.Name = name
 		s.InitialDelay = scaleDur(s.InitialDelay, f)
 		s.MaxDelay = scaleDur(s.MaxDelay, f)
 		s.Timeout = scaleDur(s.Timeout, f)
+		out.Services[name] = s
 	}
-	for _, b := range []*BreakerSettings{&m.EmailBreaker, &m.OpenAIBreaker, &m.SourceBreaker} {
+	for name, b := range c.Breakers {
 		b.RecoveryTimeout = scaleDur(b.RecoveryTimeout, f)
+		out.Breakers[name] = b
 	}
-	return m
+	return out
 }
 
-func scaleDur(d time.Duration, f float64) time.Duration { return time.Duration(float64(d) * f) }
-
-func orInt(v, def int) int {
-	if v <= 0 {
-		return def
+func scaleDur(d time.Duration, f float64) time.Duration {
+	if f == 1 {
+		return d
 	}
-	return v
-}
-
-func orDur(v, def time.Duration) time.Duration {
-	if v <= 0 {
-		return def
-	}
-	return v
+	return time.Duration(float64(d) * f)
 }

@@ -10,6 +10,14 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// AshbyType is the "ashby" board: an Ashby organisation's job-board API.
+var AshbyType = Type{
+	Name:           "ashby",
+	Keys:           []Key{{Name: "org", Required: true, Doc: "organisation: jobs.ashbyhq.com/<org>"}},
+	DefaultBaseURL: "https://api.ashbyhq.com",
+	New:            func(b base) jobpilot.Source { return &Ashby{base: b} },
+}
+
 // Ashby reads an Ashby job board:
 // GET {base}/posting-api/job-board/{org}?includeCompensation=true, one
 // request for the whole board. Postings marked isListed=false are left
@@ -67,7 +75,7 @@ func (a *Ashby) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 
 // FetchEach streams the board's jobs array, one job at a time.
 func (a *Ashby) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
-	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Org) + "?includeCompensation=true"
+	u := a.baseURL + "/posting-api/job-board/" + url.PathEscape(a.cfg.Keys["org"]) + "?includeCompensation=true"
 	return a.client.Stream(ctx, a.name, u, func(_ context.Context, body io.Reader) error {
 		return a.decode(body, yield)
 	})

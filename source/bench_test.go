@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/source"
 )
 
@@ -44,7 +43,7 @@ func BenchmarkFetchNormalize2000(b *testing.B) {
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) }))
 	defer srv.Close()
-	s, err := source.New(config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: srv.URL}, nil)
+	s, err := source.New(source.Spec{Type: "greenhouse", Name: "acme", BaseURL: srv.URL, Keys: map[string]string{"token": "acme"}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,8 +18,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
-	"github.com/jobpilot/jobpilot/internal/freshpg"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
 )
@@ -47,7 +45,7 @@ func BenchmarkBigBoard(b *testing.B) {
 	defer srv.Close()
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestBigBoardChild$", "-test.v")
-		cmd.Env = append(os.Environ(), "BIGBOARD_CHILD_URL="+srv.URL, "BIGBOARD_CHILD_DIR="+b.TempDir())
+		cmd.Env = append(os.Environ(), "BIGBOARD_CHILD_URL="+srv.URL)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			b.Fatalf("child: %v\n%s", err, out)
@@ -89,11 +87,11 @@ func TestBigBoardChild(t *testing.T) {
 	ctx := context.Background()
 	var st source.PostingUpserter
 	if kind := os.Getenv("BIGBOARD_STORE"); kind != "" {
-		u := "sqlite://" + filepath.Join(os.Getenv("BIGBOARD_CHILD_DIR"), "big.db")
+		backend := dbtest.SQLite()
 		if kind == "postgres" {
-			u = freshpg.Database(t, os.Getenv("JOBPILOT_TEST_DATABASE_URL"), "bigboard")
+			backend = dbtest.Postgres(t)
 		}
-		db, err := store.Open(ctx, u)
+		db, err := store.Open(ctx, backend.URL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +102,7 @@ func TestBigBoardChild(t *testing.T) {
 		st = db
 	}
 	client := source.NewClient(source.ClientOptions{MaxBody: int64(envInt("BIGBOARD_MAX_BODY", 0))})
-	s, err := source.New(config.SourceConfig{Type: "greenhouse", Name: "big", Token: "big", BaseURL: url}, client)
+	s, err := source.New(source.Spec{Type: "greenhouse", Name: "big", BaseURL: url, Keys: map[string]string{"token": "big"}}, client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/source"
 )
 
@@ -39,14 +38,14 @@ func TestBoardOverTheOldLimit(t *testing.T) {
 		bw.WriteString(`]}`)
 	}))
 	defer srv.Close()
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "big", Token: "big", BaseURL: srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "big", BaseURL: srv.URL, Keys: map[string]string{"token": "big"}}, nil)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, nil, nil)[0]
 	if r.Err != nil || r.Fetched != jobs {
 		t.Fatalf("fetched %d of %d: %v", r.Fetched, jobs, r.Err)
 	}
 	// The limit stays, the client's to set: at 1 MiB this board is refused.
 	small := source.NewClient(source.ClientOptions{MaxBody: 1 << 20})
-	_, err := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "big", Token: "big", BaseURL: srv.URL}, small).Fetch(context.Background())
+	_, err := mustNew(t, source.Spec{Type: "greenhouse", Name: "big", BaseURL: srv.URL, Keys: map[string]string{"token": "big"}}, small).Fetch(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "larger than 1048576 bytes") {
 		t.Fatalf("err %v, want the configured limit", err)
 	}

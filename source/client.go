@@ -26,16 +26,12 @@ const (
 	DefaultIdleTimeout = 30 * time.Second
 	// DefaultHostConcurrency is how many requests run at once to one host.
 	DefaultHostConcurrency = 2
+	// DefaultHostDelay is the politeness delay the configuration asks for by
+	// default (SOURCE_HOST_DELAY); a Client whose HostDelay is 0 waits none.
+	DefaultHostDelay = 250 * time.Millisecond
 )
 
-// Policy runs one call under a source's resilience policy: retry, circuit
-// breaker and a per-attempt timeout whose context fn must use.
-// *resilience.Service satisfies it.
-type Policy interface {
-	Do(ctx context.Context, fn func(ctx context.Context) error) error
-}
-
-// once is the Policy used when none is configured: one attempt, no timeout.
+// once is the executor used when a source has none: one attempt, no timeout.
 type once struct{}
 
 func (once) Do(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
@@ -49,12 +45,12 @@ type ClientOptions struct {
 	// request). Its redirects are checked by the Client's policy (see
 	// RedirectHosts) before its own CheckRedirect.
 	HTTP *http.Client
-	// Policies returns the resilience policy of one source, by its Name
-	// ("greenhouse:acme"). ResiliencePolicies(set) wires it to the
-	// resilience set, which gives each source its own retry policy, its
+	// Policies returns the executor of one source's resilience policy, by
+	// the source's Name ("greenhouse:acme"). internal/system wires it to
+	// the resilience set, which gives each source its own retry policy, its
 	// own per-attempt timeout and its own breaker "source:<type>:<name>".
 	// nil means one attempt and no timeout.
-	Policies func(name string) Policy
+	Policies func(name string) jobpilot.Executor
 	// MaxBody bounds a response body in bytes (SOURCE_MAX_BYTES); 0 means
 	// DefaultMaxBody. A larger body fails the request permanently.
 	MaxBody int64
@@ -92,18 +88,19 @@ type ClientOptions struct {
 //   - Redirects are followed only to the request's own host (https never to
 //     http) or to RedirectHosts: a board cannot send jobpilot to loopback or
 //     another service.
-//   - Every request goes through its source's Policy, so it is retried,
+//   - Every request goes through its source's executor (Policies), so it is retried,
 //     counted by the source's breaker and cut off by the per-attempt timeout.
-//   - Failures are classified: network errors, timeouts, 429 and 5xx are
-//     jobpilot.Transient (TransientAfter when the server sent Retry-After,
-//     in seconds or as an HTTP date); 4xx (400, 401, 403, 404 …) and bodies
-//     that are not what the board documents are jobpilot.Permanent, with a
-//     message that names the URL and the status.
+//   - Failures are classified: network errors and timeouts are
+//     jobpilot.Transient; statuses follow resilience.ClassifyHTTPStatus
+//     (429 and 5xx but 501 transient, TransientAfter when a 429 or 503 sent
+//     Retry-After, in seconds or as an HTTP date; 400, 401, 403, 404 …
+//     permanent); bodies that are not what the board documents are
+//     jobpilot.Permanent. Messages name the URL and the status.
 //
 // A Client is safe for concurrent use.
 type Client struct {
 	http           *http.Client
-	policies       func(string) Policy
+	policies       func(string) jobpilot.Executor
 	maxBody        int64
 	connectTimeout time.Duration
 	idleTimeout    time.Duration
@@ -143,7 +140,7 @@ func UserAgent() string {
 	return "jobpilot/" + jobpilot.Version + " (+https://github.com/jobpilot/jobpilot)"
 }
 
-func (c *Client) policy(name string) Policy {
+func (c *Client) policy(name string) jobpilot.Executor {
 	if c.policies == nil {
 		return once{}
 	}
@@ -209,36 +206,14 @@ func classifyNetErr(ctx context.Context, err error) error {
 func classifyStatus(rawURL string, resp *http.Response, now time.Time) error {
 	e := &StatusError{URL: rawURL, Status: resp.StatusCode}
 	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests || code >= 500:
-		if code == http.StatusTooManyRequests {
-			e.Reason = "rate limited"
-		}
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-			return jobpilot.TransientAfter(e, d)
-		}
-		return jobpilot.Transient(e)
+	case code == http.StatusTooManyRequests:
+		e.Reason = "rate limited"
 	case code == http.StatusNotFound || code == http.StatusGone:
 		e.Reason = "no such board: check the source's token, site, org or URL"
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		e.Reason = "access denied: the board is private or blocks this client"
 	case code == http.StatusBadRequest:
 		e.Reason = "the board rejected the request"
-	case code == http.StatusRequestTimeout:
-		return jobpilot.Transient(e)
 	}
-	return jobpilot.Permanent(e)
-}
-
-// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
-// (RFC 9110 §10.2.3). A date in the past gives 0, true; an empty, negative or
-// malformed value gives false. It is resilience.ParseRetryAfter, so every
-// dependency reads the header the same way.
-func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	return resilience.ParseRetryAfter(v, now)
-}
-
-// ResiliencePolicies gives every source the service set.Source(name): its
-// own retry policy, per-attempt timeout and breaker "source:<name>".
-func ResiliencePolicies(set *resilience.Set) func(name string) Policy {
-	return func(name string) Policy { return set.Source(name) }
+	return resilience.ClassifyHTTPStatus(resp.StatusCode, resp.Header, e, now)
 }

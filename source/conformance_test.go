@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/source/sourcetest"
 )
@@ -43,8 +42,8 @@ func num(id string) int64 { n, _ := strconv.ParseInt(id, 10, 64); return n }
 
 var greenhouseKind = sourcetest.Kind{
 	Type: "greenhouse",
-	Config: func(name, base string) config.SourceConfig {
-		return config.SourceConfig{Type: "greenhouse", Name: name, Token: name, BaseURL: base}
+	Config: func(name, base string) source.Spec {
+		return source.Spec{Type: "greenhouse", Name: name, BaseURL: base, Keys: map[string]string{"token": name}}
 	},
 	Serve: func(w http.ResponseWriter, r *http.Request, name string, b sourcetest.Board) bool {
 		if r.URL.Path != "/v1/boards/"+name+"/jobs" || r.URL.Query().Get("content") != "true" {
@@ -65,8 +64,8 @@ var greenhouseKind = sourcetest.Kind{
 
 var leverKind = sourcetest.Kind{
 	Type: "lever",
-	Config: func(name, base string) config.SourceConfig {
-		return config.SourceConfig{Type: "lever", Name: name, Site: name, BaseURL: base}
+	Config: func(name, base string) source.Spec {
+		return source.Spec{Type: "lever", Name: name, BaseURL: base, Keys: map[string]string{"site": name}}
 	},
 	Serve: func(w http.ResponseWriter, r *http.Request, name string, b sourcetest.Board) bool {
 		q := r.URL.Query()
@@ -95,8 +94,8 @@ var leverKind = sourcetest.Kind{
 
 var ashbyKind = sourcetest.Kind{
 	Type: "ashby",
-	Config: func(name, base string) config.SourceConfig {
-		return config.SourceConfig{Type: "ashby", Name: name, Org: name, BaseURL: base}
+	Config: func(name, base string) source.Spec {
+		return source.Spec{Type: "ashby", Name: name, BaseURL: base, Keys: map[string]string{"org": name}}
 	},
 	Serve: func(w http.ResponseWriter, r *http.Request, name string, b sourcetest.Board) bool {
 		if r.URL.Path != "/posting-api/job-board/"+name {
@@ -117,8 +116,8 @@ var ashbyKind = sourcetest.Kind{
 
 var hnKind = sourcetest.Kind{
 	Type: "hn",
-	Config: func(name, base string) config.SourceConfig {
-		return config.SourceConfig{Type: "hn", Name: name, BaseURL: base}
+	Config: func(name, base string) source.Spec {
+		return source.Spec{Type: "hn", Name: name, BaseURL: base}
 	},
 	Serve: func(w http.ResponseWriter, r *http.Request, name string, b sourcetest.Board) bool {
 		switch r.URL.Path {
@@ -145,8 +144,8 @@ var hnKind = sourcetest.Kind{
 
 var jsonKind = sourcetest.Kind{
 	Type: "json",
-	Config: func(name, base string) config.SourceConfig {
-		return config.SourceConfig{Type: "json", Name: name, URL: base + "/" + name + "/feed.json"}
+	Config: func(name, base string) source.Spec {
+		return source.Spec{Type: "json", Name: name, Keys: map[string]string{"url": base + "/" + name + "/feed.json"}}
 	},
 	Serve: func(w http.ResponseWriter, r *http.Request, name string, b sourcetest.Board) bool {
 		if r.URL.Path != "/"+name+"/feed.json" {

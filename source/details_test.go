@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/source"
 )
 
 func byID(ps []jobpilot.Posting) map[string]jobpilot.Posting {
@@ -26,7 +26,7 @@ func TestBoardDetails(t *testing.T) {
 		"/v0/postings/globex":            "lever_globex.json",
 	})
 	t.Run("greenhouse", func(t *testing.T) {
-		ps := byID(fetch(t, mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)))
+		ps := byID(fetch(t, mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil)))
 		if got := ps["4012345"].Locations; !reflect.DeepEqual(got, []string{"Berlin, Germany", "Lisbon, Portugal"}) {
 			t.Errorf("offices: %v", got)
 		}
@@ -48,7 +48,7 @@ func TestBoardDetails(t *testing.T) {
 		}
 	})
 	t.Run("lever", func(t *testing.T) {
-		ps := byID(fetch(t, mustNew(t, config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: b.srv.URL}, nil)))
+		ps := byID(fetch(t, mustNew(t, source.Spec{Type: "lever", Name: "globex", BaseURL: b.srv.URL, Keys: map[string]string{"site": "globex"}}, nil)))
 		staff := ps["5ac21346-8e0c-4494-8e7a-3eb92ff77902"]
 		want := jobpilot.Pay{Min: 210000, Max: 260000, Currency: "USD", Period: "year",
 			Text: "The base salary range for this role is $210,000 – $260,000 per year, plus equity."}
@@ -67,7 +67,7 @@ func TestBoardDetails(t *testing.T) {
 		}
 	})
 	t.Run("ashby", func(t *testing.T) {
-		ps := byID(fetch(t, mustNew(t, config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: b.srv.URL}, nil)))
+		ps := byID(fetch(t, mustNew(t, source.Spec{Type: "ashby", Name: "initech", BaseURL: b.srv.URL, Keys: map[string]string{"org": "initech"}}, nil)))
 		if q := b.requests[len(b.requests)-1].URL.Query().Get("includeCompensation"); q != "true" {
 			t.Errorf("includeCompensation=%q", q)
 		}

@@ -11,13 +11,17 @@
 //     Algolia (default base https://hn.algolia.com);
 //   - json: a file or http(s) URL in jobpilot's own format (below).
 //
-// Each configured source (config.SourceConfig) becomes a jobpilot.Source with
-// New. Its Name, and the Source of its postings, is "<type>:<name>". Every
+// Each kind of board is a Type (its name, its own configuration keys, its
+// API root, its constructor) registered in a Registry; Builtin holds the
+// ones above, and a new kind is one file plus one line there. A configured
+// source is a Spec, decoded and checked from the configuration entry by
+// Registry.Decode (problems name the key at fault) and built by
+// Registry.New. Its Name, and the Source of its postings, is "<type>:<name>". Every
 // request goes through a shared Client: a few requests at a time per host,
 // spaced out, a User-Agent naming jobpilot, the source's own resilience
 // policy (retry, breaker "source:<type>:<name>"), a limit on the first byte
 // and on each silence while reading, redirects only to the same host, and
-// errors classified as transient (network, timeouts, 429, 5xx, with
+// errors classified as transient (network, timeouts, 429, 5xx but 501, with
 // Retry-After, a body cut short) or permanent (400, 401, 403, 404, a body
 // that is not the board's). Boards are decoded as streams (Streamer): one
 // job is held at a time, and one malformed job is skipped, not fatal. HTML

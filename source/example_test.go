@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/source"
 )
 
@@ -40,9 +39,9 @@ func ExampleFetchAll() {
 
 	client := source.NewClient(source.ClientOptions{}) // in production: Policies from the resilience set
 	var sources []jobpilot.Source
-	for _, cfg := range []config.SourceConfig{
-		{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: srv.URL},
-		{Type: "greenhouse", Name: "gone", Token: "gone", BaseURL: srv.URL},
+	for _, cfg := range []source.Spec{
+		{Type: "greenhouse", Name: "acme", Keys: map[string]string{"token": "acme"}, BaseURL: srv.URL},
+		{Type: "greenhouse", Name: "gone", Keys: map[string]string{"token": "gone"}, BaseURL: srv.URL},
 	} {
 		s, err := source.New(cfg, client)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 )
 
 // Fuzz targets for every decoder of third-party data: each source's JSON,
@@ -27,7 +26,7 @@ import (
 //
 // Crashers found are kept in testdata/fuzz as seed corpus.
 
-func quietSource(t testing.TB, cfg config.SourceConfig) jobpilot.Source {
+func quietSource(t testing.TB, cfg Spec) jobpilot.Source {
 	c := NewClient(ClientOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	s, err := New(cfg, c)
 	if err != nil {
@@ -73,7 +72,7 @@ func FuzzGreenhouseJSON(f *testing.F) {
 	seedFiles(f, "greenhouse_acme.json")
 	f.Add([]byte(`{"jobs":[{"id":1,"title":"x","content":"&lt;p&gt;a&amp;nbsp;&lt;a href=&quot;https://x.y&quot;&gt;b&lt;/a&gt;","offices":[{"name":"A","location":null}]}]}`))
 	f.Add([]byte(`{"meta":{"total":1},"jobs":null}`))
-	s := quietSource(f, config.SourceConfig{Type: TypeGreenhouse, Name: "acme", Token: "acme"}).(*Greenhouse)
+	s := quietSource(f, Spec{Type: GreenhouseType.Name, Name: "acme", Keys: map[string]string{"token": "acme"}}).(*Greenhouse)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkErr(t, s.decode(bytes.NewReader(body), yieldChecked(t, s.Name())))
 	})
@@ -82,7 +81,7 @@ func FuzzGreenhouseJSON(f *testing.F) {
 func FuzzLeverJSON(f *testing.F) {
 	seedFiles(f, "lever_globex.json")
 	f.Add([]byte(`[{"id":"a","text":"x","salaryRange":{"min":5,"max":1,"currency":"usd","interval":"per-hour-wage"},"categories":{"allLocations":["a","a"]}}]`))
-	s := quietSource(f, config.SourceConfig{Type: TypeLever, Name: "globex", Site: "globex"}).(*Lever)
+	s := quietSource(f, Spec{Type: LeverType.Name, Name: "globex", Keys: map[string]string{"site": "globex"}}).(*Lever)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_, _, err := s.decodePage(bytes.NewReader(body), map[string]bool{}, yieldChecked(t, s.Name()))
 		checkErr(t, err)
@@ -92,7 +91,7 @@ func FuzzLeverJSON(f *testing.F) {
 func FuzzAshbyJSON(f *testing.F) {
 	seedFiles(f, "ashby_initech.json")
 	f.Add([]byte(`{"jobs":[{"id":"1","title":"x","compensation":{"summaryComponents":[{"compensationType":"Salary","minValue":-1,"maxValue":1e300,"currencyCode":"usd"}]}}]}`))
-	s := quietSource(f, config.SourceConfig{Type: TypeAshby, Name: "initech", Org: "initech"}).(*Ashby)
+	s := quietSource(f, Spec{Type: AshbyType.Name, Name: "initech", Keys: map[string]string{"org": "initech"}}).(*Ashby)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkErr(t, s.decode(bytes.NewReader(body), yieldChecked(t, s.Name())))
 	})
@@ -100,7 +99,7 @@ func FuzzAshbyJSON(f *testing.F) {
 
 func FuzzHNThreadJSON(f *testing.F) {
 	seedFiles(f, "hn_thread.json", "hn_thread_styles.json")
-	s := quietSource(f, config.SourceConfig{Type: TypeHN, Name: "hn"}).(*HN)
+	s := quietSource(f, Spec{Type: HNType.Name, Name: "hn"}).(*HN)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		_, _, err := s.decodeThread(bytes.NewReader(body), yieldChecked(t, s.Name()))
 		checkErr(t, err)
@@ -110,7 +109,7 @@ func FuzzHNThreadJSON(f *testing.F) {
 func FuzzJSONFeed(f *testing.F) {
 	seedFiles(f, "feed.json")
 	f.Add([]byte(`[{"company":"a","title":"b","url":"u","example":true,"pay":{"min":1e400}}]`))
-	s := quietSource(f, config.SourceConfig{Type: TypeJSON, Name: "feed", URL: "https://feed.example/f.json"}).(*JSONFeed)
+	s := quietSource(f, Spec{Type: JSONType.Name, Name: "feed", Keys: map[string]string{"url": "https://feed.example/f.json"}}).(*JSONFeed)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		err := s.read(bytes.NewReader(body), func(p jobpilot.Posting) error {
 			if p.Example {

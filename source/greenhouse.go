@@ -13,6 +13,15 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// GreenhouseType is the "greenhouse" board: a Greenhouse job board's public
+// API, by the board token.
+var GreenhouseType = Type{
+	Name:           "greenhouse",
+	Keys:           []Key{{Name: "token", Required: true, Doc: "board token: boards.greenhouse.io/<token>"}},
+	DefaultBaseURL: "https://boards-api.greenhouse.io",
+	New:            func(b base) jobpilot.Source { return &Greenhouse{base: b} },
+}
+
 // Greenhouse reads a Greenhouse job board:
 // GET {base}/v1/boards/{token}/jobs?content=true, one request for the whole
 // board. Its content field is entity-escaped HTML ("&lt;p&gt;…"); it is
@@ -47,7 +56,7 @@ func (g *Greenhouse) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 
 // FetchEach streams the board's jobs array, one job at a time.
 func (g *Greenhouse) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
-	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Token) + "/jobs?content=true"
+	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Keys["token"]) + "/jobs?content=true"
 	return g.client.Stream(ctx, g.name, u, func(_ context.Context, body io.Reader) error {
 		return g.decode(body, yield)
 	})

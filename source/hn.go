@@ -13,6 +13,14 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// HNType is the "hn" source: the newest Hacker News "Who is hiring?"
+// thread, through Algolia. It has no keys of its own.
+var HNType = Type{
+	Name:           "hn",
+	DefaultBaseURL: "https://hn.algolia.com",
+	New:            func(b base) jobpilot.Source { return &HN{base: b} },
+}
+
 // HN reads the newest Hacker News "Ask HN: Who is hiring?" thread through
 // the Algolia API: GET {base}/api/v1/search_by_date?tags=story,author_whoishiring
 // finds the thread (the newest story whose title starts with "Ask HN: Who is

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/source"
 )
 
 // hnStyles fetches testdata/hn_thread_styles.json: a thread whose comments
@@ -22,7 +22,7 @@ func hnStyles(t *testing.T) map[string]jobpilot.Posting {
 		fmt.Fprint(w, `{"hits":[{"objectID":"45900000","title":"Ask HN: Who is hiring? (December 2026)","created_at_i":1796140800,"author":"whoishiring"}]}`)
 		return true
 	}
-	return byID(fetch(t, mustNew(t, config.SourceConfig{Type: "hn", Name: "hn", BaseURL: b.srv.URL}, nil)))
+	return byID(fetch(t, mustNew(t, source.Spec{Type: "hn", Name: "hn", BaseURL: b.srv.URL}, nil)))
 }
 
 func TestHNCommentStyles(t *testing.T) {

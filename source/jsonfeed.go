@@ -15,6 +15,14 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// JSONType is the "json" source: a file or http(s) URL in jobpilot's own
+// feed format. It has no API root of its own: base_url is not used.
+var JSONType = Type{
+	Name: "json",
+	Keys: []Key{{Name: "url", Required: true, Doc: "file path or http(s) URL of the feed"}},
+	New:  func(b base) jobpilot.Source { return &JSONFeed{base: b} },
+}
+
 // JSONFeed reads postings in jobpilot's own normalised format from a file or
 // an http(s) URL; see the package documentation for the format. A URL is
 // fetched through the Client like any board (its policy, its host's slot);
@@ -33,7 +41,7 @@ func (f *JSONFeed) Fetch(ctx context.Context) ([]jobpilot.Posting, error) {
 // decode or fail validation are logged and left out; a document that is not
 // a JSON array or {"postings": [...]} fails the fetch permanently.
 func (f *JSONFeed) FetchEach(ctx context.Context, yield func(jobpilot.Posting) error) error {
-	u := strings.TrimSpace(f.cfg.URL)
+	u := strings.TrimSpace(f.cfg.Keys["url"])
 	if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
 		return f.client.Stream(ctx, f.name, u, func(_ context.Context, body io.Reader) error {
 			return f.read(body, yield)
@@ -85,7 +93,7 @@ func (f *JSONFeed) read(r io.Reader, yield func(jobpilot.Posting) error) error {
 	})
 	if errors.Is(err, errNotBoard) {
 		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID,
-			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.URL), Err: err})
+			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.Keys["url"]), Err: err})
 	}
 	return err
 }

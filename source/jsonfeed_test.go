@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/source"
 )
 
 // A malformed field in one entry leaves that entry out; the rest of the
@@ -21,7 +21,7 @@ func TestJSONFeedMalformedEntryLeftOut(t *testing.T) {
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "hooli", URL: file}, nil))
+	ps := fetch(t, mustNew(t, source.Spec{Type: "json", Name: "hooli", Keys: map[string]string{"url": file}}, nil))
 	if len(ps) != 2 || ps[0].ExternalID != "ok-1" || ps[1].ExternalID != "ok-2" {
 		t.Fatalf("got %+v, want ok-1 and ok-2", ps)
 	}
@@ -39,7 +39,7 @@ func TestJSONFeedMultiLineTitleLeftOut(t *testing.T) {
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "hooli", URL: file}, nil))
+	ps := fetch(t, mustNew(t, source.Spec{Type: "json", Name: "hooli", Keys: map[string]string{"url": file}}, nil))
 	if len(ps) != 1 || ps[0].ExternalID != "c" {
 		t.Fatalf("got %+v, want only c", ps)
 	}

@@ -12,6 +12,15 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// LeverType is the "lever" board: a Lever job site's postings API, by site
+// name.
+var LeverType = Type{
+	Name:           "lever",
+	Keys:           []Key{{Name: "site", Required: true, Doc: "site name: jobs.lever.co/<site>"}},
+	DefaultBaseURL: "https://api.lever.co",
+	New:            func(b base) jobpilot.Source { return &Lever{base: b, pageSize: 100} },
+}
+
 // Lever reads a Lever job site: GET {base}/v0/postings/{site}?mode=json,
 // page by page with skip and limit until a page comes back short. The
 // description is the posting's HTML opening, its lists (each under its own
@@ -80,7 +89,7 @@ func (l *Lever) FetchEach(ctx context.Context, yield func(jobpilot.Posting) erro
 		if page == maxLeverPages {
 			return jobpilot.Permanent(fmt.Errorf("source %s: more than %d pages; the server seems to ignore skip", l.name, maxLeverPages))
 		}
-		u := fmt.Sprintf("%s/v0/postings/%s?mode=json&skip=%d&limit=%d", l.baseURL, url.PathEscape(l.cfg.Site), page*l.pageSize, l.pageSize)
+		u := fmt.Sprintf("%s/v0/postings/%s?mode=json&skip=%d&limit=%d", l.baseURL, url.PathEscape(l.cfg.Keys["site"]), page*l.pageSize, l.pageSize)
 		var n, fresh int
 		err := l.client.Stream(ctx, l.name, u, func(_ context.Context, body io.Reader) error {
 			var err error

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 )
@@ -40,11 +39,12 @@ func (e *events) kinds(service string) []string {
 func realSet(t *testing.T, retries int, timeout time.Duration) (*resilience.Set, *events) {
 	t.Helper()
 	ev := &events{}
-	m := resilience.Matrix{
-		Source:        resilience.Settings{MaxRetries: retries, InitialDelay: time.Millisecond, MaxDelay: 40 * time.Millisecond, Base: 2, Timeout: timeout},
-		SourceBreaker: resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Minute},
+	table := resilience.Config{
+		Services: map[string]resilience.Settings{resilience.ServiceSource: {MaxRetries: retries, InitialDelay: time.Millisecond,
+			MaxDelay: 40 * time.Millisecond, Base: 2, Timeout: timeout, Breaker: resilience.BreakerSource, PerInstance: true}},
+		Breakers: map[string]resilience.BreakerSettings{resilience.BreakerSource: {FailureThreshold: 3, RecoveryTimeout: time.Minute}},
 	}
-	return resilience.NewSet(m, resilience.Options{OnEvent: ev.add}), ev
+	return resilience.NewSet(table, resilience.Options{OnEvent: ev.add}), ev
 }
 
 func TestResilience503Twice(t *testing.T) {
@@ -59,8 +59,8 @@ func TestResilience503Twice(t *testing.T) {
 		return false
 	}
 	set, ev := realSet(t, 3, time.Second)
-	c := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set)})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c)
+	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, newMemStore(), nil)[0]
 	if r.Err != nil || r.Result.New != 4 {
 		t.Fatalf("%+v", r)
@@ -85,10 +85,10 @@ func TestResilienceRetryAfterAndTimeout(t *testing.T) {
 		return false
 	}
 	set, ev := realSet(t, 1, 60*time.Millisecond)
-	c := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set)})
+	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
 	srcs := []jobpilot.Source{
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "slow", Token: "slow", BaseURL: hang.srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "slow", BaseURL: hang.srv.URL, Keys: map[string]string{"token": "slow"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c),
 	}
 	start := time.Now()
 	reps := source.FetchAll(context.Background(), srcs, newMemStore(), nil)
@@ -130,9 +130,9 @@ func TestResilienceOwnBreaker(t *testing.T) {
 		return false
 	}
 	set, _ := realSet(t, 0, time.Second)
-	c := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set)})
-	down := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "down", Token: "down", BaseURL: b.srv.URL}, c)
-	acme := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c)
+	c := source.NewClient(source.ClientOptions{Policies: func(name string) jobpilot.Executor { return set.Source(name) }})
+	down := mustNew(t, source.Spec{Type: "greenhouse", Name: "down", BaseURL: b.srv.URL, Keys: map[string]string{"token": "down"}}, c)
+	acme := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c)
 	for range 3 {
 		if _, err := down.Fetch(context.Background()); !errors.Is(err, jobpilot.ErrTransient) {
 			t.Fatalf("err %v", err)

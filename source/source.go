@@ -10,88 +10,11 @@ import (
 	"unicode"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 )
-
-// Source types, as written in the configuration's "type".
-const (
-	TypeGreenhouse = "greenhouse"
-	TypeLever      = "lever"
-	TypeAshby      = "ashby"
-	TypeHN         = "hn"
-	TypeJSON       = "json"
-)
-
-// New builds the source a configuration entry describes. A nil Client means
-// NewClient(ClientOptions{}): one attempt per request, no breaker. A
-// configuration that cannot work (unknown type, missing name, token, site,
-// org or URL, a malformed base URL) is an EINVALID *jobpilot.Error naming the
-// field.
-//
-// The source's Name is "<type>:<name>" and every posting carries it; its
-// requests run under the Client's policy for that name, which the
-// resilience set turns into the service and breaker "source:<type>:<name>"
-// (e.g. "source:greenhouse:acme").
-func New(cfg config.SourceConfig, c *Client) (jobpilot.Source, error) {
-	if c == nil {
-		c = NewClient(ClientOptions{})
-	}
-	cfg.Type = strings.ToLower(strings.TrimSpace(cfg.Type))
-	cfg.Name = strings.TrimSpace(cfg.Name)
-	if cfg.Name == "" {
-		return nil, jobpilot.FieldError("sources.name", "is required (type %q)", cfg.Type)
-	}
-	if strings.ContainsAny(cfg.Name, " \t\r\n/") {
-		return nil, jobpilot.FieldError("sources.name", "%q must not contain spaces or slashes", cfg.Name)
-	}
-	need := func(field, v string) error {
-		if strings.TrimSpace(v) == "" {
-			return jobpilot.FieldError("sources."+field, "is required for %s source %q", cfg.Type, cfg.Name)
-		}
-		return nil
-	}
-	b := base{cfg: cfg, client: c, name: cfg.Type + ":" + cfg.Name, filter: compileFilter(cfg.Filter), log: c.log.With("source", cfg.Type+":"+cfg.Name)}
-	var err error
-	switch cfg.Type {
-	case TypeGreenhouse:
-		if err = need("token", cfg.Token); err == nil {
-			b.baseURL, err = baseURL(cfg, "https://boards-api.greenhouse.io")
-		}
-		return &Greenhouse{base: b}, err
-	case TypeLever:
-		if err = need("site", cfg.Site); err == nil {
-			b.baseURL, err = baseURL(cfg, "https://api.lever.co")
-		}
-		return &Lever{base: b, pageSize: 100}, err
-	case TypeAshby:
-		if err = need("org", cfg.Org); err == nil {
-			b.baseURL, err = baseURL(cfg, "https://api.ashbyhq.com")
-		}
-		return &Ashby{base: b}, err
-	case TypeHN:
-		b.baseURL, err = baseURL(cfg, "https://hn.algolia.com")
-		return &HN{base: b}, err
-	case TypeJSON:
-		err = need("url", cfg.URL)
-		return &JSONFeed{base: b}, err
-	}
-	return nil, jobpilot.FieldError("sources.type", "unknown source type %q for %q (want greenhouse, lever, ashby, hn or json)", cfg.Type, cfg.Name)
-}
-
-func baseURL(cfg config.SourceConfig, def string) (string, error) {
-	u := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	if u == "" {
-		return def, nil
-	}
-	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		return "", jobpilot.FieldError("sources.base_url", "%q of source %q must be an http(s) URL", cfg.BaseURL, cfg.Name)
-	}
-	return u, nil
-}
 
 // base is what every source shares.
 type base struct {
-	cfg     config.SourceConfig
+	cfg     Spec
 	client  *Client
 	name    string // "<type>:<name>"
 	baseURL string
@@ -127,7 +50,7 @@ func (b *base) finishOne(p *jobpilot.Posting) bool {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// filter is a compiled config.SourceFilter.
+// filter is a compiled Filter.
 type filter struct {
 	titles     [][]string
 	places     [][]string
@@ -135,7 +58,7 @@ type filter struct {
 	remoteOnly bool
 }
 
-func compileFilter(f config.SourceFilter) filter {
+func compileFilter(f Filter) filter {
 	var c filter
 	for _, k := range f.TitleKeywords {
 		if ws := lowerWords(k); len(ws) > 0 {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 )
 
@@ -19,11 +19,11 @@ func fastPolicy() *testPolicy {
 	return &testPolicy{retries: 3, delay: time.Millisecond, maxDelay: 150 * time.Millisecond, timeout: 2 * time.Second}
 }
 
-func clientWith(p source.Policy) *source.Client {
-	return source.NewClient(source.ClientOptions{Policies: func(string) source.Policy { return p }})
+func clientWith(p jobpilot.Executor) *source.Client {
+	return source.NewClient(source.ClientOptions{Policies: func(string) jobpilot.Executor { return p }})
 }
 
-func mustNew(t *testing.T, cfg config.SourceConfig, c *source.Client) jobpilot.Source {
+func mustNew(t *testing.T, cfg source.Spec, c *source.Client) jobpilot.Source {
 	t.Helper()
 	s, err := source.New(cfg, c)
 	if err != nil {
@@ -48,7 +48,7 @@ func fetch(t *testing.T, s jobpilot.Source) []jobpilot.Posting {
 
 func TestGreenhouseFixture(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil)
 	ps := fetch(t, s)
 	golden(t, "greenhouse_acme", ps)
 	if len(ps) != 4 {
@@ -94,7 +94,7 @@ func TestLeverPaging(t *testing.T) {
 		fmt.Fprint(w, "["+strings.Join(all[min(skip, end):end], ",")+"]")
 		return true
 	}
-	s := mustNew(t, config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: b.srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "lever", Name: "globex", BaseURL: b.srv.URL, Keys: map[string]string{"site": "globex"}}, nil)
 	source.SetLeverPageSize(s, 2)
 	ps := fetch(t, s)
 	golden(t, "lever_globex", ps)
@@ -125,7 +125,7 @@ func readLever(t *testing.T) []string {
 
 func TestAshbyFixture(t *testing.T) {
 	b := newBoard(t, map[string]string{"/posting-api/job-board/initech": "ashby_initech.json"})
-	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: b.srv.URL}, nil))
+	ps := fetch(t, mustNew(t, source.Spec{Type: "ashby", Name: "initech", BaseURL: b.srv.URL, Keys: map[string]string{"org": "initech"}}, nil))
 	golden(t, "ashby_initech", ps)
 	if len(ps) != 4 {
 		t.Fatalf("got %d postings, want 4 (the unlisted one left out)", len(ps))
@@ -140,7 +140,7 @@ func TestHNFixture(t *testing.T) {
 		"/api/v1/search_by_date": "hn_search.json",
 		"/api/v1/items/45800000": "hn_thread.json",
 	})
-	ps := fetch(t, mustNew(t, config.SourceConfig{Type: "hn", Name: "hn", BaseURL: b.srv.URL}, nil))
+	ps := fetch(t, mustNew(t, source.Spec{Type: "hn", Name: "hn", BaseURL: b.srv.URL}, nil))
 	golden(t, "hn", ps)
 	if got := b.requests[0].URL.Query().Get("tags"); got != "story,author_whoishiring" {
 		t.Errorf("tags=%q", got)
@@ -194,22 +194,22 @@ func TestJSONFeed(t *testing.T) {
 	}
 	t.Run("file", func(t *testing.T) {
 		abs, _ := filepath.Abs("testdata/feed.json")
-		ps := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "hooli", URL: abs}, nil))
+		ps := fetch(t, mustNew(t, source.Spec{Type: "json", Name: "hooli", Keys: map[string]string{"url": abs}}, nil))
 		golden(t, "feed", ps)
 		check(t, ps)
 	})
 	t.Run("url", func(t *testing.T) {
 		b := newBoard(t, map[string]string{"/feed.json": "feed.json"})
-		check(t, fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "hooli", URL: b.srv.URL + "/feed.json"}, nil)))
+		check(t, fetch(t, mustNew(t, source.Spec{Type: "json", Name: "hooli", Keys: map[string]string{"url": b.srv.URL + "/feed.json"}}, nil)))
 	})
 	t.Run("missing file", func(t *testing.T) {
-		_, err := mustNew(t, config.SourceConfig{Type: "json", Name: "x", URL: "testdata/nope.json"}, nil).Fetch(context.Background())
+		_, err := mustNew(t, source.Spec{Type: "json", Name: "x", Keys: map[string]string{"url": "testdata/nope.json"}}, nil).Fetch(context.Background())
 		if !errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {
 			t.Errorf("err %v", err)
 		}
 	})
 	t.Run("not a feed", func(t *testing.T) {
-		_, err := mustNew(t, config.SourceConfig{Type: "json", Name: "x", URL: "testdata/hn_search.json"}, nil).Fetch(context.Background())
+		_, err := mustNew(t, source.Spec{Type: "json", Name: "x", Keys: map[string]string{"url": "testdata/hn_search.json"}}, nil).Fetch(context.Background())
 		if !errors.Is(err, jobpilot.ErrPermanent) || jobpilot.ErrorCode(err) != jobpilot.EINVALID {
 			t.Errorf("err %v", err)
 		}
@@ -217,7 +217,7 @@ func TestJSONFeed(t *testing.T) {
 }
 
 func TestNewInvalid(t *testing.T) {
-	for _, cfg := range []config.SourceConfig{
+	for _, cfg := range []source.Spec{
 		{Type: "greenhouse", Name: "a"},
 		{Type: "lever", Name: "a"},
 		{Type: "ashby", Name: "a"},
@@ -226,6 +226,7 @@ func TestNewInvalid(t *testing.T) {
 		{Type: "hn"},
 		{Type: "hn", Name: "a b"},
 		{Type: "hn", Name: "a", BaseURL: "ftp://x"},
+		{Type: "greenhouse", Name: "a", Keys: map[string]string{"token": "t", "site": "s"}},
 	} {
 		if _, err := source.New(cfg, nil); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
 			t.Errorf("%+v: err %v, want EINVALID", cfg, err)
@@ -236,18 +237,18 @@ func TestNewInvalid(t *testing.T) {
 func TestFilter(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
 	for _, tc := range []struct {
-		f    config.SourceFilter
+		f    source.Filter
 		want []string
 	}{
-		{config.SourceFilter{TitleKeywords: []string{"backend engineer", "go"}}, []string{"4012345", "4012346"}},
-		{config.SourceFilter{Locations: []string{"zürich"}}, []string{"4012346"}},
+		{source.Filter{TitleKeywords: []string{"backend engineer", "go"}}, []string{"4012345", "4012346"}},
+		{source.Filter{Locations: []string{"zürich"}}, []string{"4012346"}},
 		// Issue 14, finding 6: every location counts, not only the first.
-		{config.SourceFilter{Locations: []string{"Lisbon", "Vienna"}}, []string{"4012345", "4012349"}},
-		{config.SourceFilter{Locations: []string{"Berlin", "remote"}}, []string{"4012345", "4012347"}},
-		{config.SourceFilter{RemoteOnly: true}, []string{"4012347"}},
-		{config.SourceFilter{TitleKeywords: []string{"engine"}}, nil},
+		{source.Filter{Locations: []string{"Lisbon", "Vienna"}}, []string{"4012345", "4012349"}},
+		{source.Filter{Locations: []string{"Berlin", "remote"}}, []string{"4012345", "4012347"}},
+		{source.Filter{RemoteOnly: true}, []string{"4012347"}},
+		{source.Filter{TitleKeywords: []string{"engine"}}, nil},
 	} {
-		ps := fetch(t, mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL, Filter: tc.f}, nil))
+		ps := fetch(t, mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Filter: tc.f, Keys: map[string]string{"token": "acme"}}, nil))
 		var ids []string
 		for _, p := range ps {
 			ids = append(ids, p.ExternalID)
@@ -270,7 +271,7 @@ func TestRetryThen200(t *testing.T) {
 		return false
 	}
 	pol := fastPolicy()
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, clientWith(pol))
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, clientWith(pol))
 	st := newMemStore()
 	reps := source.FetchAll(context.Background(), []jobpilot.Source{s}, st, nil)
 	if reps[0].Err != nil || reps[0].Fetched != 4 || reps[0].Result.New != 4 {
@@ -288,11 +289,11 @@ func Test404FailsAtOnceOthersImport(t *testing.T) {
 	})
 	pol := fastPolicy()
 	c := clientWith(pol)
-	gone := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "gone", Token: "gone", BaseURL: b.srv.URL}, c)
+	gone := mustNew(t, source.Spec{Type: "greenhouse", Name: "gone", BaseURL: b.srv.URL, Keys: map[string]string{"token": "gone"}}, c)
 	srcs := []jobpilot.Source{
 		gone,
-		mustNew(t, config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: b.srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c),
+		mustNew(t, source.Spec{Type: "ashby", Name: "initech", BaseURL: b.srv.URL, Keys: map[string]string{"org": "initech"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c),
 	}
 	st := newMemStore()
 	var progress []string
@@ -342,8 +343,8 @@ func TestHangingSourceCutOff(t *testing.T) {
 	pol := &testPolicy{retries: 1, delay: time.Millisecond, maxDelay: time.Millisecond, timeout: 50 * time.Millisecond}
 	c := clientWith(pol)
 	srcs := []jobpilot.Source{
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "hang", Token: "hang", BaseURL: hang.srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "hang", BaseURL: hang.srv.URL, Keys: map[string]string{"token": "hang"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c),
 	}
 	start := time.Now()
 	reps := source.FetchAll(context.Background(), srcs, newMemStore(), nil)
@@ -376,7 +377,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"", 0, false},
 	} {
-		got, ok := source.ParseRetryAfter(tc.v, now)
+		got, ok := resilience.ParseRetryAfter(tc.v, now)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("%q: %v %v, want %v %v", tc.v, got, ok, tc.want, tc.ok)
 		}
@@ -395,7 +396,7 @@ func TestRetryAfter(t *testing.T) {
 		return false
 	}
 	pol := &testPolicy{retries: 2, delay: time.Millisecond, maxDelay: 40 * time.Millisecond, timeout: time.Second}
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, clientWith(pol))
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, clientWith(pol))
 	if ps := fetch(t, s); len(ps) != 4 {
 		t.Fatalf("%d postings", len(ps))
 	}
@@ -409,7 +410,7 @@ func TestRetryAfter(t *testing.T) {
 		http.Error(w, "slow down", http.StatusTooManyRequests)
 		return true
 	}
-	_, err := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil).Fetch(context.Background())
+	_, err := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil).Fetch(context.Background())
 	if d, ok := jobpilot.RetryAfter(err); !ok || d != 7*time.Second || !errors.Is(err, jobpilot.ErrTransient) {
 		t.Errorf("err %v: retry after %v %v", err, d, ok)
 	}
@@ -417,7 +418,7 @@ func TestRetryAfter(t *testing.T) {
 
 func TestCloseMissingOnlyAfterFullFetch(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil)
 	st := newMemStore()
 	ctx := context.Background()
 	if r := source.FetchAll(ctx, []jobpilot.Source{s}, st, nil)[0]; r.Err != nil || r.Result.New != 4 {
@@ -449,7 +450,7 @@ func TestCanceledFetchAll(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, clientWith(fastPolicy()))
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, clientWith(fastPolicy()))
 	r := source.FetchAll(ctx, []jobpilot.Source{s}, newMemStore(), nil)[0]
 	if !errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, jobpilot.ErrTransient) {
 		t.Errorf("err %v, want our own cancellation, unclassified", r.Err)
@@ -459,7 +460,7 @@ func TestCanceledFetchAll(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
 	c := source.NewClient(source.ClientOptions{MaxBody: 100})
-	_, err := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, c).Fetch(context.Background())
+	_, err := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, c).Fetch(context.Background())
 	if !errors.Is(err, jobpilot.ErrPermanent) || !strings.Contains(err.Error(), "larger than 100 bytes") {
 		t.Errorf("err %v", err)
 	}
@@ -477,8 +478,8 @@ func TestSameJobTwoSourcesOneFingerprint(t *testing.T) {
 			`"description":"<p>Vous rejoindrez l'équipe « Données » à Zürich.  Straße, façade, naïve.</p><p>東京オフィスとの連携もあります。</p>"}]`)
 		return true
 	}
-	gh := fetch(t, mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil))
-	feed := fetch(t, mustNew(t, config.SourceConfig{Type: "json", Name: "partner", URL: b.srv.URL + "/feed"}, nil))
+	gh := fetch(t, mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil))
+	feed := fetch(t, mustNew(t, source.Spec{Type: "json", Name: "partner", Keys: map[string]string{"url": b.srv.URL + "/feed"}}, nil))
 	if gh[1].Fingerprint != feed[0].Fingerprint {
 		t.Errorf("fingerprints differ:\n%q\n%q", gh[1].Description, feed[0].Description)
 	}
@@ -494,7 +495,7 @@ func TestLeverIgnoringSkipStops(t *testing.T) {
 		fmt.Fprint(w, "["+all[0]+","+all[1]+"]") // the same page whatever skip says
 		return true
 	}
-	s := mustNew(t, config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: b.srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "lever", Name: "globex", BaseURL: b.srv.URL, Keys: map[string]string{"site": "globex"}}, nil)
 	source.SetLeverPageSize(s, 2)
 	if ps := fetch(t, s); len(ps) != 2 || len(b.requests) != 2 {
 		t.Errorf("%d postings in %d requests, want 2 in 2", len(ps), len(b.requests))
@@ -508,7 +509,7 @@ func TestNotTheBoardsJSON(t *testing.T) {
 		return true
 	}
 	pol := fastPolicy()
-	_, err := mustNew(t, config.SourceConfig{Type: "ashby", Name: "x", Org: "x", BaseURL: b.srv.URL}, clientWith(pol)).Fetch(context.Background())
+	_, err := mustNew(t, source.Spec{Type: "ashby", Name: "x", BaseURL: b.srv.URL, Keys: map[string]string{"org": "x"}}, clientWith(pol)).Fetch(context.Background())
 	if !errors.Is(err, jobpilot.ErrPermanent) || !strings.Contains(err.Error(), "not the board's JSON") {
 		t.Errorf("err %v", err)
 	}
@@ -516,7 +517,7 @@ func TestNotTheBoardsJSON(t *testing.T) {
 
 func TestFetchAllDryRun(t *testing.T) {
 	b := newBoard(t, map[string]string{"/v1/boards/acme/jobs": "greenhouse_acme.json"})
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: b.srv.URL}, nil)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: b.srv.URL, Keys: map[string]string{"token": "acme"}}, nil)
 	r := source.FetchAll(context.Background(), []jobpilot.Source{s}, nil, nil)[0]
 	if r.Err != nil || r.Fetched != 4 || r.Result != (jobpilot.UpsertResult{}) || r.Elapsed <= 0 {
 		t.Errorf("%+v", r)

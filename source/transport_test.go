@@ -14,14 +14,13 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/source"
 )
 
 const oneJob = `{"id":1,"title":"Backend Engineer","company_name":"Acme","location":{"name":"Berlin"},"content":"&lt;p&gt;Go&lt;/p&gt;"}`
 
 func greenhouseAt(t *testing.T, base string, c *source.Client) jobpilot.Source {
-	return mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: base}, c)
+	return mustNew(t, source.Spec{Type: "greenhouse", Name: "acme", BaseURL: base, Keys: map[string]string{"token": "acme"}}, c)
 }
 
 // Issue 14, finding 7: a body cut short whose Content-Length matches what
@@ -94,14 +93,14 @@ func TestConnectAndIdleTimeouts(t *testing.T) {
 	defer srv.Close()
 	c := source.NewClient(source.ClientOptions{ConnectTimeout: 100 * time.Millisecond, IdleTimeout: 150 * time.Millisecond})
 	for _, tc := range []struct{ token, phase string }{{"silent", "first byte"}, {"stalls", "idle"}} {
-		s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: tc.token, Token: tc.token, BaseURL: srv.URL}, c)
+		s := mustNew(t, source.Spec{Type: "greenhouse", Name: tc.token, BaseURL: srv.URL, Keys: map[string]string{"token": tc.token}}, c)
 		_, err := s.Fetch(context.Background())
 		var te *source.TimeoutError
 		if !errors.As(err, &te) || te.Phase != tc.phase || !errors.Is(err, jobpilot.ErrTransient) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: err %v, want a transient %s timeout", tc.token, err, tc.phase)
 		}
 	}
-	s := mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "slow", Token: "slow", BaseURL: srv.URL}, c)
+	s := mustNew(t, source.Spec{Type: "greenhouse", Name: "slow", BaseURL: srv.URL, Keys: map[string]string{"token": "slow"}}, c)
 	if ps, err := s.Fetch(context.Background()); err != nil || len(ps) != 30 {
 		t.Errorf("a download longer than both limits but never silent: %d postings, %v", len(ps), err)
 	}
@@ -132,7 +131,7 @@ func TestRedirectsStayOnTheHost(t *testing.T) {
 	}))
 	defer board.Close()
 	fetchToken := func(c *source.Client, token string) ([]jobpilot.Posting, error) {
-		return mustNew(t, config.SourceConfig{Type: "greenhouse", Name: token, Token: token, BaseURL: board.URL}, c).Fetch(context.Background())
+		return mustNew(t, source.Spec{Type: "greenhouse", Name: token, BaseURL: board.URL, Keys: map[string]string{"token": token}}, c).Fetch(context.Background())
 	}
 	c := clientWith(fastPolicy())
 	if ps, err := fetchToken(c, "moved"); err != nil || len(ps) != 1 {
@@ -171,9 +170,9 @@ func TestSlowBoardDoesNotHoldUpItsHost(t *testing.T) {
 	defer srv.Close()
 	c := source.NewClient(source.ClientOptions{})
 	srcs := []jobpilot.Source{
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "slow", Token: "slow", BaseURL: srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "a", Token: "a", BaseURL: srv.URL}, c),
-		mustNew(t, config.SourceConfig{Type: "greenhouse", Name: "b", Token: "b", BaseURL: srv.URL}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "slow", BaseURL: srv.URL, Keys: map[string]string{"token": "slow"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "a", BaseURL: srv.URL, Keys: map[string]string{"token": "a"}}, c),
+		mustNew(t, source.Spec{Type: "greenhouse", Name: "b", BaseURL: srv.URL, Keys: map[string]string{"token": "b"}}, c),
 	}
 	// The deadline only ends the test if the others wait behind the slow
 	// board (one slot per host): they then fail, and so does the test.

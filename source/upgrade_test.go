@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/source"
 )
 
 // testdata/before holds the postings of each fixture exactly as the code at
@@ -22,12 +22,12 @@ func TestFingerprintsSurviveUpgrade(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		golden string
-		cfg    config.SourceConfig
+		cfg    source.Spec
 	}{
-		{"greenhouse_acme", config.SourceConfig{Type: "greenhouse", Name: "acme", Token: "acme", BaseURL: gh.srv.URL}},
-		{"ashby_initech", config.SourceConfig{Type: "ashby", Name: "initech", Org: "initech", BaseURL: gh.srv.URL}},
-		{"lever_globex", config.SourceConfig{Type: "lever", Name: "globex", Site: "globex", BaseURL: gh.srv.URL}},
-		{"hn", config.SourceConfig{Type: "hn", Name: "hn", BaseURL: gh.srv.URL}},
+		{"greenhouse_acme", source.Spec{Type: "greenhouse", Name: "acme", BaseURL: gh.srv.URL, Keys: map[string]string{"token": "acme"}}},
+		{"ashby_initech", source.Spec{Type: "ashby", Name: "initech", BaseURL: gh.srv.URL, Keys: map[string]string{"org": "initech"}}},
+		{"lever_globex", source.Spec{Type: "lever", Name: "globex", BaseURL: gh.srv.URL, Keys: map[string]string{"site": "globex"}}},
+		{"hn", source.Spec{Type: "hn", Name: "hn", BaseURL: gh.srv.URL}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var before []jobpilot.Posting

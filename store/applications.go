@@ -14,7 +14,7 @@ import (
 )
 
 const applicationColumns = "id, profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, " +
-	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, created_at, updated_at"
+	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, guard, created_at, updated_at"
 
 // CreateApplication inserts app unless its profile already has an
 // application for the same posting fingerprint (the same job in another city
@@ -31,14 +31,8 @@ func (db *DB) CreateApplication(ctx context.Context, app *jobpilot.Application, 
 	if app.Status == "" {
 		app.Status = jobpilot.StatusMatched
 	}
-	if !app.Status.Valid() {
-		return false, jobpilot.FieldError("status", "unknown status %q", app.Status)
-	}
-	if app.ProfileID <= 0 {
-		return false, jobpilot.FieldError("profile_id", "is required")
-	}
-	if app.PostingID <= 0 {
-		return false, jobpilot.FieldError("posting_id", "is required")
+	if err := checkNewApplication(app); err != nil {
+		return false, err
 	}
 	explanation, err := json.Marshal(app.Explanation)
 	if err != nil {
@@ -47,49 +41,16 @@ func (db *DB) CreateApplication(ctx context.Context, app *jobpilot.Application, 
 	var created bool
 	var stored *jobpilot.Application
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		created, stored = false, nil
-		// One round trip checks both parents; which one is missing is worked
-		// out only on failure.
-		var (
-			fingerprint string
-			profiles    int
-		)
-		err := db.queryRow(ctx, tx, "SELECT fingerprint, (SELECT COUNT(*) FROM profiles WHERE id = ?) FROM postings WHERE id = ?",
-			app.ProfileID, app.PostingID).Scan(&fingerprint, &profiles)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("posting", app.PostingID)
-		}
+		fingerprint, err := db.parentsOf(ctx, tx, app)
 		if err != nil {
-			return dbErr("find posting", err)
-		}
-		if profiles == 0 {
-			return notFound("profile", app.ProfileID)
+			return err
 		}
 		if app.Fingerprint == "" {
 			app.Fingerprint = fingerprint
 		}
-		now := db.clock()
-		stored, err = scanApplication(db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
-    apply_via, writer, profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example,
-    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
-			app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
-			app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, app.Error, app.MessageID,
-			db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
-			db.timeArg(now), db.timeArg(now)))
-		if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
-			stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE profile_id = ? AND fingerprint = ?",
-				app.ProfileID, app.Fingerprint))
-			if err != nil {
-				return dbErr("find existing application", err)
-			}
-			return nil
+		if stored, created, err = db.insertApplication(ctx, tx, app, explanation); err != nil || !created {
+			return err
 		}
-		if err != nil {
-			return dbErr("create application", err)
-		}
-		created = true
 		err = db.addEvent(ctx, tx, &jobpilot.Event{
 			ApplicationID: stored.ID,
 			Kind:          jobpilot.EventStatus,
@@ -115,6 +76,64 @@ ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
 	}
 	*app = *stored
 	return created, nil
+}
+
+func checkNewApplication(app *jobpilot.Application) error {
+	switch {
+	case !app.Status.Valid():
+		return jobpilot.FieldError("status", "unknown status %q", app.Status)
+	case app.ProfileID <= 0:
+		return jobpilot.FieldError("profile_id", "is required")
+	case app.PostingID <= 0:
+		return jobpilot.FieldError("posting_id", "is required")
+	}
+	return nil
+}
+
+// parentsOf checks that app's profile and posting exist (ENOTFOUND naming
+// the missing one) and returns the posting's fingerprint. One round trip
+// checks both; which one is missing is worked out only on failure.
+func (db *DB) parentsOf(ctx context.Context, tx *sql.Tx, app *jobpilot.Application) (fingerprint string, err error) {
+	var profiles int
+	err = db.queryRow(ctx, tx, "SELECT fingerprint, (SELECT COUNT(*) FROM profiles WHERE id = ?) FROM postings WHERE id = ?",
+		app.ProfileID, app.PostingID).Scan(&fingerprint, &profiles)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", notFound("posting", app.PostingID)
+	case err != nil:
+		return "", dbErr("find posting", err)
+	case profiles == 0:
+		return "", notFound("profile", app.ProfileID)
+	}
+	return fingerprint, nil
+}
+
+// insertApplication inserts app unless the profile already has an
+// application with its fingerprint, which it then returns instead, with
+// created false.
+func (db *DB) insertApplication(ctx context.Context, tx *sql.Tx, app *jobpilot.Application, explanation []byte) (stored *jobpilot.Application, created bool, err error) {
+	now := db.clock()
+	stored, err = scanApplication(db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
+    apply_via, writer, profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example,
+    created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
+		app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
+		app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, app.Error, app.MessageID,
+		db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
+		db.timeArg(now), db.timeArg(now)))
+	if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
+		stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE profile_id = ? AND fingerprint = ?",
+			app.ProfileID, app.Fingerprint))
+		if err != nil {
+			return nil, false, dbErr("find existing application", err)
+		}
+		return stored, false, nil
+	}
+	if err != nil {
+		return nil, false, dbErr("create application", err)
+	}
+	return stored, true, nil
 }
 
 // Application returns application id, or ENOTFOUND.
@@ -204,9 +223,9 @@ func (db *DB) change(ctx context.Context, id int64, to *jobpilot.Status, c jobpi
 		now := db.clock()
 		applyChange(a, to, c, now)
 		_, err = db.exec(ctx, tx, `UPDATE applications SET status = ?, score = ?, explanation = ?, writer = ?, profile_version = ?,
-    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, updated_at = ? WHERE id = ?`,
+    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, guard = ?, updated_at = ? WHERE id = ?`,
 			string(a.Status), a.Score, mustJSON(a.Explanation), a.Writer, a.ProfileVersion, a.PostingHash, a.Attempts,
-			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), db.timeArg(now), id)
+			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), mustJSON(a.Guard), db.timeArg(now), id)
 		if err != nil {
 			return dbErr("update application", err)
 		}
@@ -269,6 +288,9 @@ func applyChange(a *jobpilot.Application, to *jobpilot.Status, c jobpilot.Change
 	}
 	if c.IncAttempts {
 		a.Attempts++
+	}
+	if c.Guard != nil {
+		a.Guard = *c.Guard
 	}
 	a.UpdatedAt = now
 }
@@ -341,12 +363,12 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 	var (
 		a                               jobpilot.Application
 		status                          string
-		explanation                     []byte
+		explanation, guard              []byte
 		sent, followed, created, update dbTime
 	)
 	err := s.Scan(&a.ID, &a.ProfileID, &a.PostingID, &a.Fingerprint, &status, &a.Score, &explanation, &a.ApplyVia,
 		&a.Writer, &a.ProfileVersion, &a.PostingHash, &a.Attempts, &a.Error, &a.MessageID, &sent, &followed,
-		&a.Example, &created, &update)
+		&a.Example, &guard, &created, &update)
 	if err != nil {
 		return nil, err
 	}
@@ -354,6 +376,11 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 	if len(explanation) > 0 {
 		if err := json.Unmarshal(explanation, &a.Explanation); err != nil {
 			return nil, fmt.Errorf("application %d: decode explanation: %w", a.ID, err)
+		}
+	}
+	if len(guard) > 0 {
+		if err := json.Unmarshal(guard, &a.Guard); err != nil {
+			return nil, fmt.Errorf("application %d: decode guard report: %w", a.ID, err)
 		}
 	}
 	a.SentAt, a.FollowedUpAt, a.CreatedAt, a.UpdatedAt = sent.ptr(), followed.ptr(), created.Time, update.Time

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest/storetest"
 )
 
 // BenchmarkCreateAndTransition measures the hot path of an automation run
@@ -15,11 +16,11 @@ import (
 func BenchmarkCreateAndTransition(b *testing.B) {
 	ctx := context.Background()
 	db := openMigrated(b, "sqlite://"+filepath.Join(b.TempDir(), "bench.db"))
-	f := newFixture(b, db, 1)
+	f := storetest.NewFixture(b, db, 1)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		a := &jobpilot.Application{ProfileID: f.profile.ID, PostingID: f.postings[0].ID, Fingerprint: fmt.Sprintf("bench-%d", i)}
+		a := &jobpilot.Application{ProfileID: f.Profile.ID, PostingID: f.Postings[0].ID, Fingerprint: fmt.Sprintf("bench-%d", i)}
 		if _, err := db.CreateApplication(ctx, a); err != nil {
 			b.Fatal(err)
 		}

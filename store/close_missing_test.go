@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
+	"github.com/jobpilot/jobpilot/internal/dbtest/storetest"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -12,18 +14,18 @@ import (
 // completed by CloseMissingPostings with every id the full read saw.
 func TestCloseMissingPostings(t *testing.T) {
 	t.Parallel()
-	eachDB(t, func(t *testing.T, db *store.DB) {
+	dbtest.RunStore(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		first := []jobpilot.Posting{testPosting("a", "Acme", "A", "Berlin"), testPosting("b", "Acme", "B", "Berlin"), testPosting("c", "Acme", "C", "Berlin")}
+		first := []jobpilot.Posting{storetest.Posting("a", "Acme", "A", "Berlin"), storetest.Posting("b", "Acme", "B", "Berlin"), storetest.Posting("c", "Acme", "C", "Berlin")}
 		if _, err := db.UpsertPostings(ctx, "greenhouse:acme", first, false); err != nil {
 			t.Fatal(err)
 		}
-		other := []jobpilot.Posting{testPosting("z", "Globex", "Z", "Paris")}
+		other := []jobpilot.Posting{storetest.Posting("z", "Globex", "Z", "Paris")}
 		if _, err := db.UpsertPostings(ctx, "lever:globex", other, false); err != nil {
 			t.Fatal(err)
 		}
 		// The next read of the board, in two batches, no longer has b.
-		for _, batch := range [][]jobpilot.Posting{{testPosting("a", "Acme", "A", "Berlin")}, {testPosting("c", "Acme", "C", "Berlin"), testPosting("d", "Acme", "D", "Berlin")}} {
+		for _, batch := range [][]jobpilot.Posting{{storetest.Posting("a", "Acme", "A", "Berlin")}, {storetest.Posting("c", "Acme", "C", "Berlin"), storetest.Posting("d", "Acme", "D", "Berlin")}} {
 			if _, err := db.UpsertPostings(ctx, "greenhouse:acme", batch, false); err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
-// The posting's detail columns (migration 0002): lists as JSON text, pay
+// The posting's detail columns (migration 0004): lists as JSON text, pay
 // flattened so that it can be filtered on.
 const (
 	detailColumns      = "locations, work_mode, remote_regions, employment_type, pay_min, pay_max, pay_currency, pay_period, pay_text, roles"

@@ -12,24 +12,26 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
+	"github.com/jobpilot/jobpilot/internal/dbtest/storetest"
 	"github.com/jobpilot/jobpilot/store"
 )
 
 func TestPostingDetailsRoundTrip(t *testing.T) {
 	t.Parallel()
-	eachDB(t, func(t *testing.T, db *store.DB) {
+	dbtest.RunStore(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		full := testPosting("full", "Initech", "Staff Engineer", "San Francisco, CA")
+		full := storetest.Posting("full", "Initech", "Staff Engineer", "San Francisco, CA")
 		full.Locations = []string{"New York, NY", "東京", "san francisco, ca"}
 		full.WorkMode = jobpilot.WorkHybrid
 		full.EmploymentType = jobpilot.EmploymentFullTime
 		full.Roles = []string{"Staff Engineer", "Engineering Manager"}
 		full.Pay = &jobpilot.Pay{Min: 150000, Max: 190000.5, Currency: "usd", Period: "year", Text: "$150K – $190K • Offers Equity"}
-		remote := testPosting("remote", "Initech", "SRE", "Remote (US)")
+		remote := storetest.Posting("remote", "Initech", "SRE", "Remote (US)")
 		remote.WorkMode = jobpilot.WorkRemote
 		remote.RemoteRegions = []string{"US", "Canada"}
 		remote.Pay = &jobpilot.Pay{Max: 80, Currency: "EUR", Period: "hour"}
-		bare := testPosting("bare", "Initech", "Designer", "")
+		bare := storetest.Posting("bare", "Initech", "Designer", "")
 		ps := []jobpilot.Posting{full, remote, bare}
 		if res, err := db.UpsertPostings(ctx, "ashby:initech", ps, true); err != nil || res.New != 3 {
 			t.Fatalf("%+v %v", res, err)
@@ -72,12 +74,12 @@ func TestPostingDetailsRoundTrip(t *testing.T) {
 // databases.
 func TestPostingWithNULIsInvalid(t *testing.T) {
 	t.Parallel()
-	eachDB(t, func(t *testing.T, db *store.DB) {
+	dbtest.RunStore(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		bad := testPosting("nul", "Acme", "Engineer", "Berlin")
+		bad := storetest.Posting("nul", "Acme", "Engineer", "Berlin")
 		bad.Description = "Go\x00SQL"
 		_, err := db.UpsertPostings(ctx, "manual", []jobpilot.Posting{bad}, false)
-		wantCode(t, err, jobpilot.EINVALID)
+		storetest.WantCode(t, err, jobpilot.EINVALID)
 		var e *jobpilot.Error
 		if !errors.As(err, &e) || e.Field != "description" {
 			t.Errorf("err %v, want the field description", err)
@@ -88,70 +90,84 @@ func TestPostingWithNULIsInvalid(t *testing.T) {
 	})
 }
 
-// A database made before migration 0002 keeps its postings: they read with
-// the details the new code would give them (remote work mode, their one
-// location), and re-importing them unchanged is "unchanged", not an update:
-// their content hash, computed the old way, is still theirs.
+// A database made before migration 0004 (posting details) keeps its
+// postings: they read with the details the new code would give them (remote
+// work mode, their one location), and re-importing them unchanged is
+// "unchanged", not an update: their content hash, computed the old way, is
+// still theirs.
 func TestPostingDetailsMigrationKeepsOldRows(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			ctx := context.Background()
-			db, err := store.Open(ctx, b.url(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			dialect, appliedAt, now := "sqlite", "TEXT", any(time.Now().UTC().Format(time.RFC3339Nano))
-			if db.Postgres() {
-				dialect, appliedAt, now = "postgres", "TIMESTAMPTZ", time.Now()
-			}
-			init, err := os.ReadFile(filepath.Join("migrations", dialect, "0001_init.sql"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sqlDB := db.SQL()
-			for _, q := range []string{"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at " + appliedAt + " NOT NULL)", string(init)} {
-				if _, err := sqlDB.ExecContext(ctx, q); err != nil {
-					t.Fatal(err)
-				}
-			}
-			old := testPosting("old-1", "Acme", "Backend Engineer", "Remote - Europe")
-			old.Remote = true
-			oldHash := hashOld(old.Company, old.Title, old.Location, "1", old.Description, old.URL, "", "")
-			ins := `INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, '0001_init.sql', ?);
-`
-			row := `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
+		ctx := context.Background()
+		db, err := store.Open(ctx, b.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dialect, appliedAt, now := "sqlite", "TEXT", any(time.Now().UTC().Format(time.RFC3339Nano))
+		ins := "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"
+		row := `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-			if db.Postgres() {
-				ins = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, '0001_init.sql', $1)"
-				row = `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
+		if db.Postgres() {
+			dialect, appliedAt, now = "postgres", "TIMESTAMPTZ", time.Now()
+			ins = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"
+			row = `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+		}
+		sqlDB := db.SQL()
+		if _, err := sqlDB.ExecContext(ctx, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "+appliedAt+" NOT NULL)"); err != nil {
+			t.Fatal(err)
+		}
+		// The schema as it was: every migration before 0004.
+		dir := filepath.Join("migrations", dialect)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := 0
+		for _, e := range entries {
+			name := e.Name()
+			if name >= "0004" {
+				continue
 			}
-			if _, err := sqlDB.ExecContext(ctx, ins, now); err != nil {
+			text, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := sqlDB.ExecContext(ctx, row, "greenhouse:acme", old.ExternalID, old.Company, old.Title, old.Location, true,
-				old.Description, old.URL, jobpilot.PostingFingerprint(old.Company, old.Title, old.Description), oldHash, now, now); err != nil {
+			if _, err := sqlDB.ExecContext(ctx, string(text)); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			applied++
+			if _, err := sqlDB.ExecContext(ctx, ins, applied, name, now); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			ps, err := db.Postings(ctx, jobpilot.PostingFilter{Source: "greenhouse:acme"})
-			if err != nil || len(ps) != 1 {
-				t.Fatalf("%d postings, %v", len(ps), err)
-			}
-			got := ps[0]
-			if got.WorkMode != jobpilot.WorkRemote || !reflect.DeepEqual(got.Locations, []string{"Remote - Europe"}) || got.Pay != nil {
-				t.Errorf("migrated row: %+v", got)
-			}
-			res, err := db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{old}, true)
-			if err != nil || res != (jobpilot.UpsertResult{Unchanged: 1}) {
-				t.Fatalf("re-import of the unchanged posting: %+v %v (hash now %s, stored %s)", res, err, old.ContentHash, oldHash)
-			}
-		})
-	}
+		}
+		if applied != 3 {
+			t.Fatalf("applied %d migrations before 0004, want 3 (0001_init, 0002_embeddings, 0003_guard)", applied)
+		}
+		old := storetest.Posting("old-1", "Acme", "Backend Engineer", "Remote - Europe")
+		old.Remote = true
+		oldHash := hashOld(old.Company, old.Title, old.Location, "1", old.Description, old.URL, "", "")
+		if _, err := sqlDB.ExecContext(ctx, row, "greenhouse:acme", old.ExternalID, old.Company, old.Title, old.Location, true,
+			old.Description, old.URL, jobpilot.PostingFingerprint(old.Company, old.Title, old.Description), oldHash, now, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := db.Postings(ctx, jobpilot.PostingFilter{Source: "greenhouse:acme"})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("%d postings, %v", len(ps), err)
+		}
+		got := ps[0]
+		if got.WorkMode != jobpilot.WorkRemote || !reflect.DeepEqual(got.Locations, []string{"Remote - Europe"}) || got.Pay != nil {
+			t.Errorf("migrated row: %+v", got)
+		}
+		res, err := db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{old}, true)
+		if err != nil || res != (jobpilot.UpsertResult{Unchanged: 1}) {
+			t.Fatalf("re-import of the unchanged posting: %+v %v (hash now %s, stored %s)", res, err, old.ContentHash, oldHash)
+		}
+	})
 }
 
 // hashOld is the content hash as the code before posting details wrote it.

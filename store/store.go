@@ -21,22 +21,16 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
-	"modernc.org/sqlite"               // the "sqlite" database/sql driver
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
 
 	"github.com/jobpilot/jobpilot"
 )
@@ -54,12 +48,10 @@ const MaxLimit = 1000
 // failing at its first write when another connection got there first.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
-// TaskInserter enqueues durable tasks inside a transaction of ours. The
-// engine implements it (over River's InsertManyTx) and registers itself with
-// SetTaskInserter.
-type TaskInserter interface {
-	InsertTasks(ctx context.Context, tx *sql.Tx, tasks []jobpilot.Task) error
-}
+// TaskInserter enqueues durable tasks inside a transaction of ours
+// (jobpilot.TaskInserter). The engine implements it; internal/system
+// registers it with SetTaskInserter.
+type TaskInserter = jobpilot.TaskInserter
 
 // DB is the store: it implements jobpilot.Store on SQLite or PostgreSQL.
 // It is safe for concurrent use.
@@ -236,217 +228,4 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	}
 	committed = true
 	return nil
-}
-
-// querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// rebind turns "?" placeholders into PostgreSQL's "$n". Our queries never
-// contain a literal "?" elsewhere.
-func (db *DB) rebind(q string) string {
-	if !db.postgres || !strings.Contains(q, "?") {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 8)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
-
-func (db *DB) exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
-	return q.ExecContext(ctx, db.rebind(query), args...)
-}
-
-func (db *DB) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
-	return q.QueryContext(ctx, db.rebind(query), args...)
-}
-
-func (db *DB) queryRow(ctx context.Context, q querier, query string, args ...any) *sql.Row {
-	return q.QueryRowContext(ctx, db.rebind(query), args...)
-}
-
-// forUpdate locks the selected row on PostgreSQL. SQLite has no row locks
-// and needs none: the immediate transaction already holds the write lock.
-func (db *DB) forUpdate() string {
-	if db.postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
-// placeholders returns "?, ?, …" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func limit(n int) int {
-	switch {
-	case n <= 0:
-		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
-	}
-	return n
-}
-
-// Time handling. PostgreSQL keeps microseconds; we truncate on both
-// databases so a value reads back equal to what was written wherever it is
-// stored. SQLite gets a fixed-width UTC text form, which sorts and compares
-// correctly as a string (SentSince, ordering by time).
-const sqliteTimeLayout = "2006-01-02T15:04:05.000000Z"
-
-// timeResolution is the precision kept on both databases.
-const timeResolution = time.Microsecond
-
-func (db *DB) clock() time.Time { return db.now().UTC().Truncate(timeResolution) }
-
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
-
-// timeArg is the query argument for t.
-func (db *DB) timeArg(t time.Time) any {
-	t = t.UTC().Truncate(time.Microsecond)
-	if db.postgres {
-		return t
-	}
-	return t.Format(sqliteTimeLayout)
-}
-
-// nullTimeArg is the query argument for an optional time: NULL when t is nil
-// or zero.
-func (db *DB) nullTimeArg(t *time.Time) any {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	return db.timeArg(*t)
-}
-
-// dbTime scans a time stored by either database.
-type dbTime struct {
-	Time  time.Time
-	Valid bool
-}
-
-func (t *dbTime) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		*t = dbTime{}
-		return nil
-	case time.Time:
-		*t = dbTime{Time: v.UTC(), Valid: true}
-		return nil
-	case string:
-		return t.parse(v)
-	case []byte:
-		return t.parse(string(v))
-	}
-	return fmt.Errorf("store: cannot scan %T into a time", src)
-}
-
-func (t *dbTime) parse(s string) error {
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return fmt.Errorf("store: bad stored time %q: %w", s, err)
-	}
-	*t = dbTime{Time: v.UTC(), Valid: true}
-	return nil
-}
-
-// ptr returns the time as an optional value.
-func (t dbTime) ptr() *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	v := t.Time
-	return &v
-}
-
-// Errors.
-
-// notFound is the ENOTFOUND error for a missing row.
-func notFound(what string, id int64) error {
-	return jobpilot.Errorf(jobpilot.ENOTFOUND, "%s %d not found", what, id)
-}
-
-// unavailable marks a failure to reach the database: EUNAVAILABLE, transient.
-func unavailable(err error) error {
-	return &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "database unavailable", Err: jobpilot.Transient(err)}
-}
-
-// dbErr wraps a database error with what we were doing. Cancellation stays
-// recognisable with errors.Is(err, context.Canceled); lock timeouts and lost
-// connections are transient, anything else keeps the driver's error as is.
-func dbErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var je *jobpilot.Error
-	if errors.As(err, &je) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	if isTransientDBError(err) {
-		return fmt.Errorf("store: %s: %w", op, jobpilot.Transient(err))
-	}
-	return fmt.Errorf("store: %s: %w", op, err)
-}
-
-// isTransientDBError recognises errors that a later attempt can get past:
-// a busy or locked SQLite file, a PostgreSQL serialization failure, deadlock
-// or lock timeout, a dropped connection.
-func isTransientDBError(err error) bool {
-	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) {
-		return true
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return true
-		}
-		return false
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "40001", "40P01", "55P03", "57P01", "08000", "08003", "08006":
-			return true
-		}
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne)
-}
-
-// queryAll runs a query and scans every row with scan; op names the
-// operation in errors.
-func queryAll[T any](ctx context.Context, db *DB, op, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := db.query(ctx, db.db, query, args...)
-	if err != nil {
-		return nil, dbErr(op, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, dbErr(op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(op, err)
-	}
-	return out, nil
 }

@@ -42,7 +42,7 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSCORE\tCOMPANY\tTITLE\tAPPLY VIA\tWRITER")
+	fmt.Fprintln(tw, "ID\tSTATUS\tSCORE\tCOMPANY\tTITLE\tAPPLY VIA\tWRITER\tGUARD")
 	for _, a := range apps {
 		post, err := db.Posting(app.Ctx, a.PostingID)
 		if err != nil {
@@ -58,9 +58,37 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		if a.Example {
 			label += " (example)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", a.ID, a.Status, a.Score, label, post.Title, via, a.Writer)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Status, a.Score, label, post.Title, via, a.Writer, guardColumn(a.Guard))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, a := range apps {
+		if a.Guard.Hold != "" {
+			fmt.Fprintf(app.Stdout, "%d held for review: %s\n", a.ID, a.Guard.Hold)
+		}
+	}
+	return nil
+}
+
+// guardColumn shows what the fabrication guard removed: the count and the
+// first removed phrases, "held" when the application waits for review.
+func guardColumn(g jobpilot.GuardReport) string {
+	if g.Removed == 0 && g.Hold == "" {
+		return "-"
+	}
+	out := fmt.Sprintf("%d removed", g.Removed)
+	if len(g.Phrases) > 0 {
+		shown := g.Phrases[:min(len(g.Phrases), 4)]
+		out += ": " + strings.Join(shown, ", ")
+		if len(g.Phrases) > len(shown) {
+			out += ", …"
+		}
+	}
+	if g.Hold != "" {
+		out += " (held)"
+	}
+	return out
 }
 
 // ApproveCmd is `jobpilot approve ID…`.

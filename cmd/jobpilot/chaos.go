@@ -20,7 +20,7 @@ type ChaosCmd struct {
 	Seed        int64         `default:"1" help:"Seed of the faults and the kill points."`
 	Deadline    time.Duration `default:"5m" help:"Give up waiting for the applications to settle after this long."`
 	TimeScale   float64       `name:"time-scale" default:"0.01" help:"The server's JOBPILOT_TIME_SCALE."`
-	Writer      string        `default:"auto" enum:"auto,llm,template" help:"The server's JOBPILOT_WRITER: llm (the lab LLM), template, or auto (llm when this build has it)."`
+	Writer      string        `default:"auto" enum:"auto,llm,template" help:"The server's JOBPILOT_WRITER: llm (the lab LLM), template, or auto (the same as llm)."`
 	Keep        bool          `help:"Keep the run directory (database, serve.log) and the PostgreSQL database."`
 	Verbose     bool          `short:"v" help:"Copy the server's log to stderr."`
 }

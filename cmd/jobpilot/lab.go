@@ -53,6 +53,7 @@ type LabLLMCmd struct {
 	RateLimit int           `name:"rate-limit" default:"0" help:"Requests per minute above which it answers 429 (0: unlimited)."`
 	Seed      int64         `default:"1" help:"Seed of the injected faults."`
 	Obey      bool          `help:"Obey prompt injections found in postings, as a careless model would."`
+	Mode      string        `default:"honest" enum:"honest,liar" help:"honest: replies built from the profile; liar: fluent replies that invent employers, schools, degrees, skills and numbers on purpose, with markup, wrong citations and some 2 MB replies."`
 	Down      string        `placeholder:"SPEC" help:"Outage windows counted from start, during which every chat call gets a 503: e.g. \"from 10s to 40s\" or \"down from t=10s to t=40s; down from t=60s to t=70s\"."`
 }
 
@@ -65,13 +66,17 @@ func (c *LabLLMCmd) Run(app *App) error {
 	if err != nil {
 		return usageError(err)
 	}
-	inner := fakellm.New(fakellm.Options{Latency: c.Latency, RateLimit: c.RateLimit, Seed: c.Seed, ObeyInjections: c.Obey, Down: down})
+	mode := fakellm.ModeHonest
+	if c.Mode == "liar" {
+		mode = fakellm.ModeLiar
+	}
+	inner := fakellm.New(fakellm.Options{Latency: c.Latency, RateLimit: c.RateLimit, Seed: c.Seed, ObeyInjections: c.Obey, Down: down, Mode: mode})
 	h := fakellm.NewFaulty(inner, c.Fail, c.Seed, "1")
 	base, stop, err := fakellm.Listen(c.Addr, h)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Stdout, "lab llm: OPENAI_BASE_URL=%s (fail %.0f%%, rate limit %d/min, latency %s, %d outage windows)\n", base, c.Fail*100, c.RateLimit, c.Latency, len(down))
+	fmt.Fprintf(app.Stdout, "lab llm: OPENAI_BASE_URL=%s (mode %s, fail %.0f%%, rate limit %d/min, latency %s, %d outage windows)\n", base, c.Mode, c.Fail*100, c.RateLimit, c.Latency, len(down))
 	<-app.Ctx.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/mail"
 )
 
@@ -50,7 +49,7 @@ func TestLabSMTP(t *testing.T) {
 	for _, c := range m[1] {
 		port = port*10 + int(c-'0')
 	}
-	mailer, err := mail.New(config.SMTP{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, From: "me@example.com"})
+	mailer, err := mail.New(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, From: "me@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/system"
 )
 
 func main() {
@@ -70,9 +71,9 @@ type App struct {
 }
 
 // LoadConfig loads and validates the configuration (defaults, the --config
-// or JOBPILOT_CONFIG file, then the environment).
+// or JOBPILOT_CONFIG file, then the environment), the sources included.
 func (a *App) LoadConfig() (*config.Config, error) {
-	return config.Load(a.Getenv, a.ConfigFile)
+	return config.Load(a.Getenv, a.ConfigFile, system.CheckSources)
 }
 
 // exitPanic carries kong's exit code out of Parse (help, --version-like

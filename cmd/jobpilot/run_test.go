@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/document"
+	"github.com/jobpilot/jobpilot/internal/pdftext"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -64,7 +64,7 @@ func TestRunMainJob(t *testing.T) {
 			t.Fatalf("application %d: %v", app.ID, err)
 		}
 		for what, pdf := range map[string][]byte{"resume": docs.ResumePDF, "cover letter": docs.CoverLetterPDF} {
-			pages, err := document.ExtractText(pdf)
+			pages, err := pdftext.Pages(pdf)
 			if err != nil || len(pages) == 0 {
 				t.Fatalf("application %d %s: not a readable PDF: %v", app.ID, what, err)
 			}

@@ -11,7 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/engine"
+	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -37,7 +37,7 @@ func (c *RunCmd) Run(app *App) error {
 	}
 	// A node of its own, so that run works beside a serve on the same host
 	// and database (each node claims its identity; see engine.Start).
-	cfg.NodeID = engine.NodeID(cfg) + "-run"
+	cfg.NodeID = system.NodeID(cfg) + "-run"
 	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
 	if err != nil {
 		return err
@@ -60,29 +60,39 @@ func (c *RunCmd) Run(app *App) error {
 		defer stop()
 		_ = sys.Stop(stopCtx)
 	}()
+	pending, err := c.stages(ctx, app, sys)
+	if err != nil {
+		return err
+	}
+	if app.Ctx.Err() != nil {
+		return app.Ctx.Err() // interrupted: the work stays queued
+	}
+	return c.summary(ctx, app, cfg, sys.Store, pending, start)
+}
 
-	// 1. Fetch.
+// stages runs the pass: 1. fetch and 2. match in the foreground, then it
+// waits for the engine to drain 3. drafting and 4. sending, each with a
+// progress bar, until --wait. It returns how many applications were still
+// in progress then.
+func (c *RunCmd) stages(ctx context.Context, app *App, sys *system.System) (pending int, err error) {
 	if len(sys.Apply.Sources) > 0 {
 		bar := stageBar(app.Stderr, 1, "fetch  ")
 		if err := sys.Apply.FetchPostings(ctx, jobpilot.Task{Kind: jobpilot.TaskFetchPostings}); err != nil {
-			return fmt.Errorf("fetch: %w", err)
+			return 0, fmt.Errorf("fetch: %w", err)
 		}
 		_ = bar.Finish()
 	}
-	// 2. Match.
 	bar := stageBar(app.Stderr, 1, "match  ")
 	run, err := sys.Apply.Automate(ctx)
 	if err != nil {
-		return fmt.Errorf("automation run: %w", err)
+		return 0, fmt.Errorf("automation run: %w", err)
 	}
 	_ = bar.Finish()
 	if run.Status != jobpilot.RunSucceeded {
-		return fmt.Errorf("automation run %d ended %s: %s", run.ID, run.Status, run.Error)
+		return 0, fmt.Errorf("automation run %d ended %s: %s", run.ID, run.Status, run.Error)
 	}
-	// 3. Draft, then 4. send: wait for the engine to drain each stage.
 	waitCtx, stopWaiting := context.WithTimeout(ctx, c.Wait)
 	defer stopWaiting()
-	pending := 0
 	for _, stage := range []struct {
 		label    string
 		statuses []jobpilot.Status
@@ -92,19 +102,21 @@ func (c *RunCmd) Run(app *App) error {
 	} {
 		left, err := drain(waitCtx, app.Stderr, sys.Store, stage.label, stage.statuses...)
 		if err != nil && waitCtx.Err() == nil {
-			return err
+			return 0, err
 		}
 		pending += left
 	}
-	if app.Ctx.Err() != nil {
-		return app.Ctx.Err() // interrupted: the work stays queued
-	}
+	return pending, nil
+}
 
-	counts, err := sys.Store.CountByStatus(ctx, 0)
+// summary prints the table of what the database holds now, the time taken
+// since start and what to do next.
+func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st jobpilot.Store, pending int, start time.Time) error {
+	counts, err := st.CountByStatus(ctx, 0)
 	if err != nil {
 		return err
 	}
-	postings, err := sys.Store.Postings(ctx, jobpilot.PostingFilter{OpenOnly: true, Limit: 100000})
+	postings, err := st.Postings(ctx, jobpilot.PostingFilter{OpenOnly: true, Limit: 100000})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	// River UI at /riverui/: its background services run from before the
 	// first request until the shutdown begins.
-	ui, err := httpapi.NewRiverUI(sys.Store, log)
+	ui, err := sys.NewRiverUI()
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (c *ServeCmd) Run(app *App) error {
 		return fmt.Errorf("starting River UI: %w", err)
 	}
 	defer ui.Stop()
-	opts := httpapi.FromSystem(sys)
+	opts := sys.HTTPOptions()
 	opts.Token = token
 	opts.RiverUI = ui
 	handler := httpapi.New(opts)

@@ -29,12 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,12 +63,10 @@ type Options struct {
 	// TimeScale is the server's JOBPILOT_TIME_SCALE (default 0.01: the
 	// guide's 2 s retry is 20 ms, the email breaker's 5 min is 3 s).
 	TimeScale float64
-	// Writer is JOBPILOT_WRITER: "llm" or "template". Empty means llm when
-	// the build has the LLM writer, template otherwise (the Report says which).
-	Writer     string
-	writerAuto bool
-	Keep       bool      // keep the temporary directory and the PostgreSQL database
-	Log        io.Writer // the server's output; nil: only into the run directory's serve.log
+	// Writer is JOBPILOT_WRITER: "llm" (the default) or "template".
+	Writer string
+	Keep   bool      // keep the temporary directory and the PostgreSQL database
+	Log    io.Writer // the server's output; nil: only into the run directory's serve.log
 	// Progress, when set, receives one line per kill and restart.
 	Progress io.Writer
 	// ExtraEnv is appended to the server's environment (overrides).
@@ -91,7 +84,7 @@ func (o *Options) defaults() {
 		o.TimeScale = 0.01
 	}
 	if o.Writer == "" {
-		o.Writer, o.writerAuto = "llm", true
+		o.Writer = "llm"
 	}
 }
 
@@ -144,223 +137,6 @@ func (r *Report) OK() bool { return r.Lost == 0 && r.Duplicates == 0 && len(r.Mi
 func (r *Report) Line() string {
 	return fmt.Sprintf("chaos: postings=%d sent=%d needs_review=%d failed=%d lost=%d duplicates=%d kills=%d elapsed=%.1fs",
 		r.Postings, r.Sent, r.NeedsReview, r.Failed, r.Lost, r.Duplicates, r.Kills, r.Elapsed.Seconds())
-}
-
-// Run performs one chaos run. It returns an error only when the harness
-// itself could not do its job (no database, the server would not start);
-// lost or duplicated applications are in the Report (see OK).
-func Run(ctx context.Context, o Options) (*Report, error) {
-	o.defaults()
-	if o.Binary == "" {
-		return nil, jobpilot.FieldError("binary", "the jobpilot executable is required")
-	}
-	llmDown, err := fakellm.ParseOutages(o.LLMFaults)
-	if err != nil {
-		return nil, &jobpilot.Error{Code: jobpilot.EINVALID, Message: "chaos: bad LLM faults", Err: err}
-	}
-	start := time.Now()
-	rep := &Report{Postings: o.Postings, Writer: o.Writer, ByStatus: map[jobpilot.Status]int{}}
-	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x63686130))
-
-	dir, err := os.MkdirTemp("", "jobpilot-chaos-*")
-	if err != nil {
-		return nil, err
-	}
-	rep.Dir = dir
-	if !o.Keep {
-		defer os.RemoveAll(dir)
-	}
-
-	dbURL := "sqlite://" + filepath.ToSlash(filepath.Join(dir, "chaos.db"))
-	rep.Database = "sqlite"
-	if o.DatabaseURL != "" {
-		rep.Database = "postgres"
-		u, drop, err := FreshPostgres(ctx, o.DatabaseURL, "jobpilot_chaos")
-		if err != nil {
-			return nil, err
-		}
-		dbURL = u
-		if !o.Keep {
-			defer func() {
-				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-				defer cancel()
-				_ = drop(dctx)
-			}()
-		}
-	}
-
-	profile, err := Profile(o.Postings)
-	if err != nil {
-		return nil, err
-	}
-	profileID, postingIDs, err := Seed(ctx, dbURL, profile, Postings(o.Postings, o.Seed))
-	if err != nil {
-		return nil, err
-	}
-
-	// The lab: SMTP with its extra faults and a seeded 421 rate, LLM with
-	// seeded 429/500.
-	sched, err := smtpSchedule(o)
-	if err != nil {
-		return nil, err
-	}
-	smtpSrv, err := fakesmtp.Start("127.0.0.1:0", "", fakesmtp.WithSchedule(sched), fakesmtp.WithSeed(uint64(o.Seed)))
-	if err != nil {
-		return nil, err
-	}
-	defer smtpSrv.Close()
-	llmSrv := fakellm.NewFaulty(fakellm.New(fakellm.Options{Seed: o.Seed, Down: llmDown}), o.LLMFail, o.Seed, "1")
-	llmURL, stopLLM, err := fakellm.Listen("127.0.0.1:0", llmSrv)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = stopLLM(sctx)
-	}()
-
-	httpAddr, err := FreeAddr()
-	if err != nil {
-		return nil, err
-	}
-	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer logFile.Close()
-	var logOut io.Writer = logFile
-	if o.Log != nil {
-		logOut = io.MultiWriter(logFile, o.Log)
-	}
-	env := []string{
-		"DATABASE_URL=" + dbURL,
-		"JOBPILOT_DATA_DIR=" + filepath.Join(dir, "data"),
-		"HTTP_ADDR=" + httpAddr,
-		"JOBPILOT_EXAMPLES=false",
-		"JOBPILOT_NODE_ID=chaos-node",
-		"JOBPILOT_TIME_SCALE=" + strconv.FormatFloat(o.TimeScale, 'g', -1, 64),
-		"APPLY_MODE=direct",
-		"JOBPILOT_WRITER=" + o.Writer,
-		"OPENAI_BASE_URL=" + llmURL,
-		"OPENAI_API_KEY=chaos-not-a-secret",
-		"OPENAI_MODEL=fake-gpt",
-		"SMTP_HOST=127.0.0.1",
-		"SMTP_PORT=" + strconv.Itoa(smtpSrv.Port()),
-		"SMTP_TLS=none",
-		"SMTP_FROM=candidate@chaos.example.org",
-		"HEALTH_CHECK_INTERVAL=1s",
-		"SHUTDOWN_GRACE=2s",
-		"WORKERS=10",
-	}
-	env = append(env, o.ExtraEnv...)
-
-	mon, err := newMonitor(ctx, dbURL, profileID, smtpSrv, llmSrv.Server)
-	if err != nil {
-		return nil, err
-	}
-	defer mon.close()
-
-	// Kill points: after a seeded random share (up to 80 %) of the expected
-	// work (LLM calls and SMTP connections, counted in-process so a kill is
-	// not late) plus up to 50 ms, so kills land in drafting, in sending and
-	// during start-up alike.
-	expected := o.Postings
-	if o.Writer == "llm" {
-		expected *= 3 // a resume and a letter call, then the send
-	}
-	thresholds := make([]int, o.Kills)
-	for i := range thresholds {
-		thresholds[i] = 1 + rng.IntN(max(expected*8/10, 1))
-	}
-	slices.Sort(thresholds)
-
-	deadline := time.Now().Add(o.Deadline)
-	dctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-
-	srv, err := StartServer(o.Binary, env, httpAddr, logOut)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := srv.WaitHealthy(dctx); err != nil {
-		log := tail(filepath.Join(dir, "serve.log"))
-		if !o.writerAuto || !strings.Contains(log, "LLM writer is not available") {
-			srv.Kill()
-			return nil, fmt.Errorf("%w (server log: %s)", err, log)
-		}
-		// The build has no LLM writer yet: run on the template writer and say so.
-		rep.Writer = "template (this build has no LLM writer; --llm-fail has no effect)"
-		env = append(env, "JOBPILOT_WRITER=template")
-		expected = o.Postings
-		for i := range thresholds {
-			thresholds[i] = 1 + rng.IntN(max(expected*8/10, 1))
-		}
-		slices.Sort(thresholds)
-		if srv, err = StartServer(o.Binary, env, httpAddr, logOut); err != nil {
-			return nil, err
-		}
-		if _, err := srv.WaitHealthy(dctx); err != nil {
-			srv.Kill()
-			return nil, fmt.Errorf("%w (server log: %s)", err, tail(filepath.Join(dir, "serve.log")))
-		}
-	}
-	defer func() { _ = srv.Stop(10 * time.Second) }()
-
-	var pending *Restart
-	var pendingProgress int
-	for {
-		settled, err := mon.poll(dctx)
-		if err != nil && dctx.Err() == nil {
-			slog.Debug("chaos: poll failed", "err", err)
-		}
-		if pending != nil {
-			if mon.progress(settled) > pendingProgress {
-				pending.Resumed = time.Since(srv.Started)
-				pending = nil
-			}
-		}
-		if settled >= o.Postings && mon.total >= o.Postings {
-			break
-		}
-		if dctx.Err() != nil {
-			rep.TimedOut = true
-			break
-		}
-		if srv.Exited() {
-			return nil, fmt.Errorf("chaos: the server exited on its own: %v (server log: %s)", srv.Err(), tail(filepath.Join(dir, "serve.log")))
-		}
-		if rep.Kills < len(thresholds) && mon.work() >= thresholds[rep.Kills] && time.Since(srv.Started) > 100*time.Millisecond {
-			time.Sleep(time.Duration(rng.IntN(50)) * time.Millisecond)
-			srv.Kill()
-			rep.Kills++
-			r := Restart{KilledAt: time.Since(start), Settled: settled, Work: mon.work()}
-			if o.Progress != nil {
-				fmt.Fprintf(o.Progress, "chaos: kill %d/%d at %.1fs with %d/%d settled; restarting\n", rep.Kills, o.Kills, r.KilledAt.Seconds(), settled, o.Postings)
-			}
-			if srv, err = StartServer(o.Binary, env, httpAddr, logOut); err != nil {
-				return nil, err
-			}
-			pendingProgress = mon.progress(settled)
-			if r.Healthy, err = srv.WaitHealthy(dctx); err != nil {
-				return nil, fmt.Errorf("%w (server log: %s)", err, tail(filepath.Join(dir, "serve.log")))
-			}
-			rep.Restarts = append(rep.Restarts, r)
-			pending = &rep.Restarts[len(rep.Restarts)-1]
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	if err := srv.Stop(10 * time.Second); err != nil && o.Progress != nil {
-		fmt.Fprintln(o.Progress, err)
-	}
-	rep.Elapsed = time.Since(start)
-
-	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer fcancel()
-	if err := rep.collect(fctx, dbURL, profileID, postingIDs, smtpSrv, llmSrv); err != nil {
-		return nil, err
-	}
-	return rep, nil
 }
 
 // collect reads the final state: the applications from the database, the
@@ -416,19 +192,7 @@ func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, pos
 }
 
 func allApplications(ctx context.Context, db *store.DB, profileID int64) ([]*jobpilot.Application, error) {
-	var all []*jobpilot.Application
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := db.Applications(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all, nil
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
+	return store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: profileID}))
 }
 
 // monitor watches the run from outside the server: the lab servers'

@@ -39,12 +39,12 @@ func TestMain(m *testing.M) {
 // of the server.
 func ciRun(t *testing.T, dbURL string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	var progress strings.Builder
 	rep, err := chaos.Run(ctx, chaos.Options{
 		Binary: binary, Postings: 20, SMTPFail: 0.3, LLMFail: 0.1, Kills: 1, Writer: "llm",
-		DatabaseURL: dbURL, Seed: 7, Deadline: 45 * time.Second, Progress: &progress,
+		DatabaseURL: dbURL, Seed: 7, Deadline: 4 * time.Minute, Progress: &progress,
 	})
 	if err != nil {
 		t.Fatal(err)

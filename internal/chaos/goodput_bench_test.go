@@ -17,7 +17,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/chaos"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
-	"github.com/jobpilot/jobpilot/llm"
+	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
@@ -61,15 +61,12 @@ func BenchmarkLLMGoodput(b *testing.B) {
 		b.Fatal(err)
 	}
 	var opened atomic.Int32
-	set := resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{Logger: quiet(), OnEvent: func(ev resilience.Event) {
+	set := resilience.NewSet(system.ResilienceConfig(cfg), resilience.Options{Logger: quiet(), OnEvent: func(ev resilience.Event) {
 		if ev.Kind == resilience.KindBreaker && ev.To == "open" {
 			opened.Add(1)
 		}
 	}})
-	writer, err := llm.NewWriter(cfg, set)
-	if err != nil {
-		b.Fatal(err)
-	}
+	writer := system.NewWriter(cfg, set, quiet(), nil)
 	profile, err := chaos.Profile(1)
 	if err != nil {
 		b.Fatal(err)

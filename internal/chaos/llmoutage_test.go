@@ -21,12 +21,12 @@ func TestChaosLLMOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills a jobpilot server and waits out a 6 s LLM outage")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	var progress strings.Builder
 	rep, err := chaos.Run(ctx, chaos.Options{
 		Binary: binary, Postings: 20, SMTPFail: 0.3, LLMFail: 0.1, LLMFaults: "down from t=0s to t=6s",
-		Kills: 2, Writer: "llm", Seed: 11, Deadline: 60 * time.Second, Progress: &progress,
+		Kills: 2, Writer: "llm", Seed: 11, Deadline: 4 * time.Minute, Progress: &progress,
 	})
 	if err != nil {
 		t.Fatal(err)

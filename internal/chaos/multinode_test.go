@@ -12,15 +12,17 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/internal/chaos"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/store"
 )
 
-// Scale-out (DESIGN.md §4) with the real binary: two `jobpilot serve`
-// processes on one fresh PostgreSQL database, in direct mode, tailoring with
-// the LLM writer against the lab LLM and sending to the lab SMTP server.
+// Scale-out ("Several nodes on one PostgreSQL" in docs/design-notes.md) with
+// the real binary: two `jobpilot serve` processes on one fresh PostgreSQL
+// database, in direct mode, tailoring with the LLM writer against the lab
+// LLM and sending to the lab SMTP server.
 //
 //   - Work is shared: both node ids complete process_posting and
 //     send_application jobs (river_job.attempted_by; the last entry is the
@@ -166,7 +168,7 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	// the survivor's rescuer runs at its election instead of up to 30 s
 	// later on a leader that never changed.
 	a := start("node-a")
-	waitFor(t, 20*time.Second, "node-a leads", func() bool {
+	dbtest.Eventually(t, 20*time.Second, "node-a leads", func() bool {
 		return count(`SELECT count(*) FROM river_leader WHERE leader_id = 'node-a'`) == 1
 	})
 	b := start("node-b")
@@ -181,7 +183,7 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	must(t, err)
 	const doneBy = `SELECT count(DISTINCT attempted_by[array_length(attempted_by, 1)]) FROM river_job
 		WHERE kind = $1 AND state = 'completed'`
-	waitFor(t, 40*time.Second, "both nodes drafted and sent applications of the first batch", func() bool {
+	dbtest.Eventually(t, 40*time.Second, "both nodes drafted and sent applications of the first batch", func() bool {
 		return count(doneBy, "process_posting") == 2 && count(doneBy, "send_application") == 2
 	})
 	_, err = db.UpsertPostings(ctx, chaos.SourceName, second, false)
@@ -192,7 +194,7 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	// few milliseconds later when the kill lands.
 	const runningA = `SELECT count(*) FROM river_job WHERE state = 'running' AND kind = 'process_posting'
 		AND attempted_by[array_length(attempted_by, 1)] = 'node-a'`
-	waitFor(t, 40*time.Second, "node-a starts a process_posting job of the second batch", func() bool {
+	dbtest.Eventually(t, 40*time.Second, "node-a starts a process_posting job of the second batch", func() bool {
 		return time.Since(windowStarted) >= minWindow &&
 			count(runningA+` AND attempted_at > clock_timestamp() - interval '200 milliseconds'`) > 0
 	})
@@ -234,12 +236,12 @@ func TestMultiNodeServePostgres(t *testing.T) {
 		}
 		return true
 	}
-	waitFor(t, 60*time.Second, "every application settled after the kill", settledAll)
+	dbtest.Eventually(t, 60*time.Second, "every application settled after the kill", settledAll)
 	recovery := time.Since(killed)
 	// And every job node-a left running, including those whose work was done
 	// but whose completion River had not yet written (it batches them): the
 	// survivor runs them again, and they find their work done.
-	waitFor(t, 30*time.Second, "node-b finishes every job node-a left running", func() bool {
+	dbtest.Eventually(t, 30*time.Second, "node-b finishes every job node-a left running", func() bool {
 		return count(`SELECT count(*) FROM river_job WHERE id = ANY($1) AND state = 'completed'
 			AND attempted_by[array_length(attempted_by, 1)] = 'node-b'`, orphanIDs) == orphans
 	})
@@ -251,7 +253,7 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	}
 	// The survivor took the schedule over: an automation tick it ran itself
 	// after the kill (its start-up tick as the new leader, then each interval).
-	waitFor(t, 10*time.Second, "node-b runs automation ticks", func() bool {
+	dbtest.Eventually(t, 10*time.Second, "node-b runs automation ticks", func() bool {
 		return count(`SELECT count(*) FROM river_job WHERE kind = 'automation_run' AND state = 'completed'
 			AND attempted_by[array_length(attempted_by, 1)] = 'node-b' AND scheduled_at > $1`, windowEnd) > 0
 	})
@@ -395,29 +397,9 @@ func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.
 
 func applications(t *testing.T, ctx context.Context, db *store.DB, profileID int64) []*jobpilot.Application {
 	t.Helper()
-	var all []*jobpilot.Application
-	f := jobpilot.ApplicationFilter{ProfileID: profileID, Limit: 500}
-	for {
-		page, err := db.Applications(ctx, f)
-		must(t, err)
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all
-		}
-		f.AfterID = page[len(page)-1].ID
-	}
-}
-
-// waitFor polls cond every 50 ms until it holds, failing the test after limit.
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for: %s", limit, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	all, err := store.Collect(store.AllApplications(ctx, db, jobpilot.ApplicationFilter{ProfileID: profileID}))
+	must(t, err)
+	return all
 }
 
 func must(t testing.TB, err error) {

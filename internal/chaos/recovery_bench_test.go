@@ -11,6 +11,7 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/chaos"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
@@ -103,7 +104,7 @@ func BenchmarkSMTPRecovery(b *testing.B) {
 
 	// The outage lasts until the breaker has opened twice (its first
 	// half-open probe failed too).
-	waitUntil(b, changed, 30*time.Second, func() bool {
+	dbtest.EventuallyOn(b, changed, 30*time.Second, "the breaker to open twice", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		opens := 0
@@ -173,18 +174,4 @@ func nextState(marks []breakerMark, i int) string {
 		return marks[i+1].to
 	}
 	return "still half_open"
-}
-
-// waitUntil waits for cond, re-checking whenever changed fires.
-func waitUntil(b *testing.B, changed <-chan struct{}, limit time.Duration, cond func() bool) {
-	b.Helper()
-	timeout := time.After(limit)
-	for !cond() {
-		select {
-		case <-changed:
-		case <-time.After(50 * time.Millisecond):
-		case <-timeout:
-			b.Fatalf("condition not met within %s", limit)
-		}
-	}
 }

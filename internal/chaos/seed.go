@@ -57,7 +57,7 @@ func Profile(postings int) (*jobpilot.Profile, error) {
 		return nil, err
 	}
 	p.Example = false
-	p.Preferences.MinScore = 0
+	p.Preferences.MinScore = new(0)
 	p.Preferences.ExcludedCompanies = nil
 	p.Preferences.ExcludedKeywords = nil
 	p.Preferences.Locations = nil
@@ -84,19 +84,11 @@ func Seed(ctx context.Context, dbURL string, p *jobpilot.Profile, postings []job
 	if _, err := db.UpsertPostings(ctx, SourceName, postings, false); err != nil {
 		return 0, nil, fmt.Errorf("chaos: seeding %d postings: %w", len(postings), err)
 	}
-	f := jobpilot.PostingFilter{Source: SourceName, Limit: 500}
-	for {
-		page, err := db.Postings(ctx, f)
+	for post, err := range store.AllPostings(ctx, db, jobpilot.PostingFilter{Source: SourceName}) {
 		if err != nil {
 			return 0, nil, err
 		}
-		for _, post := range page {
-			postingIDs = append(postingIDs, post.ID)
-		}
-		if len(page) < f.Limit {
-			break
-		}
-		f.AfterID = page[len(page)-1].ID
+		postingIDs = append(postingIDs, post.ID)
 	}
 	if len(postingIDs) != len(postings) {
 		return 0, nil, fmt.Errorf("chaos: seeded %d postings but the store holds %d", len(postings), len(postingIDs))

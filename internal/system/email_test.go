@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 )
 
 // sd scales a guide duration the way the harness configures the system.
@@ -17,9 +18,9 @@ func sd(d time.Duration) time.Duration { return time.Duration(float64(d) * scale
 // engine: 421, wait 2, 421, wait 4, accepted. One message per application,
 // with both PDFs and the derived Message-ID.
 func TestGuideEmailFlow(t *testing.T) {
-	dialects(t, func(t *testing.T, pg bool) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 2
-		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "first 2 attempts of each message 421"})
+		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "first 2 attempts of each message 421"})
 		h.automate()
 		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent, jobpilot.StatusFailed, jobpilot.StatusNeedsReview)
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -26,13 +27,16 @@ type transition struct {
 //
 // WORKERS=1 makes the count at the opening exact (5 refusals, no attempt in
 // flight beside them); the half-open probe's exclusivity under concurrency
-// is the resilience package's own test.
+// is the resilience package's own test. The applications are prepared and
+// approved first (review mode), so every send job is queued before the
+// breaker opens and the snoozes are observed within its recovery time
+// however slowly the machine drafts.
 func TestBreaker(t *testing.T) {
-	dialects(t, func(t *testing.T, pg bool) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 4
-		h := newHarness(t, harnessOpts{pg: pg, postings: n, schedule: "421 always", noStart: true,
-			// Recovery 2 s scaled: room to observe the snoozed jobs first.
-			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "200"}})
+		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "421 always", noStart: true, mode: "review",
+			// Recovery 5 s scaled: ample room to observe the snoozed jobs first.
+			env: map[string]string{"WORKERS": "1", "EMAIL_RECOVERY_TIMEOUT": "500"}})
 		var (
 			tmu         sync.Mutex
 			transitions []transition
@@ -57,6 +61,12 @@ func TestBreaker(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.automate()
+		h.waitStatus(n, 60*time.Second, jobpilot.StatusReady)
+		for _, app := range h.apps() {
+			if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		select {
 		case <-opened:
 		case <-time.After(20 * time.Second):
@@ -67,7 +77,7 @@ func TestBreaker(t *testing.T) {
 		// half-open: River keeps a short snooze "available" with a future
 		// scheduled_at and gives the attempt back, so a snoozed job's
 		// attempt equals its count of real errors.
-		h.waitFor("every send job snoozed", 1500*time.Millisecond, func() bool {
+		h.waitFor("every send job snoozed", 4*time.Second, func() bool {
 			js := h.sendJobs()
 			if len(js) != n {
 				return false
@@ -157,7 +167,10 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
-	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "30"}}) // 300 ms
+	// 2 s per attempt scaled: short enough to wait out the stall, long
+	// enough that the later, healthy transaction never meets it, however
+	// loaded the machine (300 ms was not).
+	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
 	h.automate()
 	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
 	app := h.apps()[0]

@@ -19,8 +19,8 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/examples"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
-	"github.com/jobpilot/jobpilot/internal/freshpg"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
 )
@@ -28,8 +28,6 @@ import (
 // scale runs the guide's seconds as hundredths: email waits 20/40/80 ms,
 // EMAIL_TIMEOUT 300 ms, engine retries from 10 ms.
 const scale = 0.01
-
-const pgEnv = "JOBPILOT_TEST_DATABASE_URL"
 
 // harness is a wired System on a real database with SMTP at an in-process
 // fault-injecting server, and a record of every resilience event.
@@ -48,7 +46,7 @@ type harness struct {
 }
 
 type harnessOpts struct {
-	pg       bool
+	db       dbtest.Backend // SQLite in the data directory unless PostgreSQL
 	schedule string
 	env      map[string]string // extra configuration
 	postings int               // postings with a contact email (default 1)
@@ -69,18 +67,6 @@ func quietLogger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-// dialects runs fn on SQLite and, when JOBPILOT_TEST_DATABASE_URL is set, on
-// a fresh PostgreSQL database.
-func dialects(t *testing.T, fn func(t *testing.T, pg bool)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, false) })
-	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(pgEnv) == "" {
-			t.Skip(pgEnv + " not set")
-		}
-		fn(t, true)
-	})
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -113,8 +99,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		"EMAIL_TIMEOUT":    "200",
 		"JOBPILOT_NODE_ID": "system-test",
 	}
-	if o.pg {
-		env["DATABASE_URL"] = freshpg.Database(t, os.Getenv(pgEnv), "jp_system")
+	if o.db.Postgres() {
+		env["DATABASE_URL"] = o.db.URL(t)
 	}
 	for k, v := range o.env {
 		env[k] = v
@@ -147,7 +133,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatal(err)
 	}
 	p.Example = false
-	p.Preferences.MinScore = 0
+	p.Preferences.MinScore = new(0)
 	p.Preferences.DailyCap = 100
 	p.Preferences.ExcludedCompanies = nil
 	p.Preferences.ApplyMode = ""
@@ -226,16 +212,16 @@ func (h *harness) automate() {
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
+// waitFor waits until cond holds, failing the test after d with the
+// applications' status counts at that moment.
 func (h *harness) waitFor(what string, d time.Duration, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out after %s waiting for %s (counts %v)", d, what, h.counts())
+	defer func() {
+		if h.t.Failed() {
+			h.t.Logf("status counts when the wait for %s ended: %v", what, h.counts())
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	}()
+	dbtest.Eventually(h.t, d, what, cond)
 }
 
 func (h *harness) counts() map[jobpilot.Status]int {

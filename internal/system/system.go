@@ -7,7 +7,6 @@ package system
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -19,8 +18,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/document"
 	"github.com/jobpilot/jobpilot/engine"
-	"github.com/jobpilot/jobpilot/llm"
-	"github.com/jobpilot/jobpilot/mail"
+	"github.com/jobpilot/jobpilot/examples"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
@@ -100,18 +98,55 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	go s.recordEvents()
 
-	s.Resilience = resilience.NewSet(resilience.MatrixFrom(cfg), resilience.Options{
+	s.Resilience = resilience.NewSet(ResilienceConfig(cfg), resilience.Options{
 		Logger:  log,
 		Metrics: resilience.NewMetrics(reg),
 		OnEvent: s.resilienceEvent,
 	})
 
+	if s.Apply, err = s.newPipeline(cfg, opts); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if cfg.OpenAI.EmbeddingsModel != "" {
+		s.Apply.Embedder = newEmbedder(cfg, s.Resilience, log)
+		s.Apply.EmbeddingCache = db
+	}
+	kinds, err := jobKinds(cfg, s.Apply, opts.RunOnStart)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	eng, err := engine.New(db, engine.Options{
+		Config:    engineConfig(cfg),
+		Kinds:     kinds,
+		Logger:    log,
+		Metrics:   reg,
+		FastStart: opts.FastStart,
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Engine = eng
+	// The store enqueues a change's tasks in the change's own transaction.
+	db.SetTaskInserter(eng)
+	s.Apply.Enqueue = eng.Enqueue
+
+	if err := s.loadExamples(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// newPipeline wires the pipeline: the writer, renderer and mailer the
+// configuration selects (or opts gives), the sources, and the email policy.
+func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, error) {
+	log, db := s.Logger, s.Store
 	writer := opts.Writer
 	if writer == nil {
-		if writer, err = newWriter(cfg, s.Resilience, log, reg); err != nil {
-			s.Close()
-			return nil, err
-		}
+		writer = NewWriter(cfg, s.Resilience, log, s.Registry)
 	}
 	renderer := opts.Renderer
 	if renderer == nil {
@@ -119,26 +154,22 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	mailer := opts.Mailer
 	if mailer == nil {
-		if cfg.SMTP.Host == "" {
-			mailer = mail.NewOutbox(mail.OutboxDir(cfg.DataDir), mail.WithLogger(log))
-		} else if mailer, err = mail.New(cfg.SMTP, mail.WithLogger(log)); err != nil {
-			s.Close()
+		var err error
+		if mailer, err = newMailer(cfg, log); err != nil {
 			return nil, err
 		}
 	}
 	sources, err := buildSources(cfg, s.Resilience, log)
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
-
-	s.Apply = &apply.Service{
+	return &apply.Service{
 		Store:        db,
 		Sources:      sources,
 		Writer:       writer,
 		Renderer:     renderer,
 		Mailer:       mailer,
-		Resilience:   s.Resilience,
+		Email:        s.Resilience.Service(resilience.ServiceEmail),
 		Mode:         jobpilot.ApplyMode(cfg.Apply.Mode),
 		FollowUpDays: cfg.Apply.FollowUpDays,
 		From:         cfg.SMTP.From,
@@ -152,56 +183,21 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 			}
 			return out
 		},
-	}
-	eng, err := engine.New(db, engine.Options{
-		Config:     cfg,
-		Handlers:   s.Apply,
-		Logger:     log,
-		Metrics:    reg,
-		RunOnStart: opts.RunOnStart,
-		FastStart:  opts.FastStart,
-	})
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.Engine = eng
-	s.Apply.Enqueue = eng.Enqueue
-
-	if cfg.Examples {
-		loaded, err := apply.LoadExamples(ctx, db)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		if loaded {
-			s.ExamplesLoaded = true
-			log.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
-		}
-	}
-	return s, nil
+	}, nil
 }
 
-// newWriter picks the writer: the template writer when no LLM is configured
-// (or JOBPILOT_WRITER=template), the LLM writer otherwise.
-func newWriter(cfg *config.Config, set *resilience.Set, log *slog.Logger, reg prometheus.Registerer) (jobpilot.Writer, error) {
-	return llm.NewWriter(cfg, set, llm.WithLogger(log), llm.WithRegisterer(reg))
-}
-
-func buildSources(cfg *config.Config, set *resilience.Set, log *slog.Logger) ([]jobpilot.Source, error) {
-	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) * max(cfg.TimeScale, 0.000001)) }
-	client := source.NewClient(source.ClientOptions{Policies: source.ResiliencePolicies(set), Logger: log,
-		MaxBody: cfg.Fetch.MaxBytes, ConnectTimeout: scale(cfg.Timeouts.Source), IdleTimeout: scale(cfg.Timeouts.SourceIdle),
-		HostConcurrency: cfg.Fetch.HostConcurrency, HostDelay: scale(cfg.Fetch.HostDelay), RedirectHosts: cfg.Fetch.RedirectHosts})
-	var out []jobpilot.Source
-	for _, sc := range cfg.Sources {
-		src, err := source.New(sc, client)
-		if err != nil {
-			return nil, fmt.Errorf("source %q: %w", sc.Name, err)
-		}
-		out = append(out, src)
+// loadExamples loads the example profile and postings into an empty
+// database, unless JOBPILOT_EXAMPLES is off.
+func (s *System) loadExamples(ctx context.Context) error {
+	if !s.Config.Examples {
+		return nil
 	}
-	return out, nil
+	loaded, err := examples.Load(ctx, s.Store)
+	if loaded {
+		s.ExamplesLoaded = true
+		s.Logger.Info("loaded the example profile and postings into an empty database (fictional; set JOBPILOT_EXAMPLES=off to start empty)")
+	}
+	return err
 }
 
 // resilienceEvent keeps the service-wide history the dashboard shows:
@@ -257,41 +253,15 @@ func (s *System) Close() error {
 	return err
 }
 
-// Health is the state /health reports.
-type Health struct {
-	Status          string                   `json:"status"` // healthy, degraded, unhealthy
-	Environment     string                   `json:"environment"`
-	Version         string                   `json:"version"`
-	Scheduler       engine.Status            `json:"scheduler"`
-	Database        DatabaseHealth           `json:"database"`
-	CircuitBreakers map[string]BreakerHealth `json:"circuit_breakers"`
-	Examples        bool                     `json:"examples,omitempty"`
-}
-
-// DatabaseHealth says whether the database answers.
-type DatabaseHealth struct {
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
-}
-
-// BreakerHealth is one breaker in /health.
-type BreakerHealth struct {
-	State            string  `json:"state"`
-	Failures         int     `json:"failures"`
-	FailureThreshold int     `json:"failure_threshold"`
-	RetryInSeconds   float64 `json:"retry_in_seconds,omitempty"`
-}
-
-// Health reports the system's state: unhealthy when the database or the
-// scheduler is down, degraded while a circuit breaker is not closed, healthy
-// otherwise. Error texts are the store's own and never carry secrets.
-func (s *System) Health(ctx context.Context) Health {
-	h := Health{
-		Status:          "healthy",
-		Environment:     s.Config.Environment,
-		Version:         jobpilot.Version,
-		Scheduler:       s.Engine.Status(),
-		CircuitBreakers: map[string]BreakerHealth{},
+// Health reports the system's state (jobpilot.HealthOf): unhealthy when
+// the database or the scheduler is down, degraded while a circuit breaker is
+// not closed, healthy otherwise. The database check is bounded by 5 s; error
+// texts are the store's own and never carry secrets.
+func (s *System) Health(ctx context.Context) jobpilot.Health {
+	h := jobpilot.Health{
+		Environment: s.Config.Environment,
+		Version:     jobpilot.Version,
+		Scheduler:   s.Engine.Status(),
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -300,17 +270,5 @@ func (s *System) Health(ctx context.Context) Health {
 	} else {
 		h.Database.OK = true
 	}
-	for _, b := range s.Resilience.Breakers.Snapshot() {
-		h.CircuitBreakers[b.Name] = BreakerHealth{
-			State: b.State, Failures: b.Failures, FailureThreshold: b.FailureThreshold,
-			RetryInSeconds: b.RetryIn.Seconds(),
-		}
-		if b.State != "closed" && h.Status == "healthy" {
-			h.Status = "degraded"
-		}
-	}
-	if !h.Database.OK || !h.Scheduler.Running {
-		h.Status = "unhealthy"
-	}
-	return h
+	return jobpilot.HealthOf(h, s.Resilience.Breakers.Snapshot())
 }

@@ -23,16 +23,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
-	"github.com/jobpilot/jobpilot/config"
-	"github.com/jobpilot/jobpilot/internal/freshpg"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/store"
 )
@@ -60,7 +57,7 @@ type Kind struct {
 	Type string
 	// Config is the configuration of a source called name reading the
 	// board served at base.
-	Config func(name, base string) config.SourceConfig
+	Config func(name, base string) source.Spec
 	// Serve answers one request of a source called name for board in the
 	// real API's shape, paging as the API does, and reports whether the
 	// request was the board's.
@@ -203,7 +200,7 @@ func (p *Policy) Recorded() (int, []time.Duration) {
 }
 
 func client(p *Policy) *source.Client {
-	return source.NewClient(source.ClientOptions{Policies: func(string) source.Policy { return p }})
+	return source.NewClient(source.ClientOptions{Policies: func(string) jobpilot.Executor { return p }})
 }
 
 func fetch(t *testing.T, s jobpilot.Source) []jobpilot.Posting {
@@ -224,31 +221,10 @@ func ids(ps []jobpilot.Posting) map[string]bool {
 }
 
 // eachStore runs fn with a fresh, migrated store on SQLite and, when
-// JOBPILOT_TEST_DATABASE_URL is set, on PostgreSQL.
+// JOBPILOT_TEST_DATABASE_URL is set, on PostgreSQL (dbtest.RunStore).
 func eachStore(t *testing.T, fn func(t *testing.T, st *store.DB)) {
 	t.Helper()
-	urls := map[string]string{"sqlite": "sqlite://" + filepath.Join(t.TempDir(), "jobpilot.db")}
-	if pg := os.Getenv("JOBPILOT_TEST_DATABASE_URL"); pg != "" {
-		urls["postgres"] = freshpg.Database(t, pg, "sourcetest")
-	}
-	for _, name := range []string{"sqlite", "postgres"} {
-		u, ok := urls[name]
-		if !ok {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			st, err := store.Open(ctx, u)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, st)
-		})
-	}
+	dbtest.RunStore(t, fn)
 }
 
 func open(t *testing.T, st *store.DB, src string) map[string]bool {

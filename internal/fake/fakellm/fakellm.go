@@ -9,12 +9,14 @@
 // rejected calls and records every request, including whether the client
 // closed the connection before the reply (a timeout that really cancels).
 //
-// With no script, a request that asks for JSON gets a valid tailoring reply
-// built from the <profile> JSON found in the prompt (every work entry,
-// highlight, project, skill, degree and certificate, in profile order), and a
-// plain-text request gets a cover letter built from the same profile and the
-// posting's "Company:" and "Title:" lines, so the fake can serve a whole
-// pipeline. It is not part of any production path.
+// With no script, a request for the tailored resume gets a valid reply
+// built from the numbered profile facts found in the prompt (every work
+// entry, highlight, project, skill, degree and certificate, in profile
+// order), and a request for the cover letter gets one built from the same
+// facts and the posting's "Company:" and "Title:" lines, each sentence
+// citing the fact it uses, so the fake can serve a whole pipeline. In
+// ModeLiar it lies instead, the way a real model can (Server.lie). It is not
+// part of any production path.
 package fakellm
 
 import (
@@ -22,7 +24,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand"
 	"net"
 	"net/http"
@@ -57,6 +58,9 @@ type Options struct {
 	// "ignore previous instructions", as a careless model would.
 	ObeyInjections bool
 	Clock          func() time.Time // nil = time.Now
+	// Mode is how the default replies behave: ModeHonest (""), or ModeLiar,
+	// a model that lies on purpose (see Server.lie).
+	Mode string
 	// Down are outage windows, counted from the server's start: a chat call
 	// inside one is answered 503 (see Window; ParseOutages reads them from
 	// "down from t=10s to t=40s").
@@ -78,6 +82,9 @@ type Request struct {
 	Format   string
 	Status   int  // the status answered; 0 if the client went away first
 	Canceled bool // the client closed the connection before the reply
+	// Embeddings is the number of texts of a POST /v1/embeddings request;
+	// 0 for chat completions.
+	Embeddings int
 }
 
 // Prompt returns all message contents joined, for assertions.
@@ -105,6 +112,7 @@ type Server struct {
 	changed  chan struct{} // closed and replaced whenever a request record changes
 	epoch    time.Time     // the server's start: origin of the outage windows
 	down     int           // calls answered 503 in an outage window
+	lies     int           // replies the liar wrote
 }
 
 // New returns a server with opts.
@@ -204,124 +212,6 @@ func (s *Server) Start(addr string) (baseURL string, stop func(context.Context) 
 		return err
 	}
 	return "http://" + ln.Addr().String() + "/v1", stop, nil
-}
-
-type chatRequest struct {
-	Model          string    `json:"model"`
-	Messages       []Message `json:"messages"`
-	ResponseFormat *struct {
-		Type string `json:"type"`
-	} `json:"response_format"`
-}
-
-// ServeHTTP answers POST /v1/chat/completions (and /chat/completions).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	if path == "/v1/models" || path == "/models" {
-		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
-		return
-	}
-	if r.Method != http.MethodPost || !strings.HasSuffix(path, "/chat/completions") {
-		writeError(w, http.StatusNotFound, "not_found", "unknown endpoint "+r.URL.Path, "")
-		return
-	}
-	var req chatRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid JSON body: "+err.Error(), "")
-		return
-	}
-	rec := &Request{Model: req.Model, Messages: req.Messages}
-	if req.ResponseFormat != nil {
-		rec.Format = req.ResponseFormat.Type
-		rec.JSON = rec.Format == "json_object" || rec.Format == "json_schema"
-	}
-
-	s.mu.Lock()
-	now := s.opts.Clock()
-	rec.At = now
-	s.requests = append(s.requests, rec)
-	if s.IsDown(now.Sub(s.epoch)) {
-		// An outage: before the rate limit, the script and the random
-		// faults, so the outage consumes none of them.
-		s.down++
-		s.notify()
-		s.mu.Unlock()
-		s.finish(rec, http.StatusServiceUnavailable)
-		writeError(w, http.StatusServiceUnavailable, "server_error", "the server is down (fakellm outage window)", "service_unavailable")
-		return
-	}
-	reply, limited, wait := s.next(now)
-	s.notify()
-	s.mu.Unlock()
-
-	if limited {
-		s.finish(rec, http.StatusTooManyRequests)
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "rate limit reached", "rate_limit_exceeded")
-		return
-	}
-
-	delay := s.opts.Latency + reply.Delay
-	if reply.Hang || delay > 0 {
-		var timer <-chan time.Time
-		if !reply.Hang {
-			t := time.NewTimer(delay)
-			defer t.Stop()
-			timer = t.C
-		}
-		select {
-		case <-timer:
-		case <-r.Context().Done():
-			s.mu.Lock()
-			rec.Canceled = true
-			s.notify()
-			s.mu.Unlock()
-			return
-		}
-	}
-
-	status := reply.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if status != http.StatusOK {
-		s.finish(rec, status)
-		if reply.RetryAfter != "" {
-			w.Header().Set("Retry-After", reply.RetryAfter)
-		}
-		writeError(w, status, errorType(status), fmt.Sprintf("scripted error %d", status), "")
-		return
-	}
-
-	prompt := rec.Prompt()
-	content := reply.Content
-	obey := reply.Obey || (s.opts.ObeyInjections && strings.Contains(strings.ToLower(prompt), "ignore previous instructions"))
-	switch {
-	case reply.Malformed:
-		content = `{"summary": "Backend engineer", "work": [{"index": 0, "highlights": [` // cut short
-	case content != "":
-	case rec.JSON:
-		content = tailoringReply(req.Messages, obey)
-	default:
-		content = letterReply(req.Messages, obey)
-	}
-	s.finish(rec, http.StatusOK)
-	promptTokens, completionTokens := len(strings.Fields(prompt)), len(strings.Fields(content))
-	writeJSON(w, http.StatusOK, map[string]any{
-		"id":      fmt.Sprintf("chatcmpl-fake-%d", s.Calls()),
-		"object":  "chat.completion",
-		"created": now.Unix(),
-		"model":   s.opts.Model,
-		"choices": []any{map[string]any{
-			"index":         0,
-			"message":       map[string]any{"role": "assistant", "content": content},
-			"finish_reason": "stop",
-		}},
-		"usage": map[string]any{
-			"prompt_tokens": promptTokens, "completion_tokens": completionTokens,
-			"total_tokens": promptTokens + completionTokens,
-		},
-	})
 }
 
 // next decides the call's fate; s.mu is held.

@@ -27,6 +27,10 @@ const (
 	// for a reply; a large one is still being written when the client gives
 	// up.
 	Hang Kind = "hang"
+	// Cut: read the whole message, final "." included, then close the
+	// connection without a reply: the client has handed everything over
+	// and cannot know whether the server took it. Never recorded.
+	Cut Kind = "cut"
 )
 
 // Action is the fate of one message.
@@ -83,102 +87,125 @@ type rule struct {
 //
 //	accept                              accept every message (the default)
 //	ACTION always                       e.g. "550 always", "hang always"
-//	ACTION in data                      e.g. "hang in data", "drop in data"
+//	ACTION in data                      e.g. "hang in data", "drop in data", "cut in data"
 //	fail P% with ACTION                 e.g. "fail 30% with 421"
 //	first N attempts of each message ACTION   e.g. "first 2 attempts of each message 421"
 //	down from t=D to t=D                e.g. "down from t=10s to t=40s" (bare numbers are seconds)
 //	seed N                              seed of the random rules (default 1)
 //
 // ACTION is a reply code from 400 to 599 (optionally followed by its text in
-// double quotes), "hang", "drop" or "accept". An empty spec accepts all.
+// double quotes), "hang", "drop", "cut" or "accept". An empty spec accepts all.
 func ParseSchedule(spec string) (*Schedule, error) {
-	s := &Schedule{spec: strings.TrimSpace(spec)}
-	seed := uint64(1)
+	s := &Schedule{spec: strings.TrimSpace(spec), seed: 1}
 	for i, raw := range strings.Split(spec, ";") {
 		clause := strings.Join(strings.Fields(raw), " ")
 		if clause == "" {
 			continue
 		}
-		lower := strings.ToLower(clause)
-		fail := func(format string, args ...any) error {
-			return fmt.Errorf("fakesmtp: schedule clause %d %q: %s", i+1, clause, fmt.Sprintf(format, args...))
-		}
-		switch {
-		case lower == "accept":
-			s.rules = append(s.rules, rule{kind: ruleAlways, action: Action{Kind: Accept}})
-		case strings.HasPrefix(lower, "seed "):
-			n, err := strconv.ParseUint(strings.TrimSpace(lower[len("seed "):]), 10, 64)
-			if err != nil {
-				return nil, fail("seed must be a non-negative integer")
-			}
-			seed, s.seeded = n, true
-		case strings.HasPrefix(lower, "down "):
-			var from, to string
-			if _, err := fmt.Sscanf(lower, "down from t=%s to t=%s", &from, &to); err != nil {
-				return nil, fail(`want "down from t=D to t=D"`)
-			}
-			f, err1 := parseOffset(from)
-			t, err2 := parseOffset(to)
-			if err1 != nil || err2 != nil {
-				return nil, fail("bad time: %v", firstErr(err1, err2))
-			}
-			if t <= f {
-				return nil, fail("the window ends (%s) before it starts (%s)", t, f)
-			}
-			s.down = append(s.down, Window{From: f, To: t})
-		case strings.HasPrefix(lower, "fail "):
-			rest := clause[len("fail "):]
-			pct, act, ok := strings.Cut(rest, " ")
-			if !ok || !strings.HasSuffix(pct, "%") {
-				return nil, fail(`want "fail P%% with ACTION"`)
-			}
-			p, err := strconv.ParseFloat(strings.TrimSuffix(pct, "%"), 64)
-			if err != nil || p < 0 || p > 100 {
-				return nil, fail("percentage must be between 0 and 100")
-			}
-			act, ok = cutPrefixFold(act, "with ")
-			if !ok {
-				return nil, fail(`want "fail P%% with ACTION"`)
-			}
-			a, err := parseAction(act)
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			s.rules = append(s.rules, rule{kind: rulePercent, percent: p, action: a})
-		case strings.HasPrefix(lower, "first "):
-			var n int
-			var unit string
-			if _, err := fmt.Sscanf(lower, "first %d %s", &n, &unit); err != nil || (unit != "attempts" && unit != "attempt") {
-				return nil, fail(`want "first N attempts of each message ACTION"`)
-			}
-			idx := strings.Index(lower, " of each message ")
-			if idx < 0 || n < 1 {
-				return nil, fail(`want "first N attempts of each message ACTION" with N ≥ 1`)
-			}
-			a, err := parseAction(clause[idx+len(" of each message "):])
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			s.rules = append(s.rules, rule{kind: ruleFirstN, n: n, action: a})
-		case strings.HasSuffix(lower, " always"):
-			a, err := parseAction(clause[:len(clause)-len(" always")])
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			s.rules = append(s.rules, rule{kind: ruleAlways, action: a})
-		case strings.HasSuffix(lower, " in data"):
-			a, err := parseAction(clause[:len(clause)-len(" in data")])
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			s.rules = append(s.rules, rule{kind: ruleAlways, action: a})
-		default:
-			return nil, fail("unknown clause")
+		if err := s.parseClause(clause); err != nil {
+			return nil, fmt.Errorf("fakesmtp: schedule clause %d %q: %w", i+1, clause, err)
 		}
 	}
-	s.seed = seed
-	s.rng = newRand(seed)
+	s.rng = newRand(s.seed)
 	return s, nil
+}
+
+// parseClause adds one clause (spaces already normalised) to s.
+func (s *Schedule) parseClause(clause string) error {
+	lower := strings.ToLower(clause)
+	var (
+		r   rule
+		err error
+	)
+	switch {
+	case lower == "accept":
+		r = rule{kind: ruleAlways, action: Action{Kind: Accept}}
+	case strings.HasPrefix(lower, "seed "):
+		n, err := strconv.ParseUint(strings.TrimSpace(lower[len("seed "):]), 10, 64)
+		if err != nil {
+			return fmt.Errorf("seed must be a non-negative integer")
+		}
+		s.seed, s.seeded = n, true
+		return nil
+	case strings.HasPrefix(lower, "down "):
+		w, err := parseDown(lower)
+		if err != nil {
+			return err
+		}
+		s.down = append(s.down, w)
+		return nil
+	case strings.HasPrefix(lower, "fail "):
+		r, err = parseFail(clause[len("fail "):])
+	case strings.HasPrefix(lower, "first "):
+		r, err = parseFirst(clause, lower)
+	case strings.HasSuffix(lower, " always"):
+		r.action, err = parseAction(clause[:len(clause)-len(" always")])
+	case strings.HasSuffix(lower, " in data"):
+		r.action, err = parseAction(clause[:len(clause)-len(" in data")])
+	default:
+		return fmt.Errorf("unknown clause")
+	}
+	if err != nil {
+		return err
+	}
+	s.rules = append(s.rules, r)
+	return nil
+}
+
+// parseDown reads "down from t=D to t=D" (lower case).
+func parseDown(lower string) (Window, error) {
+	var from, to string
+	if _, err := fmt.Sscanf(lower, "down from t=%s to t=%s", &from, &to); err != nil {
+		return Window{}, fmt.Errorf(`want "down from t=D to t=D"`)
+	}
+	f, err1 := parseOffset(from)
+	t, err2 := parseOffset(to)
+	if err1 != nil || err2 != nil {
+		return Window{}, fmt.Errorf("bad time: %v", firstErr(err1, err2))
+	}
+	if t <= f {
+		return Window{}, fmt.Errorf("the window ends (%s) before it starts (%s)", t, f)
+	}
+	return Window{From: f, To: t}, nil
+}
+
+// parseFail reads "P% with ACTION", the rest of a "fail" clause.
+func parseFail(rest string) (rule, error) {
+	pct, act, ok := strings.Cut(rest, " ")
+	if !ok || !strings.HasSuffix(pct, "%") {
+		return rule{}, fmt.Errorf(`want "fail P%% with ACTION"`)
+	}
+	p, err := strconv.ParseFloat(strings.TrimSuffix(pct, "%"), 64)
+	if err != nil || p < 0 || p > 100 {
+		return rule{}, fmt.Errorf("percentage must be between 0 and 100")
+	}
+	act, ok = cutPrefixFold(act, "with ")
+	if !ok {
+		return rule{}, fmt.Errorf(`want "fail P%% with ACTION"`)
+	}
+	a, err := parseAction(act)
+	if err != nil {
+		return rule{}, err
+	}
+	return rule{kind: rulePercent, percent: p, action: a}, nil
+}
+
+// parseFirst reads "first N attempts of each message ACTION".
+func parseFirst(clause, lower string) (rule, error) {
+	var n int
+	var unit string
+	if _, err := fmt.Sscanf(lower, "first %d %s", &n, &unit); err != nil || (unit != "attempts" && unit != "attempt") {
+		return rule{}, fmt.Errorf(`want "first N attempts of each message ACTION"`)
+	}
+	idx := strings.Index(lower, " of each message ")
+	if idx < 0 || n < 1 {
+		return rule{}, fmt.Errorf(`want "first N attempts of each message ACTION" with N ≥ 1`)
+	}
+	a, err := parseAction(clause[idx+len(" of each message "):])
+	if err != nil {
+		return rule{}, err
+	}
+	return rule{kind: ruleFirstN, n: n, action: a}, nil
 }
 
 // MustParseSchedule is ParseSchedule for specs known to be valid (tests,
@@ -281,12 +308,14 @@ func parseAction(s string) (Action, error) {
 		return Action{Kind: Hang}, nil
 	case "drop":
 		return Action{Kind: Drop}, nil
+	case "cut":
+		return Action{Kind: Cut}, nil
 	case "accept":
 		return Action{Kind: Accept}, nil
 	}
 	code, err := strconv.Atoi(word)
 	if err != nil || code < 400 || code > 599 {
-		return Action{}, fmt.Errorf("action %q: want a reply code 400–599, hang, drop or accept", word)
+		return Action{}, fmt.Errorf("action %q: want a reply code 400–599, hang, drop, cut or accept", word)
 	}
 	text = strings.TrimSpace(text)
 	if text != "" {

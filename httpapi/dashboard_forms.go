@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// login exchanges the API token for a session cookie. The token is read
+// from the form only and never logged; a wrong one redirects back with a
+// message (after a short constant delay that slows guessing).
+func (s *server) login() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if !tokenEqual(r.PostFormValue("token"), s.Token) {
+			s.log.Warn("dashboard login refused", "remote", r.RemoteAddr)
+			select {
+			case <-time.After(300 * time.Millisecond):
+			case <-r.Context().Done():
+			}
+			http.Redirect(w, r, "/?done=badlogin", http.StatusSeeOther)
+			return
+		}
+		v, err := s.sessions.issue()
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.setSession(w, r, v, int(s.SessionTTL.Seconds()))
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
+}
+
+func (s *server) logout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setSession(w, r, "", -1)
+		http.Redirect(w, r, "/?done=loggedout", http.StatusSeeOther)
+	})
+}
+
+type sessionKey struct{}
+
+// requireSession sends a request without a valid session back to the login
+// form (GET) or refuses it (anything else).
+func (s *server) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := s.session(r); !ok {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/", http.StatusSeeOther)
+				return
+			}
+			s.render(w, r, http.StatusUnauthorized, "error.html", &dashData{Title: "Signed out", Error: "Your session has ended; sign in again."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// formAction runs a dashboard form post after checking its CSRF token, then
+// redirects (303) to the page the action names, so a reload does not post
+// again.
+func (s *server) formAction(act func(r *http.Request) (string, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := s.session(r)
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if !s.checkCSRF(r, id) {
+			s.log.Warn("dashboard form refused: bad CSRF token", "path", r.URL.Path)
+			s.render(w, r, http.StatusForbidden, "error.html", &dashData{Title: "Forbidden", Error: "This form has expired or did not come from the dashboard. Reload the page and try again."})
+			return
+		}
+		to, err := act(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	})
+}
+
+func (s *server) approveForm(r *http.Request) (string, error) {
+	id, err := s.actionID(r)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.Pipeline.Approve(r.Context(), id); err != nil {
+		return "", err
+	}
+	return "/?done=approved#app-" + strconv.FormatInt(id, 10), nil
+}
+
+func (s *server) resetForm(r *http.Request) (string, error) {
+	if s.Breakers == nil {
+		return "", unavailable("the circuit breakers")
+	}
+	if err := s.Breakers.Reset(r.PathValue("name")); err != nil {
+		return "", err
+	}
+	return "/?done=reset#breakers", nil
+}
+
+func (s *server) triggerForm(r *http.Request) (string, error) {
+	if s.Scheduler == nil {
+		return "", unavailable("the scheduler")
+	}
+	if err := s.Scheduler.Trigger(r.Context(), jobpilot.TaskKind(r.PostFormValue("kind"))); err != nil {
+		return "", err
+	}
+	return "/?done=triggered#scheduler", nil
+}
+
+func (s *server) restartForm(r *http.Request) (string, error) {
+	if s.Scheduler == nil {
+		return "", unavailable("the scheduler")
+	}
+	if err := s.Scheduler.Restart(r.Context()); err != nil {
+		return "", err
+	}
+	return "/?done=restarted#scheduler", nil
+}

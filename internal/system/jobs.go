@@ -1,0 +1,149 @@
+package system
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"time"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/apply"
+	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/engine"
+)
+
+// Job-kind options. Priorities: 1 is River's highest. A ready application's
+// send goes before the drafting of others: otherwise, with many postings
+// queued, finished applications wait for every older draft to be picked up
+// first. Attempts: a send gets more, as its failures are mostly a mail
+// server being away for a while and a repeated attempt is safe (see the
+// engine's package doc on sending); periodic kinds run again on the next
+// tick anyway.
+const (
+	prioritySend    = 1
+	priorityProcess = 2
+
+	maxAttemptsProcess  = 5
+	maxAttemptsSend     = 10
+	maxAttemptsPeriodic = 3
+)
+
+// jobKinds registers apply's job kinds with the engine: one line per kind,
+// with its options. A new kind is its Args type and handler in one new file
+// of apply, plus one line here (see docs/design-notes.md).
+//
+// Periodic kinds are deliberately not unique: a run stuck in "running" after
+// a crash (until it is rescued) must not block the schedule's next ticks;
+// overlapping runs are the handlers' concern (they work from database state).
+func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.Kinds, error) {
+	job, automation := jobTimeouts(cfg)
+	s, err := schedules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	k := engine.NewKinds()
+	engine.AddKind[apply.ProcessPostingArgs](k, svc.ProcessPosting, engine.KindOptions{MaxAttempts: maxAttemptsProcess, Priority: priorityProcess, Unique: true, Timeout: job})
+	engine.AddKind[apply.SendApplicationArgs](k, svc.SendApplication, engine.KindOptions{MaxAttempts: maxAttemptsSend, Priority: prioritySend, Unique: true, Timeout: job})
+	engine.AddKind[apply.FetchPostingsArgs](k, svc.FetchPostings, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.fetch, RunOnStart: runOnStart}})
+	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
+	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
+	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
+	return k, nil
+}
+
+// periodicSchedules are the schedule's four entries.
+type periodicSchedules struct {
+	fetch, automation, followUps, cleanup engine.Schedule
+}
+
+// schedules reads the schedule: fetch every FETCH_INTERVAL, automation
+// every AUTOMATION_INTERVAL, follow-ups and cleanup by cron in
+// SCHEDULER_TIMEZONE. A bad zone or cron expression is EINVALID on its
+// variable (config.Validate catches them first).
+func schedules(cfg *config.Config) (periodicSchedules, error) {
+	s := cfg.Scheduler
+	loc, err := time.LoadLocation(orStr(s.Timezone, "UTC"))
+	if err != nil {
+		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "SCHEDULER_TIMEZONE", Message: "unknown time zone", Err: err}
+	}
+	follow, err := engine.CronSchedule(orStr(s.FollowUpCron, "0 10 * * *"), loc)
+	if err != nil {
+		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "FOLLOW_UP_CRON", Message: "bad cron expression", Err: err}
+	}
+	clean, err := engine.CronSchedule(orStr(s.CleanupCron, "0 2 * * *"), loc)
+	if err != nil {
+		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "CLEANUP_CRON", Message: "bad cron expression", Err: err}
+	}
+	return periodicSchedules{
+		fetch:      engine.Every(orDur(s.FetchInterval, 6*time.Hour)),
+		automation: engine.Every(orDur(s.AutomationInterval, time.Hour)),
+		followUps:  follow,
+		cleanup:    clean,
+	}, nil
+}
+
+// engineConfig is the engine's part of the configuration. The job-level
+// timeouts and the retry backoff follow JOBPILOT_TIME_SCALE, as every
+// timing of the stability guide does; the scheduler's own intervals do not.
+func engineConfig(cfg *config.Config) engine.Config {
+	job, _ := jobTimeouts(cfg)
+	return engine.Config{
+		NodeID:              NodeID(cfg),
+		Workers:             cfg.Scheduler.Workers,
+		JobTimeout:          job,
+		RescueAfter:         cfg.Scheduler.RescueAfter,
+		ShutdownGrace:       cfg.Timeouts.Shutdown,
+		HealthCheckInterval: cfg.Scheduler.HealthCheckInterval,
+		RestartDelay:        cfg.Scheduler.RestartDelay,
+		Backoff: engine.Backoff{
+			Initial: scaled(cfg, orDur(cfg.Retry.InitialDelay, time.Second)),
+			Max:     scaled(cfg, orDur(cfg.Retry.MaxDelay, 60*time.Second)),
+			Base:    cfg.Retry.Base,
+		},
+	}
+}
+
+// jobTimeouts are JOB_TIMEOUT (one posting, one send, cleanup) and
+// AUTOMATION_TIMEOUT (a full run, a fetch, the follow-ups), the guide's
+// 600 s and 3600 s when unset, scaled.
+func jobTimeouts(cfg *config.Config) (job, automation time.Duration) {
+	return scaled(cfg, orDur(cfg.Timeouts.Job, 600*time.Second)), scaled(cfg, orDur(cfg.Timeouts.Automation, 3600*time.Second))
+}
+
+// NodeID is this process's stable identity, River's client ID: cfg.NodeID
+// (JOBPILOT_NODE_ID), or the host name plus a short hash of the database URL
+// and data directory, so a restarted process on the same host and data
+// recognises its orphans.
+func NodeID(cfg *config.Config) string {
+	if cfg.NodeID != "" {
+		return cfg.NodeID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "node"
+	}
+	sum := sha256.Sum256([]byte(cfg.DatabaseURL + "\x00" + cfg.DataDir))
+	return host + "-" + hex.EncodeToString(sum[:4])
+}
+
+// scaled multiplies d by JOBPILOT_TIME_SCALE (1 when unset).
+func scaled(cfg *config.Config, d time.Duration) time.Duration {
+	if cfg.TimeScale <= 0 || cfg.TimeScale == 1 {
+		return d
+	}
+	return time.Duration(float64(d) * cfg.TimeScale)
+}
+
+func orDur(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func orStr(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}

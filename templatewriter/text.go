@@ -1,0 +1,200 @@
+package templatewriter
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/vocab"
+)
+
+// stopwords are left out of keyword overlap: they say nothing about a job.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and are as at be been by for from has have in into is it its of on or
+		our that the their this to we will with you your who what when where which while about across after
+		all also any can do does more most not other over such than then they them these those us very
+		work working role team teams experience years year strong ability able new using use used build
+		building help including include etc well good great join looking like make making must need needs
+		plus should some per within without would i my me am was were he she his her job position company
+		responsibilities requirements required preferred nice bonus skills skill knowledge`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// trimPunct removes punctuation around a word but keeps inner marks, so that
+// "Node.js," becomes "Node.js" and "(C++)" becomes "C++".
+func trimPunct(w string) string {
+	return strings.TrimFunc(w, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '+' && r != '#'
+	})
+}
+
+// normWord lower-cases a word, trims its punctuation and maps an alias to
+// its canonical spelling (vocab's shared table).
+func normWord(w string) string { return vocab.Canonical(trimPunct(w)) }
+
+// normPhrase normalises a phrase word by word and as a whole.
+func normPhrase(s string) string {
+	f := vocab.Fold(s)
+	if c := vocab.Canonical(f); c != f {
+		return c
+	}
+	ws := strings.Fields(f)
+	for i, w := range ws {
+		ws[i] = normWord(w)
+	}
+	return strings.Join(ws, " ")
+}
+
+func samePhrase(a, b string) bool { return normPhrase(a) == normPhrase(b) }
+
+func subwords(w string) []string {
+	return strings.FieldsFunc(strings.ToLower(w), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// keywords returns the normalised content words of s with their counts.
+func keywords(s string) map[string]int {
+	m := map[string]int{}
+	for _, w := range strings.Fields(s) {
+		n := normWord(w)
+		if len([]rune(n)) < 2 && n != "c" && n != "r" || stopwords[n] || isNumber(n) {
+			continue
+		}
+		m[n]++
+		if sub := subwords(n); len(sub) > 1 {
+			for _, s := range sub {
+				if len(s) > 1 && !stopwords[s] {
+					m[normWord(s)]++
+				}
+			}
+		}
+	}
+	return m
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// overlap scores text against the posting's keywords: the distinct keywords
+// it shares, weighted by how often the posting uses them.
+func overlap(text string, post map[string]int) int {
+	score := 0
+	for k := range keywords(text) {
+		score += post[k]
+	}
+	return score
+}
+
+// normText normalises a whole text word by word, padded with spaces so that
+// phraseIn can match whole words.
+func normText(s string) string {
+	ws := strings.Fields(s)
+	for i, w := range ws {
+		ws[i] = normWord(w)
+	}
+	return " " + strings.Join(ws, " ") + " "
+}
+
+// phraseIn reports whether the normalised phrase occurs in the normalised
+// posting text (as whole words).
+func phraseIn(phrase, postText string) bool {
+	return strings.Contains(postText, " "+normPhrase(phrase)+" ")
+}
+
+func postingText(post *jobpilot.Posting) string {
+	if post == nil {
+		return ""
+	}
+	return post.Title + "\n" + post.Description
+}
+
+func postingKeywords(post *jobpilot.Posting) map[string]int { return keywords(postingText(post)) }
+
+func matchedSkills(list []string, postText string) int {
+	n := 0
+	for _, k := range list {
+		if phraseIn(k, postText) {
+			n++
+		}
+	}
+	return n
+}
+
+// TopSkills returns up to n of the profile's skills that the posting names,
+// in the profile's order of skill groups.
+func TopSkills(p *jobpilot.Profile, post *jobpilot.Posting, n int) []string {
+	postText := normText(postingText(post))
+	var out []string
+	for _, s := range p.Resume.SkillList() {
+		if len(out) < n && phraseIn(s, postText) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// joinList writes "a", "a and b", "a, b and c".
+func joinList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// endSentence makes s end with a full stop.
+func endSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
+}
+
+// asClause turns a highlight written the resume way, starting with a verb in
+// the past tense ("Built a tracking service"), into the rest of a sentence
+// after "I" ("built a tracking service"); false when it does not start so.
+func asClause(h string) (string, bool) {
+	first, _, _ := strings.Cut(h, " ")
+	w := strings.ToLower(first)
+	if !(strings.HasSuffix(w, "ed") && len(w) > 4) && !pastTense[w] {
+		return "", false
+	}
+	return lowerFirst(h), true
+}
+
+// pastTense lists irregular verbs that open resume highlights.
+var pastTense = map[string]bool{
+	"built": true, "led": true, "ran": true, "wrote": true, "cut": true, "set": true, "made": true,
+	"grew": true, "drove": true, "won": true, "took": true, "brought": true, "kept": true, "taught": true,
+	"found": true, "shipped": true, "rewrote": true, "began": true, "oversaw": true, "spoke": true,
+}
+
+// lowerFirst lower-cases the first letter of a sentence joined to another,
+// unless the first word looks like a name (an acronym, a mixed-case word
+// such as "PostgreSQL", or a technology such as "Go").
+func lowerFirst(s string) string {
+	w, rest, _ := strings.Cut(s, " ")
+	if w == "" {
+		return s
+	}
+	tail := w[1:]
+	if strings.ToLower(tail) != tail || vocab.IsTech(trimPunct(w)) {
+		return s
+	}
+	out := strings.ToLower(w[:1]) + tail
+	if rest != "" {
+		out += " " + rest
+	}
+	return out
+}

@@ -1,0 +1,124 @@
+package templatewriter
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/guard"
+)
+
+func load(t testing.TB) (*jobpilot.Profile, *jobpilot.Posting) {
+	t.Helper()
+	var p jobpilot.Profile
+	var post jobpilot.Posting
+	for file, v := range map[string]any{"testdata/profile.json": &p, "testdata/posting.json": &post} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &p, &post
+}
+
+func TestTemplateWriter(t *testing.T) {
+	p, post := load(t)
+	w := New()
+	ctx := context.Background()
+	tr, err := w.TailorResume(ctx, p, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Writer != "template" || len(tr.Removals) != 0 {
+		t.Errorf("writer=%q removals=%+v", tr.Writer, tr.Removals)
+	}
+	r := tr.Resume
+	if r.Basics.Name != p.Name() || r.Basics.Summary == "" {
+		t.Errorf("basics = %+v", r.Basics)
+	}
+	// The posting is about Go, PostgreSQL, Kubernetes and payments: the
+	// payments job, which mentions all of them, leads.
+	if len(r.Work) < 2 || r.Work[0].Name != "Brightline Payments" {
+		t.Fatalf("work order = %+v", r.Work)
+	}
+	if got := r.Skills[0].Keywords[0]; !phraseIn(got, normText(postingText(post))) {
+		t.Errorf("first skill = %q", got)
+	}
+	top := TopSkills(p, post, 4)
+	if len(top) < 3 {
+		t.Fatalf("top skills = %q", top)
+	}
+	cl, err := w.WriteCoverLetter(ctx, p, post, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cl.Removals) != 0 {
+		t.Errorf("the guard removed parts of the template letter: %+v", cl.Removals)
+	}
+	text := cl.Text
+	if n := guard.WordCount(text); n < guard.LetterMinWords || n > guard.LetterMaxWords {
+		t.Errorf("letter has %d words:\n%s", n, text)
+	}
+	for _, want := range append([]string{p.Name(), post.Company, post.Title, "Dear Hiring Manager,", "Brightline Payments"}, top...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("letter lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"[", "]", "{", "Lorem", "TODO", "<"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("letter contains placeholder-like %q:\n%s", bad, text)
+		}
+	}
+	tr2, _ := w.TailorResume(ctx, p, post)
+	cl2, _ := w.WriteCoverLetter(ctx, p, post, tr2)
+	if !reflect.DeepEqual(tr, tr2) || cl.Text != cl2.Text {
+		t.Error("template writer is not deterministic")
+	}
+	t.Logf("template letter (%d words):\n%s", guard.WordCount(text), text)
+}
+
+func TestTemplateWriterSparseProfile(t *testing.T) {
+	p := &jobpilot.Profile{Resume: jobpilot.Resume{
+		Basics: jobpilot.Basics{Name: "Ana Ruiz"},
+		Work:   []jobpilot.Work{{Name: "Acme", Position: "Developer", StartDate: "2022"}},
+		Skills: []jobpilot.Skill{{Name: "Go"}},
+	}}
+	post := &jobpilot.Posting{Company: "Initech", Title: "Go Developer", Description: "We build Go services."}
+	w := New()
+	tr, err := w.TailorResume(context.Background(), p, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Resume.Basics.Summary != "Developer with experience in Go." {
+		t.Errorf("summary = %q", tr.Resume.Basics.Summary)
+	}
+	cl, err := w.WriteCoverLetter(context.Background(), p, post, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := guard.WordCount(cl.Text); n < guard.LetterMinWords || n > guard.LetterMaxWords || len(cl.Removals) > 0 {
+		t.Errorf("sparse letter has %d words, removals %+v:\n%s", n, cl.Removals, cl.Text)
+	}
+}
+
+func TestAsClause(t *testing.T) {
+	for h, want := range map[string]string{
+		"Built a tracking service.":          "built a tracking service.",
+		"Designed an idempotent pipeline.":   "designed an idempotent pipeline.",
+		"Led the migration to Kubernetes.":   "led the migration to Kubernetes.",
+		"Responsible for the billing stack.": "",
+		"Go services for 30 teams.":          "",
+	} {
+		got, ok := asClause(h)
+		if (want == "") == ok || got != want {
+			t.Errorf("asClause(%q) = %q, %v; want %q", h, got, ok, want)
+		}
+	}
+}
