@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -55,7 +56,7 @@ func TestEval(t *testing.T) {
 func TestEvalEmbeddings(t *testing.T) {
 	srv := httptest.NewServer(fakellm.New(fakellm.Options{}))
 	defer srv.Close()
-	emb := llm.NewEmbedder(llm.Config{BaseURL: srv.URL + "/v1"}, "fake-embed", nil)
+	emb := llm.NewEmbedder(llm.Config{BaseURL: srv.URL + "/v1"}, "fake-embed", nil, llm.WithLogger(slog.New(slog.DiscardHandler)))
 	for _, set := range []string{"testdata/eval", "testdata/eval/holdout"} {
 		t.Run(filepath.Base(set), func(t *testing.T) {
 			ev := loadEval(t, set)

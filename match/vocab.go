@@ -1,6 +1,10 @@
 package match
 
-import "github.com/jobpilot/jobpilot/vocab"
+import (
+	"strings"
+
+	"github.com/jobpilot/jobpilot/vocab"
+)
 
 // aliases groups the spellings of one skill, the canonical one first:
 // matching any spelling in a posting counts as the skill. It is the table the
@@ -9,21 +13,36 @@ var aliases = vocab.Groups()
 
 // vocabulary is the set of technical terms looked for in work highlights,
 // summaries and project descriptions, which are prose: "Built the billing
-// service in Go on PostgreSQL" contributes Go and PostgreSQL. Alias spellings
-// are added to it at init.
-var vocabulary = []string{
-	"Rust", "Java", "Kotlin", "Scala", "Swift", "Ruby", "PHP", "Elixir", "Erlang", "Haskell",
-	"Clojure", "Dart", "Flutter", "Django", "Flask", "FastAPI", "Spring", "Redis", "Kafka",
-	"RabbitMQ", "NATS", "SQLite", "MongoDB", "Cassandra", "DynamoDB", "ClickHouse", "Snowflake",
-	"BigQuery", "Spark", "Airflow", "dbt", "Docker", "Helm", "Ansible", "Prometheus", "Grafana",
-	"OpenTelemetry", "Linux", "GraphQL", "REST", "SQL", "HTML", "CSS", "Svelte", "Angular",
-	"Next.js", "PyTorch", "TensorFlow", "LLM", "NLP", "iOS", "Android", "Nginx", "Envoy",
-	"Istio", "Microservices", "Distributed Systems", "Observability", "SRE", "DevOps",
-}
+// service in Go on PostgreSQL" contributes Go and PostgreSQL; a posting that
+// names only terms the candidate lacks ("PHP and MySQL") is told from one that
+// names none. It is the shared list of technology names (vocab/tech.txt, the
+// one the fabrication guard uses) plus a few practices that are not products;
+// alias spellings are added from the alias table.
+var vocabulary = append([]string{
+	"Microservices", "Distributed Systems", "Observability", "SRE", "DevOps",
+}, vocab.Tech()...)
 
 // ambiguous spellings are everyday words too; they match only when written
-// with a capital letter in the posting ("Go", "GO", not "go").
-var ambiguous = map[string]bool{"go": true, "node": true, "rails": true, "spring": true, "rest": true, "swift": true, "ai": true, "ts": true, "js": true}
+// with a capital letter in the posting ("Go", "GO", not "go"). The list is
+// the shared one (vocab/ambiguous.txt).
+var ambiguous = ambiguousSet()
+
+func ambiguousSet() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range vocab.Tech() {
+		if vocab.Ambiguous(w) {
+			m[strings.ToLower(w)] = true
+		}
+	}
+	for _, g := range vocab.Groups() {
+		for _, sp := range g {
+			if vocab.Ambiguous(sp) {
+				m[strings.ToLower(sp)] = true
+			}
+		}
+	}
+	return m
+}
 
 // seniorityWords maps the words of job titles to a level.
 var seniorityWords = map[string]string{

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
@@ -25,146 +26,158 @@ func oneShot(r *resilience.Registry, recovery time.Duration) *resilience.Service
 }
 
 func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
-	rec := newRecorder()
-	reg := resilience.NewRegistry(rec.options())
-	const recovery = 50 * time.Millisecond
-	svc := oneShot(reg, recovery)
-	ctx := context.Background()
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		const recovery = 50 * time.Millisecond
+		svc := oneShot(reg, recovery)
+		ctx := context.Background()
 
-	for i := 0; i < 5; i++ {
-		if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
-			t.Fatalf("call %d: err = %v", i+1, err)
+		for i := 0; i < 5; i++ {
+			if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
+				t.Fatalf("call %d: err = %v", i+1, err)
+			}
 		}
-	}
-	if st := svc.Breaker().State(); st != resilience.StateOpen {
-		t.Fatalf("state after 5 failures = %s, want open", st)
-	}
-
-	// Rejected at once: fn never runs, the error says when to come back.
-	called := false
-	err := svc.Do(ctx, func(context.Context) error { called = true; return nil })
-	var oe *resilience.OpenError
-	if !errors.As(err, &oe) || called {
-		t.Fatalf("err = %v called = %v, want OpenError without a call", err, called)
-	}
-	if oe.Breaker != "email" || oe.RetryIn <= 0 || oe.RetryIn > recovery {
-		t.Fatalf("OpenError = %+v, want RetryIn in (0, %s]", oe, recovery)
-	}
-	if !errors.Is(err, jobpilot.ErrTransient) || resilience.Retryable(err) || jobpilot.ErrorCode(err) != jobpilot.EUNAVAILABLE {
-		t.Fatalf("OpenError classification wrong: transient=%v retryable=%v code=%s",
-			errors.Is(err, jobpilot.ErrTransient), resilience.Retryable(err), jobpilot.ErrorCode(err))
-	}
-	snap := reg.Snapshot()
-	if len(snap) != 1 || snap[0].State != "open" || snap[0].Failures != 5 || snap[0].RetryIn <= 0 || snap[0].FailureThreshold != 5 {
-		t.Fatalf("snapshot = %+v", snap)
-	}
-
-	time.Sleep(oe.RetryIn + 5*time.Millisecond) // wait out the (scaled) recovery the error named
-	if err := svc.Do(ctx, succeeding); err != nil {
-		t.Fatalf("probe: %v", err)
-	}
-	if st := svc.Breaker().State(); st != resilience.StateClosed {
-		t.Fatalf("state after successful probe = %s, want closed", st)
-	}
-
-	var trans []string
-	for _, e := range rec.kinds(resilience.KindBreaker) {
-		if e.Breaker != "email" {
-			t.Fatalf("breaker event of %q", e.Breaker)
+		if st := svc.Breaker().State(); st != resilience.StateOpen {
+			t.Fatalf("state after 5 failures = %s, want open", st)
 		}
-		trans = append(trans, e.From+"→"+e.To)
-	}
-	if got, want := trans, []string{"closed→open", "open→half_open", "half_open→closed"}; !equal(got, want) {
-		t.Fatalf("transitions = %v, want %v", got, want)
-	}
-	wantLogs := []string{
-		"Circuit breaker opened after 5 failures",
-		"Circuit breaker entering HALF_OPEN state",
-		"Circuit breaker reset to CLOSED state",
-	}
-	if got := rec.messages(); !equal(got, wantLogs) {
-		t.Fatalf("logs = %q, want %q", got, wantLogs)
-	}
-	if !contains(rec.logs.String(), "breaker=email") {
-		t.Fatalf("logs lack the breaker attribute:\n%s", rec.logs)
-	}
+
+		// Rejected at once: fn never runs, the error says when to come back.
+		called := false
+		err := svc.Do(ctx, func(context.Context) error { called = true; return nil })
+		var oe *resilience.OpenError
+		if !errors.As(err, &oe) || called {
+			t.Fatalf("err = %v called = %v, want OpenError without a call", err, called)
+		}
+		if oe.Breaker != "email" || oe.RetryIn <= 0 || oe.RetryIn > recovery {
+			t.Fatalf("OpenError = %+v, want RetryIn in (0, %s]", oe, recovery)
+		}
+		if !errors.Is(err, jobpilot.ErrTransient) || resilience.Retryable(err) || jobpilot.ErrorCode(err) != jobpilot.EUNAVAILABLE {
+			t.Fatalf("OpenError classification wrong: transient=%v retryable=%v code=%s",
+				errors.Is(err, jobpilot.ErrTransient), resilience.Retryable(err), jobpilot.ErrorCode(err))
+		}
+		snap := reg.Snapshot()
+		if len(snap) != 1 || snap[0].State != "open" || snap[0].Failures != 5 || snap[0].RetryIn <= 0 || snap[0].FailureThreshold != 5 {
+			t.Fatalf("snapshot = %+v", snap)
+		}
+
+		time.Sleep(oe.RetryIn + 5*time.Millisecond) // wait out the (scaled) recovery the error named
+		if err := svc.Do(ctx, succeeding); err != nil {
+			t.Fatalf("probe: %v", err)
+		}
+		if st := svc.Breaker().State(); st != resilience.StateClosed {
+			t.Fatalf("state after successful probe = %s, want closed", st)
+		}
+
+		var trans []string
+		for _, e := range rec.kinds(resilience.KindBreaker) {
+			if e.Breaker != "email" {
+				t.Fatalf("breaker event of %q", e.Breaker)
+			}
+			trans = append(trans, e.From+"→"+e.To)
+		}
+		if got, want := trans, []string{"closed→open", "open→half_open", "half_open→closed"}; !equal(got, want) {
+			t.Fatalf("transitions = %v, want %v", got, want)
+		}
+		wantLogs := []string{
+			"Circuit breaker opened after 5 failures",
+			"Circuit breaker entering HALF_OPEN state",
+			"Circuit breaker reset to CLOSED state",
+		}
+		if got := rec.messages(); !equal(got, wantLogs) {
+			t.Fatalf("logs = %q, want %q", got, wantLogs)
+		}
+		if !contains(rec.logs.String(), "breaker=email") {
+			t.Fatalf("logs lack the breaker attribute:\n%s", rec.logs)
+		}
+	})
 }
 
 func TestBreakerHalfOpenFailureReopens(t *testing.T) {
-	rec := newRecorder()
-	reg := resilience.NewRegistry(rec.options())
-	svc := oneShot(reg, 20*time.Millisecond)
-	ctx := context.Background()
-	for i := 0; i < 5; i++ {
-		_ = svc.Do(ctx, failing)
-	}
-	time.Sleep(25 * time.Millisecond)
-	if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
-		t.Fatalf("probe err = %v, want the dependency's error", err)
-	}
-	if st := svc.Breaker().State(); st != resilience.StateOpen {
-		t.Fatalf("state = %s, want open again", st)
-	}
-	var oe *resilience.OpenError
-	if err := svc.Do(ctx, succeeding); !errors.As(err, &oe) {
-		t.Fatalf("after re-open err = %v, want OpenError", err)
-	}
-	bt := rec.kinds(resilience.KindBreaker)
-	if len(bt) != 3 || bt[2].From != "half_open" || bt[2].To != "open" {
-		t.Fatalf("breaker events = %+v", bt)
-	}
-	if got := rec.messages(); len(got) != 3 || got[2] != "Circuit breaker re-opened after HALF_OPEN probe failed" {
-		t.Fatalf("logs = %q", got)
-	}
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		svc := oneShot(reg, 20*time.Millisecond)
+		ctx := context.Background()
+		for i := 0; i < 5; i++ {
+			_ = svc.Do(ctx, failing)
+		}
+		time.Sleep(25 * time.Millisecond)
+		if err := svc.Do(ctx, failing); !errors.Is(err, errDown) {
+			t.Fatalf("probe err = %v, want the dependency's error", err)
+		}
+		if st := svc.Breaker().State(); st != resilience.StateOpen {
+			t.Fatalf("state = %s, want open again", st)
+		}
+		var oe *resilience.OpenError
+		if err := svc.Do(ctx, succeeding); !errors.As(err, &oe) {
+			t.Fatalf("after re-open err = %v, want OpenError", err)
+		}
+		bt := rec.kinds(resilience.KindBreaker)
+		if len(bt) != 3 || bt[2].From != "half_open" || bt[2].To != "open" {
+			t.Fatalf("breaker events = %+v", bt)
+		}
+		if got := rec.messages(); len(got) != 3 || got[2] != "Circuit breaker re-opened after HALF_OPEN probe failed" {
+			t.Fatalf("logs = %q", got)
+		}
+	})
 }
 
 // Fifty callers arrive together at a breaker whose recovery time has
 // passed: exactly one probe reaches the dependency, the others get
 // *OpenError at once.
 func TestHalfOpenAdmitsExactlyOneOfFifty(t *testing.T) {
-	reg := resilience.NewRegistry(newRecorder().options())
-	svc := oneShot(reg, 10*time.Millisecond)
-	ctx := context.Background()
-	for i := 0; i < 5; i++ {
-		_ = svc.Do(ctx, failing)
-	}
-	time.Sleep(15 * time.Millisecond)
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		reg := resilience.NewRegistry(newRecorder().options())
+		svc := oneShot(reg, 10*time.Millisecond)
+		ctx := context.Background()
+		for i := 0; i < 5; i++ {
+			_ = svc.Do(ctx, failing)
+		}
+		time.Sleep(15 * time.Millisecond)
 
-	var (
-		admitted, rejected atomic.Int32
-		start              = make(chan struct{})
-		release            = make(chan struct{})
-		wg                 sync.WaitGroup
-	)
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := svc.Do(ctx, func(context.Context) error {
-				admitted.Add(1)
-				<-release // hold the probe until every caller has tried
-				return nil
-			})
-			var oe *resilience.OpenError
-			if errors.As(err, &oe) {
-				rejected.Add(1)
-			}
-		}()
-	}
-	close(start)
-	deadline := time.Now().Add(5 * time.Second)
-	for rejected.Load() < 49 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	close(release)
-	wg.Wait()
-	if admitted.Load() != 1 || rejected.Load() != 49 {
-		t.Fatalf("admitted = %d rejected = %d, want 1 and 49", admitted.Load(), rejected.Load())
-	}
-	if st := svc.Breaker().State(); st != resilience.StateClosed {
-		t.Fatalf("state = %s, want closed after the probe's success", st)
-	}
+		var (
+			admitted, rejected atomic.Int32
+			start              = make(chan struct{})
+			release            = make(chan struct{})
+			wg                 sync.WaitGroup
+		)
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				err := svc.Do(ctx, func(context.Context) error {
+					admitted.Add(1)
+					<-release // hold the probe until every caller has tried
+					return nil
+				})
+				var oe *resilience.OpenError
+				if errors.As(err, &oe) {
+					rejected.Add(1)
+				}
+			}()
+		}
+		close(start)
+		deadline := time.Now().Add(5 * time.Second)
+		for rejected.Load() < 49 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+		wg.Wait()
+		if admitted.Load() != 1 || rejected.Load() != 49 {
+			t.Fatalf("admitted = %d rejected = %d, want 1 and 49", admitted.Load(), rejected.Load())
+		}
+		if st := svc.Breaker().State(); st != resilience.StateClosed {
+			t.Fatalf("state = %s, want closed after the probe's success", st)
+		}
+	})
 }
 
 // Our own shutdown (the caller's ctx canceled) is no verdict on the
@@ -191,28 +204,32 @@ func TestCanceledCallsDoNotCountAsFailures(t *testing.T) {
 // A half-open probe abandoned by shutdown re-opens the breaker (its permit
 // is released) so that a later call can probe again.
 func TestCanceledHalfOpenProbeReopens(t *testing.T) {
-	rec := newRecorder()
-	reg := resilience.NewRegistry(rec.options())
-	svc := oneShot(reg, 10*time.Millisecond)
-	for i := 0; i < 5; i++ {
-		_ = svc.Do(context.Background(), failing)
-	}
-	time.Sleep(15 * time.Millisecond)
-	ctx, cancel := context.WithCancel(context.Background())
-	err := svc.Do(ctx, func(ctx context.Context) error { cancel(); return ctx.Err() })
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	if st := svc.Breaker().State(); st != resilience.StateOpen {
-		t.Fatalf("state = %s, want open", st)
-	}
-	time.Sleep(15 * time.Millisecond)
-	if err := svc.Do(context.Background(), succeeding); err != nil {
-		t.Fatalf("second probe: %v", err)
-	}
-	if got := rec.messages(); !contains(join(got), "HALF_OPEN probe was canceled") {
-		t.Fatalf("logs = %q", got)
-	}
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		svc := oneShot(reg, 10*time.Millisecond)
+		for i := 0; i < 5; i++ {
+			_ = svc.Do(context.Background(), failing)
+		}
+		time.Sleep(15 * time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
+		err := svc.Do(ctx, func(ctx context.Context) error { cancel(); return ctx.Err() })
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if st := svc.Breaker().State(); st != resilience.StateOpen {
+			t.Fatalf("state = %s, want open", st)
+		}
+		time.Sleep(15 * time.Millisecond)
+		if err := svc.Do(context.Background(), succeeding); err != nil {
+			t.Fatalf("second probe: %v", err)
+		}
+		if got := rec.messages(); !contains(join(got), "HALF_OPEN probe was canceled") {
+			t.Fatalf("logs = %q", got)
+		}
+	})
 }
 
 func TestPermanentErrorsDoNotOpenTheBreaker(t *testing.T) {

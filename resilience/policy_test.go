@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,37 +69,41 @@ func TestGiveUpLog(t *testing.T) {
 // timeout error after about 5 ms and the side effect never happens because
 // the work observed its context's cancellation.
 func TestTimeoutCancelsTheWork(t *testing.T) {
-	rec := newRecorder()
-	reg := resilience.NewRegistry(rec.options())
-	svc := reg.Service(resilience.Settings{Name: "email", Timeout: 5 * time.Millisecond}, resilience.BreakerSettings{})
-	var sent atomic.Bool
-	err := svc.Do(context.Background(), func(ctx context.Context) error {
-		select {
-		case <-time.After(10 * time.Millisecond):
-			sent.Store(true) // the side effect
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		svc := reg.Service(resilience.Settings{Name: "email", Timeout: 5 * time.Millisecond}, resilience.BreakerSettings{})
+		var sent atomic.Bool
+		err := svc.Do(context.Background(), func(ctx context.Context) error {
+			select {
+			case <-time.After(10 * time.Millisecond):
+				sent.Store(true) // the side effect
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		var te *resilience.TimeoutError
+		if !errors.As(err, &te) || te.Limit != 5*time.Millisecond || te.Service != "email" {
+			t.Fatalf("err = %v, want TimeoutError", err)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, jobpilot.ErrTransient) {
+			t.Fatalf("timeout classification wrong: %v", err)
+		}
+		time.Sleep(15 * time.Millisecond) // past the moment the task would have finished
+		if sent.Load() {
+			t.Fatal("side effect happened after the timeout")
+		}
+		to := rec.kinds(resilience.KindTimeout)
+		if len(to) != 1 || to[0].Attempt != 1 || to[0].Service != "email" {
+			t.Fatalf("timeout events = %+v", to)
+		}
+		if got := rec.messages(); len(got) != 1 || got[0] != "email timed out after 5ms (attempt 1/1)" {
+			t.Fatalf("logs = %q", got)
 		}
 	})
-	var te *resilience.TimeoutError
-	if !errors.As(err, &te) || te.Limit != 5*time.Millisecond || te.Service != "email" {
-		t.Fatalf("err = %v, want TimeoutError", err)
-	}
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, jobpilot.ErrTransient) {
-		t.Fatalf("timeout classification wrong: %v", err)
-	}
-	time.Sleep(15 * time.Millisecond) // past the moment the task would have finished
-	if sent.Load() {
-		t.Fatal("side effect happened after the timeout")
-	}
-	to := rec.kinds(resilience.KindTimeout)
-	if len(to) != 1 || to[0].Attempt != 1 || to[0].Service != "email" {
-		t.Fatalf("timeout events = %+v", to)
-	}
-	if got := rec.messages(); len(got) != 1 || got[0] != "email timed out after 5ms (attempt 1/1)" {
-		t.Fatalf("logs = %q", got)
-	}
 }
 
 // Timeouts are retried and counted by the breaker, like any transient failure.
@@ -206,25 +211,29 @@ func TestJitterStaysWithinFraction(t *testing.T) {
 
 // Shutdown during a backoff wait returns at once with the context's error.
 func TestCancelStopsRetryWait(t *testing.T) {
-	reg := resilience.NewRegistry(newRecorder().options())
-	svc := reg.Service(resilience.Settings{Name: "email", MaxRetries: 3, InitialDelay: time.Hour, MaxDelay: time.Hour},
-		resilience.BreakerSettings{})
-	ctx, cancel := context.WithCancel(context.Background())
-	calls := 0
-	done := make(chan error, 1)
-	go func() {
-		done <- svc.Do(ctx, func(context.Context) error { calls++; return jobpilot.Transient(errDown) })
-	}()
-	time.Sleep(5 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) || calls != 1 {
-			t.Fatalf("err = %v calls = %d, want context.Canceled after 1 call", err, calls)
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		reg := resilience.NewRegistry(newRecorder().options())
+		svc := reg.Service(resilience.Settings{Name: "email", MaxRetries: 3, InitialDelay: time.Hour, MaxDelay: time.Hour},
+			resilience.BreakerSettings{})
+		ctx, cancel := context.WithCancel(context.Background())
+		calls := 0
+		done := make(chan error, 1)
+		go func() {
+			done <- svc.Do(ctx, func(context.Context) error { calls++; return jobpilot.Transient(errDown) })
+		}()
+		time.Sleep(5 * time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) || calls != 1 {
+				t.Fatalf("err = %v calls = %d, want context.Canceled after 1 call", err, calls)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("Do did not return after cancel")
 		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Do did not return after cancel")
-	}
+	})
 }
 
 func TestGetReturnsValue(t *testing.T) {
@@ -466,14 +475,18 @@ func TestUnknownService(t *testing.T) {
 // synchronously), but the caller still gets the timeout error, not the
 // late result, and the attempt counts as timed out.
 func TestTimeoutWinsOverLateResult(t *testing.T) {
-	reg := resilience.NewRegistry(newRecorder().options())
-	svc := reg.Service(resilience.Settings{Name: "automation", Timeout: 2 * time.Millisecond}, resilience.BreakerSettings{})
-	v, err := resilience.Get(context.Background(), svc, func(context.Context) (string, error) {
-		time.Sleep(6 * time.Millisecond)
-		return "late", nil
+	// In a synctest bubble: the clock is virtual, so the margins
+	// below hold on any machine, however loaded.
+	synctest.Test(t, func(t *testing.T) {
+		reg := resilience.NewRegistry(newRecorder().options())
+		svc := reg.Service(resilience.Settings{Name: "automation", Timeout: 2 * time.Millisecond}, resilience.BreakerSettings{})
+		v, err := resilience.Get(context.Background(), svc, func(context.Context) (string, error) {
+			time.Sleep(6 * time.Millisecond)
+			return "late", nil
+		})
+		var te *resilience.TimeoutError
+		if !errors.As(err, &te) || v != "" {
+			t.Fatalf("Get = %q, %v; want TimeoutError", v, err)
+		}
 	})
-	var te *resilience.TimeoutError
-	if !errors.As(err, &te) || v != "" {
-		t.Fatalf("Get = %q, %v; want TimeoutError", v, err)
-	}
 }

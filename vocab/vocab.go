@@ -34,6 +34,7 @@ type tables struct {
 	canonical map[string]string // lower-case spelling → lower-case canonical
 	phrases   map[string][]string
 	tech      map[string]bool
+	techNames []string // tech.txt as written, in order, once each
 	ambiguous map[string]bool
 	strong    map[string]bool
 	weak      map[string]bool
@@ -70,6 +71,9 @@ func load() *tables {
 			}
 		}
 		for _, w := range fields(techTxt) {
+			if !tab.tech[Fold(w)] {
+				tab.techNames = append(tab.techNames, w)
+			}
 			tab.tech[Fold(w)] = true
 		}
 		for _, w := range fields(ambiguousTxt) {
@@ -117,6 +121,11 @@ func Fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(
 // Groups returns the alias groups as written in aliases.txt, the canonical
 // spelling first. The caller must not modify them.
 func Groups() [][]string { return load().groups }
+
+// Tech returns the technology names of tech.txt as written, in file order:
+// the names the matcher looks for in postings and prose. Alias spellings are
+// in Groups.
+func Tech() []string { return load().techNames }
 
 // Canonical returns the lower-case canonical spelling of an alias ("golang"
 // → "go", "amazon web services" → "aws"), or s folded when it is no alias.
