@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +249,7 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"SOURCE_TIMEOUT": "0"}, "SOURCE_TIMEOUT", "must be > 0"},
 		{map[string]string{"SOURCE_IDLE_TIMEOUT": "0"}, "SOURCE_IDLE_TIMEOUT", "must be > 0"},
 		{map[string]string{"SOURCE_MAX_BYTES": "1000"}, "SOURCE_MAX_BYTES", "must be >= 1048576"},
+		{map[string]string{"SOURCE_MAX_BYTES": "1GB"}, "SOURCE_MAX_BYTES", "is not a valid integer"},
 		{map[string]string{"SOURCE_HOST_CONCURRENCY": "0"}, "SOURCE_HOST_CONCURRENCY", "must be >= 1"},
 		{map[string]string{"SOURCE_HOST_DELAY": "-1"}, "SOURCE_HOST_DELAY", "must be >= 0"},
 		{map[string]string{"SOURCE_REDIRECT_HOSTS": "acme.com,http://x.y/z"}, "SOURCE_REDIRECT_HOSTS", "host names"},
@@ -572,5 +574,25 @@ func TestEveryVariableIsDocumented(t *testing.T) {
 	}
 	if len(seen) < 40 {
 		t.Errorf("only %d variables found", len(seen))
+	}
+}
+
+// A list variable prints as it is written, comma-separated, and as (unset)
+// when empty.
+func TestListSettingPrintsAsWritten(t *testing.T) {
+	vars := map[string]string{"SOURCE_REDIRECT_HOSTS": "careers.acme.com,.acme.io"}
+	cfg, err := config.Load(func(k string) string { return vars[k] }, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Redacted()["SOURCE_REDIRECT_HOSTS"]; got != "careers.acme.com,.acme.io" {
+		t.Errorf("SOURCE_REDIRECT_HOSTS prints %q", got)
+	}
+	var out strings.Builder
+	if err := config.Default().Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^SOURCE_REDIRECT_HOSTS\s+\(unset\)\s+fetch\.redirect_hosts$`).MatchString(out.String()) {
+		t.Errorf("unset list:\n%s", out.String())
 	}
 }

@@ -215,6 +215,12 @@ func format(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.Float64:
 		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	case reflect.Slice: // a list variable, written as it is set: comma-separated
+		items := make([]string, v.Len())
+		for i := range items {
+			items[i] = fmt.Sprint(v.Index(i).Interface())
+		}
+		return strings.Join(items, ",")
 	default:
 		return fmt.Sprint(v.Interface())
 	}

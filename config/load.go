@@ -169,7 +169,7 @@ func typeName(t reflect.Type) string {
 		return "duration (seconds such as 1.5, or a Go duration such as 90s)"
 	case t.Kind() == reflect.Bool:
 		return "boolean (true or false)"
-	case t.Kind() == reflect.Int:
+	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
 		return "integer"
 	case t.Kind() == reflect.Float64:
 		return "number"

@@ -359,8 +359,9 @@ func hnPosting(id, text string) *jobpilot.Posting {
 	return p
 }
 
-// remoteText is source.isRemoteText: "remote", "anywhere" or "wfh", not
-// after "no" or "not".
+// remoteText is the remote check the sources used before they read work
+// modes (source.isRemoteText): "remote", "anywhere" or "wfh", not after
+// "no" or "not".
 func remoteText(s string) bool {
 	ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r > 127)

@@ -1,8 +1,8 @@
 // Package sourcetest is the conformance suite every source type passes, in
 // the manner of River's riverdrivertest: a type describes how its board
 // answers (Kind), and Exercise runs the same cases against it over loopback
-// HTTP and through the real store (SQLite, and PostgreSQL when
-// JOBPILOT_TEST_DATABASE_URL is set):
+// HTTP and through the real store (dbtest.RunStore: SQLite, and PostgreSQL
+// when JOBPILOT_TEST_DATABASE_URL is set):
 //
 //   - paging: a board larger than a page is read whole, each job once;
 //   - empty board: no postings, no error, and the stored ones closed;
@@ -71,13 +71,13 @@ type Kind struct {
 func Exercise(t *testing.T, k Kind) {
 	t.Helper()
 	t.Run("paging", func(t *testing.T) { testPaging(t, k) })
-	t.Run("empty board", func(t *testing.T) { eachStore(t, func(t *testing.T, st *store.DB) { testEmpty(t, k, st) }) })
+	t.Run("empty board", func(t *testing.T) { dbtest.RunStore(t, func(t *testing.T, st *store.DB) { testEmpty(t, k, st) }) })
 	t.Run("429 with Retry-After", func(t *testing.T) { testRetryAfter(t, k) })
-	t.Run("5xx", func(t *testing.T) { eachStore(t, func(t *testing.T, st *store.DB) { test5xx(t, k, st) }) })
+	t.Run("5xx", func(t *testing.T) { dbtest.RunStore(t, func(t *testing.T, st *store.DB) { test5xx(t, k, st) }) })
 	t.Run("malformed entry skipped", func(t *testing.T) { testMalformed(t, k) })
 	t.Run("HTML to text", func(t *testing.T) { testHTML(t, k) })
 	t.Run("re-fetch without duplicates", func(t *testing.T) {
-		eachStore(t, func(t *testing.T, st *store.DB) { testRefetch(t, k, st) })
+		dbtest.RunStore(t, func(t *testing.T, st *store.DB) { testRefetch(t, k, st) })
 	})
 }
 
@@ -218,13 +218,6 @@ func ids(ps []jobpilot.Posting) map[string]bool {
 		m[p.ExternalID] = true
 	}
 	return m
-}
-
-// eachStore runs fn with a fresh, migrated store on SQLite and, when
-// JOBPILOT_TEST_DATABASE_URL is set, on PostgreSQL (dbtest.RunStore).
-func eachStore(t *testing.T, fn func(t *testing.T, st *store.DB)) {
-	t.Helper()
-	dbtest.RunStore(t, fn)
 }
 
 func open(t *testing.T, st *store.DB, src string) map[string]bool {
