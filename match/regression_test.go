@@ -365,3 +365,31 @@ func TestHostileInputIsBounded(t *testing.T) {
 		t.Errorf("excluded company reason of %d bytes", len(m.Against[0]))
 	}
 }
+
+// The posting fields the sources read (all locations, work mode, remote
+// regions, roles) are used before the text: a secondary office where the
+// candidate lives counts; a job whose own work mode is on-site or hybrid is
+// not remote whatever a board-wide flag says; remote regions restrict a
+// remote job; roles read by the source pick the best one.
+func TestPostingFieldsFromTheSources(t *testing.T) {
+	job := "Build APIs in Go and PostgreSQL.\n\nRequirements\n\n- 3+ years of backend development"
+	nyc := midBackendNYC()
+	wantMatched(t, scoreOf(t, nyc, &jobpilot.Posting{Title: "Backend Engineer", Location: "Austin, TX",
+		Locations: []string{"Austin, TX", "New York, NY"}, Description: job}), "[eligibility] on-site in New York")
+	wantBelow(t, scoreOf(t, nyc, &jobpilot.Posting{Title: "Backend Engineer", Location: "Austin, TX",
+		Locations: []string{"Austin, TX", "Denver, CO"}, Description: job}), "[eligibility]")
+
+	co := seniorDataEngineerColombia()
+	for _, mode := range []string{jobpilot.WorkOnsite, jobpilot.WorkHybrid} {
+		m := scoreOf(t, co, &jobpilot.Posting{Title: "Senior Data Engineer", Location: "Austin, TX", Remote: true, WorkMode: mode, Description: dataJob})
+		wantBelow(t, m, "[eligibility]")
+	}
+	wantBelow(t, scoreOf(t, co, &jobpilot.Posting{Title: "Senior Data Engineer", Location: "Remote", Remote: true,
+		WorkMode: jobpilot.WorkRemote, RemoteRegions: []string{"United States"}, Description: dataJob}), "[eligibility] remote for ")
+	wantMatched(t, scoreOf(t, co, &jobpilot.Posting{Title: "Senior Data Engineer", Location: "Remote", Remote: true,
+		WorkMode: jobpilot.WorkRemote, RemoteRegions: []string{"Latin America"}, Description: dataJob}), "[eligibility] remote")
+
+	m := scoreOf(t, nyc, &jobpilot.Posting{Title: "Ledgerly is hiring", Location: "New York, NY",
+		Roles: []string{"Product Manager", "Backend Engineer"}, Description: job})
+	wantMatched(t, m, "Backend Engineer")
+}

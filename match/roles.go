@@ -16,10 +16,14 @@ type role struct {
 	years  int   // asked by the text, or -1
 }
 
-// postingRoles returns the roles a posting offers. It reads the title
-// today; once postings carry their roles as fields, it prefers those.
+// roles returns the roles a posting offers: the ones its source read
+// (Posting.Roles, e.g. an HN comment hiring "Go Engineers, Designers"),
+// else those its title lists.
 func (s *Scorer) roles(post *jobpilot.Posting, a *analysis) []role {
 	segments := splitRoles(post.Title)
+	if len(post.Roles) > 1 {
+		segments = post.Roles[:min(len(post.Roles), maxRoles)]
+	}
 	var out []role
 	for _, seg := range segments {
 		ws := titleTokens(seg)

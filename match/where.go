@@ -22,16 +22,19 @@ var (
 	hybridWords    = map[string]bool{"hybrid": true, "híbrido": true, "hybride": true, "hybrida": true}
 )
 
-// parseWhere reads the work mode and places from the location field and
-// the text. It reads the posting's text today; once postings carry their
-// work mode and regions as fields, it prefers those. A board's remote flag
-// that the job's own location or text contradicts ("in-office role in
-// Austin", "hybrid, three days in our NYC office") does not win.
+// parseWhere reads the work mode and places from the posting's locations
+// (all of them, Location first), the work mode and remote regions its
+// source read, and the text. A board's remote flag that the job's own
+// location, work mode or text contradicts ("in-office role in Austin",
+// "hybrid, three days in our NYC office") does not win.
 func parseWhere(post *jobpilot.Posting, a *analysis) where {
 	pt := places()
 	var w where
 	w.onsiteRaw = short(strings.TrimSpace(post.Location))
-	for _, seg := range splitLocation(post.Location) {
+	if len(post.Locations) > 1 {
+		w.onsiteRaw = short(strings.Join(post.Locations[:min(len(post.Locations), 3)], " or "))
+	}
+	for _, seg := range locationSegments(post) {
 		ws := words(seg)
 		isRemote, anywhere := false, false
 		for _, x := range ws {
@@ -52,9 +55,29 @@ func parseWhere(post *jobpilot.Posting, a *analysis) where {
 	if w.remote && len(w.onsite) == 0 {
 		w.onsiteRaw = ""
 	}
-	w.hybrid = w.hybrid || a.hybridCue && !w.remote
+	w.hybrid = w.hybrid || a.hybridCue && !w.remote || post.WorkMode == jobpilot.WorkHybrid && !w.remote
+	if post.WorkMode == jobpilot.WorkRemote && !w.remote {
+		// The source read the job's own work mode (Lever and Ashby's
+		// workplaceType, an HN header), not a board-wide flag.
+		// Its offices say at most which countries it is remote within.
+		w.remote = true
+		for _, p := range w.onsite {
+			if c := pt.byISO[p.country]; c != nil && p.kind != kindRegion {
+				w.regions = append(w.regions, c)
+			}
+		}
+		w.onsite = nil
+	}
+	for _, r := range post.RemoteRegions {
+		if w.remote || post.WorkMode == jobpilot.WorkRemote {
+			w.regions = append(w.regions, pt.find(r)...)
+		}
+	}
+	onsiteMode := post.WorkMode == jobpilot.WorkOnsite || post.WorkMode == jobpilot.WorkHybrid
 	switch {
 	case w.remote:
+	case post.Remote && onsiteMode:
+		// The job's own work mode says office; a board-wide flag does not win.
 	case post.Remote && a.officeCue && !a.remoteCue:
 		// The board says remote; the job's own text says office.
 	case post.Remote && a.remoteCue && !a.officeCue, post.Remote && len(w.onsite) == 0:
@@ -103,6 +126,20 @@ func narrowest(ps []*place) []*place {
 }
 
 var orWords = []string{" or ", " o ", " oder ", " eller ", " ou "}
+
+// locationSegments are the alternatives of every location of post:
+// Locations (Location first) when the source read them, else Location.
+func locationSegments(post *jobpilot.Posting) []string {
+	locs := post.Locations
+	if len(locs) == 0 {
+		locs = []string{post.Location}
+	}
+	var out []string
+	for _, l := range locs[:min(len(locs), jobpilot.MaxLocations)] {
+		out = append(out, splitLocation(l)...)
+	}
+	return out
+}
 
 // splitLocation splits "New York, NY or Remote (US)" into its alternatives
 // ("or" in the languages of the stop-word profiles too).
@@ -243,15 +280,19 @@ func (s *Scorer) onsiteFits(w *where) (bool, string) {
 		office = strings.Join(placeNames(w.onsite), " or ")
 	}
 	for _, p := range w.onsite {
+		at := office
+		if len(w.onsite) > 1 {
+			at = placeNames([]*place{p})[0] // the office that fits, of several
+		}
 		for i, acc := range c.accepted {
 			if overlaps(p, acc) {
-				return true, mode + " in " + office + ", " + s.acceptedSays(i)
+				return true, mode + " in " + at + ", " + s.acceptedSays(i)
 			}
 		}
 		if c.relocate {
 			for _, r := range c.regions {
 				if overlaps(p, r) {
-					return true, mode + " in " + office + ", where you would move"
+					return true, mode + " in " + at + ", where you would move"
 				}
 			}
 		}
