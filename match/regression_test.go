@@ -389,6 +389,15 @@ func TestPostingFieldsFromTheSources(t *testing.T) {
 	wantMatched(t, scoreOf(t, co, &jobpilot.Posting{Title: "Senior Data Engineer", Location: "Remote", Remote: true,
 		WorkMode: jobpilot.WorkRemote, RemoteRegions: []string{"Latin America"}, Description: dataJob}), "[eligibility] remote")
 
+	// A remote work mode at an office keeps the regions its text gives.
+	prague := midBackendNYC()
+	prague.Resume.Basics.Location = jobpilot.Location{City: "Prague", CountryCode: "CZ"}
+	prague.Preferences.Remote = jobpilot.RemoteOnly
+	wantMatched(t, scoreOf(t, prague, &jobpilot.Posting{Title: "Backend Engineer", Location: "Berlin", Remote: true,
+		WorkMode: jobpilot.WorkRemote, Description: job + "\n\nRemote within the EU is fine."}), "[eligibility] remote within")
+	wantBelow(t, scoreOf(t, prague, &jobpilot.Posting{Title: "Backend Engineer", Location: "Berlin", Remote: true,
+		WorkMode: jobpilot.WorkRemote, Description: job}), "[eligibility] remote for Germany only")
+
 	m := scoreOf(t, nyc, &jobpilot.Posting{Title: "Ledgerly is hiring", Location: "New York, NY",
 		Roles: []string{"Product Manager", "Backend Engineer"}, Description: job})
 	wantMatched(t, m, "Backend Engineer")

@@ -56,20 +56,13 @@ func parseWhere(post *jobpilot.Posting, a *analysis) where {
 		w.onsiteRaw = ""
 	}
 	w.hybrid = w.hybrid || a.hybridCue && !w.remote || post.WorkMode == jobpilot.WorkHybrid && !w.remote
-	if post.WorkMode == jobpilot.WorkRemote && !w.remote {
-		// The source read the job's own work mode (Lever and Ashby's
-		// workplaceType, an HN header), not a board-wide flag.
-		// Its offices say at most which countries it is remote within.
-		w.remote = true
-		for _, p := range w.onsite {
-			if c := pt.byISO[p.country]; c != nil && p.kind != kindRegion {
-				w.regions = append(w.regions, c)
-			}
-		}
-		w.onsite = nil
-	}
-	for _, r := range post.RemoteRegions {
-		if w.remote || post.WorkMode == jobpilot.WorkRemote {
+	// The source read the job's own work mode (Lever and Ashby's
+	// workplaceType, an HN header), not a board-wide flag. A remote job
+	// that names offices keeps them: a candidate may work there too.
+	remoteMode := post.WorkMode == jobpilot.WorkRemote && !w.remote
+	w.remote = w.remote || post.WorkMode == jobpilot.WorkRemote
+	if w.remote {
+		for _, r := range post.RemoteRegions {
 			w.regions = append(w.regions, pt.find(r)...)
 		}
 	}
@@ -101,6 +94,15 @@ func parseWhere(post *jobpilot.Posting, a *analysis) where {
 			w.regions = restricted
 		} else {
 			w.onsite = restricted
+		}
+	}
+	if remoteMode && len(w.regions) == 0 && !w.worldwide {
+		// Remote, at an office, with no region said: remote within the
+		// offices' countries, the most the posting supports.
+		for _, p := range w.onsite {
+			if c := pt.byISO[p.country]; c != nil && p.kind != kindRegion {
+				w.regions = append(w.regions, c)
+			}
 		}
 	}
 	return w
