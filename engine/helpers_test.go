@@ -19,6 +19,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/freshpg"
 )
 
@@ -84,16 +85,13 @@ const testPGEnv = "JOBPILOT_TEST_DATABASE_URL"
 
 func pgAvailable() bool { return os.Getenv(testPGEnv) != "" }
 
-// dialects runs fn on SQLite and, when JOBPILOT_TEST_DATABASE_URL is set, on
-// PostgreSQL, each as a subtest.
+// dialects runs fn on SQLite and on PostgreSQL (skipped when
+// JOBPILOT_TEST_DATABASE_URL is unset), as the kit's dbtest.Run does. The
+// engine's tests open their own database (River's tables only, not the
+// store's), so fn is told the dialect rather than handed a store.
 func dialects(t *testing.T, fn func(t *testing.T, pg bool)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, false) })
-	t.Run("postgres", func(t *testing.T) {
-		if !pgAvailable() {
-			t.Skip(testPGEnv + " not set")
-		}
-		fn(t, true)
-	})
+	t.Helper()
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) { fn(t, b.Postgres()) })
 }
 
 // newTestDB creates a migrated database: a SQLite file in t.TempDir(), or a
@@ -292,16 +290,10 @@ func (l logRecorder) count(msg string) int {
 	return n
 }
 
-// eventually polls cond every 10 ms until it holds or the timeout passes.
+// eventually is the kit's dbtest.Eventually.
 func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	dbtest.Eventually(t, timeout, what, cond)
 }
 
 // jobRow is the part of river_job the tests assert on.

@@ -149,7 +149,9 @@ func browser(t *testing.T, exe string) (ctx context.Context, stop func()) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	// A ceiling for a hung browser, not the expected time: on a loaded
+	// 2-core machine Chromium's first page alone has taken over a minute.
+	ctx, cancel := context.WithTimeout(bctx, 4*time.Minute)
 	var once sync.Once
 	stop = func() { once.Do(func() { cancel(); cancelCtx(); cancelAlloc() }) }
 	t.Cleanup(stop)

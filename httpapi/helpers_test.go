@@ -17,6 +17,7 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/httpapi"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/mail"
 )
@@ -189,16 +190,10 @@ func (e *env) wantError(t *testing.T, method, path string, body any, status int,
 	}
 }
 
-// waitFor polls cond every 50 ms until it holds or d passes.
+// waitFor is the kit's dbtest.Eventually.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	dbtest.Eventually(t, d, what, cond)
 }
 
 // readyByEmail waits for the start-up automation run to prepare an
