@@ -7,11 +7,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -36,6 +38,10 @@ func newEnv(t *testing.T, b dbtest.Backend, vars map[string]string, opts system.
 		"DATABASE_URL":        b.URL(t),
 		"JOBPILOT_EXAMPLES":   "false",
 		"JOBPILOT_TIME_SCALE": "0.001",
+		// A board's first byte and silences get 5 s (scaled); see
+		// roomyTimeouts for why.
+		"SOURCE_TIMEOUT":      "5000",
+		"SOURCE_IDLE_TIMEOUT": "5000",
 	}
 	for k, v := range vars {
 		all[k] = v
@@ -48,12 +54,37 @@ func newEnv(t *testing.T, b dbtest.Backend, vars map[string]string, opts system.
 		opts.Logger = quietLogger()
 	}
 	opts.FastStart = true
+	if opts.AdjustResilience == nil {
+		opts.AdjustResilience = roomyTimeouts(vars)
+	}
 	sys, err := system.Open(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sys.Close() })
 	return &env{sys: sys, cfg: cfg, st: sys.Store}
+}
+
+// roomyTimeouts gives the email and LLM services a 5 s per-attempt timeout
+// (5000 s scaled by 0.001) unless vars set one: scaled a thousandfold, the
+// guide's 30 s and 60 s become 30 ms and 60 ms, which a loaded 2-core
+// machine can spend before the in-process server answers, so a test about
+// something else saw a timeout and an extra retry. Tests of the timeouts set
+// their variable, and the automation and job rows keep the table's.
+func roomyTimeouts(vars map[string]string) func(*resilience.Config) {
+	return func(rc *resilience.Config) {
+		for name, variable := range map[string]string{
+			resilience.ServiceEmail:       "EMAIL_TIMEOUT",
+			resilience.ServiceResume:      "RESUME_TIMEOUT",
+			resilience.ServiceCoverLetter: "COVER_LETTER_TIMEOUT",
+			resilience.ServiceEmbeddings:  "",
+		} {
+			if _, set := vars[variable]; set && variable != "" {
+				continue
+			}
+			rc.Update(name, func(s *resilience.Settings) { s.Timeout = 5000 * time.Second })
+		}
+	}
 }
 
 func quietLogger() *slog.Logger {

@@ -3,6 +3,7 @@ package apply_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -45,14 +46,22 @@ type llmEnv struct {
 
 func newLLMEnv(t *testing.T, opts fakellm.Options, description string) *llmEnv {
 	t.Helper()
+	return newLLMEnvWith(t, opts, description, nil)
+}
+
+// newLLMEnvWith is newLLMEnv with more configuration variables.
+func newLLMEnvWith(t *testing.T, opts fakellm.Options, description string, vars map[string]string) *llmEnv {
+	t.Helper()
 	fake := fakellm.New(opts)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	e := newEnv(t, dbtest.SQLite(), map[string]string{
+	all := map[string]string{
 		"OPENAI_BASE_URL": srv.URL + "/v1",
 		"OPENAI_API_KEY":  "sk-test-not-a-secret",
 		"OPENAI_MODEL":    "fake-gpt",
-	}, system.Options{})
+	}
+	maps.Copy(all, vars)
+	e := newEnv(t, dbtest.SQLite(), all, system.Options{})
 	if e.cfg.UsesTemplateWriter() || e.sys.Apply.Writer.Name() != "llm:fake-gpt" {
 		t.Fatalf("the configuration chose writer %q, want the LLM writer", e.sys.Apply.Writer.Name())
 	}
@@ -199,7 +208,10 @@ func TestMalformedReplyTwiceFallsBackToTheTemplateWriter(t *testing.T) {
 // the job until the breaker half-opens, instead of failing it) and the
 // application stays drafting with the last error recorded.
 func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
-	le := newLLMEnv(t, fakellm.Options{}, "")
+	// The breaker stays open for 2 s (2000 s scaled): the table's 3 min
+	// scaled to 180 ms could pass between the two attempts on a loaded
+	// machine and let the second one through.
+	le := newLLMEnvWith(t, fakellm.Options{}, "", map[string]string{"OPENAI_RECOVERY_TIMEOUT": "2000"})
 	// Three 500s, then the fake would answer normally: a fourth call getting
 	// through (a retry the breaker should have stopped) would make the draft
 	// succeed, so the assertions below fail if the breaker does not open.
@@ -247,7 +259,7 @@ func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
 
 	// Once the (scaled) recovery time has passed the probe goes through;
 	// the model answers again and the application becomes ready.
-	dbtest.Eventually(t, 2*time.Second, "the breaker's recovery time", func() bool { return b.Snapshot().RetryIn <= 0 })
+	dbtest.Eventually(t, 30*time.Second, "the breaker's recovery time", func() bool { return b.Snapshot().RetryIn <= 0 })
 	if err := le.process(context.Background(), app); err != nil {
 		t.Fatalf("after recovery: %v", err)
 	}

@@ -46,6 +46,11 @@ type Options struct {
 	// caller's goroutine, so it must be quick and must not block; tests use
 	// it to assert the delays and transitions the policies actually applied.
 	OnResilienceEvent func(resilience.Event)
+	// AdjustResilience, when set, edits the resilience table after the
+	// configuration is written over it and before it is scaled (tests that
+	// scale every delay down still give a per-attempt timeout room on a
+	// loaded machine).
+	AdjustResilience func(*resilience.Config)
 }
 
 // System is a wired jobpilot.
@@ -98,7 +103,11 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	}
 	go s.recordEvents()
 
-	s.Resilience = resilience.NewSet(ResilienceConfig(cfg), resilience.Options{
+	rc := ResilienceConfig(cfg)
+	if opts.AdjustResilience != nil {
+		opts.AdjustResilience(&rc)
+	}
+	s.Resilience = resilience.NewSet(rc, resilience.Options{
 		Logger:  log,
 		Metrics: resilience.NewMetrics(reg),
 		OnEvent: s.resilienceEvent,
