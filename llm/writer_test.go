@@ -38,6 +38,13 @@ func newRig(t *testing.T, opts fakellm.Options, edit func(c resilience.Config)) 
 	t.Cleanup(srv.Close)
 	table := resilience.Defaults()
 	table.TimeScale = 0.01
+	// Each attempt gets 10 s (1000 s scaled): the guide's 120 s and 60 s
+	// become 1.2 s and 0.6 s, which a 2 MB reply under the race detector on
+	// a loaded machine outlasted, so a retry got the fake's default answer.
+	// The timeout test sets its own.
+	for _, name := range []string{resilience.ServiceResume, resilience.ServiceCoverLetter, resilience.ServiceEmbeddings} {
+		table.Update(name, func(s *resilience.Settings) { s.Timeout = 1000 * time.Second })
+	}
 	if edit != nil {
 		edit(table)
 	}

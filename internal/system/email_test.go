@@ -22,7 +22,7 @@ func TestGuideEmailFlow(t *testing.T) {
 		const n = 2
 		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "first 2 attempts of each message 421"})
 		h.automate()
-		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent, jobpilot.StatusFailed, jobpilot.StatusNeedsReview)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusSent, jobpilot.StatusFailed, jobpilot.StatusNeedsReview)
 
 		apps := h.apps()
 		if len(apps) != n {
@@ -105,7 +105,7 @@ func TestGuideEmailFlow(t *testing.T) {
 func TestPermanentFailure(t *testing.T) {
 	h := newHarness(t, harnessOpts{schedule: `550 "5.1.1 mailbox unavailable: no such recruiter" always`})
 	h.automate()
-	h.waitStatus(1, 20*time.Second, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)
+	h.waitStatus(1, 2*time.Minute, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)
 	app := h.apps()[0]
 	if app.Status != jobpilot.StatusFailed {
 		t.Fatalf("status %s, want failed", app.Status)

@@ -61,7 +61,7 @@ func TestBreaker(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.automate()
-		h.waitStatus(n, 60*time.Second, jobpilot.StatusReady)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusReady)
 		for _, app := range h.apps() {
 			if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
 				t.Fatal(err)
@@ -104,7 +104,7 @@ func TestBreaker(t *testing.T) {
 			t.Errorf("%d messages accepted while the breaker was open", st.Accepted)
 		}
 
-		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusSent)
 		for _, app := range h.apps() {
 			if got := messagesFor(h.smtp, msgID(app.ID)); len(got) != 1 {
 				t.Errorf("application %d: %d messages, want 1", app.ID, len(got))
@@ -172,7 +172,7 @@ func TestTimeoutInData(t *testing.T) {
 	// loaded the machine (300 ms was not).
 	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
 	h.automate()
-	h.waitStatus(1, 20*time.Second, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
+	h.waitStatus(1, 2*time.Minute, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
 	app := h.apps()[0]
 	if app.Status != jobpilot.StatusNeedsReview {
 		t.Fatalf("status %s (%s), want needs_review; history:%s", app.Status, app.Error, h.history(app.ID))
@@ -222,7 +222,7 @@ func TestTimeoutInData(t *testing.T) {
 func TestHeaderInjection(t *testing.T) {
 	h := newHarness(t, harnessOpts{mode: "review"})
 	h.automate()
-	h.waitStatus(1, 20*time.Second, jobpilot.StatusReady)
+	h.waitStatus(1, 2*time.Minute, jobpilot.StatusReady)
 	app := h.apps()[0]
 	q := h.sys.Store.SQL()
 	stmt := `UPDATE postings SET title = ? WHERE id = ?`
@@ -235,7 +235,7 @@ func TestHeaderInjection(t *testing.T) {
 	if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
 		t.Fatal(err)
 	}
-	h.waitStatus(1, 20*time.Second, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)
+	h.waitStatus(1, 2*time.Minute, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)
 	got, err := h.sys.Store.Application(context.Background(), app.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func TestFollowUps(t *testing.T) {
 		const n = 2
 		h := newHarness(t, harnessOpts{postings: n, now: newClock(day0)})
 		h.automate()
-		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusSent)
 
 		followUps(h, day0.Add(2*24*time.Hour)) // too early
 		if got := len(h.smtp.Messages()); got != n {
@@ -62,13 +62,13 @@ func TestFollowUps(t *testing.T) {
 		const n = 2
 		h := newHarness(t, harnessOpts{postings: n, mode: "review", now: newClock(day0)})
 		h.automate()
-		h.waitStatus(n, 20*time.Second, jobpilot.StatusReady)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusReady)
 		for _, app := range h.apps() {
 			if _, err := h.sys.Apply.Approve(context.Background(), app.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		h.waitStatus(n, 20*time.Second, jobpilot.StatusSent)
+		h.waitStatus(n, 2*time.Minute, jobpilot.StatusSent)
 		followUps(h, day0.Add(4*24*time.Hour))
 		followUps(h, day0.Add(5*24*time.Hour))
 		var digests int

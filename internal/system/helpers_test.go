@@ -96,7 +96,10 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		// 2 s per attempt scaled: far above a local SMTP transaction even
 		// under -race on a loaded machine, so only the timeout test (which
 		// sets its own) ever sees one.
-		"EMAIL_TIMEOUT":    "200",
+		"EMAIL_TIMEOUT": "200",
+		// 60 s per job scaled, for the same reason: a drafting job
+		// rendering PDFs under -race on a loaded machine outlasted 6 s.
+		"JOB_TIMEOUT":      "6000",
 		"JOBPILOT_NODE_ID": "system-test",
 	}
 	if o.db.Postgres() {
