@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -162,6 +163,61 @@ func TestRenderResumeTwoPagesWhenNeeded(t *testing.T) {
 	}
 }
 
+// TestRenderResumeNoNearlyEmptySecondPage grows the second position line by
+// line: a resume that would spill a few lines onto a second page is fitted
+// to one by dropping its least relevant highlights (the last ones of the
+// position with the most), and a two-page resume has a well-used second
+// page.
+func TestRenderResumeNoNearlyEmptySecondPage(t *testing.T) {
+	fitted, twoPages := 0, 0
+	for extra := 0; extra <= 30; extra += 2 {
+		res := exampleResume()
+		for j := 0; j < extra; j++ {
+			res.Work[1].Highlights = append(res.Work[1].Highlights, fmt.Sprintf("Kept service %d running through the peak season.", j+1))
+		}
+		given := append([]string(nil), res.Work[1].Highlights...)
+		ps, err := pdftext.Pages(render(t, res))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Work[1].Highlights, given) {
+			t.Fatalf("+%d: RenderResume modified its input", extra)
+		}
+		text := strings.Join(ps, "\n")
+		kept := 0
+		for _, h := range given {
+			if strings.Contains(text, strings.TrimSuffix(h, ".")) {
+				kept++
+			}
+		}
+		switch len(ps) {
+		case 1:
+			if kept < len(given) {
+				fitted++
+			}
+			// What is dropped is the end of the list: the least relevant.
+			for i, h := range given {
+				if in := strings.Contains(text, strings.TrimSuffix(h, ".")); in != (i < kept) {
+					t.Errorf("+%d: highlight %d (%q) kept=%v, but %d of %d are kept; only the last ones may go", extra, i, h, in, kept, len(given))
+				}
+			}
+			if kept < 2 {
+				t.Errorf("+%d: only %d highlights kept", extra, kept)
+			}
+		case 2:
+			twoPages++
+			if n := len(strings.Split(strings.TrimSpace(ps[1]), "\n")) - 1; n < 12 {
+				t.Errorf("+%d: the second page holds only %d lines:\n%s", extra, n, ps[1])
+			}
+		default:
+			t.Errorf("+%d: %d pages", extra, len(ps))
+		}
+	}
+	if fitted == 0 || twoPages == 0 {
+		t.Fatalf("%d resumes fitted to one page, %d on two: the test does not reach both cases", fitted, twoPages)
+	}
+}
+
 func TestRenderResumeDeterministic(t *testing.T) {
 	a, b := render(t, exampleResume()), render(t, exampleResume())
 	if !bytes.Equal(a, b) {
@@ -247,9 +303,11 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 	breaks := map[string]bool{}
 	for n := 0; n < 24; n += 3 {
 		res := exampleResume()
+		// Enough content for a well-used second page: a nearly empty one
+		// is fitted to one page instead.
 		for i := range res.Work {
-			for j := 0; j < 4; j++ {
-				res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call.")
+			for j := 0; j < 9; j++ {
+				res.Work[i].Highlights = append(res.Work[i].Highlights, fmt.Sprintf("Owned service %d-%d end to end, from design reviews to on-call.", i, j))
 			}
 		}
 		res.Basics.Summary += " " + strings.Repeat(sentence, n)
@@ -270,7 +328,7 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 		// one, with its highlights on page two, is an orphan too. Page two
 		// starts with its footer, then content.
 		endsWithTitle := titleLine.MatchString(last) ||
-			len(lines) > 1 && titleLine.MatchString(strings.TrimSpace(lines[len(lines)-2]))
+			len(lines) > 1 && !strings.HasPrefix(last, "•") && titleLine.MatchString(strings.TrimSpace(lines[len(lines)-2]))
 		next := strings.Split(ps[1], "\n")
 		if len(next) > 1 && endsWithTitle && strings.HasPrefix(next[1], "•") {
 			t.Errorf("summary +%d lines: entry title %q ends page 1, its highlight %q starts page 2", n, last, next[1])

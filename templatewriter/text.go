@@ -161,16 +161,35 @@ func endSentence(s string) string {
 	return s + "."
 }
 
-// asClause turns a highlight written the resume way, starting with a verb in
-// the past tense ("Built a tracking service"), into the rest of a sentence
-// after "I" ("built a tracking service"); false when it does not start so.
-func asClause(h string) (string, bool) {
-	first, _, _ := strings.Cut(h, " ")
+// clauseOf turns a highlight written the resume way into the rest of a
+// sentence after "I": a verb in the past tense ("Built a tracking service"
+// → "built a tracking service."), "Responsible for …" ("am"/"was
+// responsible for …"), or a common verb in the present ("Owns the
+// settlement service" → "own …" for a current job, "owned …" for a past
+// one). False for anything else (a noun phrase, a gerund, a highlight with
+// a colon), which a letter does not turn into a sentence of its own.
+func clauseOf(h string, current bool) (string, bool) {
+	h = endSentence(h)
+	first, rest, _ := strings.Cut(h, " ")
 	w := strings.ToLower(first)
-	if !(strings.HasSuffix(w, "ed") && len(w) > 4) && !pastTense[w] {
+	switch {
+	case h == "" || strings.Contains(h, ":"):
 		return "", false
+	case strings.HasSuffix(w, "ed") && len(w) > 4 || pastTense[w]:
+		return lowerFirst(h), true
+	case w == "responsible" && strings.HasPrefix(rest, "for "):
+		if current {
+			return "am " + lowerFirst(h), true
+		}
+		return "was " + lowerFirst(h), true
 	}
-	return lowerFirst(h), true
+	if v, ok := presentTense[w]; ok && rest != "" {
+		if current {
+			return v[0] + " " + rest, true
+		}
+		return v[1] + " " + rest, true
+	}
+	return "", false
 }
 
 // pastTense lists irregular verbs that open resume highlights.
@@ -178,6 +197,66 @@ var pastTense = map[string]bool{
 	"built": true, "led": true, "ran": true, "wrote": true, "cut": true, "set": true, "made": true,
 	"grew": true, "drove": true, "won": true, "took": true, "brought": true, "kept": true, "taught": true,
 	"found": true, "shipped": true, "rewrote": true, "began": true, "oversaw": true, "spoke": true,
+}
+
+// presentTense maps verbs that open a summary in the third person ("Owns
+// the settlement service") to the first person and the past.
+var presentTense = map[string][2]string{
+	"owns": {"own", "owned"}, "leads": {"lead", "led"}, "builds": {"build", "built"},
+	"manages": {"manage", "managed"}, "maintains": {"maintain", "maintained"}, "runs": {"run", "ran"},
+	"designs": {"design", "designed"}, "develops": {"develop", "developed"}, "writes": {"write", "wrote"},
+	"mentors": {"mentor", "mentored"}, "supports": {"support", "supported"}, "operates": {"operate", "operated"},
+	"creates": {"create", "created"}, "delivers": {"deliver", "delivered"}, "teaches": {"teach", "taught"},
+}
+
+// firstSentence returns s up to its first full stop.
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func firstOf(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
+}
+
+// startsWithArticle reports whether s opens with "A", "An" or "The", so
+// it reads as an apposition after a name.
+func startsWithArticle(s string) bool {
+	w, _, _ := strings.Cut(s, " ")
+	switch strings.ToLower(w) {
+	case "a", "an", "the":
+		return true
+	}
+	return false
+}
+
+// article returns "an" before a vowel and "a" otherwise.
+func article(s string) string {
+	if s != "" && strings.ContainsRune("AEIOUaeiou", rune(s[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// skillList joins skills for a sentence; a phrase of ordinary words such
+// as "Distributed systems" is lower-cased inside it, a name such as "Google
+// Cloud" or "REST APIs" is not.
+func skillList(skills []string) string {
+	out := make([]string, len(skills))
+	for i, s := range skills {
+		out[i] = s
+		ws := strings.Fields(s)
+		if len(ws) > 1 && strings.ToLower(strings.Join(ws[1:], " ")) == strings.Join(ws[1:], " ") {
+			out[i] = lowerFirst(s)
+		}
+	}
+	return joinList(out)
 }
 
 // lowerFirst lower-cases the first letter of a sentence joined to another,
