@@ -226,7 +226,7 @@ func TestLetterSpeaksOfJobsInTimeOrder(t *testing.T) {
 		for _, w := range byDateForTest(work) {
 			at := -1
 			for i, s := range d.sentences {
-				if strings.Contains(s, w.Name) {
+				if strings.Contains(strings.ToLower(s), strings.ToLower(w.Name)) {
 					at = i
 					break
 				}
@@ -269,9 +269,15 @@ func byDateForTest(work []jobpilot.Work) []jobpilot.Work {
 	return work
 }
 
-// named reports whether phrase occurs in text as whole words, ignoring case.
+// named reports whether phrase occurs in text as whole words, ignoring case
+// and taking a hyphen or a slash for a space: a recruiter reads "docs as
+// code" in a posting that says "docs-as-code".
 func named(phrase, text string) bool {
-	return regexp.MustCompile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(phrase) + `($|[^\pL\pN+#])`).MatchString(text)
+	words := strings.Fields(phrase)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(`(?i)(^|[^\pL\pN])` + strings.Join(words, `[\s/-]+`) + `($|[^\pL\pN+#])`).MatchString(text)
 }
 
 // No sentence says the posting lacks a skill it names, and what the

@@ -2,6 +2,7 @@ package templatewriter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jobpilot/jobpilot"
@@ -171,8 +172,8 @@ func factGroups(used openers, f *guard.Facts, p *jobpilot.Profile, post *jobpilo
 			what = endSentence(what)
 		}
 		one(projectFact(f, p, pr),
-			fmt.Sprintf("Outside of work, I %s %s", verb, what),
-			fmt.Sprintf("In my own time, I %s %s", verb, what))
+			fmt.Sprintf("In my own time, I %s %s", verb, what),
+			fmt.Sprintf("Outside of work, I %s %s", verb, what))
 	}
 	if len(r.Education) > 0 {
 		e := r.Education[0]
@@ -247,6 +248,8 @@ func workSentences(used openers, first bool, prev *jobpilot.Work, e jobpilot.Wor
 	before := prev != nil && !current && prev.StartDate != "" && e.EndDate <= prev.StartDate
 	var intro []string
 	switch {
+	case selfEmployed(e.Name):
+		intro = freelanceIntro(e, clauses, current)
 	case len(clauses) > 0 && current && first:
 		intro = []string{
 			fmt.Sprintf("In my current role%s at %s, I %s", as, e.Name, clauses[0]),
@@ -290,11 +293,45 @@ func workSentences(used openers, first bool, prev *jobpilot.Work, e jobpilot.Wor
 	out := []guard.Sentence{{Text: s, Facts: cite}}
 	if len(clauses) > 1 {
 		c := clauses[1]
-		if s, ok := used.pick("I also "+c, "There, I also "+c, "In the same role, I "+c, "In addition, I "+c, "Among other things, I "+c); ok {
+		variants := []string{"I also " + c, "There, I also " + c, "In the same role, I " + c, "In addition, I " + c, "Among other things, I " + c}
+		if selfEmployed(e.Name) {
+			variants = slices.Delete(variants, 1, 2) // "there" needs a place
+		}
+		if s, ok := used.pick(variants...); ok {
 			out = append(out, guard.Sentence{Text: s, Facts: cite})
 		}
 	}
 	return out
+}
+
+// selfEmployed reports whether an employer's name says the candidate
+// worked for themselves ("Freelance", "Self-employed"): "at Freelance"
+// reads as a company.
+func selfEmployed(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "freelance", "freelancer", "self-employed", "self employed", "independent", "independent contractor":
+		return true
+	}
+	return false
+}
+
+// freelanceIntro introduces work for oneself without naming it as an
+// employer.
+func freelanceIntro(e jobpilot.Work, clauses []string, current bool) []string {
+	role := "freelancer"
+	if e.Position != "" {
+		role = "freelance " + e.Position
+	}
+	switch {
+	case len(clauses) > 0 && current:
+		return []string{fmt.Sprintf("Currently, as %s %s, I %s", article(role), role, clauses[0])}
+	case len(clauses) > 0:
+		return []string{fmt.Sprintf("As %s %s, I %s", article(role), role, clauses[0]),
+			fmt.Sprintf("Working as %s %s, I %s", article(role), role, clauses[0])}
+	case current:
+		return []string{fmt.Sprintf("I currently work as %s %s.", article(role), role)}
+	}
+	return []string{fmt.Sprintf("I worked as %s %s.", article(role), role)}
 }
 
 // workFact returns the fact ID of the profile entry e was copied from.

@@ -94,19 +94,36 @@ func overlap(text string, post map[string]int) int {
 }
 
 // normText normalises a whole text word by word, padded with spaces so that
-// phraseIn can match whole words.
+// phraseIn can match whole words. The text is there twice, as written and
+// with hyphens and slashes read as spaces, on two lines, so that
+// "docs-as-code" names the skill "Docs as code" and "CI/CD" stays one word
+// for the alias table.
 func normText(s string) string {
-	ws := strings.Fields(s)
-	for i, w := range ws {
-		ws[i] = normWord(w)
+	norm := func(s string) string {
+		ws := strings.Fields(s)
+		for i, w := range ws {
+			ws[i] = normWord(w)
+		}
+		return " " + strings.Join(ws, " ") + " "
 	}
-	return " " + strings.Join(ws, " ") + " "
+	return norm(s) + "\n" + norm(spaced(s))
+}
+
+// spaced reads hyphens and slashes as spaces.
+func spaced(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '/' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // phraseIn reports whether the normalised phrase occurs in the normalised
-// posting text (as whole words).
+// posting text (as whole words), as written or with hyphens and slashes
+// read as spaces.
 func phraseIn(phrase, postText string) bool {
-	return strings.Contains(postText, " "+normPhrase(phrase)+" ")
+	return strings.Contains(postText, " "+normPhrase(phrase)+" ") || strings.Contains(postText, " "+normPhrase(spaced(phrase))+" ")
 }
 
 func postingText(post *jobpilot.Posting) string {
@@ -244,15 +261,21 @@ func article(s string) string {
 	return "a"
 }
 
-// skillList joins skills for a sentence; a phrase of ordinary words such
-// as "Distributed systems" is lower-cased inside it, a name such as "Google
-// Cloud" or "REST APIs" is not.
+// skillList joins skills for a sentence. Ordinary words are lower-cased
+// inside it ("distributed systems", "observability"); names are not ("Go",
+// "Google Cloud", "REST APIs", "Kafka").
 func skillList(skills []string) string {
 	out := make([]string, len(skills))
 	for i, s := range skills {
 		out[i] = s
 		ws := strings.Fields(s)
-		if len(ws) > 1 && strings.ToLower(strings.Join(ws[1:], " ")) == strings.Join(ws[1:], " ") {
+		if len(ws) == 0 {
+			continue
+		}
+		rest := strings.Join(ws[1:], " ")
+		w := trimPunct(ws[0])
+		plain := !vocab.StrongName(w) && !vocab.WeakName(w) && (len(ws) > 1 || vocab.Common(w))
+		if strings.ToLower(rest) == rest && plain {
 			out[i] = lowerFirst(s)
 		}
 	}
