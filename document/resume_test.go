@@ -139,19 +139,7 @@ func TestRenderResumeAbsurdInputStillTwoPages(t *testing.T) {
 }
 
 func TestRenderResumeTwoPagesWhenNeeded(t *testing.T) {
-	// A realistic senior profile: more than one page at normal spacing, no
-	// trimming needed.
-	res := exampleResume()
-	for i := range res.Work {
-		for j := 0; j < 6; j++ {
-			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
-		}
-	}
-	for i := 0; i < 4; i++ {
-		res.Projects = append(res.Projects, jobpilot.Project{Name: "Tool " + string(rune('A'+i)),
-			Description: "A small open-source tool.", Highlights: []string{"Used in production by a few companies.", "Written in Go."}})
-	}
-	pages, text := extract(t, render(t, res))
+	pages, text := extract(t, render(t, twoPageResume()))
 	if pages != 2 {
 		t.Fatalf("pages = %d, want 2", pages)
 	}
@@ -269,13 +257,24 @@ func TestRenderResumeInvalid(t *testing.T) {
 	}
 }
 
-func BenchmarkRenderResume2Pages(b *testing.B) {
+// twoPageResume is a realistic senior profile: more than one page at
+// normal spacing, with a well-used second page, and no trimming needed.
+func twoPageResume() *jobpilot.Resume {
 	res := exampleResume()
 	for i := range res.Work {
 		for j := 0; j < 6; j++ {
 			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
 		}
 	}
+	for i := 0; i < 4; i++ {
+		res.Projects = append(res.Projects, jobpilot.Project{Name: "Tool " + string(rune('A'+i)),
+			Description: "A small open-source tool.", Highlights: []string{"Used in production by a few companies.", "Written in Go."}})
+	}
+	return res
+}
+
+func BenchmarkRenderResume2Pages(b *testing.B) {
+	res := twoPageResume()
 	r := document.New(document.WithCreationDate(fixed))
 	out, err := r.RenderResume(res)
 	if err != nil {
@@ -356,6 +355,32 @@ func TestRendererConcurrent(t *testing.T) {
 	for range 2 {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkRenderResumeFittedToOnePage renders a resume that spills a few
+// lines onto a second page and is fitted back to one: the layouts that
+// measure each dropped highlight are the cost of the one-page rule.
+//
+//	go test -run '^$' -bench RenderResume -benchmem -benchtime 30x ./document
+func BenchmarkRenderResumeFittedToOnePage(b *testing.B) {
+	res := exampleResume()
+	for j := 0; j < 12; j++ {
+		res.Work[1].Highlights = append(res.Work[1].Highlights, fmt.Sprintf("Kept service %d running through the peak season.", j+1))
+	}
+	r := document.New(document.WithCreationDate(fixed))
+	out, err := r.RenderResume(res)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n, text := extract(b, out); n != 1 || strings.Contains(text, "Kept service 12 ") {
+		b.Fatalf("benchmark resume has %d pages and all its highlights; want one page, fitted", n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.RenderResume(res); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
