@@ -137,6 +137,10 @@ func TestDocumentsPassTheGuardUntouched(t *testing.T) {
 		if len(d.tailored.Removals) > 0 || len(d.letter.Removals) > 0 {
 			t.Errorf("%s: the guard removed %+v from the resume and %+v from the letter", d.name, d.tailored.Removals, d.letter.Removals)
 		}
+		// The pipeline checks the letter once more just before rendering it.
+		if _, rs := guard.New(d.profile).VerifyLetter(d.posting, d.letter.Text); len(rs) > 0 {
+			t.Errorf("%s: the last check before rendering removed %+v", d.name, rs)
+		}
 		if n := guard.WordCount(d.letter.Text); n < guard.LetterMinWords || n > guard.LetterMaxWords {
 			t.Errorf("%s: the letter has %d words", d.name, n)
 		}

@@ -184,7 +184,7 @@ func factGroups(used openers, f *guard.Facts, p *jobpilot.Profile, post *jobpilo
 		if strings.TrimSpace(deg) != "" && e.Institution != "" {
 			one(indexFact(f, guard.SectionEducation, p.Resume.Education, e, func(a, b jobpilot.Education) bool {
 				return samePhrase(a.Institution, b.Institution) && a.StudyType == b.StudyType && a.Area == b.Area
-			}), fmt.Sprintf("My %s from %s gave me a solid foundation for this work.", deg, e.Institution))
+			}), fmt.Sprintf("My %s from %s gave me a solid foundation for this work.", deg, institution(e.Institution)))
 		}
 	}
 	if len(r.Certificates) > 0 {
@@ -302,6 +302,15 @@ func workSentences(used openers, first bool, prev *jobpilot.Work, e jobpilot.Wor
 		}
 	}
 	return out
+}
+
+// institution names a school in a sentence: "the University of Porto",
+// but "Brno University of Technology" as it is.
+func institution(name string) string {
+	if strings.HasPrefix(name, "University of ") {
+		return "the " + name
+	}
+	return name
 }
 
 // selfEmployed reports whether an employer's name says the candidate
