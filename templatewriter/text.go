@@ -224,6 +224,10 @@ var presentTense = map[string][2]string{
 	"designs": {"design", "designed"}, "develops": {"develop", "developed"}, "writes": {"write", "wrote"},
 	"mentors": {"mentor", "mentored"}, "supports": {"support", "supported"}, "operates": {"operate", "operated"},
 	"creates": {"create", "created"}, "delivers": {"deliver", "delivered"}, "teaches": {"teach", "taught"},
+	"advises": {"advise", "advised"}, "handles": {"handle", "handled"}, "reviews": {"review", "reviewed"},
+	"plans": {"plan", "planned"}, "improves": {"improve", "improved"}, "trains": {"train", "trained"},
+	"automates": {"automate", "automated"}, "documents": {"document", "documented"}, "works": {"work", "worked"},
+	"coordinates": {"coordinate", "coordinated"}, "drives": {"drive", "drove"}, "helps": {"help", "helped"},
 }
 
 // firstSentence returns s up to its first full stop.

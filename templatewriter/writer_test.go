@@ -136,3 +136,49 @@ func TestClauseOf(t *testing.T) {
 		}
 	}
 }
+
+// Two jobs held at once are both current, most recently started first;
+// an old job listed first in the profile comes last, in the past tense.
+func TestTemplateWriterTwoCurrentJobs(t *testing.T) {
+	p := &jobpilot.Profile{Resume: jobpilot.Resume{
+		Basics: jobpilot.Basics{Name: "Ana Ruiz", Label: "Engineer"},
+		Work: []jobpilot.Work{
+			{Name: "Oldco", Position: "Developer", StartDate: "2012", EndDate: "2015", Highlights: []string{"Built the billing service in Go"}},
+			{Name: "Acme", Position: "Engineer", StartDate: "2019-04", Highlights: []string{"Designed the Go ingestion pipeline"}},
+			{Name: "Initech Labs", Position: "Advisor", StartDate: "2023-01", Summary: "Advises the platform team on Go services."},
+		},
+		Skills: []jobpilot.Skill{{Name: "Go"}},
+	}}
+	post := &jobpilot.Posting{Company: "Globex", Title: "Go Engineer", Description: "We build Go services and pipelines."}
+	w := New()
+	tr, err := w.TailorResume(context.Background(), p, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, e := range tr.Resume.Work {
+		order = append(order, e.Name)
+	}
+	if want := []string{"Initech Labs", "Acme", "Oldco"}; !reflect.DeepEqual(order, want) {
+		t.Fatalf("work order = %q, want %q", order, want)
+	}
+	cl, err := w.WriteCoverLetter(context.Background(), p, post, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cl.Removals) > 0 {
+		t.Errorf("removals: %+v", cl.Removals)
+	}
+	for _, s := range guard.Sentences(cl.Text) {
+		current := strings.Contains(s, "current")
+		switch {
+		case strings.Contains(s, "Initech Labs") && (!current || !strings.Contains(s, "I advise")),
+			strings.Contains(s, "Acme") && !current,
+			strings.Contains(s, "Oldco") && current:
+			t.Errorf("sentence %q", s)
+		}
+	}
+	if a, b, c := strings.Index(cl.Text, "Initech Labs"), strings.Index(cl.Text, "Acme"), strings.Index(cl.Text, "Oldco"); a < 0 || !(a < b && b < c) {
+		t.Errorf("jobs out of order in the letter:\n%s", cl.Text)
+	}
+}
