@@ -11,18 +11,19 @@ import (
 
 // general sentences complete a sparse letter. They are about how the
 // candidate works and state no fact, so they cite none. Each opens with
-// its own two words, so that any of them can follow any other.
+// its own two words, so that any of them can follow any other, and those
+// that open with "I" alternate with those that do not.
 var general = []string{
 	"I like to understand a problem fully before I change a system, and I write down what I learn so that the next person does not have to rediscover it.",
-	"I value small, reviewable changes, clear ownership and honest communication when something goes wrong.",
-	"I enjoy working closely with colleagues from product, operations and support, because the best solutions usually come from those conversations.",
 	"When I join a team, I start by listening, reading the code and the incident history, and then I look for the improvements that matter most to users.",
-	"Taking responsibility for what I deliver, including after it ships, matters to me, and I care about making that work calmer for everyone.",
-	"I test my own work carefully, and I treat a failing test or an unclear error message as something worth fixing rather than working around.",
-	"I prefer simple designs that can be explained on one page, and I am happy to change my mind when someone shows me a better approach.",
+	"I value small, reviewable changes, clear ownership and honest communication when something goes wrong.",
+	"Taking responsibility for what I deliver, including after it ships, matters to me, and I like to leave a system calmer than I found it.",
+	"I enjoy working closely with colleagues from product, operations and support, because the best solutions usually come from those conversations.",
 	"Reviewing the work of others is part of the job I enjoy, both to learn from them and to share what I know without making anyone feel small.",
-	"I measure before I optimise, and I make sure that the people who depend on my work can see what it is doing.",
+	"I test my own work carefully, and I treat a failing test or an unclear error message as something worth fixing rather than working around.",
 	"Work that has a visible effect on customers motivates me, and I like to follow a change all the way to production and beyond.",
+	"I prefer simple designs that can be explained on one page, and I am happy to change my mind when someone shows me a better approach.",
+	"I measure before I optimise, and I make sure that the people who depend on my work can see what it is doing.",
 }
 
 // composeLetter writes the letter as paragraphs of cited sentences: an
