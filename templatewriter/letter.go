@@ -95,7 +95,7 @@ func composeLetter(f *guard.Facts, p *jobpilot.Profile, post *jobpilot.Posting, 
 	}
 	var first, second []guard.Sentence
 	for _, g := range jobParas {
-		if len(first) == 0 || 2*(len(first)+len(g)) <= total+1 {
+		if len(second) == 0 && (len(first) == 0 || 2*(len(first)+len(g)) <= total+1) {
 			first = append(first, g...)
 		} else {
 			second = append(second, g...)
