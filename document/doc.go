@@ -55,10 +55,10 @@
 // page instead: a recruiter reads a few lines spilled onto a second sheet
 // as a layout error. Content goes a piece at a time, re-measuring after
 // each: education courses, then project highlights, then the last highlight
-// of the position with the most (the older one on a tie), never below two
-// highlights for the most recent position and one for the others; at most
-// three highlights at normal spacing, then again from the whole resume at
-// tight spacing. Writers list each entry's highlights most relevant first,
+// of the position with the most above its floor (the older one on a tie),
+// the floor being two highlights for the most recent position and one for
+// the others; at most three highlights at normal spacing, then again from
+// the whole resume at tight spacing. Writers list each entry's highlights most relevant first,
 // so the last is the least relevant. When even that does not fit, the
 // resume keeps its two pages.
 //

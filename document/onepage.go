@@ -28,8 +28,9 @@ func (p *page) pageUse(blocks []block, places []placement, pg int) float64 {
 // most maxDropsAtNormalSize pieces), then again from the whole resume at
 // tight spacing. What goes first is education courses, then project
 // highlights, then work highlights: the last highlight of the position
-// with the most, the older position on a tie, never below two for the
-// most recent position and one for the others. Writers list an entry's
+// with the most above its floor (the older position on a tie), the floor
+// being two highlights for the most recent position and one for the
+// others. Writers list an entry's
 // highlights most relevant first, so the last is the least relevant. ok
 // is false when the floors are reached and it still does not fit.
 func (p *page) fitOnePage(r *jobpilot.Resume) (blocks []block, places []placement, ok bool) {
@@ -87,8 +88,8 @@ func dropLeastRelevant(r *jobpilot.Resume) bool {
 	}
 	most, spare := -1, 0
 	for i, w := range r.Work {
-		if n := len(w.Highlights) - floor(i); n > 0 && len(w.Highlights) >= spare {
-			most, spare = i, len(w.Highlights)
+		if n := len(w.Highlights) - floor(i); n > 0 && n >= spare {
+			most, spare = i, n
 		}
 	}
 	if most < 0 {
