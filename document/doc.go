@@ -20,7 +20,8 @@
 //
 // # Resume layout
 //
-// A resume is one or two A4 pages (US Letter with WithPageSize): a header with
+// A resume is one page when its content fits (see "One page when it nearly
+// fits") and otherwise two A4 pages (US Letter with WithPageSize): a header with
 // the name, label and a contact line, then Summary, Experience, Projects,
 // Education, Certificates, Skills and Languages. Sections with nothing to show
 // are left out entirely: there is never an empty heading. A heading always
@@ -47,6 +48,19 @@
 // the content that does not fit on page two is cut. The priority this encodes
 // is: header, summary, recent experience, skills, education, certificates,
 // languages, projects. The caller's Resume is never modified.
+//
+// # One page when it nearly fits
+//
+// A resume whose second page would be less than 40% full is fitted to one
+// page instead: a recruiter reads a few lines spilled onto a second sheet
+// as a layout error. Content goes a piece at a time, re-measuring after
+// each: education courses, then project highlights, then the last highlight
+// of the position with the most above its floor (the older one on a tie),
+// the floor being two highlights for the most recent position and one for
+// the others; at most three highlights at normal spacing, then again from
+// the whole resume at tight spacing. Writers list each entry's highlights most relevant first,
+// so the last is the least relevant. When even that does not fit, the
+// resume keeps its two pages.
 //
 // # Determinism
 //

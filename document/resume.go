@@ -57,6 +57,11 @@ func (rd *Renderer) RenderResume(r *jobpilot.Resume) (out []byte, err error) {
 			break
 		}
 	}
+	if pages == 2 && p.pageUse(blocks, places, 1) < nearlyEmpty {
+		if b, pl, ok := p.fitOnePage(r); ok {
+			blocks, places, pages = b, pl, 1
+		}
+	}
 	return p.render(blocks, places, pages, maxPages, p.clean.line(b.Name))
 }
 

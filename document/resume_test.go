@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -138,19 +139,7 @@ func TestRenderResumeAbsurdInputStillTwoPages(t *testing.T) {
 }
 
 func TestRenderResumeTwoPagesWhenNeeded(t *testing.T) {
-	// A realistic senior profile: more than one page at normal spacing, no
-	// trimming needed.
-	res := exampleResume()
-	for i := range res.Work {
-		for j := 0; j < 6; j++ {
-			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
-		}
-	}
-	for i := 0; i < 4; i++ {
-		res.Projects = append(res.Projects, jobpilot.Project{Name: "Tool " + string(rune('A'+i)),
-			Description: "A small open-source tool.", Highlights: []string{"Used in production by a few companies.", "Written in Go."}})
-	}
-	pages, text := extract(t, render(t, res))
+	pages, text := extract(t, render(t, twoPageResume()))
 	if pages != 2 {
 		t.Fatalf("pages = %d, want 2", pages)
 	}
@@ -159,6 +148,61 @@ func TestRenderResumeTwoPagesWhenNeeded(t *testing.T) {
 	}
 	if !strings.Contains(text, "Tool D") {
 		t.Errorf("a project was dropped although two pages suffice")
+	}
+}
+
+// TestRenderResumeNoNearlyEmptySecondPage grows the second position line by
+// line: a resume that would spill a few lines onto a second page is fitted
+// to one by dropping its least relevant highlights (the last ones of the
+// position with the most), and a two-page resume has a well-used second
+// page.
+func TestRenderResumeNoNearlyEmptySecondPage(t *testing.T) {
+	fitted, twoPages := 0, 0
+	for extra := 0; extra <= 30; extra += 2 {
+		res := exampleResume()
+		for j := 0; j < extra; j++ {
+			res.Work[1].Highlights = append(res.Work[1].Highlights, fmt.Sprintf("Kept service %d running through the peak season.", j+1))
+		}
+		given := append([]string(nil), res.Work[1].Highlights...)
+		ps, err := pdftext.Pages(render(t, res))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.Work[1].Highlights, given) {
+			t.Fatalf("+%d: RenderResume modified its input", extra)
+		}
+		text := strings.Join(ps, "\n")
+		kept := 0
+		for _, h := range given {
+			if strings.Contains(text, strings.TrimSuffix(h, ".")) {
+				kept++
+			}
+		}
+		switch len(ps) {
+		case 1:
+			if kept < len(given) {
+				fitted++
+			}
+			// What is dropped is the end of the list: the least relevant.
+			for i, h := range given {
+				if in := strings.Contains(text, strings.TrimSuffix(h, ".")); in != (i < kept) {
+					t.Errorf("+%d: highlight %d (%q) kept=%v, but %d of %d are kept; only the last ones may go", extra, i, h, in, kept, len(given))
+				}
+			}
+			if kept < 2 {
+				t.Errorf("+%d: only %d highlights kept", extra, kept)
+			}
+		case 2:
+			twoPages++
+			if n := len(strings.Split(strings.TrimSpace(ps[1]), "\n")) - 1; n < 12 {
+				t.Errorf("+%d: the second page holds only %d lines:\n%s", extra, n, ps[1])
+			}
+		default:
+			t.Errorf("+%d: %d pages", extra, len(ps))
+		}
+	}
+	if fitted == 0 || twoPages == 0 {
+		t.Fatalf("%d resumes fitted to one page, %d on two: the test does not reach both cases", fitted, twoPages)
 	}
 }
 
@@ -213,13 +257,24 @@ func TestRenderResumeInvalid(t *testing.T) {
 	}
 }
 
-func BenchmarkRenderResume2Pages(b *testing.B) {
+// twoPageResume is a realistic senior profile: more than one page at
+// normal spacing, with a well-used second page, and no trimming needed.
+func twoPageResume() *jobpilot.Resume {
 	res := exampleResume()
 	for i := range res.Work {
 		for j := 0; j < 6; j++ {
 			res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call, and documented it for the next team.")
 		}
 	}
+	for i := 0; i < 4; i++ {
+		res.Projects = append(res.Projects, jobpilot.Project{Name: "Tool " + string(rune('A'+i)),
+			Description: "A small open-source tool.", Highlights: []string{"Used in production by a few companies.", "Written in Go."}})
+	}
+	return res
+}
+
+func BenchmarkRenderResume2Pages(b *testing.B) {
+	res := twoPageResume()
 	r := document.New(document.WithCreationDate(fixed))
 	out, err := r.RenderResume(res)
 	if err != nil {
@@ -247,9 +302,11 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 	breaks := map[string]bool{}
 	for n := 0; n < 24; n += 3 {
 		res := exampleResume()
+		// Enough content for a well-used second page: a nearly empty one
+		// is fitted to one page instead.
 		for i := range res.Work {
-			for j := 0; j < 4; j++ {
-				res.Work[i].Highlights = append(res.Work[i].Highlights, "Owned a service end to end, from design reviews to on-call.")
+			for j := 0; j < 9; j++ {
+				res.Work[i].Highlights = append(res.Work[i].Highlights, fmt.Sprintf("Owned service %d-%d end to end, from design reviews to on-call.", i, j))
 			}
 		}
 		res.Basics.Summary += " " + strings.Repeat(sentence, n)
@@ -270,7 +327,7 @@ func TestRenderResumeNoOrphans(t *testing.T) {
 		// one, with its highlights on page two, is an orphan too. Page two
 		// starts with its footer, then content.
 		endsWithTitle := titleLine.MatchString(last) ||
-			len(lines) > 1 && titleLine.MatchString(strings.TrimSpace(lines[len(lines)-2]))
+			len(lines) > 1 && !strings.HasPrefix(last, "•") && titleLine.MatchString(strings.TrimSpace(lines[len(lines)-2]))
 		next := strings.Split(ps[1], "\n")
 		if len(next) > 1 && endsWithTitle && strings.HasPrefix(next[1], "•") {
 			t.Errorf("summary +%d lines: entry title %q ends page 1, its highlight %q starts page 2", n, last, next[1])
@@ -298,6 +355,32 @@ func TestRendererConcurrent(t *testing.T) {
 	for range 2 {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkRenderResumeFittedToOnePage renders a resume that spills a few
+// lines onto a second page and is fitted back to one: the layouts that
+// measure each dropped highlight are the cost of the one-page rule.
+//
+//	go test -run '^$' -bench RenderResume -benchmem -benchtime 30x ./document
+func BenchmarkRenderResumeFittedToOnePage(b *testing.B) {
+	res := exampleResume()
+	for j := 0; j < 12; j++ {
+		res.Work[1].Highlights = append(res.Work[1].Highlights, fmt.Sprintf("Kept service %d running through the peak season.", j+1))
+	}
+	r := document.New(document.WithCreationDate(fixed))
+	out, err := r.RenderResume(res)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n, text := extract(b, out); n != 1 || strings.Contains(text, "Kept service 12 ") {
+		b.Fatalf("benchmark resume has %d pages and all its highlights; want one page, fitted", n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.RenderResume(res); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

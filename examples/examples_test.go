@@ -35,3 +35,24 @@ func TestExamplesAreValidAndFictional(t *testing.T) {
 		t.Fatalf("want at least 3 postings with contact emails, got %d", withEmail)
 	}
 }
+
+func TestCandidatesAreValidAndFictional(t *testing.T) {
+	cs, err := Candidates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := Profile()
+	if len(cs) < 4 || cs[0].Name() != p.Name() {
+		t.Fatalf("want the example profile first and at least 3 more, got %d", len(cs))
+	}
+	names := map[string]bool{}
+	for _, c := range cs {
+		if !c.Example || names[c.Name()] {
+			t.Errorf("%s: example=%v, seen before=%v", c.Name(), c.Example, names[c.Name()])
+		}
+		names[c.Name()] = true
+		if e := c.Resume.Basics.Email; !strings.HasSuffix(e, "@example.com") {
+			t.Errorf("%s: email %q is not on a reserved example domain", c.Name(), e)
+		}
+	}
+}

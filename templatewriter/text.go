@@ -94,19 +94,36 @@ func overlap(text string, post map[string]int) int {
 }
 
 // normText normalises a whole text word by word, padded with spaces so that
-// phraseIn can match whole words.
+// phraseIn can match whole words. The text is there twice, as written and
+// with hyphens and slashes read as spaces, on two lines, so that
+// "docs-as-code" names the skill "Docs as code" and "CI/CD" stays one word
+// for the alias table.
 func normText(s string) string {
-	ws := strings.Fields(s)
-	for i, w := range ws {
-		ws[i] = normWord(w)
+	norm := func(s string) string {
+		ws := strings.Fields(s)
+		for i, w := range ws {
+			ws[i] = normWord(w)
+		}
+		return " " + strings.Join(ws, " ") + " "
 	}
-	return " " + strings.Join(ws, " ") + " "
+	return norm(s) + "\n" + norm(spaced(s))
+}
+
+// spaced reads hyphens and slashes as spaces.
+func spaced(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '/' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // phraseIn reports whether the normalised phrase occurs in the normalised
-// posting text (as whole words).
+// posting text (as whole words), as written or with hyphens and slashes
+// read as spaces.
 func phraseIn(phrase, postText string) bool {
-	return strings.Contains(postText, " "+normPhrase(phrase)+" ")
+	return strings.Contains(postText, " "+normPhrase(phrase)+" ") || strings.Contains(postText, " "+normPhrase(spaced(phrase))+" ")
 }
 
 func postingText(post *jobpilot.Posting) string {
@@ -161,16 +178,35 @@ func endSentence(s string) string {
 	return s + "."
 }
 
-// asClause turns a highlight written the resume way, starting with a verb in
-// the past tense ("Built a tracking service"), into the rest of a sentence
-// after "I" ("built a tracking service"); false when it does not start so.
-func asClause(h string) (string, bool) {
-	first, _, _ := strings.Cut(h, " ")
+// clauseOf turns a highlight written the resume way into the rest of a
+// sentence after "I": a verb in the past tense ("Built a tracking service"
+// → "built a tracking service."), "Responsible for …" ("am"/"was
+// responsible for …"), or a common verb in the present ("Owns the
+// settlement service" → "own …" for a current job, "owned …" for a past
+// one). False for anything else (a noun phrase, a gerund, a highlight with
+// a colon), which a letter does not turn into a sentence of its own.
+func clauseOf(h string, current bool) (string, bool) {
+	h = endSentence(h)
+	first, rest, _ := strings.Cut(h, " ")
 	w := strings.ToLower(first)
-	if !(strings.HasSuffix(w, "ed") && len(w) > 4) && !pastTense[w] {
+	switch {
+	case h == "" || strings.Contains(h, ":"):
 		return "", false
+	case strings.HasSuffix(w, "ed") && len(w) > 4 || pastTense[w]:
+		return lowerFirst(h), true
+	case w == "responsible" && strings.HasPrefix(rest, "for "):
+		if current {
+			return "am " + lowerFirst(h), true
+		}
+		return "was " + lowerFirst(h), true
 	}
-	return lowerFirst(h), true
+	if v, ok := presentTense[w]; ok && rest != "" {
+		if current {
+			return v[0] + " " + rest, true
+		}
+		return v[1] + " " + rest, true
+	}
+	return "", false
 }
 
 // pastTense lists irregular verbs that open resume highlights.
@@ -178,6 +214,76 @@ var pastTense = map[string]bool{
 	"built": true, "led": true, "ran": true, "wrote": true, "cut": true, "set": true, "made": true,
 	"grew": true, "drove": true, "won": true, "took": true, "brought": true, "kept": true, "taught": true,
 	"found": true, "shipped": true, "rewrote": true, "began": true, "oversaw": true, "spoke": true,
+}
+
+// presentTense maps verbs that open a summary in the third person ("Owns
+// the settlement service") to the first person and the past.
+var presentTense = map[string][2]string{
+	"owns": {"own", "owned"}, "leads": {"lead", "led"}, "builds": {"build", "built"},
+	"manages": {"manage", "managed"}, "maintains": {"maintain", "maintained"}, "runs": {"run", "ran"},
+	"designs": {"design", "designed"}, "develops": {"develop", "developed"}, "writes": {"write", "wrote"},
+	"mentors": {"mentor", "mentored"}, "supports": {"support", "supported"}, "operates": {"operate", "operated"},
+	"creates": {"create", "created"}, "delivers": {"deliver", "delivered"}, "teaches": {"teach", "taught"},
+	"advises": {"advise", "advised"}, "handles": {"handle", "handled"}, "reviews": {"review", "reviewed"},
+	"plans": {"plan", "planned"}, "improves": {"improve", "improved"}, "trains": {"train", "trained"},
+	"automates": {"automate", "automated"}, "documents": {"document", "documented"}, "works": {"work", "worked"},
+	"coordinates": {"coordinate", "coordinated"}, "drives": {"drive", "drove"}, "helps": {"help", "helped"},
+}
+
+// firstSentence returns s up to its first full stop.
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func firstOf(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
+}
+
+// startsWithArticle reports whether s opens with "A", "An" or "The", so
+// it reads as an apposition after a name.
+func startsWithArticle(s string) bool {
+	w, _, _ := strings.Cut(s, " ")
+	switch strings.ToLower(w) {
+	case "a", "an", "the":
+		return true
+	}
+	return false
+}
+
+// article returns "an" before a vowel and "a" otherwise.
+func article(s string) string {
+	if s != "" && strings.ContainsRune("AEIOUaeiou", rune(s[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// skillList joins skills for a sentence. Ordinary words are lower-cased
+// inside it ("distributed systems", "observability"); names are not ("Go",
+// "Google Cloud", "REST APIs", "Kafka").
+func skillList(skills []string) string {
+	out := make([]string, len(skills))
+	for i, s := range skills {
+		out[i] = s
+		ws := strings.Fields(s)
+		if len(ws) == 0 {
+			continue
+		}
+		rest := strings.Join(ws[1:], " ")
+		w := trimPunct(ws[0])
+		plain := !vocab.StrongName(w) && !vocab.WeakName(w) && (len(ws) > 1 || vocab.Common(w))
+		if strings.ToLower(rest) == rest && plain {
+			out[i] = lowerFirst(s)
+		}
+	}
+	return joinList(out)
 }
 
 // lowerFirst lower-cases the first letter of a sentence joined to another,

@@ -97,12 +97,19 @@ func (w *Writer) TailorResume(ctx context.Context, p *jobpilot.Profile, post *jo
 	return &jobpilot.Tailored{Resume: r, Writer: Name, Removals: removals}, nil
 }
 
-// pickWork keeps the entries that share keywords with the posting, the
-// strongest first, each with its matching highlights first.
+// pickWork keeps the current jobs and the entries that share keywords
+// with the posting (the strongest, at most five, at least two), each with
+// its matching highlights first, and lists them by date, most recent first:
+// relevance chooses what a recruiter reads, but never the order of a
+// career.
 func pickWork(work []jobpilot.Work, kw map[string]int) []jobpilot.Work {
 	var out []jobpilot.Work
 	works := rank(work, func(x jobpilot.Work) int {
-		return overlap(x.Position+" "+x.Summary+" "+strings.Join(x.Highlights, " "), kw)
+		score := overlap(x.Position+" "+x.Summary+" "+strings.Join(x.Highlights, " "), kw)
+		if x.EndDate == "" {
+			score += 1 << 20 // a current job is always shown
+		}
+		return score
 	})
 	for i, s := range works {
 		if len(out) >= maxWork || (s.score == 0 && i >= minWork) {
@@ -117,7 +124,28 @@ func pickWork(work []jobpilot.Work, kw map[string]int) []jobpilot.Work {
 		}
 		out = append(out, e)
 	}
+	byDate(out)
 	return out
+}
+
+// byDate orders jobs most recent first: current jobs (no end date) first,
+// then by end date, then by start date, later first; ties keep their
+// profile order. Dates are JSON Resume dates (YYYY, YYYY-MM, YYYY-MM-DD),
+// which compare as strings.
+func byDate(work []jobpilot.Work) {
+	end := func(w jobpilot.Work) string {
+		if w.EndDate == "" {
+			return "9999" // present
+		}
+		return w.EndDate
+	}
+	sort.SliceStable(work, func(a, b int) bool {
+		ea, eb := end(work[a]), end(work[b])
+		if ea != eb {
+			return ea > eb
+		}
+		return work[a].StartDate > work[b].StartDate
+	})
 }
 
 // orderSkills puts the groups with more skills the posting names first,
@@ -146,7 +174,9 @@ func orderSkills(skills []jobpilot.Skill, postText string) []jobpilot.Skill {
 func fallbackSummary(src *jobpilot.Resume) string {
 	role := src.Basics.Label
 	if role == "" && len(src.Work) > 0 {
-		role = src.Work[0].Position
+		work := append([]jobpilot.Work(nil), src.Work...)
+		byDate(work)
+		role = work[0].Position
 	}
 	skills := src.SkillList()
 	if len(skills) > 4 {
