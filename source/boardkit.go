@@ -125,3 +125,20 @@ func payPeriodOf(s string) string {
 	}
 	return ""
 }
+
+// payLineRe finds the lines of a description that talk about pay.
+var payLineRe = regexp.MustCompile(`(?i)\b(?:salary|salaries|pay|paid|compensation|remuneration|wage|base|gehalt|vergütung|salaire|salario|stipendio)\b`)
+
+// payInText reads the pay a description states on a line that says it is
+// pay ("Salary: €75,000 – €95,000 per year"), for boards without a pay
+// field. A figure elsewhere ("we raised $20M") is not pay.
+func payInText(desc string) *jobpilot.Pay {
+	for line := range strings.Lines(desc) {
+		if payLineRe.MatchString(line) {
+			if p := parsePay(line); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}

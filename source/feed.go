@@ -32,8 +32,9 @@ var FeedType = Type{
 // content:encoded, content, description or summary (HTML) the description;
 // its link the URL; its pubDate, published or updated the time. The company
 // is the source's company key, else the feed's own title, else the source's
-// name. A feed says nothing of places: a posting's location is what its
-// <location> element (used by some job feeds) says, if any.
+// name. RSS and Atom have no field for places: a posting's location is
+// what its <location> element (used by some job feeds) says, else the work
+// mode a parenthesis ending its title names ("… (Remote - Europe)").
 type Feed struct {
 	base
 }
@@ -130,6 +131,27 @@ func (f *Feed) posting(company string, it feedItem) jobpilot.Posting {
 		ApplyURL:    link,
 		PublishedAt: parseBoardTime(firstNonEmpty(it.PubDate, it.Pub, it.Updated)),
 	}
+	if p.Location == "" {
+		p.Location = placeInTitle(p.Title)
+	}
 	fillPlaces(&p, "")
+	p.Pay = payInText(p.Description)
 	return p
+}
+
+// placeInTitle is the place or work mode a feed item's title ends with in
+// parentheses ("Backend Engineer (Remote - Europe)"), which many job feeds
+// write there for lack of a field; "" when the parenthesis says neither
+// ("(m/f/d)").
+func placeInTitle(title string) string {
+	title = strings.TrimSpace(title)
+	open := strings.LastIndexByte(title, '(')
+	if open < 0 || !strings.HasSuffix(title, ")") {
+		return ""
+	}
+	inside := strings.TrimSpace(title[open+1 : len(title)-1])
+	if readPlace(inside).mode == "" {
+		return ""
+	}
+	return inside
 }

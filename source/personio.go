@@ -114,6 +114,7 @@ func (p *Personio) posting(pos personioPosition) jobpilot.Posting {
 		PublishedAt:    parseBoardTime(pos.CreatedAt),
 	}
 	fillPlaces(&out, "")
+	out.Pay = payInText(out.Description)
 	return out
 }
 

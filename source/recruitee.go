@@ -128,5 +128,8 @@ func (r *Recruitee) posting(o recruiteeOffer) jobpilot.Posting {
 	if s := o.Salary; s != nil {
 		p.Pay = rangePay(float64(s.Min), float64(s.Max), s.Currency, payPeriodOf(s.Period), "")
 	}
+	if p.Pay == nil {
+		p.Pay = payInText(p.Description)
+	}
 	return p
 }

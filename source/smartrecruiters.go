@@ -111,14 +111,9 @@ func (s *SmartRecruiters) FetchEach(ctx context.Context, yield func(jobpilot.Pos
 		}
 		var list []srPosting
 		err := s.client.Stream(ctx, s.name, s.listURL(page*s.pageSize, s.pageSize), func(_ context.Context, body io.Reader) error {
-			list = list[:0] // a retried page is read again
-			return eachElement(body, []string{"content"}, func(i int, raw json.RawMessage) error {
-				var p srPosting
-				if s.decodeEntry(i, raw, &p) {
-					list = append(list, p)
-				}
-				return nil
-			})
+			var err error
+			list, err = s.decodePage(body) // a retried page is read again
+			return err
 		})
 		if err != nil {
 			return err
@@ -144,6 +139,20 @@ func (s *SmartRecruiters) FetchEach(ctx context.Context, yield func(jobpilot.Pos
 			return nil
 		}
 	}
+}
+
+// decodePage reads one page of the list: at most a page of summaries,
+// without text, so small whatever the board's size.
+func (s *SmartRecruiters) decodePage(body io.Reader) ([]srPosting, error) {
+	var list []srPosting
+	err := eachElement(body, []string{"content"}, func(i int, raw json.RawMessage) error {
+		var p srPosting
+		if s.decodeEntry(i, raw, &p) {
+			list = append(list, p)
+		}
+		return nil
+	})
+	return list, err
 }
 
 func (s *SmartRecruiters) listURL(offset, limit int) string {
@@ -215,6 +224,7 @@ func (s *SmartRecruiters) posting(j srPosting) jobpilot.Posting {
 		workplace = "hybrid"
 	}
 	fillPlaces(&p, workplace)
+	p.Pay = payInText(p.Description)
 	return p
 }
 

@@ -159,6 +159,9 @@ func (w *Workable) posting(company string, j workableJob) jobpilot.Posting {
 	if j.Salary != nil {
 		p.Pay = rangePay(float64(j.Salary.From), float64(j.Salary.To), j.Salary.Currency, "", "")
 	}
+	if p.Pay == nil {
+		p.Pay = payInText(p.Description)
+	}
 	return p
 }
 
