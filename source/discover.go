@@ -77,9 +77,10 @@ type Discovery struct {
 // exists: at most MaxSlugs requests per type and company (SmartRecruiters:
 // one each; boards that page, a few more for the one found). Requests go
 // through c: its per-host slots and delay keep discovery polite. A 429 from
-// a host stops every later probe of that host for this run (reported as
-// Unchecked); so does any failure other than "no such board" for that type
-// and company. A board that answers with no open postings is found with 0
+// a host stops every later probe of that host for this run, including those
+// waiting for the host's slot (reported as Unchecked; only requests already
+// sent, at most the host's slots, still finish); any failure other than "no
+// such board" stops that type for that company. A board that answers with no open postings is found with 0
 // jobs, except where the API answers every name alike (see Counter).
 func (r *Registry) Discover(ctx context.Context, c *Client, companies []string, o DiscoverOptions) Discovery {
 	if o.MaxSlugs <= 0 {
@@ -91,7 +92,10 @@ func (r *Registry) Discover(ctx context.Context, c *Client, companies []string, 
 			types = append(types, t)
 		}
 	}
-	d := &discoverer{r: r, c: c, o: o, limited: map[string]bool{}}
+	d := &discoverer{r: r, o: o, limited: map[string]bool{}}
+	gated := *c // shares c's host slots
+	gated.gate = d.gate
+	d.c = &gated
 	type result struct {
 		found     *FoundBoard
 		unchecked *Unchecked
@@ -145,6 +149,19 @@ func (d *discoverer) isLimited(host string) bool {
 	return d.limited[host]
 }
 
+// errHostLimited is a request not sent because its host answered 429
+// earlier in the run.
+var errHostLimited = errors.New("answered 429 (too many requests): not asked again in this run")
+
+// gate stops requests to a host that answered 429, checked once the
+// request holds the host's slot: probes waiting for it are not sent.
+func (d *discoverer) gate(host string) error {
+	if d.isLimited(host) {
+		return fmt.Errorf("%s %w", host, errHostLimited)
+	}
+	return nil
+}
+
 func (d *discoverer) limit(host string) {
 	d.mu.Lock()
 	d.limited[host] = true
@@ -158,7 +175,7 @@ func (d *discoverer) probe(ctx context.Context, company string, t Type) (*FoundB
 		root := boardRoot(base, slug)
 		host := hostOf(root)
 		if d.isLimited(host) {
-			return nil, &Unchecked{Company: company, Type: t.Name, Reason: host + " answered 429 (too many requests): not asked again in this run"}
+			return nil, &Unchecked{Company: company, Type: t.Name, Reason: host + " " + errHostLimited.Error()}
 		}
 		spec := Spec{Type: t.Name, Name: slug, Keys: map[string]string{t.SlugKey: slug}}
 		if o := d.o.BaseURLs[t.Name]; o != "" {
@@ -175,7 +192,9 @@ func (d *discoverer) probe(ctx context.Context, company string, t Type) (*FoundB
 			return &FoundBoard{Company: company, Spec: spec, Jobs: n}, nil
 		case errors.As(err, &se) && se.Status == http.StatusTooManyRequests:
 			d.limit(hostOf(se.URL))
-			return nil, &Unchecked{Company: company, Type: t.Name, Reason: hostOf(se.URL) + " answered 429 (too many requests): not asked again in this run"}
+			return nil, &Unchecked{Company: company, Type: t.Name, Reason: hostOf(se.URL) + " " + errHostLimited.Error()}
+		case errors.Is(err, errHostLimited):
+			return nil, &Unchecked{Company: company, Type: t.Name, Reason: host + " " + errHostLimited.Error()}
 		case ctx.Err() != nil:
 			return nil, &Unchecked{Company: company, Type: t.Name, Reason: ctx.Err().Error()}
 		case errors.Is(err, jobpilot.ErrPermanent):

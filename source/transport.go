@@ -86,6 +86,11 @@ func (c *Client) stream(ctx context.Context, name, rawURL, accept string, read f
 		return fmt.Errorf("source %s: waiting for %s: %w", name, u.Host, err)
 	}
 	defer release()
+	if c.gate != nil {
+		if err := c.gate(u.Host); err != nil {
+			return fmt.Errorf("source %s: %w", name, err)
+		}
+	}
 	start := time.Now()
 	var n int64
 	err = c.policy(name).Do(ctx, func(ctx context.Context) error {
