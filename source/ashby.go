@@ -15,6 +15,7 @@ var AshbyType = Type{
 	Name:           "ashby",
 	Keys:           []Key{{Name: "org", Required: true, Doc: "organisation: jobs.ashbyhq.com/<org>"}},
 	DefaultBaseURL: "https://api.ashbyhq.com",
+	SlugKey:        "org",
 	New:            func(b base) jobpilot.Source { return &Ashby{base: b} },
 }
 

@@ -108,6 +108,9 @@ type Client struct {
 	log            *slog.Logger
 	hosts          *hostPool
 	redirects      redirectPolicy
+	// gate, when set, is asked after a host's slot is taken and before the
+	// request is sent; its error cancels the request (see Discover).
+	gate func(host string) error
 }
 
 // NewClient returns a Client.

@@ -7,9 +7,18 @@
 //     limit (default base https://api.lever.co);
 //   - ashby: GET {base}/posting-api/job-board/{org}?includeCompensation=true
 //     (default base https://api.ashbyhq.com);
+//   - workable: GET {base}/api/v1/widget/accounts/{account}?details=true
+//     (default base https://apply.workable.com);
+//   - smartrecruiters: GET {base}/v1/companies/{company}/postings, paged
+//     with offset and limit, and each posting's details for its text
+//     (default base https://api.smartrecruiters.com);
+//   - recruitee: GET https://{company}.recruitee.com/api/offers/;
+//   - personio: GET https://{company}.jobs.personio.de/xml?language=en,
+//     XML decoded one position at a time;
 //   - hn: the newest Hacker News "Ask HN: Who is hiring?" thread through
 //     Algolia (default base https://hn.algolia.com);
-//   - json: a file or http(s) URL in jobpilot's own format (below).
+//   - json: a file or http(s) URL in jobpilot's own format (below);
+//   - feed: an RSS 2.0 or Atom 1.0 URL.
 //
 // Each kind of board is a Type (its name, its own configuration keys, its
 // API root, its constructor) registered in a Registry; Builtin holds the
@@ -27,6 +36,9 @@
 // job is held at a time, and one malformed job is skipped, not fatal. HTML
 // descriptions become plain text (HTMLToText). An optional filter per source
 // keeps postings by title keywords, locations or remote only.
+//
+// Registry.Discover finds a company's boards on every type with a SlugKey
+// by trying a few likely board names (Slugs) at each type's endpoint.
 //
 // FetchAll runs many sources and stores what each returns in batches as it
 // is read; one failing source is reported and never stops the others, and

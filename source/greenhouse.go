@@ -19,6 +19,7 @@ var GreenhouseType = Type{
 	Name:           "greenhouse",
 	Keys:           []Key{{Name: "token", Required: true, Doc: "board token: boards.greenhouse.io/<token>"}},
 	DefaultBaseURL: "https://boards-api.greenhouse.io",
+	SlugKey:        "token",
 	New:            func(b base) jobpilot.Source { return &Greenhouse{base: b} },
 }
 

@@ -18,6 +18,7 @@ var LeverType = Type{
 	Name:           "lever",
 	Keys:           []Key{{Name: "site", Required: true, Doc: "site name: jobs.lever.co/<site>"}},
 	DefaultBaseURL: "https://api.lever.co",
+	SlugKey:        "site",
 	New:            func(b base) jobpilot.Source { return &Lever{base: b, pageSize: 100} },
 }
 

@@ -26,6 +26,14 @@ type Type struct {
 	// New builds a source from the shared part, whose spec has passed the
 	// type's checks.
 	New func(b base) jobpilot.Source
+	// Check, if set, reports what is wrong with the type's own keys beyond
+	// their presence (a number that is not one, a name that cannot be a
+	// host name), each a FieldError naming the key.
+	Check func(spec Spec) []*jobpilot.Error
+	// SlugKey is the key a company's board name fills ("token" for
+	// greenhouse), for company discovery (Discover); "" for a type that
+	// has no boards named after companies (hn, json, feed).
+	SlugKey string
 }
 
 // Key is one configuration key of a Type. Values are strings.
@@ -41,8 +49,13 @@ func Builtin() *Registry {
 		GreenhouseType,
 		LeverType,
 		AshbyType,
+		WorkableType,
+		SmartRecruitersType,
+		RecruiteeType,
+		PersonioType,
 		HNType,
 		JSONType,
+		FeedType,
 	)
 }
 
@@ -128,6 +141,9 @@ func (r *Registry) Check(spec Spec) []*jobpilot.Error {
 		if u, err := url.Parse(spec.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("base_url", "must be an http(s) URL (got %q)", spec.BaseURL)
 		}
+	}
+	if t.Check != nil && len(problems) == 0 {
+		problems = append(problems, t.Check(spec)...)
 	}
 	return problems
 }

@@ -17,7 +17,7 @@ func TestDecodeProblems(t *testing.T) {
 		entry map[string]any
 		want  []string // "field: message fragment"
 	}{
-		{"unknown type", map[string]any{"type": "indeed", "name": "x"}, []string{"type: must be one of greenhouse, lever, ashby, hn, json"}},
+		{"unknown type", map[string]any{"type": "indeed", "name": "x"}, []string{"type: must be one of greenhouse, lever, ashby, workable, smartrecruiters, recruitee, personio, hn, json, feed"}},
 		{"missing name", map[string]any{"type": "hn"}, []string{"name: is required"}},
 		{"spaces in name", map[string]any{"type": "hn", "name": "a b"}, []string{"name: must not contain spaces or slashes"}},
 		{"greenhouse token", map[string]any{"type": "greenhouse", "name": "g"}, []string{"token: is required for a greenhouse source"}},

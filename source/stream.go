@@ -79,6 +79,11 @@ func eachElement(r io.Reader, path []string, fn func(i int, raw json.RawMessage)
 	if tok != json.Delim('[') {
 		return fmt.Errorf("%w: want an array, got %v", errNotBoard, tok)
 	}
+	return eachRest(dec, fn)
+}
+
+// eachRest reads the elements of an array whose '[' was read, and its ']'.
+func eachRest(dec *json.Decoder, fn func(i int, raw json.RawMessage) error) error {
 	for i := 0; dec.More(); i++ {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -88,7 +93,7 @@ func eachElement(r io.Reader, path []string, fn func(i int, raw json.RawMessage)
 			return err
 		}
 	}
-	_, err = dec.Token() // the closing ']': a document cut before it is cut short
+	_, err := dec.Token() // the closing ']': a document cut before it is cut short
 	return err
 }
 

@@ -66,6 +66,17 @@ func (e *consumerError) Unwrap() error { return e.err }
 // store that failed: wrap it with consumer) ends the request at once and is
 // returned as it is.
 func (c *Client) Stream(ctx context.Context, name, rawURL string, read func(ctx context.Context, body io.Reader) error) error {
+	return c.stream(ctx, name, rawURL, acceptJSON, read)
+}
+
+// Accept headers: what a JSON API or an XML feed answers with.
+const (
+	acceptJSON = "application/json"
+	acceptXML  = "application/xml, text/xml;q=0.9, application/rss+xml;q=0.9, application/atom+xml;q=0.9, */*;q=0.5"
+)
+
+// stream is Stream with the Accept header to send.
+func (c *Client) stream(ctx context.Context, name, rawURL, accept string, read func(ctx context.Context, body io.Reader) error) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
 		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID, Message: fmt.Sprintf("source %s: bad URL %q", name, rawURL), Err: err})
@@ -75,11 +86,16 @@ func (c *Client) Stream(ctx context.Context, name, rawURL string, read func(ctx 
 		return fmt.Errorf("source %s: waiting for %s: %w", name, u.Host, err)
 	}
 	defer release()
+	if c.gate != nil {
+		if err := c.gate(u.Host); err != nil {
+			return fmt.Errorf("source %s: %w", name, err)
+		}
+	}
 	start := time.Now()
 	var n int64
 	err = c.policy(name).Do(ctx, func(ctx context.Context) error {
 		var err error
-		n, err = c.attempt(ctx, rawURL, read)
+		n, err = c.attempt(ctx, rawURL, accept, read)
 		return err
 	})
 	var ce *consumerError
@@ -103,7 +119,7 @@ func consumer(err error) error {
 
 // attempt is one request: headers within connectTimeout, then the body,
 // each read within idleTimeout, at most maxBody bytes.
-func (c *Client) attempt(ctx context.Context, rawURL string, read func(ctx context.Context, body io.Reader) error) (int64, error) {
+func (c *Client) attempt(ctx context.Context, rawURL, accept string, read func(ctx context.Context, body io.Reader) error) (int64, error) {
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
@@ -111,7 +127,7 @@ func (c *Client) attempt(ctx context.Context, rawURL string, read func(ctx conte
 		return 0, jobpilot.Permanent(err)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept)
 	firstByte := time.AfterFunc(c.connectTimeout, func() { cancel(errFirstByte) })
 	resp, err := c.http.Do(req)
 	firstByte.Stop()

@@ -48,6 +48,7 @@ type CLI struct {
 	Serve        ServeCmd        `cmd:"" help:"Run the service: scheduler, job engine and HTTP server (/health). Stops gracefully on SIGINT/SIGTERM."`
 	Run          RunCmd          `cmd:"" help:"One full pass in the foreground: fetch, match, draft and (direct mode) send, then a summary."`
 	Fetch        FetchCmd        `cmd:"" help:"Fetch the configured job sources once and show what changed."`
+	Sources      SourcesCmd      `cmd:"" help:"Job-board tools: discover a company's boards."`
 	Applications ApplicationsCmd `cmd:"" help:"List applications."`
 	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them."`
 	Profile      ProfileCmd      `cmd:"" help:"Manage candidate profiles."`

@@ -24,7 +24,7 @@ func TestSourceRules(t *testing.T) {
 		yaml string
 		want []string // each problem: "<var> <message fragment>"
 	}{
-		{"unknown type", "- {type: indeed, name: x}", []string{"sources[0].type must be one of greenhouse, lever, ashby, hn, json"}},
+		{"unknown type", "- {type: indeed, name: x}", []string{"sources[0].type must be one of greenhouse, lever, ashby, workable, smartrecruiters, recruitee, personio, hn, json, feed"}},
 		{"missing name", "- {type: hn}", []string{"sources[0].name is required"}},
 		{"duplicate name", "- {type: hn, name: a}\n- {type: lever, name: a, site: s}", []string{"sources[1].name must be unique: \"a\" is also sources[0]"}},
 		{"greenhouse token", "- {type: greenhouse, name: g}", []string{"sources[0].token is required for a greenhouse source"}},
