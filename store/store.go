@@ -114,10 +114,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	memory := path == ":memory:" || strings.Contains(query, "mode=memory")
 	if !memory {
-		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, fmt.Errorf("store: create database directory: %w", err)
-			}
+		if err := createPrivate(path); err != nil {
+			return nil, err
 		}
 	}
 	dsn := "file:" + path + "?" + sqlitePragmas
@@ -143,6 +141,25 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// createPrivate creates the database file's directory (0700) and the file
+// itself (0600) when they do not exist yet. SQLite would create the file
+// with 0644 and gives its -wal and -shm files the database file's mode, so
+// creating it first keeps the candidate's data from other local users.
+// Existing files keep their mode; internal/system tightens looser ones at
+// start-up.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("store: create database directory: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create database file: %w", err)
+	}
+	return f.Close()
 }
 
 // sqlitePath splits an SQLite URL into the file path and the driver query.

@@ -67,7 +67,8 @@ type System struct {
 	once    sync.Once
 }
 
-// Open builds the system: it opens and migrates the database, loads the
+// Open builds the system: it secures the data directory (SecureDataDir),
+// opens and migrates the database, loads the
 // examples into an empty one (unless disabled) and wires every part. The
 // engine is not started; call Start.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error) {
@@ -78,6 +79,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	reg := opts.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
+	}
+	if err := SecureDataDir(cfg, log); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
