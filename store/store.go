@@ -66,6 +66,9 @@ type DB struct {
 
 	mu       sync.RWMutex
 	inserter TaskInserter
+	// scrub cleans the free text the store keeps (SetScrubber); nil keeps
+	// it as given.
+	scrub func(string) string
 }
 
 var _ jobpilot.Store = (*DB)(nil)
@@ -174,6 +177,21 @@ func sqlitePath(url string) (path, query string) {
 	}
 	path, query, _ = strings.Cut(url, "?")
 	return path, query
+}
+
+// SetScrubber makes the store pass every free text it keeps through scrub
+// before writing it: event messages and data, an application's error, a
+// run's error. internal/system sets the one that removes the configured
+// secrets (redact.Scrubber), so an upstream answer quoting a key is never
+// stored, whoever records it. Call it before the store is used.
+func (db *DB) SetScrubber(scrub func(string) string) { db.scrub = scrub }
+
+// clean is the text as it is stored (see SetScrubber).
+func (db *DB) clean(s string) string {
+	if db.scrub == nil || s == "" {
+		return s
+	}
+	return db.scrub(s)
 }
 
 // SQL returns the underlying pool, for River and for the engine's own

@@ -72,10 +72,8 @@ type System struct {
 // examples into an empty one (unless disabled) and wires every part. The
 // engine is not started; call Start.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	scrub := Scrubber(cfg)
+	log := ScrubLogger(opts.Logger, scrub)
 	reg := opts.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
@@ -87,6 +85,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 	if err != nil {
 		return nil, err
 	}
+	db.SetScrubber(scrub.String)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -125,8 +124,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		Config:    engineConfig(cfg),
 		Kinds:     kinds,
 		Logger:    log,
-		Metrics:   reg,
-		FastStart: opts.FastStart,
+		Metrics:    reg,
+		FastStart:  opts.FastStart,
+		ScrubError: scrub.Error,
 	})
 	if err != nil {
 		s.Close()
