@@ -121,9 +121,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		return nil, err
 	}
 	eng, err := engine.New(db, engine.Options{
-		Config:    engineConfig(cfg),
-		Kinds:     kinds,
-		Logger:    log,
+		Config:     engineConfig(cfg),
+		Kinds:      kinds,
+		Logger:     log,
 		Metrics:    reg,
 		FastStart:  opts.FastStart,
 		ScrubError: scrub.Error,
