@@ -176,3 +176,49 @@ func TestFeedCredentialsNeverShown(t *testing.T) {
 func debugLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// An LLM endpoint that quotes the Authorization header in its errors (500s
+// first, then 401): OPENAI_API_KEY appears in no log line, no stored event,
+// application or run, no error River keeps, no API answer, though the
+// errors themselves are kept (scrubbed) and the application fails.
+func TestLLMKeyScrubbedEverywhere(t *testing.T) {
+	const key = "sk-echo-test-4e9b2c7a1d"
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
+		var calls atomic.Int32
+		llmSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			status := http.StatusUnauthorized
+			if calls.Add(1) <= 4 {
+				status = http.StatusInternalServerError
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			msg, _ := json.Marshal("Incorrect API key provided: " + r.Header.Get("Authorization"))
+			fmt.Fprintf(w, `{"error":{"message":%s,"type":"invalid_request_error","code":"invalid_api_key"}}`, msg)
+		}))
+		defer llmSrv.Close()
+		var logs syncBuffer
+		h := newHarness(t, harnessOpts{db: b, log: &logs, mode: "review", env: map[string]string{
+			"JOBPILOT_WRITER": "llm", "OPENAI_API_KEY": key, "OPENAI_BASE_URL": llmSrv.URL + "/v1",
+			"JOBPILOT_API_TOKEN": apiToken,
+			// Four 500s make one give-up that the job returns to River, not
+			// an open breaker (which would snooze the job without an error).
+			"OPENAI_FAILURE_THRESHOLD": "10",
+		}})
+		h.automate()
+		h.waitStatus(1, 60*time.Second, jobpilot.StatusFailed)
+
+		texts := kept(t, h.sys, logs.String())
+		noSecrets(t, texts, key)
+		for where, want := range map[string]string{
+			"applications":                 "Bearer [redacted]",
+			"events":                       "HTTP 401",
+			"river_job.errors":             "HTTP 500",
+			"log":                          "Incorrect API key provided: Bearer [redacted]",
+			"GET /api/v1/events?limit=500": "Bearer [redacted]",
+		} {
+			if !strings.Contains(texts[where], want) {
+				t.Errorf("%s lacks %q:\n%.3000s", where, want, texts[where])
+			}
+		}
+	})
+}
