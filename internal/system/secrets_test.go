@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,24 +19,6 @@ import (
 	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
-
-// syncBuffer is a log destination safe for the system's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 const apiToken = "secrets-test-api-token-0123456789abcdef"
 
@@ -111,6 +92,17 @@ func noSecrets(t *testing.T, texts map[string]string, secrets ...string) {
 	}
 }
 
+// mustSay fails the test for every kept text that lacks what it must
+// still say: the failure is reported, only its secrets are gone.
+func mustSay(t *testing.T, texts map[string]string, want map[string]string) {
+	t.Helper()
+	for where, w := range want {
+		if !strings.Contains(texts[where], w) {
+			t.Errorf("%s lacks %q:\n%.3000s", where, w, texts[where])
+		}
+	}
+}
+
 // A feed behind basic auth and a ?token= fails; its password and token
 // appear in no fetch error, retry line, event, run, job or API answer,
 // while the failure itself is reported (with the URL redacted).
@@ -139,7 +131,7 @@ func TestFeedCredentialsNeverShown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var logs syncBuffer
+		var logs dbtest.LogBuffer
 		sys, err := system.Open(context.Background(), cfg, system.Options{Logger: debugLogger(&logs), FastStart: true})
 		if err != nil {
 			t.Fatal(err)
@@ -160,16 +152,12 @@ func TestFeedCredentialsNeverShown(t *testing.T) {
 		texts := kept(t, sys, logs.String())
 		noSecrets(t, texts, password, token)
 		// What the failure says is still there, with the URL redacted.
-		for where, want := range map[string]string{
+		mustSay(t, texts, map[string]string{
 			"runs":             "reader:[redacted]@127.0.0.1",
 			"GET /api/v1/runs": "503",
 			"log":              "Retrying in",
 			"events":           "token=[redacted]",
-		} {
-			if !strings.Contains(texts[where], want) {
-				t.Errorf("%s lacks %q:\n%.2000s", where, want, texts[where])
-			}
-		}
+		})
 	})
 }
 
@@ -196,7 +184,7 @@ func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 			fmt.Fprintf(w, `{"error":{"message":%s,"type":"invalid_request_error","code":"invalid_api_key"}}`, msg)
 		}))
 		defer llmSrv.Close()
-		var logs syncBuffer
+		var logs dbtest.LogBuffer
 		h := newHarness(t, harnessOpts{db: b, log: &logs, mode: "review", env: map[string]string{
 			"JOBPILOT_WRITER": "llm", "OPENAI_API_KEY": key, "OPENAI_BASE_URL": llmSrv.URL + "/v1",
 			"JOBPILOT_API_TOKEN": apiToken,
@@ -209,16 +197,12 @@ func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 
 		texts := kept(t, h.sys, logs.String())
 		noSecrets(t, texts, key)
-		for where, want := range map[string]string{
+		mustSay(t, texts, map[string]string{
 			"applications":                 "Bearer [redacted]",
 			"events":                       "HTTP 401",
 			"river_job.errors":             "HTTP 500",
 			"log":                          "Incorrect API key provided: Bearer [redacted]",
 			"GET /api/v1/events?limit=500": "Bearer [redacted]",
-		} {
-			if !strings.Contains(texts[where], want) {
-				t.Errorf("%s lacks %q:\n%.3000s", where, want, texts[where])
-			}
-		}
+		})
 	})
 }
