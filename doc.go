@@ -11,7 +11,3 @@
 // internal/system wires them together and cmd/jobpilot runs the result. See
 // docs/design-notes.md for the decisions behind the layout.
 package jobpilot
-
-// Version is the running version, set at build time with
-// -ldflags "-X github.com/jobpilot/jobpilot.Version=…".
-var Version = "0.1.0-dev"

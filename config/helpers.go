@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jobpilot/jobpilot/internal/redact"
 	"github.com/jobpilot/jobpilot/llm"
 )
 
@@ -81,14 +82,23 @@ func (c *Config) UsesTemplateWriter() bool {
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,
-// OPENAI_API_KEY, JOBPILOT_API_TOKEN and the password inside DATABASE_URL),
-// skipping unset ones. Tests use it to check that no secret reaches a log,
-// an API response or a document.
+// OPENAI_API_KEY, JOBPILOT_API_TOKEN, the password inside DATABASE_URL, then
+// the credentials in the sources' URLs: a feed's basic-auth password or
+// ?token=), skipping unset ones. internal/system scrubs them from every log
+// line and every stored error (redact.Scrubber); tests use it to check that
+// no secret reaches a log, an API response or a document.
 func (c *Config) Secrets() []string {
 	var out []string
 	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, databasePassword(c.DatabaseURL)} {
 		if s != "" {
 			out = append(out, s)
+		}
+	}
+	for _, src := range c.Sources {
+		for _, k := range slices.Sorted(maps.Keys(src)) {
+			if v, ok := src[k].(string); ok {
+				out = append(out, redact.URLSecrets(v)...)
+			}
 		}
 	}
 	return out
@@ -129,22 +139,6 @@ func redactDatabaseURL(s string) string {
 		q.Set("password", marker)
 		u.RawQuery = q.Encode()
 	}
-	return strings.ReplaceAll(u.String(), marker, Redacted)
-}
-
-// redactURLPassword replaces the password of a URL's user info (a feed
-// behind basic auth: https://user:pass@host/feed.json) with [redacted].
-// Anything else, file paths included, is returned as is.
-func redactURLPassword(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	if _, ok := u.User.Password(); !ok {
-		return s
-	}
-	const marker = "REDACTEDPASSWORD"
-	u.User = url.UserPassword(u.User.Username(), marker)
 	return strings.ReplaceAll(u.String(), marker, Redacted)
 }
 
@@ -265,7 +259,8 @@ func (c *Config) Print(w io.Writer) error {
 }
 
 // sourceKeys prints a source's own keys as key=value, sorted, with the
-// password of any URL among them redacted; the filter is left out.
+// credentials of any URL among them redacted (redact.URL); the filter is
+// left out.
 func sourceKeys(s SourceConfig) string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(s)) {
@@ -273,7 +268,7 @@ func sourceKeys(s SourceConfig) string {
 		case map[string]any, []any, nil:
 		default:
 			if k != "type" && k != "name" {
-				out = append(out, k+"="+redactURLPassword(fmt.Sprint(v)))
+				out = append(out, k+"="+redact.URL(fmt.Sprint(v)))
 			}
 		}
 	}

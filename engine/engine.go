@@ -33,6 +33,12 @@ type Options struct {
 	// services (periodic jobs, rescuer), which otherwise delays the first
 	// periodic run by a few seconds. For tests and the run command.
 	FastStart bool
+
+	// ScrubError, when set, cleans a handler's error before River keeps its
+	// text in the job row (River UI, the last results): internal/system
+	// removes the configured secrets with it. It must keep the error's
+	// chain (errors.Is and errors.As), which the error mapping reads.
+	ScrubError func(error) error
 }
 
 // Engine runs durable jobs on River. It is safe for concurrent use.
@@ -43,6 +49,7 @@ type Engine struct {
 	fastStart bool
 	log       *slog.Logger
 	metrics   *metrics
+	scrub     func(error) error
 
 	mu       sync.Mutex
 	rt       *runtime // the current River client; replaced by the supervisor
@@ -77,6 +84,7 @@ func New(db DB, opts Options) (*Engine, error) {
 		kinds:     opts.Kinds.clone(cfg.JobTimeout),
 		fastStart: opts.FastStart,
 		log:       log.With("component", "engine"),
+		scrub:     opts.ScrubError,
 	}
 	var err error
 	if e.metrics, err = newMetrics(opts.Metrics); err != nil {

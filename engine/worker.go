@@ -64,6 +64,7 @@ type workerEnv struct {
 	backoff  Backoff
 	stopping *atomic.Bool // set when this client is being stopped
 	metrics  *metrics
+	scrub    func(error) error // Options.ScrubError; nil keeps errors as they are
 }
 
 func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
@@ -86,6 +87,9 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 		return nil
 	})
 	err := w.handle(ctx, t)
+	if err != nil && w.env.scrub != nil {
+		err = w.env.scrub(err)
+	}
 	res := mapError(ctx, err, w.env.stopping.Load())
 	w.env.metrics.jobDone(string(t.Kind), outcome(res))
 	return res

@@ -28,6 +28,9 @@ func OutboxDir(dataDir string) string { return filepath.Join(dataDir, "outbox") 
 // repeat of the same Message-ID (a retry, a restart, a concurrent duplicate)
 // therefore leaves the first file as it is and succeeds; a crash mid-write
 // leaves at worst a ".tmp-*" file, never a truncated .eml.
+//
+// The directory is created 0700 and every message 0600: an application
+// carries the candidate's contact details and documents.
 type Outbox struct {
 	dir string
 	o   options
@@ -84,7 +87,7 @@ func (b *Outbox) Send(ctx context.Context, m *jobpilot.Message) error {
 		b.o.logger.DebugContext(ctx, "outbox: message already written", "message_id", m.MessageID, "path", final)
 		return nil
 	}
-	if err := os.MkdirAll(b.dir, 0o750); err != nil {
+	if err := os.MkdirAll(b.dir, 0o700); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	tmp, err := os.CreateTemp(b.dir, ".tmp-*.eml")
@@ -103,7 +106,7 @@ func (b *Outbox) Send(ctx context.Context, m *jobpilot.Message) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("outbox: close: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o640); err != nil {
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	switch err := os.Link(tmp.Name(), final); {

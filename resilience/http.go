@@ -65,5 +65,11 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return max(t.Sub(now), 0), true
+	d := t.Sub(now)
+	if d > maxRetryAfter {
+		// A date decades away would snooze a job (engine: TransientAfter
+		// that outlasts the retries) for as long.
+		return 0, false
+	}
+	return max(d, 0), true
 }

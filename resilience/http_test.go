@@ -27,6 +27,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{"1.5", 1500 * time.Millisecond, true},
 		{"NaN", 0, false},
 		{"99999999999", 0, false},
+		// A date as absurd as a delay of decades (found by FuzzParseRetryAfter).
+		{"Fri, 31 Dec 2100 23:59:59 GMT", 0, false},
 	}
 	for _, c := range cases {
 		got, ok := resilience.ParseRetryAfter(c.in, now)

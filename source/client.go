@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
@@ -138,9 +139,15 @@ func NewClient(o ClientOptions) *Client {
 }
 
 // UserAgent is the User-Agent jobpilot sends: it names the program and where
-// to find its owners, as the boards' etiquette asks.
+// to find its owners, as the boards' etiquette asks. A development build's
+// version ("(devel) 0123abcd…") is not a valid product token, so it is
+// sent as "devel".
 func UserAgent() string {
-	return "jobpilot/" + jobpilot.Version + " (+https://github.com/jobpilot/jobpilot)"
+	v := jobpilot.Version
+	if v == "" || strings.ContainsAny(v, "() ") {
+		v = "devel"
+	}
+	return "jobpilot/" + v + " (+https://github.com/jobpilot/jobpilot)"
 }
 
 func (c *Client) policy(name string) jobpilot.Executor {

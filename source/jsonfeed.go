@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/redact"
 )
 
 // JSONType is the "json" source: a file or http(s) URL in jobpilot's own
@@ -93,7 +94,7 @@ func (f *JSONFeed) read(r io.Reader, yield func(jobpilot.Posting) error) error {
 	})
 	if errors.Is(err, errNotBoard) {
 		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID,
-			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, f.cfg.Keys["url"]), Err: err})
+			Message: fmt.Sprintf("source %s: %s is not a JSON array of postings nor {\"postings\": [...]}", f.name, redact.URL(f.cfg.Keys["url"])), Err: err})
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/redact"
 )
 
 // maxRedirects bounds a chain of redirects, as net/http's default does.
@@ -64,7 +65,7 @@ func (p redirectPolicy) check(req *http.Request, via []*http.Request) error {
 	from, to := via[0].URL, req.URL
 	switch {
 	case from.Scheme == "https" && to.Scheme != "https":
-		return jobpilot.Permanent(fmt.Errorf("redirect from https to %s refused: %s", to.Scheme, redactedURL(to.String())))
+		return jobpilot.Permanent(fmt.Errorf("redirect from https to %s refused: %s", to.Scheme, redact.URL(to.String())))
 	case sameHost(from, to) || p.allowed(to.Hostname()):
 		return nil
 	}
@@ -99,14 +100,4 @@ func (p redirectPolicy) allowed(host string) bool {
 		}
 	}
 	return false
-}
-
-// redactedURL drops a URL's user information, which may hold a password.
-func redactedURL(s string) string {
-	if i := strings.Index(s, "://"); i >= 0 {
-		if at := strings.Index(s[i+3:], "@"); at >= 0 && !strings.Contains(s[i+3:i+3+at], "/") {
-			return s[:i+3] + s[i+3+at+1:]
-		}
-	}
-	return s
 }

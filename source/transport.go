@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/redact"
 )
 
 // TimeoutError is a request a board did not answer in time: no response
@@ -77,9 +78,14 @@ const (
 
 // stream is Stream with the Accept header to send.
 func (c *Client) stream(ctx context.Context, name, rawURL, accept string, read func(ctx context.Context, body io.Reader) error) error {
+	// A URL may carry a password (https://user:pass@host/feed.json) or a
+	// token (?token=…): every message shows it redacted, and the errors of
+	// the transport, which may quote it, pass through redact.Error before
+	// the policy logs them as retries or the caller stores them.
+	shown := redact.URL(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
-		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID, Message: fmt.Sprintf("source %s: bad URL %q", name, rawURL), Err: err})
+		return jobpilot.Permanent(&jobpilot.Error{Code: jobpilot.EINVALID, Message: fmt.Sprintf("source %s: bad URL %q", name, shown), Err: redact.Error(err)})
 	}
 	release, err := c.hosts.acquire(ctx, u.Host)
 	if err != nil {
@@ -95,8 +101,8 @@ func (c *Client) stream(ctx context.Context, name, rawURL, accept string, read f
 	var n int64
 	err = c.policy(name).Do(ctx, func(ctx context.Context) error {
 		var err error
-		n, err = c.attempt(ctx, rawURL, accept, read)
-		return err
+		n, err = c.attempt(ctx, rawURL, shown, accept, read)
+		return redact.Error(err)
 	})
 	var ce *consumerError
 	if errors.As(err, &ce) {
@@ -105,7 +111,7 @@ func (c *Client) stream(ctx context.Context, name, rawURL, accept string, read f
 	if err != nil {
 		return fmt.Errorf("source %s: %w", name, err)
 	}
-	c.log.Debug("source request", "source", name, "url", rawURL, "bytes", n, "elapsed", time.Since(start))
+	c.log.Debug("source request", "source", name, "url", shown, "bytes", n, "elapsed", time.Since(start))
 	return nil
 }
 
@@ -118,8 +124,9 @@ func consumer(err error) error {
 }
 
 // attempt is one request: headers within connectTimeout, then the body,
-// each read within idleTimeout, at most maxBody bytes.
-func (c *Client) attempt(ctx context.Context, rawURL, accept string, read func(ctx context.Context, body io.Reader) error) (int64, error) {
+// each read within idleTimeout, at most maxBody bytes. Its messages name
+// the URL as shown (redacted).
+func (c *Client) attempt(ctx context.Context, rawURL, shown, accept string, read func(ctx context.Context, body io.Reader) error) (int64, error) {
 	reqCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, rawURL, nil)
@@ -133,7 +140,7 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, read func(c
 	firstByte.Stop()
 	if err != nil {
 		if context.Cause(reqCtx) == errFirstByte {
-			return 0, jobpilot.Transient(&TimeoutError{URL: rawURL, Phase: phaseFirstByte, Limit: c.connectTimeout})
+			return 0, jobpilot.Transient(&TimeoutError{URL: shown, Phase: phaseFirstByte, Limit: c.connectTimeout})
 		}
 		if errors.Is(err, jobpilot.ErrPermanent) {
 			return 0, err // a redirect the policy refused
@@ -144,9 +151,9 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, read func(c
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// Drain a little so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return 0, classifyStatus(rawURL, resp, time.Now())
+		return 0, classifyStatus(shown, resp, time.Now())
 	}
-	body := &bodyReader{r: resp.Body, max: c.maxBody, url: rawURL, idle: c.idleTimeout, ctx: ctx, reqCtx: reqCtx}
+	body := &bodyReader{r: resp.Body, max: c.maxBody, url: shown, idle: c.idleTimeout, ctx: ctx, reqCtx: reqCtx}
 	body.timer = time.AfterFunc(c.idleTimeout, func() { cancel(errIdle) })
 	body.timer.Stop()
 	defer body.timer.Stop()

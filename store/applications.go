@@ -119,7 +119,7 @@ func (db *DB) insertApplication(ctx context.Context, tx *sql.Tx, app *jobpilot.A
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
 		app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
-		app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, app.Error, app.MessageID,
+		app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, db.clean(app.Error), app.MessageID,
 		db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
 		db.timeArg(now), db.timeArg(now)))
 	if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
@@ -222,6 +222,7 @@ func (db *DB) change(ctx context.Context, id int64, to *jobpilot.Status, c jobpi
 		}
 		now := db.clock()
 		applyChange(a, to, c, now)
+		a.Error = db.clean(a.Error)
 		_, err = db.exec(ctx, tx, `UPDATE applications SET status = ?, score = ?, explanation = ?, writer = ?, profile_version = ?,
     posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, guard = ?, updated_at = ? WHERE id = ?`,
 			string(a.Status), a.Score, mustJSON(a.Explanation), a.Writer, a.ProfileVersion, a.PostingHash, a.Attempts,

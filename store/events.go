@@ -39,7 +39,13 @@ func (db *DB) addEvent(ctx context.Context, q querier, e *jobpilot.Event) error 
 	if e.ApplicationID != 0 {
 		appID = e.ApplicationID
 	}
+	e.Message = db.clean(e.Message)
 	if len(e.Data) > 0 {
+		clean := make(map[string]string, len(e.Data))
+		for k, v := range e.Data {
+			clean[k] = db.clean(v)
+		}
+		e.Data = clean
 		b, err := json.Marshal(e.Data)
 		if err != nil {
 			return fmt.Errorf("store: encode event data: %w", err)

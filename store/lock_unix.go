@@ -27,7 +27,7 @@ func tryLockFile(ctx context.Context, name string) (func(), error) {
 }
 
 func flockFile(ctx context.Context, name string, wait bool) (func(), error) {
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("store: open lock file: %w", err)
 	}

@@ -35,6 +35,7 @@ func (db *DB) FinishRun(ctx context.Context, r *jobpilot.Run) error {
 		t := db.clock()
 		r.FinishedAt = &t
 	}
+	r.Error = db.clean(r.Error)
 	var counts any
 	if len(r.Counts) > 0 {
 		b, err := json.Marshal(r.Counts)

@@ -66,6 +66,9 @@ type DB struct {
 
 	mu       sync.RWMutex
 	inserter TaskInserter
+	// scrub cleans the free text the store keeps (SetScrubber); nil keeps
+	// it as given.
+	scrub func(string) string
 }
 
 var _ jobpilot.Store = (*DB)(nil)
@@ -114,10 +117,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	memory := path == ":memory:" || strings.Contains(query, "mode=memory")
 	if !memory {
-		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, fmt.Errorf("store: create database directory: %w", err)
-			}
+		if err := createPrivate(path); err != nil {
+			return nil, err
 		}
 	}
 	dsn := "file:" + path + "?" + sqlitePragmas
@@ -145,6 +146,25 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// createPrivate creates the database file's directory (0700) and the file
+// itself (0600) when they do not exist yet. SQLite would create the file
+// with 0644 and gives its -wal and -shm files the database file's mode, so
+// creating it first keeps the candidate's data from other local users.
+// Existing files keep their mode; internal/system tightens looser ones at
+// start-up.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("store: create database directory: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create database file: %w", err)
+	}
+	return f.Close()
+}
+
 // sqlitePath splits an SQLite URL into the file path and the driver query.
 func sqlitePath(url string) (path, query string) {
 	switch {
@@ -157,6 +177,21 @@ func sqlitePath(url string) (path, query string) {
 	}
 	path, query, _ = strings.Cut(url, "?")
 	return path, query
+}
+
+// SetScrubber makes the store pass every free text it keeps through scrub
+// before writing it: event messages and data, an application's error, a
+// run's error. internal/system sets the one that removes the configured
+// secrets (redact.Scrubber), so an upstream answer quoting a key is never
+// stored, whoever records it. Call it before the store is used.
+func (db *DB) SetScrubber(scrub func(string) string) { db.scrub = scrub }
+
+// clean is the text as it is stored (see SetScrubber).
+func (db *DB) clean(s string) string {
+	if db.scrub == nil || s == "" {
+		return s
+	}
+	return db.scrub(s)
 }
 
 // SQL returns the underlying pool, for River and for the engine's own

@@ -131,6 +131,9 @@ func openStore(app *App) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := system.SecureDataDir(cfg, app.Logger); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(app.Ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jobpilot/jobpilot/examples"
 )
@@ -143,5 +146,48 @@ func TestProfileImportApplicationsApprove(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, env, "applications", "--status", "bogus"); code != 2 || !strings.Contains(errOut, "bogus") {
 		t.Fatalf("bad status: exit %d %s", code, errOut)
+	}
+}
+
+// endless is /dev/zero: it never ends and never blocks.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// blocked is a pipe nobody writes to: a Read waits until the test ends.
+type blocked struct{ release chan struct{} }
+
+func (b blocked) Read(p []byte) (int, error) { <-b.release; return 0, io.EOF }
+
+// profile import reads at most --max-bytes (5 MB by default) and says so,
+// and it stops waiting for its input when it is cancelled (SIGTERM).
+func TestProfileImportIsBounded(t *testing.T) {
+	env := map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_EXAMPLES": "off"}
+	getenv := func(k string) string { return env[k] }
+	var out, errOut lockedBuffer
+	code := run(context.Background(), []string{"profile", "import", "-"}, getenv, endless{}, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "larger than 5242880 bytes") {
+		t.Errorf("endless input: exit %d, %q; want exit 2 and the limit named", code, errOut.String())
+	}
+	errOut = lockedBuffer{}
+	code = run(context.Background(), []string{"profile", "import", "--max-bytes", "1000", "-"}, getenv, endless{}, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "larger than 1000 bytes") {
+		t.Errorf("--max-bytes 1000: exit %d, %q", code, errOut.String())
+	}
+
+	in := blocked{release: make(chan struct{})}
+	defer close(in.release)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	errOut = lockedBuffer{}
+	go func() { done <- run(ctx, []string{"profile", "import", "-"}, getenv, in, &out, &errOut) }()
+	cancel() // what SIGTERM does through signal.NotifyContext in main
+	select {
+	case code := <-done:
+		if code == 0 || !strings.Contains(errOut.String(), "context canceled") {
+			t.Errorf("cancelled import: exit %d, %q", code, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("profile import ignored its cancellation while its input was silent")
 	}
 }

@@ -47,7 +47,7 @@ func (c *FetchCmd) Run(app *App) error {
 		done++
 		status := fmt.Sprintf("%d postings", r.Fetched)
 		if r.Err != nil {
-			status = "FAILED: " + r.Err.Error()
+			status = "FAILED: " + app.scrub.String(r.Err.Error())
 		}
 		fmt.Fprintf(app.Stderr, "[%d/%d] %s: %s (%s)\n", done, len(sources), r.Source, status, r.Elapsed.Round(1e6))
 	})

@@ -14,12 +14,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/alecthomas/kong"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
+	"github.com/jobpilot/jobpilot/internal/redact"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
@@ -69,12 +71,23 @@ type App struct {
 	Stderr     io.Writer
 	Logger     *slog.Logger
 	ConfigFile string
+	// scrub is the configuration's secret scrubber, once LoadConfig has
+	// read it; nil before (it then only redacts URL credentials).
+	scrub *redact.Scrubber
 }
 
 // LoadConfig loads and validates the configuration (defaults, the --config
 // or JOBPILOT_CONFIG file, then the environment), the sources included.
+// From then on the logger and the final error message are scrubbed of the
+// configured secrets (system.Scrubber).
 func (a *App) LoadConfig() (*config.Config, error) {
-	return config.Load(a.Getenv, a.ConfigFile, system.CheckSources)
+	cfg, err := config.Load(a.Getenv, a.ConfigFile, system.CheckSources)
+	if err != nil {
+		return nil, err
+	}
+	a.scrub = system.Scrubber(cfg)
+	a.Logger = system.ScrubLogger(a.Logger, a.scrub)
+	return cfg, nil
 }
 
 // exitPanic carries kong's exit code out of Parse (help, --version-like
@@ -91,6 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitPanic{c}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"profile_max_bytes": strconv.Itoa(DefaultProfileMaxBytes)},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "jobpilot: %v\n", err)
@@ -121,7 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		ConfigFile: cli.Config,
 	}
 	if err := kctx.Run(app); err != nil {
-		fmt.Fprintf(stderr, "jobpilot: %v\n", err)
+		fmt.Fprintf(stderr, "jobpilot: %s\n", app.scrub.String(err.Error()))
 		return exitCode(err)
 	}
 	return exitOK

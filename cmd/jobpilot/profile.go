@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,23 +19,23 @@ type ProfileCmd struct {
 
 // ProfileImportCmd is `jobpilot profile import FILE`.
 type ProfileImportCmd struct {
-	File    string `arg:"" help:"JSON file ('-' for standard input): {\"resume\": <JSON Resume>, \"preferences\": {...}} or a bare JSON Resume document."`
-	Replace int64  `help:"Replace the profile with this id instead of creating a new one."`
+	File     string `arg:"" help:"JSON file ('-' for standard input): {\"resume\": <JSON Resume>, \"preferences\": {...}} or a bare JSON Resume document."`
+	Replace  int64  `help:"Replace the profile with this id instead of creating a new one."`
+	MaxBytes int64  `name:"max-bytes" default:"${profile_max_bytes}" help:"Refuse a document larger than this many bytes (default ${default})."`
 }
+
+// DefaultProfileMaxBytes bounds a profile document: a JSON Resume is a few
+// kilobytes, so 5 MB is generous and a runaway input (/dev/zero, a wrong
+// file) fails at once instead of filling memory.
+const DefaultProfileMaxBytes = 5 << 20
 
 // Run validates the document and stores it. Errors name the offending field
 // as a JSON path (resume.work[2].startDate) and exit 2. Unknown fields are
 // refused rather than silently dropped, so a typo in a preference is seen.
 func (c *ProfileImportCmd) Run(app *App) error {
-	var data []byte
-	var err error
-	if c.File == "-" {
-		data, err = io.ReadAll(app.Stdin)
-	} else {
-		data, err = os.ReadFile(c.File)
-	}
+	data, err := c.read(app)
 	if err != nil {
-		return jobpilot.Errorf(jobpilot.EINVALID, "reading %s: %v", c.File, err)
+		return err
 	}
 	p, err := decodeProfile(data)
 	if err != nil {
@@ -61,6 +62,62 @@ func (c *ProfileImportCmd) Run(app *App) error {
 	}
 	fmt.Fprintf(app.Stdout, "profile %d imported (%s)\n", p.ID, p.Name())
 	return nil
+}
+
+// read reads the document, at most MaxBytes of it, and gives up when the
+// command is cancelled (SIGINT, SIGTERM) even while a read is blocked on a
+// pipe that sends nothing: the reading goroutine is left to the process's
+// exit, which follows.
+func (c *ProfileImportCmd) read(app *App) ([]byte, error) {
+	max := c.MaxBytes
+	if max <= 0 {
+		max = DefaultProfileMaxBytes
+	}
+	in := app.Stdin
+	if c.File != "-" {
+		f, err := os.Open(c.File)
+		if err != nil {
+			return nil, jobpilot.Errorf(jobpilot.EINVALID, "reading %s: %v", c.File, err)
+		}
+		defer f.Close()
+		in = f
+	}
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(ctxReader{app.Ctx, in}, max+1))
+		done <- result{data, err}
+	}()
+	select {
+	case <-app.Ctx.Done():
+		return nil, fmt.Errorf("reading %s: %w", c.File, context.Cause(app.Ctx))
+	case r := <-done:
+		switch {
+		case r.err != nil && app.Ctx.Err() != nil:
+			return nil, fmt.Errorf("reading %s: %w", c.File, context.Cause(app.Ctx))
+		case r.err != nil:
+			return nil, jobpilot.Errorf(jobpilot.EINVALID, "reading %s: %v", c.File, r.err)
+		case int64(len(r.data)) > max:
+			return nil, jobpilot.Errorf(jobpilot.EINVALID, "%s is larger than %d bytes: a profile is a JSON Resume document of a few kilobytes (--max-bytes raises the limit)", c.File, max)
+		}
+		return r.data, nil
+	}
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // decodeProfile accepts {"resume":…, "preferences":…} or a bare JSON Resume

@@ -53,6 +53,7 @@ type harnessOpts struct {
 	mode     string            // APPLY_MODE (default direct)
 	now      *clock
 	noStart  bool
+	log      io.Writer // receives the system's log (debug level); nil discards it
 }
 
 // clock is a settable clock for Options.Now.
@@ -114,6 +115,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	h := &harness{t: t, smtp: srv, cfg: cfg, clock: o.now}
 	sopts := system.Options{Logger: quietLogger(), FastStart: true, OnResilienceEvent: h.record}
+	if o.log != nil {
+		sopts.Logger = slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	if o.now != nil {
 		sopts.Now = o.now.now
 	}

@@ -72,22 +72,25 @@ type System struct {
 	once    sync.Once
 }
 
-// Open builds the system: it opens and migrates the database, loads the
+// Open builds the system: it secures the data directory (SecureDataDir),
+// opens and migrates the database, loads the
 // examples into an empty one (unless disabled) and wires every part. The
 // engine is not started; call Start.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	scrub := Scrubber(cfg)
+	log := ScrubLogger(opts.Logger, scrub)
 	reg := opts.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
+	}
+	if err := SecureDataDir(cfg, log); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
+	db.SetScrubber(scrub.String)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -127,11 +130,12 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		return nil, err
 	}
 	eng, err := engine.New(db, engine.Options{
-		Config:    engineConfig(cfg),
-		Kinds:     kinds,
-		Logger:    log,
-		Metrics:   reg,
-		FastStart: opts.FastStart,
+		Config:     engineConfig(cfg),
+		Kinds:      kinds,
+		Logger:     log,
+		Metrics:    reg,
+		FastStart:  opts.FastStart,
+		ScrubError: scrub.Error,
 	})
 	if err != nil {
 		s.Close()
