@@ -9,8 +9,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/jobpilot/jobpilot"
 )
 
 // Rule is a check that config cannot make itself, passed to Load or
@@ -81,6 +84,11 @@ func (c *Config) validateService(v *validator) {
 	}
 	if !(c.TimeScale > 0) {
 		v.add("JOBPILOT_TIME_SCALE", "must be > 0 (got %g)", c.TimeScale)
+	}
+	// The token is never echoed, only its length.
+	if n := utf8.RuneCountInString(c.APIToken); n > 0 && n < jobpilot.MinAPITokenLength {
+		v.add("JOBPILOT_API_TOKEN", "must be at least %d characters (got %d); generate one with `openssl rand -base64 32`, or leave it unset to have serve generate one",
+			jobpilot.MinAPITokenLength, n)
 	}
 }
 

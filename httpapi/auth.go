@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jobpilot/jobpilot"
 )
@@ -22,11 +23,12 @@ import (
 const TokenFile = "api-token"
 
 // LoadOrCreateToken returns the API token stored at <dataDir>/api-token,
-// creating it (32 random bytes, base64url) with mode 0600 when it does not
-// exist, so a restarted serve keeps the token its users already have. created
-// tells whether the file was written now. A file that exists but is empty or
-// readable by others is an error rather than silently trusted or replaced:
-// the operator has to look at it.
+// creating it (32 random bytes: 256 bits, 43 characters of base64url) with
+// mode 0600 when it does not exist, so a restarted serve keeps the token its
+// users already have. created tells whether the file was written now. A file
+// that exists but is empty, readable by others or shorter than
+// jobpilot.MinAPITokenLength is an error rather than silently trusted or
+// replaced: the operator has to look at it.
 func LoadOrCreateToken(dataDir string) (token, path string, created bool, err error) {
 	path = filepath.Join(dataDir, TokenFile)
 	if b, err := os.ReadFile(path); err == nil {
@@ -41,6 +43,10 @@ func LoadOrCreateToken(dataDir string) (token, path string, created bool, err er
 		tok := strings.TrimSpace(string(b))
 		if tok == "" {
 			return "", path, false, &jobpilot.Error{Code: jobpilot.EINVALID, Field: path, Message: "api token file is empty; delete it to have a new token generated"}
+		}
+		if n := utf8.RuneCountInString(tok); n < jobpilot.MinAPITokenLength {
+			return "", path, false, &jobpilot.Error{Code: jobpilot.EINVALID, Field: path,
+				Message: fmt.Sprintf("api token file holds %d characters, fewer than the %d required; delete it to have a new token generated", n, jobpilot.MinAPITokenLength)}
 		}
 		return tok, path, false, nil
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -36,6 +36,14 @@ func TestLoadOrCreateToken(t *testing.T) {
 	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
 		t.Fatalf("world-readable token file: %v, want EINVALID", err)
 	}
+	// A hand-written token too short to resist guessing is refused.
+	if err := os.WriteFile(path, []byte("short-token-of-31-characters-xy\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(path, 0o600)
+	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID || !strings.Contains(err.Error(), "31 characters") {
+		t.Fatalf("short token file: %v, want EINVALID", err)
+	}
 	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
