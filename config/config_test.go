@@ -281,6 +281,13 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL", "SQLite file"},
 		{map[string]string{"JOBPILOT_TIME_SCALE": "0"}, "JOBPILOT_TIME_SCALE", "must be > 0"},
 		{map[string]string{"JOBPILOT_EXAMPLES": "maybe"}, "JOBPILOT_EXAMPLES", "boolean"},
+		{map[string]string{"HTTP_MAX_CONNECTIONS": "2"}, "HTTP_MAX_CONNECTIONS", "must be >= 8"},
+		{map[string]string{"HTTP_MAX_CONNECTIONS_PER_ADDRESS": "0"}, "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "must be >= 1"},
+		{map[string]string{"HTTP_READ_HEADER_TIMEOUT": "0"}, "HTTP_READ_HEADER_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_READ_TIMEOUT": "0"}, "HTTP_READ_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_LOGIN_READ_TIMEOUT": "0"}, "HTTP_LOGIN_READ_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_AUTH_FAILURES_PER_MINUTE": "0"}, "HTTP_AUTH_FAILURES_PER_MINUTE", "must be >= 1"},
+		{map[string]string{"SESSION_TTL": "0"}, "SESSION_TTL", "must be > 0"},
 		{map[string]string{"JOBPILOT_API_TOKEN": "x"}, "JOBPILOT_API_TOKEN", "at least 32 characters (got 1)"},
 	}
 	for _, tt := range tests {

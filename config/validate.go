@@ -28,6 +28,7 @@ type Rule func(c *Config) []error
 func (c *Config) Validate(rules ...Rule) error {
 	v := &validator{}
 	c.validateService(v)
+	c.validateHTTP(v)
 	c.validateRetry(v)
 	c.validateTimeouts(v)
 	c.validateFetch(v)
@@ -90,6 +91,17 @@ func (c *Config) validateService(v *validator) {
 		v.add("JOBPILOT_API_TOKEN", "must be at least %d characters (got %d); generate one with `openssl rand -base64 32`, or leave it unset to have serve generate one",
 			jobpilot.MinAPITokenLength, n)
 	}
+}
+
+func (c *Config) validateHTTP(v *validator) {
+	h := c.HTTP
+	v.atLeast("HTTP_MAX_CONNECTIONS", h.MaxConnections, 8)
+	v.atLeast("HTTP_MAX_CONNECTIONS_PER_ADDRESS", h.MaxConnectionsPerAddr, 1)
+	v.positive("HTTP_READ_HEADER_TIMEOUT", h.ReadHeaderTimeout)
+	v.positive("HTTP_READ_TIMEOUT", h.ReadTimeout)
+	v.positive("HTTP_LOGIN_READ_TIMEOUT", h.LoginReadTimeout)
+	v.atLeast("HTTP_AUTH_FAILURES_PER_MINUTE", h.AuthFailuresPerMinute, 1)
+	v.positive("SESSION_TTL", h.SessionTTL)
 }
 
 func (c *Config) validateRetry(v *validator) {

@@ -99,11 +99,11 @@ func TestSessions(t *testing.T) {
 // TestSecureCookieOverTLS: the session cookie is Secure when the request came
 // over TLS, and the handler is closed when no token is configured.
 func TestSecureCookieOverTLS(t *testing.T) {
-	srv := httptest.NewTLSServer(New(Options{Token: "t0ken", Store: nil}))
+	srv := httptest.NewTLSServer(New(Options{Token: "t0ken-0123456789abcdefghijklmnopqr", Store: nil}))
 	defer srv.Close()
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Post(srv.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader("token=t0ken"))
+	resp, err := client.Post(srv.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader("token=t0ken-0123456789abcdefghijklmnopqr"))
 	if err != nil {
 		t.Fatal(err)
 	}

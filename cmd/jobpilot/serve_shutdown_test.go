@@ -66,7 +66,10 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 			t.Fatalf("serve exited early with %d; log:\n%s", code, stderr.String())
 		default:
 		}
-		resp, err := http.Get("http://" + addr + "/health")
+		// The details (the number of jobs) need the token.
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/health", nil)
+		req.Header.Set("Authorization", "Bearer test-token-123-0123456789abcdefghij")
+		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			err = json.NewDecoder(resp.Body).Decode(&health)
 			resp.Body.Close()
