@@ -23,6 +23,7 @@ type Config struct {
 	// to run the guide's scenarios in milliseconds; production leaves it alone.
 	TimeScale float64 `env:"JOBPILOT_TIME_SCALE" yaml:"time_scale"`
 
+	HTTP      HTTP           `yaml:"http"`
 	Retry     Retry          `yaml:"retry"`
 	Timeouts  Timeouts       `yaml:"timeouts"`
 	Breakers  Breakers       `yaml:"breakers"`
@@ -34,6 +35,17 @@ type Config struct {
 	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
 
 	location *time.Location // SCHEDULER_TIMEZONE, loaded once by Load
+}
+
+// HTTP bounds what clients of the HTTP server may hold or try.
+type HTTP struct {
+	MaxConnections        int           `env:"HTTP_MAX_CONNECTIONS" yaml:"max_connections"`                         // HTTP_MAX_CONNECTIONS, default 256: connections served at once; more wait to be accepted
+	MaxConnectionsPerAddr int           `env:"HTTP_MAX_CONNECTIONS_PER_ADDRESS" yaml:"max_connections_per_address"` // HTTP_MAX_CONNECTIONS_PER_ADDRESS, default 64: connections one client address may hold; more are closed at once
+	ReadHeaderTimeout     time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" yaml:"read_header_timeout"`                 // HTTP_READ_HEADER_TIMEOUT, default 5s: time to send a request's headers
+	ReadTimeout           time.Duration `env:"HTTP_READ_TIMEOUT" yaml:"read_timeout"`                               // HTTP_READ_TIMEOUT, default 30s: time to send a whole request, body included
+	LoginReadTimeout      time.Duration `env:"HTTP_LOGIN_READ_TIMEOUT" yaml:"login_read_timeout"`                   // HTTP_LOGIN_READ_TIMEOUT, default 5s: time to send the dashboard's sign-in form
+	AuthFailuresPerMinute int           `env:"HTTP_AUTH_FAILURES_PER_MINUTE" yaml:"auth_failures_per_minute"`       // HTTP_AUTH_FAILURES_PER_MINUTE, default 10: wrong tokens one address may send before it gets 429
+	SessionTTL            time.Duration `env:"SESSION_TTL" yaml:"session_ttl"`                                      // SESSION_TTL, default 12h: how long a dashboard sign-in lasts
 }
 
 // Retry is the default retry policy (the guide's retry_with_backoff).

@@ -281,6 +281,14 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL", "SQLite file"},
 		{map[string]string{"JOBPILOT_TIME_SCALE": "0"}, "JOBPILOT_TIME_SCALE", "must be > 0"},
 		{map[string]string{"JOBPILOT_EXAMPLES": "maybe"}, "JOBPILOT_EXAMPLES", "boolean"},
+		{map[string]string{"HTTP_MAX_CONNECTIONS": "2"}, "HTTP_MAX_CONNECTIONS", "must be >= 8"},
+		{map[string]string{"HTTP_MAX_CONNECTIONS_PER_ADDRESS": "0"}, "HTTP_MAX_CONNECTIONS_PER_ADDRESS", "must be >= 1"},
+		{map[string]string{"HTTP_READ_HEADER_TIMEOUT": "0"}, "HTTP_READ_HEADER_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_READ_TIMEOUT": "0"}, "HTTP_READ_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_LOGIN_READ_TIMEOUT": "0"}, "HTTP_LOGIN_READ_TIMEOUT", "must be > 0"},
+		{map[string]string{"HTTP_AUTH_FAILURES_PER_MINUTE": "0"}, "HTTP_AUTH_FAILURES_PER_MINUTE", "must be >= 1"},
+		{map[string]string{"SESSION_TTL": "0"}, "SESSION_TTL", "must be > 0"},
+		{map[string]string{"JOBPILOT_API_TOKEN": "x"}, "JOBPILOT_API_TOKEN", "at least 32 characters (got 1)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantVar+"="+strings.Join(mapValues(tt.env), ","), func(t *testing.T) {
@@ -302,6 +310,22 @@ func TestValidationRules(t *testing.T) {
 				t.Errorf("message %q does not name %s", err, tt.wantVar)
 			}
 		})
+	}
+}
+
+// A guessable API token stops config check and start-up with a message that
+// gives the rule and the length, never the token.
+func TestShortAPITokenRefused(t *testing.T) {
+	short := "tok-31-characters-long-abcdefgh"
+	_, err := config.Load(envOf(map[string]string{"JOBPILOT_API_TOKEN": short}), "")
+	if err == nil || !strings.Contains(err.Error(), "JOBPILOT_API_TOKEN must be at least 32 characters (got 31)") {
+		t.Fatalf("a 31-character token: %v", err)
+	}
+	if strings.Contains(err.Error(), short) {
+		t.Fatalf("the message echoes the token: %v", err)
+	}
+	if _, err := config.Load(envOf(map[string]string{"JOBPILOT_API_TOKEN": short + "i"}), ""); err != nil {
+		t.Fatalf("a 32-character token: %v", err)
 	}
 }
 
@@ -426,7 +450,7 @@ func TestRedaction(t *testing.T) {
 	const (
 		smtpPW = "smtp-pa55-word"
 		apiKey = "sk-test-0123456789"
-		token  = "api-token-xyz"
+		token  = "api-token-xyz-0123456789-abcdefghij"
 		dbPW   = "db-s3cret"
 	)
 	cfg, err := config.Load(envOf(map[string]string{

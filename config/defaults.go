@@ -30,6 +30,15 @@ func Default() *Config {
 		DataDir:     "./data",
 		Examples:    true,
 		TimeScale:   1,
+		HTTP: HTTP{
+			MaxConnections:        256,
+			MaxConnectionsPerAddr: 64,
+			ReadHeaderTimeout:     5 * time.Second,
+			ReadTimeout:           30 * time.Second,
+			LoginReadTimeout:      5 * time.Second,
+			AuthFailuresPerMinute: 10,
+			SessionTTL:            12 * time.Hour,
+		},
 		Retry: Retry{
 			MaxRetries:   row(resilience.ServiceDefault).MaxRetries,
 			InitialDelay: row(resilience.ServiceDefault).InitialDelay,

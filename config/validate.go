@@ -9,8 +9,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/jobpilot/jobpilot"
 )
 
 // Rule is a check that config cannot make itself, passed to Load or
@@ -25,6 +28,7 @@ type Rule func(c *Config) []error
 func (c *Config) Validate(rules ...Rule) error {
 	v := &validator{}
 	c.validateService(v)
+	c.validateHTTP(v)
 	c.validateRetry(v)
 	c.validateTimeouts(v)
 	c.validateFetch(v)
@@ -82,6 +86,22 @@ func (c *Config) validateService(v *validator) {
 	if !(c.TimeScale > 0) {
 		v.add("JOBPILOT_TIME_SCALE", "must be > 0 (got %g)", c.TimeScale)
 	}
+	// The token is never echoed, only its length.
+	if n := utf8.RuneCountInString(c.APIToken); n > 0 && n < jobpilot.MinAPITokenLength {
+		v.add("JOBPILOT_API_TOKEN", "must be at least %d characters (got %d); generate one with `openssl rand -base64 32`, or leave it unset to have serve generate one",
+			jobpilot.MinAPITokenLength, n)
+	}
+}
+
+func (c *Config) validateHTTP(v *validator) {
+	h := c.HTTP
+	v.atLeast("HTTP_MAX_CONNECTIONS", h.MaxConnections, 8)
+	v.atLeast("HTTP_MAX_CONNECTIONS_PER_ADDRESS", h.MaxConnectionsPerAddr, 1)
+	v.positive("HTTP_READ_HEADER_TIMEOUT", h.ReadHeaderTimeout)
+	v.positive("HTTP_READ_TIMEOUT", h.ReadTimeout)
+	v.positive("HTTP_LOGIN_READ_TIMEOUT", h.LoginReadTimeout)
+	v.atLeast("HTTP_AUTH_FAILURES_PER_MINUTE", h.AuthFailuresPerMinute, 1)
+	v.positive("SESSION_TTL", h.SessionTTL)
 }
 
 func (c *Config) validateRetry(v *validator) {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jobpilot/jobpilot"
 )
@@ -22,11 +23,12 @@ import (
 const TokenFile = "api-token"
 
 // LoadOrCreateToken returns the API token stored at <dataDir>/api-token,
-// creating it (32 random bytes, base64url) with mode 0600 when it does not
-// exist, so a restarted serve keeps the token its users already have. created
-// tells whether the file was written now. A file that exists but is empty or
-// readable by others is an error rather than silently trusted or replaced:
-// the operator has to look at it.
+// creating it (32 random bytes: 256 bits, 43 characters of base64url) with
+// mode 0600 when it does not exist, so a restarted serve keeps the token its
+// users already have. created tells whether the file was written now. A file
+// that exists but is empty, readable by others or shorter than
+// jobpilot.MinAPITokenLength is an error rather than silently trusted or
+// replaced: the operator has to look at it.
 func LoadOrCreateToken(dataDir string) (token, path string, created bool, err error) {
 	path = filepath.Join(dataDir, TokenFile)
 	if b, err := os.ReadFile(path); err == nil {
@@ -41,6 +43,10 @@ func LoadOrCreateToken(dataDir string) (token, path string, created bool, err er
 		tok := strings.TrimSpace(string(b))
 		if tok == "" {
 			return "", path, false, &jobpilot.Error{Code: jobpilot.EINVALID, Field: path, Message: "api token file is empty; delete it to have a new token generated"}
+		}
+		if n := utf8.RuneCountInString(tok); n < jobpilot.MinAPITokenLength {
+			return "", path, false, &jobpilot.Error{Code: jobpilot.EINVALID, Field: path,
+				Message: fmt.Sprintf("api token file holds %d characters, fewer than the %d required; delete it to have a new token generated", n, jobpilot.MinAPITokenLength)}
 		}
 		return tok, path, false, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -85,21 +91,49 @@ func tokenEqual(presented, want string) bool {
 }
 
 // requireToken lets a request through only with "Authorization: Bearer
-// <token>"; otherwise it answers 401 with a WWW-Authenticate challenge.
+// <token>"; otherwise it answers 401 with a WWW-Authenticate challenge, or
+// 429 while the client's address has spent its budget of wrong tokens.
 func (s *server) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.bearerOK(r) {
+		switch res, wait := s.bearer(r); res {
+		case bearerOK:
+			next.ServeHTTP(w, r)
+		case bearerThrottled:
+			s.tooMany(w, wait)
+		default:
 			s.unauthorized(w)
-			return
 		}
-		next.ServeHTTP(w, r)
 	})
 }
 
-// bearerOK tells whether r carries "Authorization: Bearer <token>".
-func (s *server) bearerOK(r *http.Request) bool {
+// bearerResult is what a request's Authorization header amounts to.
+type bearerResult int
+
+const (
+	bearerNone      bearerResult = iota // no bearer token presented
+	bearerOK                            // the right token
+	bearerWrong                         // a wrong token: counted, logged (rate-limited) and spent from the address's budget
+	bearerThrottled                     // not looked at: the address has no budget left
+)
+
+// bearer checks "Authorization: Bearer <token>". A throttled address gets
+// bearerThrottled and how long to wait, whatever token it sent, so that
+// guessing gains nothing from speed; a wrong token spends its budget.
+func (s *server) bearer(r *http.Request) (bearerResult, time.Duration) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && tokenEqual(strings.TrimSpace(tok), s.Token)
+	if !ok {
+		return bearerNone, 0
+	}
+	try, wait, ok := s.throttle.begin(r)
+	if !ok {
+		return bearerThrottled, wait
+	}
+	if tokenEqual(strings.TrimSpace(tok), s.Token) {
+		try.succeeded()
+		return bearerOK, 0
+	}
+	s.authFails.record(r, "bearer")
+	return bearerWrong, 0
 }
 
 // unauthorized answers 401 with a WWW-Authenticate challenge.

@@ -36,6 +36,14 @@ func TestLoadOrCreateToken(t *testing.T) {
 	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID {
 		t.Fatalf("world-readable token file: %v, want EINVALID", err)
 	}
+	// A hand-written token too short to resist guessing is refused.
+	if err := os.WriteFile(path, []byte("short-token-of-31-characters-xy\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chmod(path, 0o600)
+	if _, _, _, err := LoadOrCreateToken(dir); jobpilot.ErrorCode(err) != jobpilot.EINVALID || !strings.Contains(err.Error(), "31 characters") {
+		t.Fatalf("short token file: %v, want EINVALID", err)
+	}
 	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +99,11 @@ func TestSessions(t *testing.T) {
 // TestSecureCookieOverTLS: the session cookie is Secure when the request came
 // over TLS, and the handler is closed when no token is configured.
 func TestSecureCookieOverTLS(t *testing.T) {
-	srv := httptest.NewTLSServer(New(Options{Token: "t0ken", Store: nil}))
+	srv := httptest.NewTLSServer(New(Options{Token: "t0ken-0123456789abcdefghijklmnopqr", Store: nil}))
 	defer srv.Close()
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Post(srv.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader("token=t0ken"))
+	resp, err := client.Post(srv.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader("token=t0ken-0123456789abcdefghijklmnopqr"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ var flashes = map[string]string{
 	"restarted": "Scheduler restarted.",
 	"loggedout": "Signed out.",
 	"badlogin":  "That token is not right.",
+	"throttled": "Too many wrong tokens from this address: wait a minute before trying again.",
 }
 
 type statusCount struct {

@@ -9,13 +9,27 @@ import (
 )
 
 // login exchanges the API token for a session cookie. The token is read
-// from the form only and never logged; a wrong one redirects back with a
-// message (after a short constant delay that slows guessing).
+// from the form only and never logged. The form must arrive within
+// LoginReadTimeout and 4 KiB, so slow or large bodies cannot hold
+// connections. A wrong token is counted, spends the address's budget
+// (authThrottle) and redirects back with a message after a short constant
+// delay; an address without budget gets 429 before its token is looked at.
 func (s *server) login() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.LoginReadTimeout))
+		r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
+		try, wait, ok := s.throttle.begin(r)
+		if !ok {
+			s.retryAfter(w, wait)
+			s.render(w, r, http.StatusTooManyRequests, "login.html", &dashData{Title: "Sign in", Flash: flashes["throttled"]})
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			s.render(w, r, http.StatusBadRequest, "error.html", &dashData{Title: "Bad request", Error: "The sign-in form could not be read."})
+			return
+		}
 		if !tokenEqual(r.PostFormValue("token"), s.Token) {
-			s.log.Warn("dashboard login refused", "remote", r.RemoteAddr)
+			s.authFails.record(r, "login")
 			select {
 			case <-time.After(300 * time.Millisecond):
 			case <-r.Context().Done():
@@ -23,6 +37,7 @@ func (s *server) login() http.Handler {
 			http.Redirect(w, r, "/?done=badlogin", http.StatusSeeOther)
 			return
 		}
+		try.succeeded()
 		v, err := s.sessions.issue()
 		if err != nil {
 			s.renderError(w, r, err)

@@ -31,7 +31,7 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: "s3cret"}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: exampleToken}))
 	defer srv.Close()
 
 	call := func(method, path, token, body string) {
@@ -49,12 +49,16 @@ func ExampleNew() {
 		fmt.Println(resp.StatusCode, strings.TrimSpace(string(b)))
 	}
 	call("GET", "/api/v1/profiles", "", "")
-	call("POST", "/api/v1/profiles", "s3cret", `{"resume":`)
-	call("POST", "/api/v1/profiles", "s3cret", `{"resume":{"basics":{"name":""}}}`)
-	call("GET", "/api/v1/profiles", "s3cret", "")
+	call("POST", "/api/v1/profiles", exampleToken, `{"resume":`)
+	call("POST", "/api/v1/profiles", exampleToken, `{"resume":{"basics":{"name":""}}}`)
+	call("GET", "/api/v1/profiles", exampleToken, "")
 	// Output:
 	// 401 {"error":{"code":"unauthorized","message":"missing or wrong bearer token"}}
 	// 400 {"error":{"code":"invalid","message":"malformed JSON: unexpected end of body"}}
 	// 422 {"error":{"code":"invalid","message":"is required","field":"resume.basics.name"}}
 	// 200 {"items":[]}
 }
+
+// exampleToken is the examples' API token: at least
+// jobpilot.MinAPITokenLength characters, as configuration requires.
+const exampleToken = "example-token-0123456789abcdefghij"

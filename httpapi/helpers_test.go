@@ -25,7 +25,7 @@ import (
 // Fake secrets configured in the real-system tests; none may ever appear in
 // a response, a log line or the printed configuration.
 const (
-	secretToken = "tok-Zq81-very-secret-api-token"
+	secretToken = "tok-Zq81-very-secret-api-token-for-tests"
 	secretSMTP  = "smtp-pw-Hx77-secret"
 	secretKey   = "sk-fake-openai-Kd42-secret"
 )

@@ -34,6 +34,9 @@ const (
 	codeUnauthorized = "unauthorized"
 	codeTooLarge     = "too_large"
 	codeMediaType    = "unsupported_media_type"
+	// codeTooManyRequests: the client's address spent its budget of wrong
+	// credentials (429, with Retry-After).
+	codeTooManyRequests = "too_many_requests"
 )
 
 // httpError is an error the HTTP layer itself raises, with its status.

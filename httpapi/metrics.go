@@ -14,7 +14,9 @@ import (
 )
 
 // httpMetrics counts requests by route pattern (never the raw path, which
-// would let clients create unbounded series), method and status code.
+// would let clients create unbounded series), method (one of a fixed set)
+// and status code. Every label comes from a bounded set, so no client can
+// grow the registry: see docs/design-notes.md "The HTTP edge is bounded".
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -84,9 +86,21 @@ func (m *httpMetrics) instrument(next http.Handler) http.Handler {
 		if rec.code == 0 {
 			rec.code = http.StatusOK
 		}
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.code)).Inc()
+		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.code)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// methodLabel is the request method as a metric label: one of the methods
+// net/http names, anything else "OTHER". A client may send any token as its
+// method; labelling it as sent would create a series per token.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return "OTHER"
 }
 
 // collectTimeout bounds the database queries made at scrape time.

@@ -47,8 +47,16 @@ func (s *server) riverUI() http.Handler {
 // login form; anything else gets the API's 401.
 func (s *server) requireSessionOrToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.session(r); ok || s.bearerOK(r) {
+		if _, ok := s.session(r); ok {
 			next.ServeHTTP(w, r)
+			return
+		}
+		switch res, wait := s.bearer(r); res {
+		case bearerOK:
+			next.ServeHTTP(w, r)
+			return
+		case bearerThrottled:
+			s.tooMany(w, wait)
 			return
 		}
 		if r.Method == http.MethodGet && r.Header.Get("Authorization") == "" && !strings.HasPrefix(r.URL.Path, RiverUIPrefix+"/api/") {

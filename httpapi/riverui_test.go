@@ -258,8 +258,8 @@ func TestRiverUIUnavailable(t *testing.T) {
 	}
 	ui.Stop()
 	for name, opts := range map[string]httpapi.Options{
-		"absent":  {Store: db, Token: "s3cret"},
-		"stopped": {Store: db, Token: "s3cret", RiverUI: ui},
+		"absent":  {Store: db, Token: exampleToken},
+		"stopped": {Store: db, Token: exampleToken, RiverUI: ui},
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(httpapi.New(opts))
@@ -267,7 +267,7 @@ func TestRiverUIUnavailable(t *testing.T) {
 			if resp, _ := newUIClient(t, srv.URL, "", nil).send("GET", "/riverui/api/jobs", "", nil); resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("anonymous: %d, want 401", resp.StatusCode)
 			}
-			if resp, body := newUIClient(t, srv.URL, "s3cret", nil).send("GET", "/riverui/", "", nil); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "River UI") {
+			if resp, body := newUIClient(t, srv.URL, exampleToken, nil).send("GET", "/riverui/", "", nil); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "River UI") {
 				t.Fatalf("with the token: %d %s, want 503", resp.StatusCode, body)
 			}
 		})
@@ -314,9 +314,9 @@ func TestRiverUIDrivers(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ui.Stop()
-			srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: "s3cret", RiverUI: ui}))
+			srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: exampleToken, RiverUI: ui}))
 			defer srv.Close()
-			c := newUIClient(t, srv.URL, "s3cret", nil)
+			c := newUIClient(t, srv.URL, exampleToken, nil)
 			got := c.jobs("scheduled")
 			if len(got) != 1 || got[0].Kind != "cleanup" || got[0].ID.String() != fmt.Sprint(res.Job.ID) {
 				t.Fatalf("River UI lists %+v, want the cleanup job %d", got, res.Job.ID)

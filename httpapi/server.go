@@ -32,6 +32,12 @@ type Pipeline interface {
 // DefaultMaxBody bounds request bodies when Options.MaxBody is 0.
 const DefaultMaxBody = 1 << 20
 
+// DefaultLoginReadTimeout is Options.LoginReadTimeout's default.
+const DefaultLoginReadTimeout = 5 * time.Second
+
+// maxLoginBody bounds the login form: a token field and a little more.
+const maxLoginBody = 4 << 10
+
 // Options are the handler's dependencies: the root package's interfaces
 // only, so this package knows neither the engine, nor the composition root,
 // nor any heavy dependency (internal/system fills them). Store and Token are
@@ -61,6 +67,15 @@ type Options struct {
 	// MaxBody bounds request bodies in bytes (default 1 MiB); larger ones
 	// get 413.
 	MaxBody int64
+	// AuthFailuresPerMinute is each client address's budget of wrong
+	// credentials (bearer tokens and logins): that many at once, then one
+	// more per 1/n minute; past it the address gets 429 (default
+	// DefaultAuthFailuresPerMinute).
+	AuthFailuresPerMinute int
+	// LoginReadTimeout bounds the time a client has to send the login
+	// form's body, far below the server's read timeout: the form is a few
+	// hundred bytes (default 5 s).
+	LoginReadTimeout time.Duration
 	// SessionTTL is how long a dashboard login lasts (default 12 h).
 	SessionTTL time.Duration
 	// Now is the clock (sessions, the chart); nil means time.Now.
@@ -70,9 +85,11 @@ type Options struct {
 // server holds the dependencies the handlers close over.
 type server struct {
 	Options
-	log      *slog.Logger
-	sessions *sessions
-	metrics  *httpMetrics
+	log       *slog.Logger
+	sessions  *sessions
+	metrics   *httpMetrics
+	throttle  *authThrottle
+	authFails *authFailures
 }
 
 // New returns the whole HTTP surface. Registering its collectors with
@@ -88,6 +105,12 @@ func New(opts Options) http.Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.AuthFailuresPerMinute <= 0 {
+		opts.AuthFailuresPerMinute = DefaultAuthFailuresPerMinute
+	}
+	if opts.LoginReadTimeout <= 0 {
+		opts.LoginReadTimeout = DefaultLoginReadTimeout
+	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
@@ -101,6 +124,8 @@ func New(opts Options) http.Handler {
 		sessions: newSessions(opts.Token, opts.SessionTTL, opts.Now),
 	}
 	s.metrics = newHTTPMetrics(opts.Registry)
+	s.throttle = newAuthThrottle(opts.AuthFailuresPerMinute, opts.Now)
+	s.authFails = newAuthFailures(opts.Registry, s.log)
 	registerCollectors(opts.Registry, opts.Store, opts.Jobs, s.log)
 	return s.routes()
 }

@@ -52,7 +52,7 @@ func TestConfigCheck(t *testing.T) {
 	const (
 		smtpPW = "hunter2-smtp"
 		apiKey = "sk-live-abcdef123456"
-		token  = "tok-98765"
+		token  = "tok-98765-0123456789-abcdefghijklmn"
 		dbPW   = "pg-pass-4242"
 	)
 	file := filepath.Join(t.TempDir(), "jobpilot.yaml")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -54,11 +53,11 @@ func (c *ServeCmd) Run(app *App) error {
 	opts.RiverUI = ui
 	handler := httpapi.New(opts)
 
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := sys.Listen()
 	if err != nil {
-		return fmt.Errorf("listening on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		return err
 	}
-	srv := httpServer(handler)
+	srv := sys.HTTPServer(handler)
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- srv.Serve(ln) }()
 
@@ -96,21 +95,6 @@ func (c *ServeCmd) Run(app *App) error {
 	}
 	log.Info("jobpilot stopped")
 	return nil
-}
-
-// httpServer wraps the handler in a server whose every phase is bounded: a
-// client that trickles its headers or body, or never reads the answer, is cut
-// off instead of holding a connection for ever (request bodies are limited
-// by httpapi itself).
-func httpServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
 }
 
 func dbKind(pg bool) string {

@@ -1,55 +1,182 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 )
 
-// Every phase of a request is bounded, so a slow or idle client cannot hold
-// a connection open for ever.
-func TestServeHTTPServerTimeouts(t *testing.T) {
-	srv := httpServer(http.NotFoundHandler())
-	for name, d := range map[string]time.Duration{
-		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
-		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
-	} {
-		if d <= 0 || d > 2*time.Minute {
-			t.Errorf("%s = %v, want a bound of at most 2 minutes", name, d)
+// startServe runs `jobpilot serve` with env (plus a data dir, a free
+// address and a token) until the test ends, and waits for /health.
+func startServe(t *testing.T, env map[string]string) (addr string, stderr *lockedBuffer) {
+	t.Helper()
+	addr = freeAddr(t)
+	full := map[string]string{
+		"JOBPILOT_DATA_DIR": t.TempDir(), "HTTP_ADDR": addr, "SHUTDOWN_GRACE": "2s",
+		"JOBPILOT_API_TOKEN": "serve-security-token-0123456789abcdef", "JOBPILOT_EXAMPLES": "false",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return full[k] }, strings.NewReader(""), &bytes.Buffer{}, stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Errorf("serve did not stop; log:\n%s", stderr.String())
 		}
-	}
-	if srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
-		t.Errorf("MaxHeaderBytes = %d", srv.MaxHeaderBytes)
-	}
+	})
+	dbtest.Eventually(t, 30*time.Second, "serve answering /health", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d; log:\n%s", code, stderr.String())
+		default:
+		}
+		resp, err := http.Get("http://" + addr + "/health")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return true
+	})
+	return addr, stderr
+}
 
-	// And the bound is real: a client that sends half a request line is
-	// disconnected after ReadHeaderTimeout (shortened here).
-	srv.ReadHeaderTimeout = 200 * time.Millisecond
-	ts := httptest.NewUnstartedServer(srv.Handler)
-	ts.Config = srv
-	ts.Start()
-	defer ts.Close()
-	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+// dialFrom connects to addr from the loopback address ip, so that one test
+// can be several clients.
+func dialFrom(t *testing.T, ip, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	return c
+}
+
+// slowLogin sends a sign-in form's headers and then its body one byte every
+// 50 ms, as a client that wants to hold the connection would, and returns
+// how long the server kept the connection.
+func slowLogin(c net.Conn, stop <-chan struct{}) time.Duration {
 	start := time.Now()
-	_, err = bufio.NewReader(conn).ReadString('\n')
-	if err == nil || time.Since(start) > 3*time.Second {
-		t.Errorf("slow client still connected after %v (err %v)", time.Since(start), err)
+	defer c.Close()
+	if _, err := io.WriteString(c, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000\r\n\r\ntoken="); err != nil {
+		return time.Since(start)
+	}
+	closed := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, c); close(closed) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-closed:
+			return time.Since(start)
+		case <-stop:
+			return time.Since(start)
+		case <-tick.C:
+			if _, err := c.Write([]byte("a")); err != nil {
+				<-closed
+				return time.Since(start)
+			}
+		}
+	}
+}
+
+// Slow clients cannot hold the server: a client that trickles its headers
+// is cut off after HTTP_READ_HEADER_TIMEOUT, one that trickles the sign-in
+// form after HTTP_LOGIN_READ_TIMEOUT (not the server's whole read timeout,
+// 30 s), and while a crowd of them keeps reconnecting from one address,
+// /health still answers another client at once: that address holds at most
+// HTTP_MAX_CONNECTIONS_PER_ADDRESS of the HTTP_MAX_CONNECTIONS slots.
+func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
+	addr, stderr := startServe(t, map[string]string{
+		"HTTP_MAX_CONNECTIONS": "16", "HTTP_MAX_CONNECTIONS_PER_ADDRESS": "8",
+		"HTTP_READ_HEADER_TIMEOUT": "0.5", "HTTP_LOGIN_READ_TIMEOUT": "0.5",
+	})
+
+	// Half a request line: cut after the header timeout.
+	c := dialFrom(t, "127.0.0.1", addr)
+	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	start := time.Now()
+	_, err := io.Copy(io.Discard, c)
+	c.Close()
+	if held := time.Since(start); err != nil || held > 3*time.Second {
+		t.Errorf("a client trickling its headers was held %v (err %v), want about 0.5 s", held, err)
+	}
+
+	// A trickled sign-in form: cut after the login timeout.
+	stopNever := make(chan struct{})
+	if held := slowLogin(dialFrom(t, "127.0.0.1", addr), stopNever); held > 3*time.Second {
+		t.Errorf("a client trickling the sign-in form was held %v, want about 0.5 s", held)
+	}
+
+	// Forty slow clients from 127.0.0.1, reconnecting as soon as they are
+	// cut off, for three seconds; a health check from 127.0.0.2 every 100 ms.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var attempts atomic.Int64
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.1")}, Timeout: time.Second}
+	for range 40 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c, err := d.Dial("tcp", addr)
+				if err != nil {
+					continue
+				}
+				attempts.Add(1)
+				slowLogin(c, stop)
+			}
+		})
+	}
+	checker := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext:       (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext,
+		DisableKeepAlives: true,
+	}}
+	var worst time.Duration
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		start := time.Now()
+		resp, err := checker.Get("http://" + addr + "/health")
+		if err != nil {
+			t.Fatalf("/health during the attack: %v", err)
+		}
+		resp.Body.Close()
+		worst = max(worst, time.Since(start))
+	}
+	close(stop)
+	wg.Wait()
+	if worst > time.Second {
+		t.Errorf("/health took up to %v while slow clients attacked, want well under 1 s", worst)
+	}
+	if attempts.Load() < 40 {
+		t.Errorf("only %d slow connections were made", attempts.Load())
+	}
+	t.Logf("%d slow connections in 3 s; slowest /health %v", attempts.Load(), worst)
+	if strings.Contains(stderr.String(), "serve-security-token") {
+		t.Error("the token appeared in the log")
 	}
 }
 

@@ -35,7 +35,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 		"JOBPILOT_DATA_DIR":  dir,
 		"HTTP_ADDR":          addr,
 		"SHUTDOWN_GRACE":     "5s",
-		"JOBPILOT_API_TOKEN": "test-token-123",
+		"JOBPILOT_API_TOKEN": "test-token-123-0123456789abcdefghij",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -66,7 +66,10 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 			t.Fatalf("serve exited early with %d; log:\n%s", code, stderr.String())
 		default:
 		}
-		resp, err := http.Get("http://" + addr + "/health")
+		// The details (the number of jobs) need the token.
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/health", nil)
+		req.Header.Set("Authorization", "Bearer test-token-123-0123456789abcdefghij")
+		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			err = json.NewDecoder(resp.Body).Decode(&health)
 			resp.Body.Close()
@@ -82,7 +85,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 	}
 
 	// River UI is mounted behind the token and lists the start-up jobs.
-	for token, want := range map[string]int{"": http.StatusUnauthorized, "test-token-123": http.StatusOK} {
+	for token, want := range map[string]int{"": http.StatusUnauthorized, "test-token-123-0123456789abcdefghij": http.StatusOK} {
 		req, _ := http.NewRequest("GET", "http://"+addr+"/riverui/api/jobs?state=completed", nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
@@ -113,7 +116,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 			t.Errorf("log lacks %q", want)
 		}
 	}
-	if strings.Contains(log, "test-token-123") {
+	if strings.Contains(log, "test-token-123-0123456789abcdefghij") {
 		t.Error("the API token appeared in the log")
 	}
 	if _, err := filepath.Glob(filepath.Join(dir, "jobpilot.db")); err != nil {
@@ -126,7 +129,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 // is a node of its own and works beside it.
 func TestSecondServeOnSameNodeRefusesToStart(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t"}
+	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var first lockedBuffer
@@ -142,7 +145,7 @@ func TestSecondServeOnSameNodeRefusesToStart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	second := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t"}
+	second := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
 	code, _, errOut := runCLI(t, second, "serve")
 	if code == 0 || !strings.Contains(errOut, "JOBPILOT_NODE_ID") {
 		t.Fatalf("second serve: exit %d, %s", code, errOut)
