@@ -18,7 +18,8 @@ type Config struct {
 	APIToken    string `env:"JOBPILOT_API_TOKEN" yaml:"api_token"` // JOBPILOT_API_TOKEN (secret)
 	Examples    bool   `env:"JOBPILOT_EXAMPLES" yaml:"examples"`   // JOBPILOT_EXAMPLES, default on: load the example profile and postings on an empty database
 	NodeID      string `env:"JOBPILOT_NODE_ID" yaml:"node_id"`     // JOBPILOT_NODE_ID: stable identity of this process for crash rescue; default derived from host name and data dir
-	// TimeScale multiplies every resilience delay, timeout and recovery time
+	// TimeScale multiplies every resilience delay, timeout and recovery time,
+	// the supervisor's health-check interval and restart delay included
 	// (JOBPILOT_TIME_SCALE, default 1). Tests and the fault lab set it below 1
 	// to run the guide's scenarios in milliseconds; production leaves it alone.
 	TimeScale float64 `env:"JOBPILOT_TIME_SCALE" yaml:"time_scale"`

@@ -83,8 +83,10 @@ func schedules(cfg *config.Config) (periodicSchedules, error) {
 }
 
 // engineConfig is the engine's part of the configuration. The job-level
-// timeouts and the retry backoff follow JOBPILOT_TIME_SCALE, as every
-// timing of the stability guide does; the scheduler's own intervals do not.
+// timeouts, the retry backoff, the supervisor's health-check interval and
+// its restart delay follow JOBPILOT_TIME_SCALE, as every timing of the
+// stability guide does; the schedule (fetch and automation intervals, cron
+// entries) and the shutdown grace do not.
 func engineConfig(cfg *config.Config) engine.Config {
 	job, _ := jobTimeouts(cfg)
 	return engine.Config{
@@ -93,8 +95,8 @@ func engineConfig(cfg *config.Config) engine.Config {
 		JobTimeout:          job,
 		RescueAfter:         cfg.Scheduler.RescueAfter,
 		ShutdownGrace:       cfg.Timeouts.Shutdown,
-		HealthCheckInterval: cfg.Scheduler.HealthCheckInterval,
-		RestartDelay:        cfg.Scheduler.RestartDelay,
+		HealthCheckInterval: scaled(cfg, cfg.Scheduler.HealthCheckInterval),
+		RestartDelay:        scaled(cfg, cfg.Scheduler.RestartDelay),
 		Backoff: engine.Backoff{
 			Initial: scaled(cfg, orDur(cfg.Retry.InitialDelay, time.Second)),
 			Max:     scaled(cfg, orDur(cfg.Retry.MaxDelay, 60*time.Second)),
