@@ -319,3 +319,58 @@ func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
 		t.Fatalf("give-up events = %d, want 0", n)
 	}
 }
+
+// A configuration error (rejected credentials) is not retried and pauses
+// the breaker: held open with the error as its reason, rejecting every call
+// without running it, past its recovery time too (no probe with the same
+// rejected password), until it is reset.
+func TestMisconfigurationPausesTheBreakerUntilReset(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		const recovery = 50 * time.Millisecond
+		svc := reg.Service(resilience.Settings{Name: "email", Breaker: "email", MaxRetries: 3, InitialDelay: time.Millisecond, Operation: "send_email"},
+			resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: recovery})
+		ctx := context.Background()
+		calls := 0
+		refused := func(context.Context) error {
+			calls++
+			return jobpilot.Misconfigured(errors.New("535 5.7.8 authentication failed"))
+		}
+		err := svc.Do(ctx, refused)
+		var oe *resilience.OpenError
+		if !errors.As(err, &oe) || oe.Reason == "" || calls != 1 {
+			t.Fatalf("err = %v after %d calls, want one call and an OpenError with its reason", err, calls)
+		}
+		if !contains(err.Error(), "paused") || !contains(err.Error(), "535 5.7.8 authentication failed") {
+			t.Errorf("error %q does not say the breaker is paused and why", err)
+		}
+		if len(rec.kinds(resilience.KindRetry)) != 0 {
+			t.Errorf("a configuration error was retried")
+		}
+		snap := svc.Breaker().Snapshot()
+		if snap.State != resilience.StateOpen || !contains(snap.Reason, "535") {
+			t.Errorf("snapshot %+v, want open with the reason", snap)
+		}
+
+		time.Sleep(3 * recovery) // virtual time: well past the recovery time
+		err = svc.Do(ctx, refused)
+		if !errors.As(err, &oe) || calls != 1 || oe.RetryIn != recovery {
+			t.Fatalf("after the recovery time: err = %v, %d calls; want rejected without a call, back in %s", err, calls, recovery)
+		}
+		want := "Circuit breaker paused by a configuration error: 535 5.7.8 authentication failed. It stays open until it is reset or the service restarts"
+		if got := rec.kinds(resilience.KindBreaker); len(got) != 1 || got[0].Message != want {
+			t.Errorf("breaker events %+v, want one: %q", got, want)
+		}
+
+		if err := reg.Reset("email"); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Do(ctx, succeeding); err != nil {
+			t.Fatalf("after the reset: %v", err)
+		}
+		if s := svc.Breaker().Snapshot(); s.State != resilience.StateClosed || s.Reason != "" {
+			t.Errorf("after the reset: %+v, want closed without a reason", s)
+		}
+	})
+}

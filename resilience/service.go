@@ -117,6 +117,13 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, er
 	if ok {
 		return nil, &ExhaustedError{Service: s.settings.Name, Operation: s.settings.operation(), Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
 	}
+	if s.breaker != nil && errors.Is(err, jobpilot.ErrMisconfigured) {
+		if _, paused := s.breaker.Paused(); paused {
+			// The dependency is paused: the caller waits for it as for
+			// any open breaker, and the work is kept (not failed).
+			return nil, s.breaker.openError()
+		}
+	}
 	return nil, err
 }
 

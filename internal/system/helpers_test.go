@@ -53,6 +53,10 @@ type harnessOpts struct {
 	mode     string            // APPLY_MODE (default direct)
 	now      *clock
 	noStart  bool
+	smtpOpts []fakesmtp.Option // more options of the fake server
+	// mailer, when set, builds the mailer from the configuration (a test
+	// that trusts the fake server's certificate).
+	mailer func(t *testing.T, cfg *config.Config) jobpilot.Mailer
 }
 
 // clock is a settable clock for Options.Now.
@@ -72,7 +76,7 @@ func quietLogger() *slog.Logger {
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	ctx := context.Background()
-	var opts []fakesmtp.Option
+	opts := append([]fakesmtp.Option(nil), o.smtpOpts...)
 	if o.schedule != "" {
 		opts = append(opts, fakesmtp.WithSchedule(fakesmtp.MustParseSchedule(o.schedule)))
 	}
@@ -113,6 +117,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	sopts := system.Options{Logger: quietLogger(), FastStart: true, OnResilienceEvent: h.record}
 	if o.now != nil {
 		sopts.Now = o.now.now
+	}
+	if o.mailer != nil {
+		sopts.Mailer = o.mailer(t, cfg)
 	}
 	sys, err := system.Open(ctx, cfg, sopts)
 	if err != nil {
@@ -294,16 +301,19 @@ type sendJob struct {
 	Attempt int
 	Errors  int
 	AppID   int64
+	Snoozes int // times the job was snoozed (River's metadata)
 }
 
 // sendJobs reads River's rows for send_application jobs: state, attempt,
 // the number of recorded errors and the application.
 func (h *harness) sendJobs() []sendJob {
 	h.t.Helper()
-	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id')
+	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id'),
+		COALESCE(json_extract(metadata, '$.snoozes'), 0)
 		FROM river_job WHERE kind = 'send_application' ORDER BY id`
 	if h.sys.Store.Postgres() {
-		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint
+		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint,
+			COALESCE((metadata->>'snoozes')::int, 0)
 			FROM river_job WHERE kind = 'send_application' ORDER BY id`
 	}
 	rows, err := h.sys.Store.SQL().QueryContext(context.Background(), q)
@@ -314,7 +324,7 @@ func (h *harness) sendJobs() []sendJob {
 	var out []sendJob
 	for rows.Next() {
 		var j sendJob
-		if err := rows.Scan(&j.ID, &j.State, &j.Attempt, &j.Errors, &j.AppID); err != nil {
+		if err := rows.Scan(&j.ID, &j.State, &j.Attempt, &j.Errors, &j.AppID, &j.Snoozes); err != nil {
 			h.t.Fatal(err)
 		}
 		out = append(out, j)
