@@ -294,9 +294,11 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// The breaker sits inside the retry loop: when it opens mid-retries, the next
-// attempt gets *OpenError, which ends the loop at once (no further retries, no exhausted
-// error), and the caller can reschedule for RetryIn.
+// The breaker sits inside the retry loop: when a failure opens it
+// mid-retries, the loop ends at once with *OpenError (no further attempt,
+// no exhausted error) and the caller can reschedule for RetryIn. The log
+// announces no retry that is not made: the failure that opened the breaker
+// says it is not retried.
 func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
 	rec := newRecorder()
 	reg := resilience.NewRegistry(rec.options())
@@ -312,11 +314,42 @@ func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
 	if oe.RetryIn < 59*time.Minute {
 		t.Fatalf("RetryIn = %s, want about the recovery time", oe.RetryIn)
 	}
-	if n := len(rec.kinds(resilience.KindRetry)); n != 2 {
-		t.Fatalf("retry events = %d, want 2 (after attempts 1 and 2)", n)
+	if n := len(rec.kinds(resilience.KindRetry)); n != 1 {
+		t.Fatalf("retry events = %d, want 1 (after attempt 1 only)", n)
 	}
 	if n := len(rec.kinds(resilience.KindGiveUp)); n != 0 {
 		t.Fatalf("give-up events = %d, want 0", n)
+	}
+	want := []string{
+		"email failed (attempt 1/4): smtp: connection refused. Retrying in 0.00s...",
+		"Circuit breaker opened after 2 failures",
+		`email failed (attempt 2/4): smtp: connection refused. Not retried: circuit breaker \"email\" is open`,
+	}
+	if got := rec.messages(); !equal(got, want) {
+		t.Fatalf("log lines:\n%s\nwant:\n%s", join(got), join(want))
+	}
+}
+
+// When the last attempt's failure opens the breaker, the call is given up
+// as usual: one give-up line, after the retries that were made.
+func TestBreakerOpeningOnTheLastAttemptGivesUp(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "resume", Operation: "generate_resume", MaxRetries: 2, InitialDelay: time.Millisecond,
+		Breaker: "openai"}, resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Hour})
+	err := svc.Do(context.Background(), failing)
+	var ex *resilience.ExhaustedError
+	if !errors.As(err, &ex) {
+		t.Fatalf("err = %v, want exhausted", err)
+	}
+	want := []string{
+		"generate_resume failed (attempt 1/3): smtp: connection refused. Retrying in 0.00s...",
+		"generate_resume failed (attempt 2/3): smtp: connection refused. Retrying in 0.00s...",
+		"Circuit breaker opened after 3 failures",
+		"generate_resume failed after 2 retries: smtp: connection refused",
+	}
+	if got := rec.messages(); !equal(got, want) {
+		t.Fatalf("log lines:\n%s\nwant:\n%s", join(got), join(want))
 	}
 }
 
