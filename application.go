@@ -62,7 +62,7 @@ var Transitions = map[Status][]Status{
 	StatusSent:         {StatusFollowedUp, StatusInterviewing, StatusRejected, StatusOffered},
 	StatusFollowedUp:   {StatusInterviewing, StatusRejected, StatusOffered},
 	StatusSkipped:      {StatusMatched},                            // re-scored after the posting or profile changed
-	StatusFailed:       {StatusMatched},                            // retried by the candidate
+	StatusFailed:       {StatusMatched, StatusApproved},            // retried by the candidate: drafted again, or sent again
 	StatusNeedsReview:  {StatusApproved, StatusSent, StatusFailed}, // "send again", "mark sent", give up
 	StatusInterviewing: {StatusRejected, StatusOffered},            // manual
 	StatusRejected:     {},                                         // final

@@ -135,6 +135,25 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// ErrMisconfigured is the class of a dependency's refusal of our own
+// configuration: credentials it rejects (SMTP 535), no authentication it
+// offers that we may use over the connection we have, a certificate we
+// cannot trust. No retry helps, and the work is not at fault: the
+// dependency is paused (the resilience package holds its circuit breaker
+// open, with the error as the reason shown in /health, until the breaker
+// is reset or the service restarts) and the work waits for it, unchanged.
+// Test with errors.Is; it is neither ErrTransient nor ErrPermanent.
+var ErrMisconfigured = errors.New("misconfigured")
+
+// Misconfigured marks err as a configuration failure (see
+// ErrMisconfigured). A nil err stays nil.
+func Misconfigured(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &classified{class: ErrMisconfigured, err: err}
+}
+
 // ErrOutcomeUnknown marks a send whose result cannot be known: the connection
 // failed after the message body was handed over but before the server's
 // reply. Such a send is never retried silently; the application becomes

@@ -37,6 +37,9 @@ type BreakerHealth struct {
 	Failures         int     `json:"failures"`
 	FailureThreshold int     `json:"failure_threshold"`
 	RetryInSeconds   float64 `json:"retry_in_seconds,omitempty"`
+	// Reason is why a paused breaker is held open (a configuration error
+	// such as rejected credentials); it stays open until reset.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Circuit-breaker states.
@@ -53,7 +56,11 @@ type BreakerSnapshot struct {
 	Failures         int           `json:"failures"`
 	FailureThreshold int           `json:"failure_threshold"`
 	RecoveryTimeout  time.Duration `json:"recovery_timeout"`
-	RetryIn          time.Duration `json:"retry_in"` // remaining open time, 0 unless open
+	RetryIn          time.Duration `json:"retry_in"` // remaining open time, 0 unless open (and 0 while paused)
+	// Reason is set while the breaker is paused: held open by a
+	// configuration error (ErrMisconfigured) until it is reset or the
+	// service restarts, rather than probing on its own.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Breakers reads and resets the service's circuit breakers.
@@ -76,7 +83,7 @@ func HealthOf(h Health, breakers []BreakerSnapshot) Health {
 	for _, b := range breakers {
 		h.CircuitBreakers[b.Name] = BreakerHealth{
 			State: b.State, Failures: b.Failures, FailureThreshold: b.FailureThreshold,
-			RetryInSeconds: b.RetryIn.Seconds(),
+			RetryInSeconds: b.RetryIn.Seconds(), Reason: b.Reason,
 		}
 		if b.State != BreakerClosed {
 			h.Status = HealthDegraded

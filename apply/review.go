@@ -57,3 +57,32 @@ func (s *Service) SetManualStatus(ctx context.Context, id int64, status jobpilot
 	}
 	return s.Store.Transition(ctx, id, status, jobpilot.Change{Reason: "set by the candidate"})
 }
+
+// RetryFailedSend sends a failed application again, by the candidate's
+// decision: failed → approved with its send queued in the same
+// transaction, keeping its documents, Message-ID and history. Only an
+// application to be sent by email whose documents exist can be; any other
+// is ECONFLICT (a failure while drafting is retried by drafting again).
+func (s *Service) RetryFailedSend(ctx context.Context, id int64) (*jobpilot.Application, error) {
+	app, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if app.Status != jobpilot.StatusFailed {
+		return nil, jobpilot.ErrInvalidTransition(id, app.Status, jobpilot.StatusApproved)
+	}
+	if app.ApplyVia != jobpilot.ApplyViaEmail {
+		return nil, jobpilot.Errorf(jobpilot.ECONFLICT, "application %d has no contact email: there is nothing to send again", id)
+	}
+	if _, err := s.Store.Documents(ctx, id); err != nil {
+		if jobpilot.ErrorCode(err) == jobpilot.ENOTFOUND {
+			return nil, jobpilot.Errorf(jobpilot.ECONFLICT, "application %d failed before its documents were written: draft it again instead", id)
+		}
+		return nil, err
+	}
+	return s.Store.Transition(ctx, id, jobpilot.StatusApproved, jobpilot.Change{
+		From:   []jobpilot.Status{jobpilot.StatusFailed},
+		Reason: "the candidate asked to send it again after: " + app.Error,
+		Tasks:  []jobpilot.Task{{Kind: jobpilot.TaskSendApplication, ApplicationID: id}},
+	})
+}

@@ -18,7 +18,8 @@ type Config struct {
 	APIToken    string `env:"JOBPILOT_API_TOKEN" yaml:"api_token"` // JOBPILOT_API_TOKEN (secret)
 	Examples    bool   `env:"JOBPILOT_EXAMPLES" yaml:"examples"`   // JOBPILOT_EXAMPLES, default on: load the example profile and postings on an empty database
 	NodeID      string `env:"JOBPILOT_NODE_ID" yaml:"node_id"`     // JOBPILOT_NODE_ID: stable identity of this process for crash rescue; default derived from host name and data dir
-	// TimeScale multiplies every resilience delay, timeout and recovery time
+	// TimeScale multiplies every resilience delay, timeout and recovery time,
+	// the supervisor's health-check interval and restart delay included
 	// (JOBPILOT_TIME_SCALE, default 1). Tests and the fault lab set it below 1
 	// to run the guide's scenarios in milliseconds; production leaves it alone.
 	TimeScale float64 `env:"JOBPILOT_TIME_SCALE" yaml:"time_scale"`
@@ -35,6 +36,10 @@ type Config struct {
 	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
 
 	location *time.Location // SCHEDULER_TIMEZONE, loaded once by Load
+	// explicit holds the variables the environment or the file set, so a
+	// per-service setting can fall back to a global one only when that
+	// was given.
+	explicit map[string]bool
 }
 
 // HTTP bounds what clients of the HTTP server may hold or try.
@@ -48,13 +53,27 @@ type HTTP struct {
 	SessionTTL            time.Duration `env:"SESSION_TTL" yaml:"session_ttl"`                                      // SESSION_TTL, default 12h: how long a dashboard sign-in lasts
 }
 
-// Retry is the default retry policy (the guide's retry_with_backoff).
+// Retry is the default retry policy (the guide's retry_with_backoff) and
+// each dependency's own. A per-service variable left unset takes the
+// global one (MAX_RETRIES, INITIAL_DELAY, MAX_DELAY) when that is set, and
+// otherwise the stability guide's value for the service; RETRY_BASE and
+// RETRY_JITTER shape every service's backoff.
 type Retry struct {
 	MaxRetries   int           `env:"MAX_RETRIES" yaml:"max_retries"`     // MAX_RETRIES, default 3: retries after the first attempt
 	InitialDelay time.Duration `env:"INITIAL_DELAY" yaml:"initial_delay"` // INITIAL_DELAY, default 1s
 	MaxDelay     time.Duration `env:"MAX_DELAY" yaml:"max_delay"`         // MAX_DELAY, default 60s
 	Base         float64       `env:"RETRY_BASE" yaml:"base"`             // RETRY_BASE, default 2.0
 	Jitter       float64       `env:"RETRY_JITTER" yaml:"jitter"`         // RETRY_JITTER, default 0 (fraction of each delay, 0–1)
+
+	EmailMaxRetries         int           `env:"EMAIL_MAX_RETRIES" yaml:"email_max_retries"`                   // EMAIL_MAX_RETRIES, default 3
+	EmailInitialDelay       time.Duration `env:"EMAIL_INITIAL_DELAY" yaml:"email_initial_delay"`               // EMAIL_INITIAL_DELAY, default 2s (2, 4, 8 s)
+	EmailMaxDelay           time.Duration `env:"EMAIL_MAX_DELAY" yaml:"email_max_delay"`                       // EMAIL_MAX_DELAY, default 30s
+	ResumeMaxRetries        int           `env:"RESUME_MAX_RETRIES" yaml:"resume_max_retries"`                 // RESUME_MAX_RETRIES, default 3
+	ResumeInitialDelay      time.Duration `env:"RESUME_INITIAL_DELAY" yaml:"resume_initial_delay"`             // RESUME_INITIAL_DELAY, default 2s (2, 4, 8 s)
+	ResumeMaxDelay          time.Duration `env:"RESUME_MAX_DELAY" yaml:"resume_max_delay"`                     // RESUME_MAX_DELAY, default 30s
+	CoverLetterMaxRetries   int           `env:"COVER_LETTER_MAX_RETRIES" yaml:"cover_letter_max_retries"`     // COVER_LETTER_MAX_RETRIES, default 2 (also embeddings)
+	CoverLetterInitialDelay time.Duration `env:"COVER_LETTER_INITIAL_DELAY" yaml:"cover_letter_initial_delay"` // COVER_LETTER_INITIAL_DELAY, default 1s (1, 2 s)
+	CoverLetterMaxDelay     time.Duration `env:"COVER_LETTER_MAX_DELAY" yaml:"cover_letter_max_delay"`         // COVER_LETTER_MAX_DELAY, default 30s
 }
 
 // Timeouts bound each kind of work.

@@ -75,6 +75,15 @@ func TestLoadDefaults(t *testing.T) {
 		{"MAX_DELAY", cfg.Retry.MaxDelay, time.Minute},
 		{"RETRY_BASE", cfg.Retry.Base, 2.0},
 		{"RETRY_JITTER", cfg.Retry.Jitter, 0.0},
+		{"EMAIL_MAX_RETRIES", cfg.Retry.EmailMaxRetries, 3},
+		{"EMAIL_INITIAL_DELAY", cfg.Retry.EmailInitialDelay, 2 * time.Second},
+		{"EMAIL_MAX_DELAY", cfg.Retry.EmailMaxDelay, 30 * time.Second},
+		{"RESUME_MAX_RETRIES", cfg.Retry.ResumeMaxRetries, 3},
+		{"RESUME_INITIAL_DELAY", cfg.Retry.ResumeInitialDelay, 2 * time.Second},
+		{"RESUME_MAX_DELAY", cfg.Retry.ResumeMaxDelay, 30 * time.Second},
+		{"COVER_LETTER_MAX_RETRIES", cfg.Retry.CoverLetterMaxRetries, 2},
+		{"COVER_LETTER_INITIAL_DELAY", cfg.Retry.CoverLetterInitialDelay, time.Second},
+		{"COVER_LETTER_MAX_DELAY", cfg.Retry.CoverLetterMaxDelay, 30 * time.Second},
 		{"JOB_TIMEOUT", cfg.Timeouts.Job, 600 * time.Second},
 		{"AUTOMATION_TIMEOUT", cfg.Timeouts.Automation, time.Hour},
 		{"RESUME_TIMEOUT", cfg.Timeouts.Resume, 120 * time.Second},
@@ -241,6 +250,10 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"RETRY_BASE": "0.5"}, "RETRY_BASE", "must be >= 1"},
 		{map[string]string{"RETRY_JITTER": "1.5"}, "RETRY_JITTER", "between 0 and 1"},
 		{map[string]string{"RETRY_JITTER": "-0.1"}, "RETRY_JITTER", "between 0 and 1"},
+		{map[string]string{"EMAIL_MAX_RETRIES": "-1"}, "EMAIL_MAX_RETRIES", "must be >= 0"},
+		{map[string]string{"RESUME_INITIAL_DELAY": "0"}, "RESUME_INITIAL_DELAY", "must be > 0"},
+		{map[string]string{"COVER_LETTER_MAX_DELAY": "0.5"}, "COVER_LETTER_MAX_DELAY", "must be >= COVER_LETTER_INITIAL_DELAY"},
+		{map[string]string{"EMAIL_INITIAL_DELAY": "45"}, "EMAIL_MAX_DELAY", "must be >= EMAIL_INITIAL_DELAY"},
 		{map[string]string{"JOB_TIMEOUT": "0", "RESCUE_STUCK_JOBS_AFTER": "60"}, "JOB_TIMEOUT", "must be > 0"},
 		{map[string]string{"AUTOMATION_TIMEOUT": "-1"}, "AUTOMATION_TIMEOUT", "must be > 0"},
 		{map[string]string{"RESUME_TIMEOUT": "0"}, "RESUME_TIMEOUT", "must be > 0"},
@@ -335,6 +348,41 @@ func mapValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// A per-service retry setting left unset takes the global one when that was
+// set, in the environment or in the file, and the guide's value otherwise;
+// its own setting wins over both.
+func TestRetryFallbacks(t *testing.T) {
+	file := writeFile(t, "retry:\n  initial_delay: 3\n  resume_initial_delay: 4\n")
+	cfg, err := config.Load(envOf(map[string]string{"MAX_RETRIES": "5", "EMAIL_MAX_RETRIES": "1"}), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Retry
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"EMAIL_MAX_RETRIES", r.EmailMaxRetries, 1},   // its own
+		{"RESUME_MAX_RETRIES", r.ResumeMaxRetries, 5}, // MAX_RETRIES
+		{"COVER_LETTER_MAX_RETRIES", r.CoverLetterMaxRetries, 5},
+		{"EMAIL_INITIAL_DELAY", r.EmailInitialDelay, 3 * time.Second}, // the file's initial_delay
+		{"RESUME_INITIAL_DELAY", r.ResumeInitialDelay, 4 * time.Second},
+		{"EMAIL_MAX_DELAY", r.EmailMaxDelay, 30 * time.Second}, // MAX_DELAY unset: the guide's
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// MAX_DELAY caps the services that have no cap of their own.
+	cfg, err = config.Load(envOf(map[string]string{"MAX_DELAY": "5", "INITIAL_DELAY": "0.5", "EMAIL_MAX_DELAY": "20"}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Retry; r.ResumeMaxDelay != 5*time.Second || r.CoverLetterMaxDelay != 5*time.Second || r.EmailMaxDelay != 20*time.Second {
+		t.Errorf("max delays: resume %s, cover letter %s, email %s; want 5s, 5s, 20s", r.ResumeMaxDelay, r.CoverLetterMaxDelay, r.EmailMaxDelay)
+	}
 }
 
 func TestMaxRetriesMessage(t *testing.T) {

@@ -45,6 +45,16 @@ func Default() *Config {
 			MaxDelay:     row(resilience.ServiceDefault).MaxDelay,
 			Base:         row(resilience.ServiceDefault).Base,
 			Jitter:       row(resilience.ServiceDefault).Jitter,
+
+			EmailMaxRetries:         row(resilience.ServiceEmail).MaxRetries,
+			EmailInitialDelay:       row(resilience.ServiceEmail).InitialDelay,
+			EmailMaxDelay:           row(resilience.ServiceEmail).MaxDelay,
+			ResumeMaxRetries:        row(resilience.ServiceResume).MaxRetries,
+			ResumeInitialDelay:      row(resilience.ServiceResume).InitialDelay,
+			ResumeMaxDelay:          row(resilience.ServiceResume).MaxDelay,
+			CoverLetterMaxRetries:   row(resilience.ServiceCoverLetter).MaxRetries,
+			CoverLetterInitialDelay: row(resilience.ServiceCoverLetter).InitialDelay,
+			CoverLetterMaxDelay:     row(resilience.ServiceCoverLetter).MaxDelay,
 		},
 		Timeouts: Timeouts{
 			Job:         row(resilience.ServiceJob).Timeout,
@@ -108,6 +118,49 @@ func (c *Config) fillDerived() {
 	}
 	if c.NodeID == "" {
 		c.NodeID = defaultNodeID(c.DataDir)
+	}
+	c.fillRetryFallbacks()
+}
+
+// retryFallbacks pairs each per-service retry variable with the global one
+// it falls back to, and the fields they fill.
+func (c *Config) retryFallbacks() []retryFallback {
+	r := &c.Retry
+	retries := func(own string, f *int) retryFallback {
+		return retryFallback{own, "MAX_RETRIES", func() { *f = r.MaxRetries }}
+	}
+	initial := func(own string, f *time.Duration) retryFallback {
+		return retryFallback{own, "INITIAL_DELAY", func() { *f = r.InitialDelay }}
+	}
+	maxDelay := func(own string, f *time.Duration) retryFallback {
+		return retryFallback{own, "MAX_DELAY", func() { *f = r.MaxDelay }}
+	}
+	return []retryFallback{
+		retries("EMAIL_MAX_RETRIES", &r.EmailMaxRetries),
+		initial("EMAIL_INITIAL_DELAY", &r.EmailInitialDelay),
+		maxDelay("EMAIL_MAX_DELAY", &r.EmailMaxDelay),
+		retries("RESUME_MAX_RETRIES", &r.ResumeMaxRetries),
+		initial("RESUME_INITIAL_DELAY", &r.ResumeInitialDelay),
+		maxDelay("RESUME_MAX_DELAY", &r.ResumeMaxDelay),
+		retries("COVER_LETTER_MAX_RETRIES", &r.CoverLetterMaxRetries),
+		initial("COVER_LETTER_INITIAL_DELAY", &r.CoverLetterInitialDelay),
+		maxDelay("COVER_LETTER_MAX_DELAY", &r.CoverLetterMaxDelay),
+	}
+}
+
+type retryFallback struct {
+	own, global string
+	copyGlobal  func()
+}
+
+// fillRetryFallbacks gives every per-service retry setting that was not set
+// the global one, when that was: MAX_RETRIES=5 alone gives email, resume and
+// cover letter 5 retries, EMAIL_MAX_RETRIES=1 beside it gives email 1.
+func (c *Config) fillRetryFallbacks() {
+	for _, f := range c.retryFallbacks() {
+		if !c.explicit[f.own] && c.explicit[f.global] {
+			f.copyGlobal()
+		}
 	}
 }
 

@@ -70,6 +70,7 @@ func (c *Config) loadFile(file string) error {
 	if err := yaml.Unmarshal(data, &probe); err == nil && probe == nil {
 		return nil
 	}
+	c.markExplicitKeys(probe)
 	err = yaml.UnmarshalWithOptions(data, c,
 		yaml.DisallowUnknownField(),
 		yaml.CustomUnmarshaler[time.Duration](func(d *time.Duration, b []byte) error {
@@ -121,6 +122,36 @@ func yamlScalar(b []byte) string {
 
 var durationType = reflect.TypeOf(time.Duration(0))
 
+func (c *Config) markExplicit(name string) {
+	if c.explicit == nil {
+		c.explicit = map[string]bool{}
+	}
+	c.explicit[name] = true
+}
+
+// markExplicitKeys records the variables whose YAML keys the decoded file
+// (probe) holds.
+func (c *Config) markExplicitKeys(probe any) {
+	byKey := map[string]string{}
+	for _, s := range c.Settings() {
+		byKey[s.YAMLKey] = s.Var
+	}
+	var walk func(v any, prefix string)
+	walk = func(v any, prefix string) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		for k, sub := range m {
+			if name, ok := byKey[prefix+k]; ok {
+				c.markExplicit(name)
+			}
+			walk(sub, prefix+k+".")
+		}
+	}
+	walk(probe, "")
+}
+
 // loadEnv overlays the environment onto c. Only the variables this package
 // knows are looked up, so getenv can be os.Getenv or a test's map lookup.
 func (c *Config) loadEnv(getenv func(string) string) error {
@@ -132,6 +163,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	for _, p := range params {
 		if v := getenv(p.Key); v != "" {
 			vars[p.Key] = v
+			c.markExplicit(p.Key)
 		}
 	}
 	err = env.ParseWithOptions(c, env.Options{

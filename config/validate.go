@@ -118,6 +118,31 @@ func (c *Config) validateRetry(v *validator) {
 	if !(r.Jitter >= 0 && r.Jitter <= 1) {
 		v.add("RETRY_JITTER", "must be between 0 and 1 (got %g)", r.Jitter)
 	}
+	// A per-service setting is checked when it was given: otherwise it is
+	// the guide's, or a global one already checked above.
+	for _, s := range []struct {
+		prefix            string
+		retries           int
+		initial, maxDelay time.Duration
+	}{
+		{"EMAIL_", r.EmailMaxRetries, r.EmailInitialDelay, r.EmailMaxDelay},
+		{"RESUME_", r.ResumeMaxRetries, r.ResumeInitialDelay, r.ResumeMaxDelay},
+		{"COVER_LETTER_", r.CoverLetterMaxRetries, r.CoverLetterInitialDelay, r.CoverLetterMaxDelay},
+	} {
+		retries, initial, maxDelay := s.prefix+"MAX_RETRIES", s.prefix+"INITIAL_DELAY", s.prefix+"MAX_DELAY"
+		if c.explicit[retries] {
+			v.atLeast(retries, s.retries, 0)
+		}
+		if c.explicit[initial] {
+			v.positive(initial, s.initial)
+		}
+		if c.explicit[maxDelay] {
+			v.positive(maxDelay, s.maxDelay)
+		}
+		if (c.explicit[initial] || c.explicit[maxDelay]) && s.initial > 0 && s.maxDelay > 0 && s.maxDelay < s.initial {
+			v.add(maxDelay, "must be >= %s (got %s < %s)", initial, s.maxDelay, s.initial)
+		}
+	}
 }
 
 func (c *Config) validateTimeouts(v *validator) {

@@ -61,7 +61,7 @@ func (e *Engine) newRuntime() (*runtime, error) {
 		// SoftStopTimeout makes River cancel running jobs after the grace.
 		SoftStopTimeout: e.cfg.ShutdownGrace,
 		ErrorHandler:    &errorHandler{log: e.log, metrics: e.metrics},
-		Logger:          slog.New(minLevel{e.log.Handler(), slog.LevelWarn}),
+		Logger:          slog.New(e.riverLog),
 		TestOnly:        e.fastStart,
 	})
 	if err != nil {

@@ -37,6 +37,10 @@ type Config struct {
 	RestartDelay time.Duration
 	// Backoff is the wait before a failed job runs again.
 	Backoff Backoff
+	// RepeatedLogWindow is how long River's repeats of one log line (its
+	// level and message) are held back after it is written, then counted in
+	// one "N similar lines suppressed" line (default 1 min).
+	RepeatedLogWindow time.Duration
 }
 
 // Backoff is the stability guide's delay before retry n (n = 1, 2, …):
@@ -56,6 +60,7 @@ func (c Config) withDefaults() Config {
 	c.ShutdownGrace = orDur(c.ShutdownGrace, 30*time.Second)
 	c.HealthCheckInterval = orDur(c.HealthCheckInterval, 5*time.Minute)
 	c.RestartDelay = orDur(c.RestartDelay, time.Minute)
+	c.RepeatedLogWindow = orDur(c.RepeatedLogWindow, time.Minute)
 	c.Backoff.Initial = orDur(c.Backoff.Initial, time.Second)
 	c.Backoff.Max = orDur(c.Backoff.Max, 60*time.Second)
 	if c.Backoff.Base <= 1 {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/logrepeat"
 )
 
 // DB is what the engine needs from the store; *store.DB satisfies it. SQL
@@ -48,8 +49,12 @@ type Engine struct {
 	kinds     *Kinds
 	fastStart bool
 	log       *slog.Logger
-	metrics   *metrics
-	scrub     func(error) error
+	// riverLog is River's logger: warnings and errors only, each kind of
+	// line written once a RepeatedLogWindow and then summarised (a database
+	// outage makes River repeat the same error several times a second).
+	riverLog *logrepeat.Handler
+	metrics  *metrics
+	scrub    func(error) error
 
 	mu       sync.Mutex
 	rt       *runtime // the current River client; replaced by the supervisor
@@ -86,6 +91,7 @@ func New(db DB, opts Options) (*Engine, error) {
 		log:       log.With("component", "engine"),
 		scrub:     opts.ScrubError,
 	}
+	e.riverLog = logrepeat.New(minLevel{e.log.Handler(), slog.LevelWarn}, cfg.RepeatedLogWindow)
 	var err error
 	if e.metrics, err = newMetrics(opts.Metrics); err != nil {
 		return nil, err
@@ -194,6 +200,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 		return nil
 	}
 	err := e.stopRuntime(ctx, rt)
+	e.riverLog.Flush()
 	e.unlockNode()
 	e.log.Info("engine stopped", "node_id", e.cfg.NodeID, "error", err)
 	return err

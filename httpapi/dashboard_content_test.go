@@ -45,6 +45,12 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 	trip := e.sys.Resilience.Breakers.Service(resilience.Settings{Name: "trip", Breaker: "trip", MaxRetries: 1, InitialDelay: time.Millisecond},
 		resilience.BreakerSettings{FailureThreshold: 2, RecoveryTimeout: 5 * time.Minute})
 	_ = trip.Do(ctx, func(context.Context) error { return jobpilot.Transient(errors.New("421 try later")) })
+	// A configuration error pauses a breaker until it is reset.
+	mailcfg := e.sys.Resilience.Breakers.Service(resilience.Settings{Name: "mailcfg", Breaker: "mailcfg"},
+		resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute})
+	_ = mailcfg.Do(ctx, func(context.Context) error {
+		return jobpilot.Misconfigured(errors.New("535 5.7.8 authentication failed"))
+	})
 	if err := e.sys.Store.AddEvent(ctx, &jobpilot.Event{ApplicationID: ready.ID, Kind: jobpilot.EventGuardRemoval,
 		Message: `removed "Google" from work[3].name: employer not in profile`}); err != nil {
 		t.Fatal(err)
@@ -85,6 +91,9 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 	}
 	if b := section(t, page, "breakers"); !regexp.MustCompile(`(?s)<td>trip</td><td><span class="badge s-open">.*?<td>in \d+s</td>`).MatchString(b) {
 		t.Errorf("the open breaker's time to half-open is not shown:\n%s", b)
+	}
+	if b := section(t, page, "breakers"); !regexp.MustCompile(`(?s)<td>mailcfg</td><td><span class="badge s-open">.*?paused until reset: 535 5.7.8 authentication failed</span>`).MatchString(b) {
+		t.Errorf("the paused breaker's reason is not shown:\n%s", b)
 	}
 	s := section(t, page, "scheduler")
 	for _, want := range []string{"0 restarts", "automation run", "follow ups", `s-completed">completed`} {

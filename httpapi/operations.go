@@ -18,13 +18,16 @@ type BreakerView struct {
 	FailureThreshold int     `json:"failure_threshold"`
 	RecoverySeconds  float64 `json:"recovery_timeout_seconds"`
 	RetryInSeconds   float64 `json:"retry_in_seconds"`
+	// Reason is why a paused breaker stays open until it is reset (a
+	// configuration error, e.g. the mail server refused the password).
+	Reason string `json:"reason,omitempty"`
 }
 
 func breakerViews(bs []jobpilot.BreakerSnapshot) []BreakerView {
 	out := make([]BreakerView, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, BreakerView{Name: b.Name, State: b.State, Failures: b.Failures, FailureThreshold: b.FailureThreshold,
-			RecoverySeconds: b.RecoveryTimeout.Seconds(), RetryInSeconds: b.RetryIn.Seconds()})
+			RecoverySeconds: b.RecoveryTimeout.Seconds(), RetryInSeconds: b.RetryIn.Seconds(), Reason: b.Reason})
 	}
 	return out
 }

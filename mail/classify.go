@@ -61,6 +61,8 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 			code = leadingCode(se.Error())
 		}
 		switch {
+		case isAuthRefusal(code, se.Error()):
+			return jobpilot.Misconfigured(newReplyError(code, wrapped))
 		case code >= 500 && code < 600:
 			return jobpilot.Permanent(newReplyError(code, wrapped))
 		case code >= 400 && code < 500:
@@ -82,6 +84,8 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 	var tpe *textproto.Error
 	if errors.As(err, &tpe) {
 		switch {
+		case isAuthRefusal(tpe.Code, tpe.Msg):
+			return jobpilot.Misconfigured(newReplyError(tpe.Code, wrapped))
 		case tpe.Code >= 500:
 			return jobpilot.Permanent(newReplyError(tpe.Code, wrapped))
 		case tpe.Code >= 400:
@@ -96,14 +100,20 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 	)
 	if errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr) || errors.As(err, &invalidCert) ||
 		errors.As(err, &verifyErr) {
-		return jobpilot.Permanent(wrapped) // configuration: a retry meets the same certificate
+		return jobpilot.Misconfigured(wrapped) // a retry meets the same certificate
 	}
-	for _, e := range []error{gomail.ErrPlainAuthNotSupported, gomail.ErrLoginAuthNotSupported} {
+	// No authentication we may use: a server offering only PLAIN or LOGIN
+	// over a connection without TLS, or none at all. Configuration, not an
+	// outage: retrying cannot help.
+	for _, e := range []error{gomail.ErrPlainAuthNotSupported, gomail.ErrLoginAuthNotSupported, gomail.ErrNoSupportedAuthDiscovered} {
 		if errors.Is(err, e) {
-			return jobpilot.Permanent(wrapped)
+			return jobpilot.Misconfigured(fmt.Errorf("%w (the server offers no authentication usable over this connection: check SMTP_TLS and SMTP_PORT)", wrapped))
 		}
 	}
 	if code := leadingCode(err.Error()); code >= 500 {
+		if isAuthRefusal(code, err.Error()) {
+			return jobpilot.Misconfigured(newReplyError(code, wrapped))
+		}
 		return jobpilot.Permanent(newReplyError(code, wrapped))
 	}
 	var ne net.Error
@@ -111,10 +121,34 @@ func (s *SMTP) classify(ctx context.Context, id string, err error, at *attempt) 
 		return ctxError(wrapped, ctx)
 	}
 	if isConfigError(err) {
-		return jobpilot.Permanent(wrapped)
+		return jobpilot.Misconfigured(wrapped)
 	}
 	// EOF on the greeting, a reset: the server or the path is in trouble.
 	return ctxError(wrapped, ctx)
+}
+
+// isAuthRefusal reports whether an SMTP reply refuses our credentials or
+// asks for authentication we did not give: 530 (authentication required),
+// 534 (mechanism too weak), 535 (credentials invalid), 538 (encryption
+// required for the mechanism), or their enhanced codes 5.7.8, 5.7.9 and
+// 5.7.11, or a 5.7.0 that asks to authenticate first. These are the
+// configuration's fault, never the message's: no application is failed
+// for them.
+func isAuthRefusal(code int, text string) bool {
+	switch code {
+	case 530, 534, 535, 538:
+		return true
+	}
+	if code < 500 || code >= 600 {
+		return false
+	}
+	for _, enhanced := range []string{"5.7.8", "5.7.9", "5.7.11"} {
+		if strings.Contains(text, enhanced) {
+			return true
+		}
+	}
+	lower := strings.ToLower(text)
+	return strings.Contains(text, "5.7.0") && strings.Contains(lower, "authenticat")
 }
 
 // isConfigError spots go-mail's refusals that no retry fixes: a server

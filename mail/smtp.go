@@ -98,9 +98,11 @@ func New(cfg Config, opts ...Option) (jobpilot.Mailer, error) {
 // delivers after the final "." and our reply to it).
 //
 // Errors: a 4xx reply or a network failure is jobpilot.Transient; a 5xx reply
-// is jobpilot.Permanent and keeps the server's text (see ReplyError); an
-// invalid TLS certificate or a server without the required STARTTLS is
-// Permanent. When the whole message was written but the reply to it never
+// is jobpilot.Permanent and keeps the server's text (see ReplyError). The
+// configuration's faults are jobpilot.Misconfigured, neither transient nor
+// permanent: credentials refused (530, 534, 535, 538), no authentication
+// usable over the connection (PLAIN or LOGIN offered without TLS), an
+// invalid TLS certificate, a server without the required STARTTLS. When the whole message was written but the reply to it never
 // arrived, the error wraps ErrOutcomeUnknown (and is Permanent: never resend
 // it blindly). Once the server has accepted the message, later failures (QUIT)
 // are ignored and Send returns nil.
@@ -132,6 +134,7 @@ func (s *SMTP) Send(ctx context.Context, m *jobpilot.Message) error {
 	err = s.classify(ctx, m.MessageID, err, at)
 	s.o.logger.WarnContext(ctx, "mail: send failed", "message_id", m.MessageID, "host", s.cfg.Host,
 		"transient", errors.Is(err, jobpilot.ErrTransient), "outcome_unknown", errors.Is(err, ErrOutcomeUnknown),
+		"misconfigured", errors.Is(err, jobpilot.ErrMisconfigured),
 		"error", err)
 	return err
 }

@@ -300,16 +300,19 @@ func TestSendTLSModesAndAuth(t *testing.T) {
 				t.Fatalf("recorded %+v, want one message over TLS authenticated as ada", rec)
 			}
 
+			// The configuration's faults, not the message's: neither
+			// transient (a retry meets the same) nor permanent (no
+			// application is failed for them).
 			cfg.Password = "wrong"
 			err := newMailer(t, cfg, mail.WithTLSConfig(clientCfg)).Send(context.Background(), testMessage(22))
-			if !errors.Is(err, jobpilot.ErrPermanent) || !strings.Contains(err.Error(), "535") {
-				t.Errorf("bad password: err = %v, want Permanent 535", err)
+			if !isMisconfigured(err) || !strings.Contains(err.Error(), "535") {
+				t.Errorf("bad password: err = %v, want misconfigured 535", err)
 			}
 
 			cfg.Password = "s3cret"
 			err = newMailer(t, cfg).Send(context.Background(), testMessage(23)) // system roots: self-signed is untrusted
-			if !errors.Is(err, jobpilot.ErrPermanent) {
-				t.Errorf("untrusted certificate: err = %v, want Permanent", err)
+			if !isMisconfigured(err) {
+				t.Errorf("untrusted certificate: err = %v, want misconfigured", err)
 			}
 			if n := len(srv.Messages()); n != 1 {
 				t.Errorf("%d messages recorded, want 1", n)
@@ -321,9 +324,36 @@ func TestSendTLSModesAndAuth(t *testing.T) {
 func TestSendStartTLSIsMandatory(t *testing.T) {
 	srv := fakesmtp.StartTest(t) // no TLS offered
 	err := newMailer(t, smtpConfig(srv, mail.TLSStartTLS)).Send(context.Background(), testMessage(30))
-	if !errors.Is(err, jobpilot.ErrPermanent) || len(srv.Messages()) != 0 {
-		t.Fatalf("err = %v, want Permanent and nothing sent in clear", err)
+	if !isMisconfigured(err) || len(srv.Messages()) != 0 {
+		t.Fatalf("err = %v, want misconfigured and nothing sent in clear", err)
 	}
+}
+
+// A server that offers only PLAIN over a connection without TLS cannot be
+// authenticated with (the password would travel in clear), and one that
+// wants authentication we were not configured for refuses MAIL FROM: both
+// are configuration errors, never retried as if the server were away, and
+// nothing is sent.
+func TestSendWithoutUsableAuthIsMisconfigured(t *testing.T) {
+	srv := fakesmtp.StartTest(t, fakesmtp.WithAuth("ada", "s3cret")) // AUTH PLAIN offered in clear
+	cfg := smtpConfig(srv, mail.TLSNone)
+	cfg.Username, cfg.Password = "ada", "s3cret"
+	err := newMailer(t, cfg).Send(context.Background(), testMessage(31))
+	if !isMisconfigured(err) || !strings.Contains(err.Error(), "SMTP_TLS") {
+		t.Errorf("PLAIN over plaintext: err = %v, want misconfigured, naming SMTP_TLS", err)
+	}
+	cfg.Username, cfg.Password = "", ""
+	err = newMailer(t, cfg).Send(context.Background(), testMessage(32))
+	if !isMisconfigured(err) || !strings.Contains(err.Error(), "authenticate") {
+		t.Errorf("no credentials for a server that wants them: err = %v, want misconfigured", err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages recorded, want none", n)
+	}
+}
+
+func isMisconfigured(err error) bool {
+	return errors.Is(err, jobpilot.ErrMisconfigured) && !errors.Is(err, jobpilot.ErrTransient) && !errors.Is(err, jobpilot.ErrPermanent)
 }
 
 func TestNewValidatesConfig(t *testing.T) {

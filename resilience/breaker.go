@@ -2,6 +2,7 @@ package resilience
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -163,6 +164,11 @@ type Breaker struct {
 	// abandoning marks a re-open caused by a canceled half-open probe, so
 	// the transition is logged as what it is, not as a failure.
 	abandoning atomic.Bool
+	// pausing marks the opening caused by Pause, logged with its reason.
+	pausing atomic.Bool
+	// paused holds the reason while a configuration error holds the
+	// breaker open (see Pause); nil otherwise.
+	paused atomic.Pointer[string]
 }
 
 type prometheusGauge interface{ Set(float64) }
@@ -206,14 +212,62 @@ func (b *Breaker) Snapshot() BreakerSnapshot {
 		FailureThreshold: b.settings.FailureThreshold,
 		RecoveryTimeout:  b.settings.RecoveryTimeout,
 	}
+	if reason := b.paused.Load(); reason != nil {
+		s.State, s.Reason = StateOpen, *reason
+		return s
+	}
 	if st == circuitbreaker.OpenState {
 		s.RetryIn = b.cb.RemainingDelay()
 	}
 	return s
 }
 
-// Reset closes the breaker and forgets its recorded failures.
+// Paused returns the reason the breaker is held open by a configuration
+// error, and whether it is.
+func (b *Breaker) Paused() (reason string, ok bool) {
+	if r := b.paused.Load(); r != nil {
+		return *r, true
+	}
+	return "", false
+}
+
+// Pause opens the breaker and holds it open, with reason, until Reset: no
+// probe is let through on its own, because the dependency refused our own
+// configuration (jobpilot.ErrMisconfigured: rejected credentials, no usable
+// authentication) and only a person can fix that. Every call is rejected
+// at once with an *OpenError carrying the reason, so the work waits
+// unchanged (its job snoozed) instead of failing. A restart builds a new,
+// closed breaker. Pausing a paused breaker keeps the first reason.
+func (b *Breaker) Pause(reason string) {
+	if !b.paused.CompareAndSwap(nil, &reason) {
+		return
+	}
+	if b.state != nil {
+		b.state.Set(stateValue(circuitbreaker.OpenState))
+	}
+	msg := "Circuit breaker paused by a configuration error: " + reason + ". It stays open until it is reset or the service restarts"
+	if b.cb.IsOpen() {
+		b.obs.emit(slog.LevelError, Event{Service: b.name, Kind: KindBreaker, Breaker: b.name, From: StateOpen, To: StateOpen, Message: msg},
+			"breaker", b.name, "from", StateOpen, "to", StateOpen)
+		return
+	}
+	b.pausing.Store(true)
+	b.cb.Open()
+	b.pausing.Store(false)
+}
+
+// Reset closes the breaker, ends a pause and forgets its recorded failures.
 func (b *Breaker) Reset() {
+	if b.paused.Swap(nil) != nil && b.cb.IsClosed() {
+		// failsafe's breaker closed meanwhile (a probe admitted before the
+		// pause succeeded): no transition is left to log the end of it.
+		if b.state != nil {
+			b.state.Set(0)
+		}
+		b.obs.emit(slog.LevelInfo, Event{Service: b.name, Kind: KindBreaker, Breaker: b.name, From: StateOpen, To: StateClosed,
+			Message: "Circuit breaker reset to CLOSED state"}, "breaker", b.name, "from", StateOpen, "to", StateClosed)
+		return
+	}
 	if r, ok := b.cb.(interface{ Reset() }); ok {
 		r.Reset()
 		return
@@ -222,6 +276,10 @@ func (b *Breaker) Reset() {
 }
 
 func (b *Breaker) openError() *OpenError {
+	if reason, ok := b.Paused(); ok {
+		// Come back after a recovery time: the pause may have been reset.
+		return &OpenError{Breaker: b.name, RetryIn: max(b.settings.RecoveryTimeout, time.Millisecond), Reason: reason, domain: b.domain}
+	}
 	retryIn := b.cb.RemainingDelay()
 	if retryIn <= 0 {
 		// Half-open with the probe in flight: its outcome is due soon.
@@ -266,7 +324,10 @@ func (b *Breaker) onStateChanged(e circuitbreaker.StateChangedEvent) {
 	}
 	ev := Event{Service: b.name, Kind: KindBreaker, Breaker: b.name, From: from, To: to}
 	level := slog.LevelInfo
-	switch {
+	switch reason := b.paused.Load(); {
+	case e.NewState == circuitbreaker.OpenState && b.pausing.Load() && reason != nil:
+		ev.Message = "Circuit breaker paused by a configuration error: " + *reason + ". It stays open until it is reset or the service restarts"
+		level = slog.LevelError
 	case e.NewState == circuitbreaker.OpenState && e.OldState == circuitbreaker.HalfOpenState && b.abandoning.Load():
 		ev.Message = "Circuit breaker re-opened: HALF_OPEN probe was canceled"
 		level = slog.LevelWarn
@@ -299,7 +360,7 @@ func (p *breakerPolicy) ToExecutor(_ any) any { return p }
 
 func (p *breakerPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
 	return func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
-		if !p.b.cb.TryAcquirePermit() {
+		if _, paused := p.b.Paused(); paused || !p.b.cb.TryAcquirePermit() {
 			inc(p.svc.metrics.rejections)
 			return &common.PolicyResult[any]{Error: p.b.openError(), Done: true}
 		}
@@ -314,6 +375,11 @@ func (b *Breaker) record(ctx context.Context, err error) {
 	switch {
 	case err == nil:
 		b.cb.RecordSuccess()
+	case errors.Is(err, jobpilot.ErrMisconfigured):
+		// Our configuration, not the dependency's health: hold the breaker
+		// open until a person resets it, rather than probing with the
+		// same rejected credentials every recovery time.
+		b.Pause(err.Error())
 	case ctx.Err() != nil:
 		// The caller gave up (shutdown): no verdict on the dependency. A
 		// half-open permit is only released by a verdict, so re-open and let

@@ -294,9 +294,11 @@ func equal(a, b []string) bool {
 	return true
 }
 
-// The breaker sits inside the retry loop: when it opens mid-retries, the next
-// attempt gets *OpenError, which ends the loop at once (no further retries, no exhausted
-// error), and the caller can reschedule for RetryIn.
+// The breaker sits inside the retry loop: when a failure opens it
+// mid-retries, the loop ends at once with *OpenError (no further attempt,
+// no exhausted error) and the caller can reschedule for RetryIn. The log
+// announces no retry that is not made: the failure that opened the breaker
+// says it is not retried.
 func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
 	rec := newRecorder()
 	reg := resilience.NewRegistry(rec.options())
@@ -312,10 +314,96 @@ func TestBreakerOpeningDuringRetriesStopsThem(t *testing.T) {
 	if oe.RetryIn < 59*time.Minute {
 		t.Fatalf("RetryIn = %s, want about the recovery time", oe.RetryIn)
 	}
-	if n := len(rec.kinds(resilience.KindRetry)); n != 2 {
-		t.Fatalf("retry events = %d, want 2 (after attempts 1 and 2)", n)
+	if n := len(rec.kinds(resilience.KindRetry)); n != 1 {
+		t.Fatalf("retry events = %d, want 1 (after attempt 1 only)", n)
 	}
 	if n := len(rec.kinds(resilience.KindGiveUp)); n != 0 {
 		t.Fatalf("give-up events = %d, want 0", n)
 	}
+	want := []string{
+		"email failed (attempt 1/4): smtp: connection refused. Retrying in 0.00s...",
+		"Circuit breaker opened after 2 failures",
+		`email failed (attempt 2/4): smtp: connection refused. Not retried: circuit breaker \"email\" is open`,
+	}
+	if got := rec.messages(); !equal(got, want) {
+		t.Fatalf("log lines:\n%s\nwant:\n%s", join(got), join(want))
+	}
+}
+
+// When the last attempt's failure opens the breaker, the call is given up
+// as usual: one give-up line, after the retries that were made.
+func TestBreakerOpeningOnTheLastAttemptGivesUp(t *testing.T) {
+	rec := newRecorder()
+	reg := resilience.NewRegistry(rec.options())
+	svc := reg.Service(resilience.Settings{Name: "resume", Operation: "generate_resume", MaxRetries: 2, InitialDelay: time.Millisecond,
+		Breaker: "openai"}, resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Hour})
+	err := svc.Do(context.Background(), failing)
+	var ex *resilience.ExhaustedError
+	if !errors.As(err, &ex) {
+		t.Fatalf("err = %v, want exhausted", err)
+	}
+	want := []string{
+		"generate_resume failed (attempt 1/3): smtp: connection refused. Retrying in 0.00s...",
+		"generate_resume failed (attempt 2/3): smtp: connection refused. Retrying in 0.00s...",
+		"Circuit breaker opened after 3 failures",
+		"generate_resume failed after 2 retries: smtp: connection refused",
+	}
+	if got := rec.messages(); !equal(got, want) {
+		t.Fatalf("log lines:\n%s\nwant:\n%s", join(got), join(want))
+	}
+}
+
+// A configuration error (rejected credentials) is not retried and pauses
+// the breaker: held open with the error as its reason, rejecting every call
+// without running it, past its recovery time too (no probe with the same
+// rejected password), until it is reset.
+func TestMisconfigurationPausesTheBreakerUntilReset(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		const recovery = 50 * time.Millisecond
+		svc := reg.Service(resilience.Settings{Name: "email", Breaker: "email", MaxRetries: 3, InitialDelay: time.Millisecond, Operation: "send_email"},
+			resilience.BreakerSettings{FailureThreshold: 5, RecoveryTimeout: recovery})
+		ctx := context.Background()
+		calls := 0
+		refused := func(context.Context) error {
+			calls++
+			return jobpilot.Misconfigured(errors.New("535 5.7.8 authentication failed"))
+		}
+		err := svc.Do(ctx, refused)
+		var oe *resilience.OpenError
+		if !errors.As(err, &oe) || oe.Reason == "" || calls != 1 {
+			t.Fatalf("err = %v after %d calls, want one call and an OpenError with its reason", err, calls)
+		}
+		if !contains(err.Error(), "paused") || !contains(err.Error(), "535 5.7.8 authentication failed") {
+			t.Errorf("error %q does not say the breaker is paused and why", err)
+		}
+		if len(rec.kinds(resilience.KindRetry)) != 0 {
+			t.Errorf("a configuration error was retried")
+		}
+		snap := svc.Breaker().Snapshot()
+		if snap.State != resilience.StateOpen || !contains(snap.Reason, "535") {
+			t.Errorf("snapshot %+v, want open with the reason", snap)
+		}
+
+		time.Sleep(3 * recovery) // virtual time: well past the recovery time
+		err = svc.Do(ctx, refused)
+		if !errors.As(err, &oe) || calls != 1 || oe.RetryIn != recovery {
+			t.Fatalf("after the recovery time: err = %v, %d calls; want rejected without a call, back in %s", err, calls, recovery)
+		}
+		want := "Circuit breaker paused by a configuration error: 535 5.7.8 authentication failed. It stays open until it is reset or the service restarts"
+		if got := rec.kinds(resilience.KindBreaker); len(got) != 1 || got[0].Message != want {
+			t.Errorf("breaker events %+v, want one: %q", got, want)
+		}
+
+		if err := reg.Reset("email"); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Do(ctx, succeeding); err != nil {
+			t.Fatalf("after the reset: %v", err)
+		}
+		if s := svc.Breaker().Snapshot(); s.State != resilience.StateClosed || s.Reason != "" {
+			t.Errorf("after the reset: %+v, want closed without a reason", s)
+		}
+	})
 }

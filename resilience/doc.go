@@ -20,13 +20,23 @@
 // Log lines take the stability guide's shapes, with the guide's operation
 // names (Settings.Operation: send_email, generate_resume,
 // generate_cover_letter …): each failure that is retried logs the failed
-// attempt out of the retries allowed,
+// attempt out of all the attempts the call may make (3 retries: 4), the
+// number a timeout line gives the same attempt,
 //
-//	send_email failed (attempt 1/3): connection refused. Retrying in 2.00s...
+//	send_email failed (attempt 1/4): connection refused. Retrying in 2.00s...
+//	send_email timed out after 30s (attempt 2/4)
 //
 // and the give-up after the last retry
 //
 //	send_email failed after 3 retries: connection refused
+//
+// "Retrying in" is logged only for a retry that will be made: a failure
+// that opens the breaker (or pauses it) ends the retries and says so,
+//
+//	send_email failed (attempt 2/4): 421 try later. Not retried: circuit breaker "email" is open
+//
+// and an attempt whose own error is permanent (an outcome unknown) is not
+// turned into a retryable timeout by the timeout that cut it.
 //
 // Breakers log "Circuit breaker opened after 5 failures", "Circuit breaker
 // entering HALF_OPEN state" and "Circuit breaker reset to CLOSED state", each

@@ -28,11 +28,17 @@ import (
 type OpenError struct {
 	Breaker string
 	RetryIn time.Duration
+	// Reason is set when the breaker is paused by a configuration error
+	// (Breaker.Pause): it stays open until reset, whatever RetryIn says.
+	Reason string
 
 	domain *jobpilot.Error // the breaker's shared EUNAVAILABLE error, set by the breaker
 }
 
 func (e *OpenError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("circuit breaker %q is paused until it is reset or the service restarts: %s", e.Breaker, e.Reason)
+	}
 	return fmt.Sprintf("circuit breaker %q is open: retry in %s", e.Breaker, e.RetryIn.Round(time.Millisecond))
 }
 
@@ -97,6 +103,7 @@ func (e *ExhaustedError) Unwrap() error { return e.Err }
 // Retryable is the retry loop's classifier:
 //
 //   - jobpilot.ErrPermanent → false; *OpenError → false (reschedule instead);
+//     jobpilot.ErrMisconfigured → false (the breaker is paused instead);
 //     context.Canceled → false (our own shutdown, also never counted as a
 //     breaker failure);
 //   - jobpilot.ErrTransient, *TimeoutError, context.DeadlineExceeded,
@@ -115,7 +122,7 @@ func Retryable(err error) bool {
 	if errors.As(err, &oe) {
 		return false
 	}
-	if errors.Is(err, jobpilot.ErrPermanent) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, jobpilot.ErrPermanent) || errors.Is(err, jobpilot.ErrMisconfigured) || errors.Is(err, context.Canceled) {
 		return false
 	}
 	if errors.Is(err, jobpilot.ErrTransient) || errors.Is(err, context.DeadlineExceeded) ||

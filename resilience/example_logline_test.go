@@ -37,7 +37,7 @@ func Example_retryLogLine() {
 		return nil
 	})
 	// Output:
-	// level=WARN msg="send_email failed (attempt 1/3): Connection timeout. Retrying in 2.00s..."
+	// level=WARN msg="send_email failed (attempt 1/4): Connection timeout. Retrying in 2.00s..."
 	// sent on attempt 2
 }
 
@@ -55,9 +55,9 @@ func TestRetryLogLinesAtGuideTime(t *testing.T) {
 			t.Fatal("no error after the last retry")
 		}
 		want := []string{
-			"WARN send_email failed (attempt 1/3): Connection timeout. Retrying in 2.00s...",
-			"WARN send_email failed (attempt 2/3): Connection timeout. Retrying in 4.00s...",
-			"WARN send_email failed (attempt 3/3): Connection timeout. Retrying in 8.00s...",
+			"WARN send_email failed (attempt 1/4): Connection timeout. Retrying in 2.00s...",
+			"WARN send_email failed (attempt 2/4): Connection timeout. Retrying in 4.00s...",
+			"WARN send_email failed (attempt 3/4): Connection timeout. Retrying in 8.00s...",
 			"ERROR send_email failed after 3 retries: Connection timeout",
 		}
 		if got := msgs.lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {

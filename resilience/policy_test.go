@@ -31,8 +31,8 @@ func TestEmailFailWaitFailWaitSuccess(t *testing.T) {
 	}
 	assertDelays(t, rec.delays(), 20*time.Millisecond, 40*time.Millisecond)
 	want := []string{
-		"send_email failed (attempt 1/3): connection timeout. Retrying in 0.02s...",
-		"send_email failed (attempt 2/3): connection timeout. Retrying in 0.04s...",
+		"send_email failed (attempt 1/4): connection timeout. Retrying in 0.02s...",
+		"send_email failed (attempt 2/4): connection timeout. Retrying in 0.04s...",
 	}
 	if got := rec.messages(); !equal(got, want) {
 		t.Fatalf("logs = %q, want %q", got, want)
@@ -487,6 +487,35 @@ func TestTimeoutWinsOverLateResult(t *testing.T) {
 		var te *resilience.TimeoutError
 		if !errors.As(err, &te) || v != "" {
 			t.Fatalf("Get = %q, %v; want TimeoutError", v, err)
+		}
+	})
+}
+
+// The timeout line and the retry line of one attempt number it the same
+// way, out of all the attempts the call may make.
+func TestTimeoutAndRetryLinesNumberTheAttemptAlike(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := newRecorder()
+		reg := resilience.NewRegistry(rec.options())
+		svc := reg.Service(resilience.Settings{Name: "cover_letter", Operation: "generate_cover_letter", MaxRetries: 2,
+			InitialDelay: time.Second, Timeout: time.Minute}, resilience.BreakerSettings{})
+		calls := 0
+		err := svc.Do(context.Background(), func(ctx context.Context) error {
+			if calls++; calls == 1 {
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"generate_cover_letter timed out after 1m0s (attempt 1/3)",
+			"generate_cover_letter failed (attempt 1/3): cover_letter timed out after 1m0s. Retrying in 1.00s...",
+		}
+		if got := rec.messages(); !equal(got, want) {
+			t.Fatalf("log lines:\n%s\nwant:\n%s", join(got), join(want))
 		}
 	})
 }

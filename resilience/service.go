@@ -48,6 +48,11 @@ func (r *Registry) Service(s Settings, b BreakerSettings) *Service {
 		// Redundant with HandleIf, kept explicit: these must never be retried.
 		AbortOnErrors(jobpilot.ErrPermanent, context.Canceled).
 		AbortOnErrorTypes(&OpenError{}).
+		// A failure that opened the breaker (this attempt's or another
+		// caller's) ends the retries: the next attempt would be rejected,
+		// and announcing it ("Retrying in …") would be untrue.
+		AbortIf(func(_ any, err error) bool { return svc.breakerBlocks() }).
+		OnAbort(svc.onAbort).
 		WithDelayFunc(svc.delay).
 		OnRetryScheduled(svc.onRetryScheduled).
 		OnRetriesExceeded(svc.onRetriesExceeded).
@@ -117,7 +122,39 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, er
 	if ok {
 		return nil, &ExhaustedError{Service: s.settings.Name, Operation: s.settings.operation(), Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
 	}
+	if s.breaker != nil && (Retryable(err) || errors.Is(err, jobpilot.ErrMisconfigured)) && s.breakerBlocks() {
+		// The breaker opened (or was paused) on this failure: the caller
+		// waits for it as for any open breaker, and the work is kept.
+		return nil, s.breaker.openError()
+	}
 	return nil, err
+}
+
+// breakerBlocks reports whether the service's breaker would reject the
+// next attempt: open, or paused by a configuration error.
+func (s *Service) breakerBlocks() bool {
+	if s.breaker == nil {
+		return false
+	}
+	_, paused := s.breaker.Paused()
+	return paused || s.breaker.cb.IsOpen()
+}
+
+// onAbort logs a failure whose retry was dropped because the breaker
+// opened: the give-up when it was the last attempt anyway, otherwise the
+// attempt without a "Retrying in" it would not keep.
+func (s *Service) onAbort(e failsafe.ExecutionEvent[any]) {
+	if !s.breakerBlocks() || e.LastError() == nil {
+		return
+	}
+	if e.Attempts() > s.settings.MaxRetries {
+		s.onRetriesExceeded(e)
+		return
+	}
+	attempt, total := e.Attempts(), s.settings.MaxRetries+1
+	msg := fmt.Sprintf("%s failed (attempt %d/%d): %v. Not retried: circuit breaker %q is open",
+		s.settings.operation(), attempt, total, e.LastError(), s.breaker.name)
+	s.obs.log.Warn(msg, "service", s.settings.Name, "attempt", attempt, "max_attempts", total, "breaker", s.breaker.name)
 }
 
 // delay is the retry delay: the dependency's own request (Retry-After) when
@@ -151,9 +188,10 @@ func capDelay(d, maxDelay time.Duration) time.Duration {
 func (s *Service) onRetryScheduled(e failsafe.ExecutionScheduledEvent[any]) {
 	inc(s.metrics.retries)
 	attempt, total := e.Attempts(), s.settings.MaxRetries+1
-	// The guide's shape: the failed attempt out of the retries it may have.
+	// The guide's shape, each attempt numbered out of all the attempts
+	// the call may make, as the timeout line numbers it.
 	msg := fmt.Sprintf("%s failed (attempt %d/%d): %v. Retrying in %.2fs...",
-		s.settings.operation(), attempt, s.settings.MaxRetries, e.LastError(), e.Delay.Seconds())
+		s.settings.operation(), attempt, total, e.LastError(), e.Delay.Seconds())
 	s.obs.emit(slog.LevelWarn, Event{Service: s.settings.Name, Kind: KindRetry, Attempt: attempt, MaxAttempts: total,
 		Delay: e.Delay, Err: e.LastError(), Message: msg},
 		"service", s.settings.Name, "attempt", attempt, "max_attempts", total, "delay", e.Delay)
@@ -178,7 +216,7 @@ func (s *Service) onTimeout(e failsafe.ExecutionDoneEvent[any]) {
 	inc(s.metrics.timeouts)
 	attempt, total := e.Attempts(), s.settings.MaxRetries+1
 	err := &TimeoutError{Service: s.settings.Name, Limit: s.settings.Timeout}
-	msg := fmt.Sprintf("%s timed out after %s (attempt %d/%d)", s.settings.Name, s.settings.Timeout, attempt, total)
+	msg := fmt.Sprintf("%s timed out after %s (attempt %d/%d)", s.settings.operation(), s.settings.Timeout, attempt, total)
 	s.obs.emit(slog.LevelWarn, Event{Service: s.settings.Name, Kind: KindTimeout, Attempt: attempt, MaxAttempts: total,
 		Err: err, Message: msg},
 		"service", s.settings.Name, "attempt", attempt, "limit", s.settings.Timeout)
@@ -199,15 +237,29 @@ type applier interface {
 func (p *timeoutPolicy) ToExecutor(_ any) any { return p }
 
 func (p *timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.PolicyResult[any]) func(failsafe.Execution[any]) *common.PolicyResult[any] {
-	timed := p.t.ToExecutor(nil).(applier).Apply(inner)
 	return func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
+		// failsafe runs the call on this goroutine and replaces its result
+		// with ErrExceeded when the limit passed first; keep the call's own
+		// to look at afterwards.
+		var own *common.PolicyResult[any]
+		timed := p.t.ToExecutor(nil).(applier).Apply(func(exec failsafe.Execution[any]) *common.PolicyResult[any] {
+			own = inner(exec)
+			return own
+		})
 		r := timed(exec)
-		if r != nil && errors.Is(r.Error, timeout.ErrExceeded) {
-			c := *r
-			c.Error = &TimeoutError{Service: p.svc.settings.Name, Limit: p.svc.settings.Timeout}
+		if r == nil || !errors.Is(r.Error, timeout.ErrExceeded) {
+			return r
+		}
+		c := *r
+		if own != nil && (errors.Is(own.Error, jobpilot.ErrPermanent) || errors.Is(own.Error, jobpilot.ErrMisconfigured)) {
+			// The call knew better than "timed out, try again": its
+			// outcome is unknown, or no retry can help. Retrying it
+			// would announce an attempt that cannot be made.
+			c.Error = own.Error
 			return &c
 		}
-		return r
+		c.Error = &TimeoutError{Service: p.svc.settings.Name, Limit: p.svc.settings.Timeout}
+		return &c
 	}
 }
 

@@ -67,7 +67,7 @@ func TestEmailDelaysTwoFourEight(t *testing.T) {
 	}
 	assertDelays(t, rec.delays(), 2*time.Millisecond, 4*time.Millisecond, 8*time.Millisecond)
 	want := []string{
-		"send_email failed (attempt 1/3): connection timeout. Retrying in 0.00s...",
+		"send_email failed (attempt 1/4): connection timeout. Retrying in 0.00s...",
 	}
 	if got := rec.messages(); len(got) < 1 || got[0] != want[0] {
 		t.Fatalf("messages = %q", got)

@@ -16,7 +16,7 @@ type Settings struct {
 	Timeout      time.Duration // per attempt; 0 = none
 	Breaker      string        // name of the shared breaker (a key of Config.Breakers), "" = none
 	// Operation names the call in log lines, after the stability guide's
-	// function names ("send_email failed (attempt 1/3): …"); "" = Name.
+	// function names ("send_email failed (attempt 1/4): …"); "" = Name.
 	Operation string
 	// PerInstance makes the row a template rather than a service: each
 	// "<name>:<instance>" service (e.g. "source:greenhouse:acme") gets the

@@ -195,7 +195,9 @@ func (r *run) prepareServer(ctx context.Context) error {
 		"JOBPILOT_TIME_SCALE="+strconv.FormatFloat(r.o.TimeScale, 'g', -1, 64),
 		"APPLY_MODE=direct",
 		"JOBPILOT_WRITER="+r.o.Writer,
-		"HEALTH_CHECK_INTERVAL=1s",
+		// One health check a second, whatever the scale (which the
+		// interval follows).
+		"HEALTH_CHECK_INTERVAL="+time.Duration(float64(time.Second)/r.o.TimeScale).String(),
 		"SHUTDOWN_GRACE=2s",
 		"WORKERS=10",
 	)

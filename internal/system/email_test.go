@@ -89,9 +89,9 @@ func TestGuideEmailFlow(t *testing.T) {
 			var a1, a2 int
 			for _, e := range evs {
 				switch {
-				case strings.HasPrefix(e.Message, "send_email failed (attempt 1/3)") && strings.Contains(e.Message, "Retrying in 0.02s"):
+				case strings.HasPrefix(e.Message, "send_email failed (attempt 1/4)") && strings.Contains(e.Message, "Retrying in 0.02s"):
 					a1++
-				case strings.HasPrefix(e.Message, "send_email failed (attempt 2/3)") && strings.Contains(e.Message, "Retrying in 0.04s"):
+				case strings.HasPrefix(e.Message, "send_email failed (attempt 2/4)") && strings.Contains(e.Message, "Retrying in 0.04s"):
 					a2++
 				}
 			}

@@ -183,6 +183,11 @@ func TestTimeoutInData(t *testing.T) {
 	if to := h.resEvents("email", "timeout"); len(to) != 1 {
 		t.Errorf("%d timeout events, want 1", len(to))
 	}
+	// The timeout cut a transaction whose outcome is unknown: no retry is
+	// announced, since none can be made.
+	if r := h.resEvents("email", "retry"); len(r) != 0 {
+		t.Errorf("a send whose outcome is unknown was announced as retried: %+v", r)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if st, err := h.smtp.WaitStats(ctx, func(s fakesmtp.Stats) bool { return s.HangsEnded >= 1 }); err != nil {

@@ -53,7 +53,11 @@ type harnessOpts struct {
 	mode     string            // APPLY_MODE (default direct)
 	now      *clock
 	noStart  bool
-	log      io.Writer // receives the system's log (debug level); nil discards it
+	log      io.Writer         // receives the system's log (debug level); nil discards it
+	smtpOpts []fakesmtp.Option // more options of the fake server
+	// mailer, when set, builds the mailer from the configuration (a test
+	// that trusts the fake server's certificate).
+	mailer func(t *testing.T, cfg *config.Config) jobpilot.Mailer
 }
 
 // clock is a settable clock for Options.Now.
@@ -73,7 +77,7 @@ func quietLogger() *slog.Logger {
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	ctx := context.Background()
-	var opts []fakesmtp.Option
+	opts := append([]fakesmtp.Option(nil), o.smtpOpts...)
 	if o.schedule != "" {
 		opts = append(opts, fakesmtp.WithSchedule(fakesmtp.MustParseSchedule(o.schedule)))
 	}
@@ -120,6 +124,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	if o.now != nil {
 		sopts.Now = o.now.now
+	}
+	if o.mailer != nil {
+		sopts.Mailer = o.mailer(t, cfg)
 	}
 	sys, err := system.Open(ctx, cfg, sopts)
 	if err != nil {
@@ -301,16 +308,19 @@ type sendJob struct {
 	Attempt int
 	Errors  int
 	AppID   int64
+	Snoozes int // times the job was snoozed (River's metadata)
 }
 
 // sendJobs reads River's rows for send_application jobs: state, attempt,
 // the number of recorded errors and the application.
 func (h *harness) sendJobs() []sendJob {
 	h.t.Helper()
-	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id')
+	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id'),
+		COALESCE(json_extract(metadata, '$.snoozes'), 0)
 		FROM river_job WHERE kind = 'send_application' ORDER BY id`
 	if h.sys.Store.Postgres() {
-		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint
+		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint,
+			COALESCE((metadata->>'snoozes')::int, 0)
 			FROM river_job WHERE kind = 'send_application' ORDER BY id`
 	}
 	rows, err := h.sys.Store.SQL().QueryContext(context.Background(), q)
@@ -321,7 +331,7 @@ func (h *harness) sendJobs() []sendJob {
 	var out []sendJob
 	for rows.Next() {
 		var j sendJob
-		if err := rows.Scan(&j.ID, &j.State, &j.Attempt, &j.Errors, &j.AppID); err != nil {
+		if err := rows.Scan(&j.ID, &j.State, &j.Attempt, &j.Errors, &j.AppID, &j.Snoozes); err != nil {
 			h.t.Fatal(err)
 		}
 		out = append(out, j)

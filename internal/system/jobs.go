@@ -32,9 +32,8 @@ const (
 // with its options. A new kind is its Args type and handler in one new file
 // of apply, plus one line here (see docs/design-notes.md).
 //
-// Periodic kinds are deliberately not unique: a run stuck in "running" after
-// a crash (until it is rescued) must not block the schedule's next ticks;
-// overlapping runs are the handlers' concern (they work from database state).
+// The schedule's runs of a periodic kind never overlap: a tick is skipped
+// while the previous one is unfinished (see engine.KindOptions.Periodic).
 func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.Kinds, error) {
 	job, automation := jobTimeouts(cfg)
 	s, err := schedules(cfg)
@@ -83,8 +82,10 @@ func schedules(cfg *config.Config) (periodicSchedules, error) {
 }
 
 // engineConfig is the engine's part of the configuration. The job-level
-// timeouts and the retry backoff follow JOBPILOT_TIME_SCALE, as every
-// timing of the stability guide does; the scheduler's own intervals do not.
+// timeouts, the retry backoff, the supervisor's health-check interval and
+// its restart delay follow JOBPILOT_TIME_SCALE, as every timing of the
+// stability guide does; the schedule (fetch and automation intervals, cron
+// entries) and the shutdown grace do not.
 func engineConfig(cfg *config.Config) engine.Config {
 	job, _ := jobTimeouts(cfg)
 	return engine.Config{
@@ -93,8 +94,8 @@ func engineConfig(cfg *config.Config) engine.Config {
 		JobTimeout:          job,
 		RescueAfter:         cfg.Scheduler.RescueAfter,
 		ShutdownGrace:       cfg.Timeouts.Shutdown,
-		HealthCheckInterval: cfg.Scheduler.HealthCheckInterval,
-		RestartDelay:        cfg.Scheduler.RestartDelay,
+		HealthCheckInterval: scaled(cfg, cfg.Scheduler.HealthCheckInterval),
+		RestartDelay:        scaled(cfg, cfg.Scheduler.RestartDelay),
 		Backoff: engine.Backoff{
 			Initial: scaled(cfg, orDur(cfg.Retry.InitialDelay, time.Second)),
 			Max:     scaled(cfg, orDur(cfg.Retry.MaxDelay, 60*time.Second)),

@@ -85,15 +85,19 @@ func TestJobKindsRegistration(t *testing.T) {
 	}
 }
 
-// The engine's timings follow JOBPILOT_TIME_SCALE as the guide's do; the
-// scheduler's own intervals do not.
+// The engine's timings follow JOBPILOT_TIME_SCALE as the guide's do, the
+// supervisor's health-check interval and restart delay included (the
+// guide's 5 minutes and 60 s); the schedule and the shutdown grace do not.
 func TestEngineConfig(t *testing.T) {
 	cfg := loadConfig(t, map[string]string{"JOBPILOT_TIME_SCALE": "0.01", "INITIAL_DELAY": "2", "HEALTH_CHECK_INTERVAL": "30", "WORKERS": "4"})
 	ec := engineConfig(cfg)
 	if ec.JobTimeout != 6*time.Second || ec.Backoff.Initial != 20*time.Millisecond || ec.Backoff.Max != 600*time.Millisecond || ec.Backoff.Base != 2 {
 		t.Errorf("scaled timings: %+v", ec)
 	}
-	if ec.HealthCheckInterval != 30*time.Second || ec.Workers != 4 || ec.NodeID != "kinds-test" || ec.ShutdownGrace != 30*time.Second {
+	if ec.HealthCheckInterval != 300*time.Millisecond || ec.RestartDelay != 600*time.Millisecond {
+		t.Errorf("supervisor timings %s and %s, want 300ms and 600ms (30 s and the default 60 s, scaled)", ec.HealthCheckInterval, ec.RestartDelay)
+	}
+	if ec.Workers != 4 || ec.NodeID != "kinds-test" || ec.ShutdownGrace != 30*time.Second {
 		t.Errorf("scheduler settings: %+v", ec)
 	}
 	job, automation := jobTimeouts(cfg)

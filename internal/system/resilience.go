@@ -14,6 +14,10 @@ import (
 //   - RETRY_BASE and RETRY_JITTER shape every row's backoff;
 //   - MAX_RETRIES, INITIAL_DELAY and MAX_DELAY are the "default" row and the
 //     job boards' ("source");
+//   - EMAIL_, RESUME_ and COVER_LETTER_ MAX_RETRIES, INITIAL_DELAY and
+//     MAX_DELAY are those rows' (the embeddings row takes the cover
+//     letter's); config has already put the global value in those left
+//     unset when the global one was set;
 //   - EMAIL_TIMEOUT, RESUME_TIMEOUT, COVER_LETTER_TIMEOUT, JOB_TIMEOUT and
 //     AUTOMATION_TIMEOUT are their rows' per-attempt timeouts (the job
 //     boards have none: SOURCE_TIMEOUT and SOURCE_IDLE_TIMEOUT are the
@@ -38,6 +42,22 @@ func ResilienceConfig(cfg *config.Config) resilience.Config {
 			s.MaxRetries = cfg.Retry.MaxRetries
 			s.InitialDelay = orTable(cfg.Retry.InitialDelay, s.InitialDelay)
 			s.MaxDelay = orTable(cfg.Retry.MaxDelay, s.MaxDelay)
+		})
+	}
+	r := cfg.Retry
+	for name, own := range map[string]struct {
+		retries         int
+		initial, maxDur time.Duration
+	}{
+		resilience.ServiceEmail:       {r.EmailMaxRetries, r.EmailInitialDelay, r.EmailMaxDelay},
+		resilience.ServiceResume:      {r.ResumeMaxRetries, r.ResumeInitialDelay, r.ResumeMaxDelay},
+		resilience.ServiceCoverLetter: {r.CoverLetterMaxRetries, r.CoverLetterInitialDelay, r.CoverLetterMaxDelay},
+		resilience.ServiceEmbeddings:  {r.CoverLetterMaxRetries, r.CoverLetterInitialDelay, r.CoverLetterMaxDelay},
+	} {
+		rc.Update(name, func(s *resilience.Settings) {
+			s.MaxRetries = own.retries
+			s.InitialDelay = orTable(own.initial, s.InitialDelay)
+			s.MaxDelay = orTable(own.maxDur, s.MaxDelay)
 		})
 	}
 	t := cfg.Timeouts
