@@ -177,6 +177,7 @@ type Application struct {
 const (
 	DeliverySMTP   = "smtp"   // a mail server accepted it
 	DeliveryOutbox = "outbox" // no SMTP server configured: saved as an .eml file only
+	DeliveryManual = "manual" // the candidate applied themselves (MarkApplied)
 )
 
 // StatusLabel is the words a person reads for an application's status. It
@@ -210,6 +211,10 @@ func MessageID(applicationID int64, domain string) string {
 	}
 	return fmt.Sprintf("<application-%d@%s>", applicationID, domain)
 }
+
+// DefaultSendDelay is the undo window's default (SEND_DELAY): how long an
+// approved email waits before it is sent.
+const DefaultSendDelay = 60 * time.Second
 
 // DefaultFollowUpDays is how many days after sending an application gets
 // its one follow-up when no reply came (FOLLOW_UP_DAYS' default).

@@ -36,6 +36,7 @@ func newEnv(t *testing.T, b dbtest.Backend, vars map[string]string, opts system.
 		"DATABASE_URL":        b.URL(t),
 		"JOBPILOT_EXAMPLES":   "false",
 		"JOBPILOT_TIME_SCALE": "0.001",
+		"SEND_DELAY":          "0", // the undo window's tests set their own
 	}
 	for k, v := range vars {
 		all[k] = v
