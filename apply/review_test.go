@@ -9,7 +9,7 @@ import (
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
-		"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/internal/system"
 )
 
 // reviewEnv is the examples drafted by the template writer: every matched
