@@ -284,6 +284,7 @@ func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *j
 		PostingHash:    post.ContentHash,
 		Example:        post.Example || p.Example,
 		Status:         jobpilot.StatusSkipped,
+		Recipient:      CheckRecipient(post),
 	}
 	if post.ContactEmail != "" {
 		app.ApplyVia = jobpilot.ApplyViaEmail
@@ -318,6 +319,7 @@ func (s *Service) rescore(ctx context.Context, run *jobpilot.Run, p *jobpilot.Pr
 		Explanation:    &m,
 		ProfileVersion: ptr(p.Version),
 		PostingHash:    ptr(post.ContentHash),
+		Recipient:      CheckRecipient(post),
 	}
 	if !passes(p, m) {
 		// Still below the threshold: remember what it was scored on so it is

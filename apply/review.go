@@ -31,6 +31,15 @@ func (s *Service) Approve(ctx context.Context, id int64) (*jobpilot.Application,
 		From:   []jobpilot.Status{jobpilot.StatusReady},
 		Reason: "approved by the candidate",
 	}
+	if post, err := s.Store.Posting(ctx, app.PostingID); err == nil {
+		if rcpt := CheckRecipient(post); rcpt != nil {
+			change.Recipient = rcpt
+			change.Reason += " for " + rcpt.Address
+			if rcpt.Flagged() {
+				change.Reason += " despite: " + strings.Join(rcpt.Flags, "; ")
+			}
+		}
+	}
 	task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: id}
 	if s.SendDelay > 0 {
 		after := s.now().Add(s.SendDelay)

@@ -17,7 +17,9 @@ import (
 // by link.
 func reviewEnv(t *testing.T, b dbtest.Backend, mailer jobpilot.Mailer) *env {
 	t.Helper()
-	e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{Mailer: mailer})
+	// EMAIL_TIMEOUT: 10 s once scaled, so a loaded machine does not time
+	// out a send to the in-memory mailer.
+	e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template", "EMAIL_TIMEOUT": "10000"}, system.Options{Mailer: mailer})
 	e.automate(t)
 	for _, a := range e.apps(t, 1) {
 		if a.Status == jobpilot.StatusMatched {
