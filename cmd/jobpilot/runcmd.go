@@ -13,6 +13,8 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/llm"
+	"github.com/jobpilot/jobpilot/templatewriter"
 )
 
 // RunCmd is `jobpilot run`: one full pass in the foreground.
@@ -38,7 +40,11 @@ func (c *RunCmd) Run(app *App) error {
 	// A node of its own, so that run works beside a serve on the same host
 	// and database (each node claims its identity; see engine.Start).
 	cfg.NodeID = system.NodeID(cfg) + "-run"
-	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
+	opts := system.Options{Logger: quietLogger(app), FastStart: true}
+	if opts.Writer, err = checkLLM(app, cfg); err != nil {
+		return err
+	}
+	sys, err := system.Open(app.Ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
@@ -68,6 +74,37 @@ func (c *RunCmd) Run(app *App) error {
 		return app.Ctx.Err() // interrupted: the work stays queued
 	}
 	return c.summary(ctx, app, cfg, sys.Store, pending, start)
+}
+
+// llmCheckTimeout bounds run's check of the LLM endpoint.
+const llmCheckTimeout = 10 * time.Second
+
+// checkLLM asks the configured LLM endpoint whether it answers before any
+// work starts, and says what it found. When it does not, run writes with
+// the template writer (LLM_UNAVAILABLE=template: the writer returned) or
+// stops with an error (stop): it never waits on a dead endpoint in silence.
+// Nil writer: the configuration's own.
+func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
+	if cfg.UsesTemplateWriter() {
+		return nil, nil
+	}
+	llmCfg := system.LLMConfig(cfg)
+	ctx, cancel := context.WithTimeout(app.Ctx, llmCheckTimeout)
+	defer cancel()
+	err := llm.NewClient(llmCfg, llm.WithLogger(quietLogger(app))).Ping(ctx)
+	if err == nil {
+		fmt.Fprintf(app.Stderr, "LLM endpoint %s answers; writing with %s\n", llmCfg.BaseURL, llmCfg.Model)
+		return nil, nil
+	}
+	if app.Ctx.Err() != nil {
+		return nil, app.Ctx.Err()
+	}
+	if cfg.Apply.LLMUnavailable == "stop" {
+		return nil, &jobpilot.Error{Code: jobpilot.EUNAVAILABLE,
+			Message: fmt.Sprintf("the LLM endpoint %s does not answer (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", llmCfg.BaseURL), Err: err}
+	}
+	fmt.Fprintf(app.Stderr, "LLM endpoint %s does not answer (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", llmCfg.BaseURL, err)
+	return templatewriter.New(), nil
 }
 
 // stages runs the pass: 1. fetch and 2. match in the foreground, then it
