@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
@@ -173,7 +176,8 @@ func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st j
 	}
 	fmt.Fprintf(app.Stdout, "\ndone in %s. ", time.Since(start).Round(10*time.Millisecond))
 	if cfg.SMTP.Host == "" {
-		fmt.Fprintf(app.Stdout, "Documents are in the database (`jobpilot applications`); emails go to %s/outbox.\n", cfg.DataDir)
+		fmt.Fprintf(app.Stdout, "Documents are in the database (`jobpilot applications`, `jobpilot export`). No SMTP server is configured: "+
+			"the %d counted as sent were saved to %s/outbox as .eml files, not emailed.\n", counts[jobpilot.StatusSent]+counts[jobpilot.StatusFollowedUp], cfg.DataDir)
 	} else {
 		fmt.Fprintln(app.Stdout, "List them with `jobpilot applications`.")
 	}
@@ -227,9 +231,22 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 	return 0, bar.Finish()
 }
 
-func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {
+// progress shows how far one stage is: a bar on a terminal, plain lines
+// otherwise (a log file or a pipe gets no carriage returns and redraws).
+type progress interface {
+	Set(done int) error
+	ChangeMax(total int)
+	Finish() error
+}
+
+func stageBar(w io.Writer, total int, label string) progress {
 	if total == 0 {
 		total = 1
+	}
+	if !isTerminal(w) {
+		p := &plainProgress{w: w, label: strings.TrimSpace(label), total: total, done: -1, now: time.Now}
+		_ = p.Set(0)
+		return p
 	}
 	return progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
@@ -239,6 +256,57 @@ func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 		progressbar.OptionSetPredictTime(false),
 	)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// plainProgressEvery is the least time between two plain progress lines.
+const plainProgressEvery = 5 * time.Second
+
+// plainProgress prints "draft: 3/7" lines: at the start, when the count
+// changed and plainProgressEvery has passed, and once at the end.
+type plainProgress struct {
+	w            io.Writer
+	label        string
+	total, done  int
+	printed      int
+	lastPrinted  time.Time
+	now          func() time.Time
+	finishedOnce bool
+}
+
+func (p *plainProgress) Set(done int) error {
+	if done == p.done {
+		return nil
+	}
+	p.done = done
+	if p.printed > 0 && p.now().Sub(p.lastPrinted) < plainProgressEvery {
+		return nil
+	}
+	p.print("")
+	return nil
+}
+
+func (p *plainProgress) ChangeMax(total int) { p.total = total }
+
+func (p *plainProgress) Finish() error {
+	if p.finishedOnce {
+		return nil
+	}
+	p.finishedOnce = true
+	p.done = p.total
+	p.print(" done")
+	return nil
+}
+
+func (p *plainProgress) print(suffix string) {
+	fmt.Fprintf(p.w, "%s: %d/%d%s\n", p.label, max(p.done, 0), p.total, suffix)
+	p.printed++
+	p.lastPrinted = p.now()
 }
 
 // quietLogger keeps the foreground commands' output to their progress and

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,10 +76,15 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	got := runSummary(t, stdout)
+	// Not a terminal: plain progress lines, no bar redrawn with carriage
+	// returns.
 	for _, stage := range []string{"match", "draft", "send"} {
-		if !strings.Contains(stderr, stage+" ") || !strings.Contains(stderr, "100%") {
-			t.Errorf("no progress bar for the %s stage in:\n%s", stage, stderr)
+		if !regexp.MustCompile(`(?m)^` + stage + `: \d+/\d+ done$`).MatchString(stderr) {
+			t.Errorf("no progress line for the %s stage in:\n%s", stage, stderr)
 		}
+	}
+	if strings.Contains(stderr, "\r") || strings.Contains(stderr, "█") {
+		t.Errorf("a progress bar was drawn into a file:\n%q", stderr)
 	}
 
 	db := openDB(t, dir)
