@@ -35,39 +35,57 @@ const (
 	// StatusNeedsReview: the outcome of a send is unknown (the process died
 	// during the SMTP transaction); never re-sent without the candidate.
 	StatusNeedsReview Status = "needs_review"
-	// Manual statuses, set by the candidate.
+	// StatusDismissed: the candidate does not want it (a bad match, a
+	// company they blocked); Application.Note says why.
+	StatusDismissed Status = "dismissed"
+	// StatusApplied: the candidate applied themselves through the posting's
+	// link (apply via URL); SentAt is the day they give.
+	StatusApplied Status = "applied"
+	// Manual statuses of the tracker, set by the candidate after sending,
+	// each with a date (StatusAt) and a note.
 	StatusInterviewing Status = "interviewing"
 	StatusRejected     Status = "rejected"
 	StatusOffered      Status = "offered"
+	StatusWithdrawn    Status = "withdrawn"
+	StatusNoReply      Status = "no_reply"
 )
 
 // Statuses lists every status in pipeline order.
 var Statuses = []Status{
 	StatusMatched, StatusDrafting, StatusReady, StatusApproved, StatusSending, StatusSent,
-	StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
-	StatusInterviewing, StatusRejected, StatusOffered,
+	StatusFollowedUp, StatusApplied, StatusSkipped, StatusFailed, StatusNeedsReview, StatusDismissed,
+	StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn, StatusNoReply,
 }
 
 // Transitions lists, for each status, the statuses it may move to.
 var Transitions = map[Status][]Status{
-	StatusMatched: {StatusDrafting, StatusSkipped, StatusFailed},
+	StatusMatched: {StatusDrafting, StatusSkipped, StatusFailed, StatusDismissed},
 	// drafting → approved: direct mode approves with the documents, in one
 	// transaction, when the daily cap allows.
 	StatusDrafting: {StatusReady, StatusApproved, StatusFailed, StatusMatched},
-	StatusReady:    {StatusApproved, StatusSending, StatusFailed, StatusSkipped},
-	StatusApproved: {StatusSending, StatusFailed},
+	StatusReady:    {StatusApproved, StatusSending, StatusFailed, StatusSkipped, StatusDismissed, StatusApplied},
+	// approved → ready: the candidate cancelled the send in its undo window.
+	StatusApproved: {StatusSending, StatusFailed, StatusReady},
 	// sending → approved: a transient failure whose outcome is known (the
 	// server refused the message); the retry is queued and nothing was sent.
-	StatusSending:      {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
-	StatusSent:         {StatusFollowedUp, StatusInterviewing, StatusRejected, StatusOffered},
-	StatusFollowedUp:   {StatusInterviewing, StatusRejected, StatusOffered},
-	StatusSkipped:      {StatusMatched},                            // re-scored after the posting or profile changed
-	StatusFailed:       {StatusMatched, StatusApproved},            // retried by the candidate: drafted again, or sent again
-	StatusNeedsReview:  {StatusApproved, StatusSent, StatusFailed}, // "send again", "mark sent", give up
-	StatusInterviewing: {StatusRejected, StatusOffered},            // manual
-	StatusRejected:     {},                                         // final
-	StatusOffered:      {StatusRejected},                           // an offer can still fall through
+	StatusSending:     {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
+	StatusSent:        append([]Status{StatusFollowedUp}, trackerStatuses...),
+	StatusFollowedUp:  trackerStatuses,
+	StatusApplied:     trackerStatuses,
+	StatusSkipped:     {StatusMatched, StatusDismissed},              // re-scored after the posting or profile changed
+	StatusFailed:      {StatusMatched, StatusReady, StatusDismissed}, // retried by the candidate: redrafted, or back to review when the documents exist
+	StatusNeedsReview: {StatusApproved, StatusSent, StatusFailed},    // "send again", "mark sent", give up
+	StatusDismissed:   {StatusReady, StatusMatched},                  // restored by the candidate
+	// The tracker: the candidate's own news after sending.
+	StatusInterviewing: {StatusOffered, StatusRejected, StatusWithdrawn},
+	StatusNoReply:      {StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn}, // a late answer
+	StatusOffered:      {StatusRejected, StatusWithdrawn},                                    // an offer can still fall through, or be declined
+	StatusRejected:     {},                                                                   // final
+	StatusWithdrawn:    {},                                                                   // final
 }
+
+// trackerStatuses are where a sent (or applied) application may go next.
+var trackerStatuses = []Status{StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn, StatusNoReply}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
@@ -86,17 +104,23 @@ func (s Status) CanTransition(to Status) bool {
 // when its application is not settled.
 func (s Status) Settled() bool {
 	switch s {
-	case StatusSent, StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
-		StatusInterviewing, StatusRejected, StatusOffered:
+	case StatusSent, StatusFollowedUp, StatusApplied, StatusSkipped, StatusFailed, StatusNeedsReview, StatusDismissed,
+		StatusInterviewing, StatusRejected, StatusOffered, StatusWithdrawn, StatusNoReply:
 		return true
 	}
 	return false
 }
 
-// Manual reports whether s is set only by the candidate.
+// Manual reports whether s is a tracker status, set only by the candidate
+// after an application went out: interviewing, offered, rejected, withdrawn
+// or no_reply.
 func (s Status) Manual() bool {
-	return s == StatusInterviewing || s == StatusRejected || s == StatusOffered
+	return slices.Contains(trackerStatuses, s)
 }
+
+// PastSent reports whether the candidate moved the application on from sent
+// (a tracker status): it gets no follow-up.
+func (s Status) PastSent() bool { return s.Manual() }
 
 // ErrInvalidTransition returns the ECONFLICT error for a refused move.
 func ErrInvalidTransition(id int64, from, to Status) error {
@@ -130,9 +154,46 @@ type Application struct {
 	Example      bool       `json:"example,omitempty"`
 	// Guard is what the fabrication guard did to the documents; a non-empty
 	// Guard.Hold keeps the application from being sent automatically.
-	Guard     GuardReport `json:"guard"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
+	Guard GuardReport `json:"guard"`
+	// SendAfter is the end of the undo window of an approved application:
+	// its email is not sent before, and it may be cancelled until it is.
+	SendAfter *time.Time `json:"send_after,omitempty"`
+	// Delivery is how the email went out: DeliverySMTP (a mail server
+	// accepted it) or DeliveryOutbox (no SMTP server is configured: it was
+	// only saved as an .eml file). Empty until sent.
+	Delivery string `json:"delivery,omitempty"`
+	// Recipient is the contact address and what was checked about it; a
+	// flagged one is never sent automatically.
+	Recipient *Recipient `json:"recipient,omitempty"`
+	// Note is the candidate's note on the last status they set (a dismissal
+	// reason, the tracker's news); StatusAt the date they gave for it.
+	Note      string     `json:"note,omitempty"`
+	StatusAt  *time.Time `json:"status_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Delivery values: how a sent application's email went out.
+const (
+	DeliverySMTP   = "smtp"   // a mail server accepted it
+	DeliveryOutbox = "outbox" // no SMTP server configured: saved as an .eml file only
+	DeliveryManual = "manual" // the candidate applied themselves (MarkApplied)
+)
+
+// StatusLabel is the words a person reads for an application's status. It
+// differs from the status itself where the status alone would mislead: an
+// email saved to the outbox because no SMTP server is configured was not
+// sent to anyone.
+func (a *Application) StatusLabel() string {
+	switch {
+	case a.Status == StatusSent && a.Delivery == DeliveryOutbox:
+		return "saved to outbox (no SMTP server configured)"
+	case a.Status == StatusApproved && a.SendAfter != nil:
+		return "approved, sending after " + a.SendAfter.UTC().Format("15:04:05 UTC") + " unless cancelled"
+	case a.Status == StatusNoReply:
+		return "no reply"
+	}
+	return string(a.Status)
 }
 
 // ApplyVia values.
@@ -150,6 +211,10 @@ func MessageID(applicationID int64, domain string) string {
 	}
 	return fmt.Sprintf("<application-%d@%s>", applicationID, domain)
 }
+
+// DefaultSendDelay is the undo window's default (SEND_DELAY): how long an
+// approved email waits before it is sent.
+const DefaultSendDelay = 60 * time.Second
 
 // DefaultFollowUpDays is how many days after sending an application gets
 // its one follow-up when no reply came (FOLLOW_UP_DAYS' default).
@@ -205,6 +270,13 @@ type Change struct {
 	IncAttempts    bool
 	// Guard replaces the guard report (a new draft replaces the last one's).
 	Guard *GuardReport
+	// SendAfter sets the end of the undo window; ClearSendAfter removes it.
+	SendAfter      *time.Time
+	ClearSendAfter bool
+	Delivery       *string
+	Recipient      *Recipient
+	Note           *string
+	StatusAt       *time.Time
 
 	// Tasks are enqueued in the same transaction as the transition, so the
 	// work and the state that asks for it are never out of step.

@@ -44,6 +44,11 @@ type Store interface {
 	// direct-mode daily cap).
 	SentSince(ctx context.Context, profileID int64, t time.Time) (int, error)
 
+	// BlockCompany blocks a company for a profile (by CompanyKey); blocking
+	// it again replaces the reason. BlockedCompanies lists a profile's.
+	BlockCompany(ctx context.Context, b *BlockedCompany) error
+	BlockedCompanies(ctx context.Context, profileID int64) ([]BlockedCompany, error)
+
 	SaveDocuments(ctx context.Context, d *Documents) error
 	Documents(ctx context.Context, applicationID int64) (*Documents, error)
 

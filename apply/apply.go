@@ -53,6 +53,14 @@ type Service struct {
 	FollowUpDays int                // days after sending; 0 = jobpilot.DefaultFollowUpDays
 	// From is the sender address (SMTP_FROM); empty means the profile's email.
 	From string
+	// Delivery is what Mailer does with a message: jobpilot.DeliverySMTP
+	// (default) or jobpilot.DeliveryOutbox (no SMTP server: an .eml file).
+	// It is recorded on each sent application and worded in its history,
+	// so an email saved to the outbox never reads as sent.
+	Delivery string
+	// SendDelay is the undo window (SEND_DELAY): how long an application
+	// the candidate approved waits before it is sent; 0 sends at once.
+	SendDelay time.Duration
 	// StaleAfter is how long an application may sit in matched or drafting
 	// before the sweep re-enqueues its processing (JOB_TIMEOUT plus margin).
 	StaleAfter time.Duration

@@ -173,9 +173,16 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 			existing[post.Fingerprint] = app
 		}
 	}
+	blocked, err := s.blockedCompanies(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	scorer := match.NewScorer(p, match.At(s.now()))
 	sims := s.similarities(ctx, p, postings)
 	score := func(post *jobpilot.Posting) jobpilot.Match {
+		if b, ok := blocked[jobpilot.CompanyKey(post.Company)]; ok {
+			return blockedMatch(b)
+		}
 		m := scorer.Score(post)
 		if sim, ok := sims[post.ID]; ok {
 			m = match.Blend(m, sim)
@@ -229,6 +236,29 @@ func (s *Service) automateProfile(ctx context.Context, run *jobpilot.Run, p *job
 	return nil
 }
 
+// blockedCompanies indexes a profile's blocked companies by CompanyKey.
+func (s *Service) blockedCompanies(ctx context.Context, profileID int64) (map[string]jobpilot.BlockedCompany, error) {
+	list, err := s.Store.BlockedCompanies(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]jobpilot.BlockedCompany, len(list))
+	for _, b := range list {
+		out[jobpilot.CompanyKey(b.Company)] = b
+	}
+	return out, nil
+}
+
+// blockedMatch is the score of a posting from a blocked company: excluded,
+// with the candidate's reason.
+func blockedMatch(b jobpilot.BlockedCompany) jobpilot.Match {
+	why := "[blocked] you blocked " + b.Company
+	if b.Reason != "" {
+		why += ": " + b.Reason
+	}
+	return jobpilot.Match{Excluded: true, Against: []string{why}}
+}
+
 func processTask(run *jobpilot.Run, app *jobpilot.Application) jobpilot.Task {
 	t := jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ApplicationID: app.ID, ProfileID: app.ProfileID, PostingID: app.PostingID}
 	if run != nil {
@@ -254,6 +284,7 @@ func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *j
 		PostingHash:    post.ContentHash,
 		Example:        post.Example || p.Example,
 		Status:         jobpilot.StatusSkipped,
+		Recipient:      CheckRecipient(post),
 	}
 	if post.ContactEmail != "" {
 		app.ApplyVia = jobpilot.ApplyViaEmail
@@ -288,6 +319,7 @@ func (s *Service) rescore(ctx context.Context, run *jobpilot.Run, p *jobpilot.Pr
 		Explanation:    &m,
 		ProfileVersion: ptr(p.Version),
 		PostingHash:    ptr(post.ContentHash),
+		Recipient:      CheckRecipient(post),
 	}
 	if !passes(p, m) {
 		// Still below the threshold: remember what it was scored on so it is

@@ -42,6 +42,7 @@ func newEnv(t *testing.T, b dbtest.Backend, vars map[string]string, opts system.
 		// roomyTimeouts for why.
 		"SOURCE_TIMEOUT":      "5000",
 		"SOURCE_IDLE_TIMEOUT": "5000",
+		"SEND_DELAY":          "0", // the undo window's tests set their own
 	}
 	for k, v := range vars {
 		all[k] = v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jobpilot/jobpilot"
@@ -140,8 +141,16 @@ func (s *Service) ready(ctx context.Context, p *jobpilot.Profile, post *jobpilot
 	if app.ApplyVia == jobpilot.ApplyViaURL {
 		change.Reason += "; apply via URL: " + firstNonEmpty(post.ApplyURL, post.URL)
 	}
+	// The address is checked again on the posting as it is now.
+	rcpt := CheckRecipient(post)
+	if rcpt != nil {
+		change.Recipient = rcpt
+	}
+	if rcpt.Flagged() {
+		change.Reason += "; recipient " + rcpt.Address + " held for review: " + strings.Join(rcpt.Flags, "; ")
+	}
 	to := jobpilot.StatusReady
-	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect && report.Hold == "" {
+	if app.ApplyVia == jobpilot.ApplyViaEmail && s.modeFor(p) == jobpilot.ApplyDirect && report.Hold == "" && !rcpt.Flagged() {
 		// Direct mode approves in the same transaction as the documents
 		// become ready, so no observer (jobpilot run waiting for the
 		// pipeline to drain, a crash) ever sees a direct-mode application
@@ -172,7 +181,7 @@ func (s *Service) ready(ctx context.Context, p *jobpilot.Profile, post *jobpilot
 // the guard holds it (Guard.Hold) or the profile's daily cap is reached; then
 // it stays ready for the candidate.
 func (s *Service) autoApprove(ctx context.Context, p *jobpilot.Profile, app *jobpilot.Application) error {
-	if app.Guard.Hold != "" {
+	if app.Guard.Hold != "" || app.Recipient.Flagged() {
 		// Never sent automatically: the candidate reads it first.
 		return nil
 	}

@@ -69,6 +69,16 @@ func (s *Service) SendApplication(ctx context.Context, t jobpilot.Task) error {
 func (s *Service) claimSend(ctx context.Context, app *jobpilot.Application) (proceed bool, err error) {
 	switch app.Status {
 	case jobpilot.StatusApproved:
+		if app.SendAfter == nil {
+			return true, nil
+		}
+		if wait := app.SendAfter.Sub(s.now()); wait > 0 {
+			// The undo window is still open (a job from an earlier approval
+			// that was cancelled and approved again, or a clock ahead of
+			// the database's): come back when it closes, without burning an
+			// attempt.
+			return false, jobpilot.TransientAfter(fmt.Errorf("application %d: undo window open until %s", app.ID, app.SendAfter.UTC().Format(time.RFC3339)), wait)
+		}
 		return true, nil
 	case jobpilot.StatusSending:
 		_, err := s.Store.Transition(ctx, app.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
@@ -118,9 +128,10 @@ func (s *Service) attemptSend(ctx context.Context, appID int64, msg *jobpilot.Me
 	defer cancel()
 	switch {
 	case sendErr == nil:
+		delivery, why := s.delivered(msg)
 		_, err := s.Store.Transition(wctx, appID, jobpilot.StatusSent, jobpilot.Change{
-			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "accepted by the mail server",
-			SentAt: ptr(s.now()), Error: ptr(""),
+			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: why,
+			SentAt: ptr(s.now()), Error: ptr(""), Delivery: &delivery, ClearSendAfter: true,
 		})
 		if err != nil {
 			// The mail left; only the record failed. Never retry the send.
@@ -139,6 +150,15 @@ func (s *Service) attemptSend(ctx context.Context, appID int64, msg *jobpilot.Me
 		}
 		return sendErr
 	}
+}
+
+// delivered is how a message handed to the Mailer went out, and the words
+// that say so truthfully.
+func (s *Service) delivered(msg *jobpilot.Message) (delivery, why string) {
+	if s.Delivery == jobpilot.DeliveryOutbox {
+		return jobpilot.DeliveryOutbox, "saved to the outbox, not sent: no SMTP server is configured (" + msg.To + ")"
+	}
+	return jobpilot.DeliverySMTP, "accepted by the mail server for " + msg.To
 }
 
 // settleSend decides what a failed send leaves behind, from the recorded

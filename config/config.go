@@ -122,6 +122,14 @@ type Apply struct {
 	Mode         string `env:"APPLY_MODE" yaml:"mode"`               // APPLY_MODE: "review" (default) or "direct"
 	FollowUpDays int    `env:"FOLLOW_UP_DAYS" yaml:"follow_up_days"` // FOLLOW_UP_DAYS, default 3
 	Writer       string `env:"JOBPILOT_WRITER" yaml:"writer"`        // JOBPILOT_WRITER: "" (auto), "template" or "llm"
+	// SendDelay is the undo window (SEND_DELAY, default 60s): an email the
+	// candidate approved waits this long, and can be cancelled meanwhile.
+	// 0 sends at once.
+	SendDelay time.Duration `env:"SEND_DELAY" yaml:"send_delay"`
+	// LLMUnavailable is what `jobpilot run` does when the LLM endpoint does
+	// not answer its check (LLM_UNAVAILABLE): "template" (default) writes
+	// with the template writer, "stop" exits non-zero before any work.
+	LLMUnavailable string `env:"LLM_UNAVAILABLE" yaml:"llm_unavailable"`
 }
 
 // SMTP is the mail server. With no Host, mail goes to <DataDir>/outbox as .eml files.

@@ -90,8 +90,10 @@ func Default() *Config {
 			Workers:             10,
 		},
 		Apply: Apply{
-			Mode:         string(jobpilot.ApplyReview),
-			FollowUpDays: jobpilot.DefaultFollowUpDays,
+			Mode:           string(jobpilot.ApplyReview),
+			FollowUpDays:   jobpilot.DefaultFollowUpDays,
+			SendDelay:      jobpilot.DefaultSendDelay,
+			LLMUnavailable: "template",
 		},
 		SMTP: SMTP{
 			TLS: mail.TLSStartTLS,

@@ -209,6 +209,10 @@ func (c *Config) validateApply(v *validator) {
 	v.oneOf("APPLY_MODE", c.Apply.Mode, "review", "direct")
 	v.atLeast("FOLLOW_UP_DAYS", c.Apply.FollowUpDays, 1)
 	v.oneOf("JOBPILOT_WRITER", c.Apply.Writer, "", "template", "llm")
+	if c.Apply.SendDelay < 0 {
+		v.add("SEND_DELAY", "must be >= 0 (got %s)", c.Apply.SendDelay)
+	}
+	v.oneOf("LLM_UNAVAILABLE", c.Apply.LLMUnavailable, "template", "stop")
 }
 
 func (c *Config) validateSMTP(v *validator) {

@@ -137,7 +137,7 @@ func (s *server) approve() http.Handler {
 }
 
 func (s *server) setStatus() http.Handler {
-	return pipelineBodyAction(s, decodeStatus, Pipeline.SetManualStatus)
+	return pipelineBodyAction(s, decodeStatus, Pipeline.SetStatus)
 }
 
 func (s *server) reopen() http.Handler {

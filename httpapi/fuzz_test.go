@@ -49,9 +49,15 @@ func FuzzDecodeRequests(f *testing.F) {
 		}
 		st, err := decodeStatus(body)
 		checkDecodeErr(t, err)
-		if err == nil && !st.Manual() {
-			t.Fatalf("decodeStatus accepted %q", st)
+		if err == nil && !st.Status.Manual() {
+			t.Fatalf("decodeStatus accepted %+v", st)
 		}
+		_, err = decodeEdit(body)
+		checkDecodeErr(t, err)
+		_, err = decodeApplied(body)
+		checkDecodeErr(t, err)
+		_, err = decodeReason(body)
+		checkDecodeErr(t, err)
 		act, err := decodeReopen(body)
 		checkDecodeErr(t, err)
 		if err == nil && act != "send_again" && act != "mark_sent" {

@@ -74,6 +74,8 @@ func newEnv(t *testing.T) *env {
 		"SMTP_FROM":      "ada@example.com",
 		"OPENAI_API_KEY": secretKey,
 		"SHUTDOWN_GRACE": "2s",
+		// Sent at once; the undo window's tests set Apply.SendDelay.
+		"SEND_DELAY": "0",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, "")
 	if err != nil {

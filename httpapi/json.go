@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jobpilot/jobpilot"
 )
@@ -212,9 +213,24 @@ func jsonKind(goKind string) string {
 // Request bodies. Each decoder is strict (see decodeStrict) and validates;
 // validation failures are wrapped as unprocessable (422).
 
-// StatusRequest is POST /api/v1/applications/{id}/status.
+// StatusRequest is POST /api/v1/applications/{id}/status: a tracker
+// status, an optional note and the day it happened (2006-01-02 or RFC 3339;
+// default now).
 type StatusRequest struct {
 	Status jobpilot.Status `json:"status"`
+	Note   string          `json:"note,omitempty"`
+	At     string          `json:"at,omitempty"`
+}
+
+// ReasonRequest is POST …/dismiss and …/block: an optional reason.
+type ReasonRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// AppliedRequest is POST …/applied: the day the candidate applied
+// (2006-01-02 or RFC 3339; default now).
+type AppliedRequest struct {
+	Date string `json:"date,omitempty"`
 }
 
 // ReopenRequest is POST /api/v1/applications/{id}/reopen.
@@ -294,15 +310,65 @@ func decodePosting(data []byte) (*jobpilot.Posting, error) {
 	return p, nil
 }
 
-func decodeStatus(data []byte) (jobpilot.Status, error) {
+func decodeStatus(data []byte) (jobpilot.StatusUpdate, error) {
 	var req StatusRequest
 	if err := decodeStrict(data, &req); err != nil {
-		return "", err
+		return jobpilot.StatusUpdate{}, err
 	}
 	if !req.Status.Manual() {
-		return "", unprocessable{jobpilot.FieldError("status", "must be interviewing, rejected or offered")}
+		return jobpilot.StatusUpdate{}, unprocessable{jobpilot.FieldError("status", "must be one of interviewing, offered, rejected, withdrawn, no_reply")}
 	}
-	return req.Status, nil
+	at, err := parseDay("at", req.At)
+	if err != nil {
+		return jobpilot.StatusUpdate{}, err
+	}
+	return jobpilot.StatusUpdate{Status: req.Status, Note: req.Note, At: at}, nil
+}
+
+// optionalBody decodes a body that may be absent (an action with optional
+// fields): an empty body is the zero value.
+func optionalBody[T any](data []byte) (T, error) {
+	var v T
+	if len(bytes.TrimSpace(data)) == 0 {
+		return v, nil
+	}
+	return v, decodeStrict(data, &v)
+}
+
+func decodeReason(data []byte) (string, error) {
+	req, err := optionalBody[ReasonRequest](data)
+	return req.Reason, err
+}
+
+func decodeApplied(data []byte) (time.Time, error) {
+	req, err := optionalBody[AppliedRequest](data)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return parseDay("date", req.Date)
+}
+
+func decodeEdit(data []byte) (jobpilot.DocumentEdit, error) {
+	var e jobpilot.DocumentEdit
+	err := decodeStrict(data, &e)
+	return e, err
+}
+
+// parseDay reads a date (2006-01-02, noon UTC so that it stays that day in
+// every time zone) or an RFC 3339 time; "" is the zero time.
+func parseDay(field, v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t.Add(12 * time.Hour), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, unprocessable{jobpilot.FieldError(field, "must be a date, 2006-01-02")}
+	}
+	return t, nil
 }
 
 func decodeReopen(data []byte) (string, error) {

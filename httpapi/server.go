@@ -12,7 +12,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,12 +21,10 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
-// Pipeline is the candidate's actions on applications (*apply.Service).
-type Pipeline interface {
-	Approve(ctx context.Context, id int64) (*jobpilot.Application, error)
-	Reopen(ctx context.Context, id int64, action string) (*jobpilot.Application, error)
-	SetManualStatus(ctx context.Context, id int64, status jobpilot.Status) (*jobpilot.Application, error)
-}
+// Pipeline is the candidate's actions on applications (*apply.Service):
+// the root package's review service, which the API, the dashboard and the
+// CLI share.
+type Pipeline = jobpilot.Review
 
 // DefaultMaxBody bounds request bodies when Options.MaxBody is 0.
 const DefaultMaxBody = 1 << 20

@@ -266,3 +266,16 @@ func apiMessage(e *openai.Error) string {
 	}
 	return http.StatusText(e.StatusCode)
 }
+
+// Ping checks that the endpoint answers and takes the key, with one GET
+// /models bound to ctx. A server without that route (404) answers, so it
+// counts as reachable; a refused key, a 5xx and no answer at all do not.
+// The error is classified like Complete's.
+func (c *Client) Ping(ctx context.Context) error {
+	_, err := c.sdk.Models.List(ctx)
+	var apiErr *openai.Error
+	if err == nil || errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusNotFound || apiErr.StatusCode == http.StatusMethodNotAllowed) {
+		return nil
+	}
+	return c.classify(ctx, err)
+}

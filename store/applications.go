@@ -14,7 +14,8 @@ import (
 )
 
 const applicationColumns = "id, profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, " +
-	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, guard, created_at, updated_at"
+	"profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example, guard, " +
+	"send_after, delivery, recipient, note, status_at, created_at, updated_at"
 
 // CreateApplication inserts app unless its profile already has an
 // application for the same posting fingerprint (the same job in another city
@@ -115,13 +116,13 @@ func (db *DB) insertApplication(ctx context.Context, tx *sql.Tx, app *jobpilot.A
 	now := db.clock()
 	stored, err = scanApplication(db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
     apply_via, writer, profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example,
-    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    recipient, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
 		app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
 		app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, db.clean(app.Error), app.MessageID,
 		db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
-		db.timeArg(now), db.timeArg(now)))
+		recipientJSON(app.Recipient), db.timeArg(now), db.timeArg(now)))
 	if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
 		stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE profile_id = ? AND fingerprint = ?",
 			app.ProfileID, app.Fingerprint))
@@ -224,9 +225,12 @@ func (db *DB) change(ctx context.Context, id int64, to *jobpilot.Status, c jobpi
 		applyChange(a, to, c, now)
 		a.Error = db.clean(a.Error)
 		_, err = db.exec(ctx, tx, `UPDATE applications SET status = ?, score = ?, explanation = ?, writer = ?, profile_version = ?,
-    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, guard = ?, updated_at = ? WHERE id = ?`,
+    posting_hash = ?, attempts = ?, error = ?, message_id = ?, sent_at = ?, followed_up_at = ?, guard = ?,
+    send_after = ?, delivery = ?, recipient = ?, note = ?, status_at = ?, updated_at = ? WHERE id = ?`,
 			string(a.Status), a.Score, mustJSON(a.Explanation), a.Writer, a.ProfileVersion, a.PostingHash, a.Attempts,
-			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), mustJSON(a.Guard), db.timeArg(now), id)
+			a.Error, a.MessageID, db.nullTimeArg(a.SentAt), db.nullTimeArg(a.FollowedUpAt), mustJSON(a.Guard),
+			db.nullTimeArg(a.SendAfter), a.Delivery, recipientJSON(a.Recipient), a.Note, db.nullTimeArg(a.StatusAt),
+			db.timeArg(now), id)
 		if err != nil {
 			return dbErr("update application", err)
 		}
@@ -292,6 +296,27 @@ func applyChange(a *jobpilot.Application, to *jobpilot.Status, c jobpilot.Change
 	}
 	if c.Guard != nil {
 		a.Guard = *c.Guard
+	}
+	if c.ClearSendAfter {
+		a.SendAfter = nil
+	}
+	if c.SendAfter != nil {
+		t := c.SendAfter.UTC().Truncate(time.Microsecond)
+		a.SendAfter = &t
+	}
+	if c.Delivery != nil {
+		a.Delivery = *c.Delivery
+	}
+	if c.Recipient != nil {
+		r := *c.Recipient
+		a.Recipient = &r
+	}
+	if c.Note != nil {
+		a.Note = *c.Note
+	}
+	if c.StatusAt != nil {
+		t := c.StatusAt.UTC().Truncate(time.Microsecond)
+		a.StatusAt = &t
 	}
 	a.UpdatedAt = now
 }
@@ -364,12 +389,13 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 	var (
 		a                               jobpilot.Application
 		status                          string
-		explanation, guard              []byte
+		explanation, guard, recipient   []byte
 		sent, followed, created, update dbTime
+		sendAfter, statusAt             dbTime
 	)
 	err := s.Scan(&a.ID, &a.ProfileID, &a.PostingID, &a.Fingerprint, &status, &a.Score, &explanation, &a.ApplyVia,
 		&a.Writer, &a.ProfileVersion, &a.PostingHash, &a.Attempts, &a.Error, &a.MessageID, &sent, &followed,
-		&a.Example, &guard, &created, &update)
+		&a.Example, &guard, &sendAfter, &a.Delivery, &recipient, &a.Note, &statusAt, &created, &update)
 	if err != nil {
 		return nil, err
 	}
@@ -384,6 +410,21 @@ func scanApplication(s scanner) (*jobpilot.Application, error) {
 			return nil, fmt.Errorf("application %d: decode guard report: %w", a.ID, err)
 		}
 	}
+	if len(recipient) > 0 {
+		a.Recipient = &jobpilot.Recipient{}
+		if err := json.Unmarshal(recipient, a.Recipient); err != nil {
+			return nil, fmt.Errorf("application %d: decode recipient: %w", a.ID, err)
+		}
+	}
 	a.SentAt, a.FollowedUpAt, a.CreatedAt, a.UpdatedAt = sent.ptr(), followed.ptr(), created.Time, update.Time
+	a.SendAfter, a.StatusAt = sendAfter.ptr(), statusAt.ptr()
 	return &a, nil
+}
+
+// recipientJSON is the recipient column: empty when none was checked.
+func recipientJSON(r *jobpilot.Recipient) string {
+	if r == nil {
+		return ""
+	}
+	return mustJSON(r)
 }

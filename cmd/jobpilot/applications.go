@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -15,7 +14,8 @@ import (
 type ApplicationsCmd struct {
 	Status  []string `help:"Only applications in these statuses (repeat or comma-separate), e.g. ready,needs_review." sep:","`
 	Profile int64    `help:"Only this profile's applications."`
-	Limit   int      `default:"100" help:"At most this many, newest last."`
+	Limit   int      `default:"100" help:"At most this many, oldest first; more are announced, not shown."`
+	All     bool     `help:"Every application, however many."`
 }
 
 // Run lists applications with their score, status and posting.
@@ -28,29 +28,52 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		}
 		statuses = append(statuses, st)
 	}
+	if c.Limit < 1 && !c.All {
+		return jobpilot.FieldError("--limit", "must be at least 1 (or use --all)")
+	}
 	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	apps, err := db.Applications(app.Ctx, jobpilot.ApplicationFilter{ProfileID: c.Profile, Statuses: statuses, Limit: c.Limit})
-	if err != nil {
-		return err
+	f := jobpilot.ApplicationFilter{ProfileID: c.Profile, Statuses: statuses}
+	var apps []*jobpilot.Application
+	more := false
+	for a, err := range store.AllApplications(app.Ctx, db, f) {
+		if err != nil {
+			return err
+		}
+		if !c.All && len(apps) == c.Limit {
+			more = true // one more than shown: the list is cut, and says so
+			break
+		}
+		apps = append(apps, a)
 	}
 	if len(apps) == 0 {
 		fmt.Fprintln(app.Stdout, "no applications")
 		return nil
 	}
 	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSCORE\tCOMPANY\tTITLE\tAPPLY VIA\tWRITER\tGUARD")
+	fmt.Fprintln(tw, "ID\tSTATUS\tSCORE\tCOMPANY\tTITLE\tAPPLY VIA\tRECIPIENT DOMAIN\tWRITER\tGUARD")
+	var notes []string
 	for _, a := range apps {
 		post, err := db.Posting(app.Ctx, a.PostingID)
 		if err != nil {
 			return err
 		}
-		via := a.ApplyVia
+		via, domain := a.ApplyVia, "-"
 		if via == jobpilot.ApplyViaEmail {
 			via = post.ContactEmail
+			if a.Recipient != nil {
+				via, domain = a.Recipient.Address, a.Recipient.Domain
+				if a.Recipient.Source != "" {
+					domain += " (posting at " + a.Recipient.Source + ")"
+				}
+				if a.Recipient.Flagged() {
+					domain += " FLAGGED"
+					notes = append(notes, fmt.Sprintf("%d recipient flagged, never sent automatically: %s", a.ID, strings.Join(a.Recipient.Flags, "; ")))
+				}
+			}
 		} else if post.ApplyURL != "" {
 			via = post.ApplyURL
 		}
@@ -58,15 +81,22 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		if a.Example {
 			label += " (example)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Status, a.Score, label, post.Title, via, a.Writer, guardColumn(a.Guard))
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.StatusLabel(), a.Score, label, post.Title, via, domain, a.Writer, guardColumn(a.Guard))
+		if a.Guard.Hold != "" {
+			notes = append(notes, fmt.Sprintf("%d held for review: %s", a.ID, a.Guard.Hold))
+		}
+		if a.Status == jobpilot.StatusFailed && a.Error != "" {
+			notes = append(notes, fmt.Sprintf("%d failed: %s (jobpilot retry %d)", a.ID, a.Error, a.ID))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, a := range apps {
-		if a.Guard.Hold != "" {
-			fmt.Fprintf(app.Stdout, "%d held for review: %s\n", a.ID, a.Guard.Hold)
-		}
+	for _, n := range notes {
+		fmt.Fprintln(app.Stdout, n)
+	}
+	if more {
+		fmt.Fprintf(app.Stdout, "showing the first %d applications; there are more: use --all, --limit or --status\n", c.Limit)
 	}
 	return nil
 }
@@ -89,41 +119,6 @@ func guardColumn(g jobpilot.GuardReport) string {
 		out += " (held)"
 	}
 	return out
-}
-
-// ApproveCmd is `jobpilot approve ID…`.
-type ApproveCmd struct {
-	IDs []string `arg:"" name:"id" help:"Application ids to approve."`
-}
-
-// Run approves ready applications; each approval queues its send in the same
-// transaction, and a running `jobpilot serve` sends it. One refused id does
-// not stop the others; the command fails if any was refused.
-func (c *ApproveCmd) Run(app *App) error {
-	sys, err := openSystem(app, system.Options{})
-	if err != nil {
-		return err
-	}
-	defer sys.Close()
-	failed := 0
-	for _, raw := range c.IDs {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			fmt.Fprintf(app.Stderr, "%s: not an application id\n", raw)
-			failed++
-			continue
-		}
-		if _, err := sys.Apply.Approve(app.Ctx, id); err != nil {
-			fmt.Fprintf(app.Stderr, "%d: %s\n", id, jobpilot.ErrorMessage(err))
-			failed++
-			continue
-		}
-		fmt.Fprintf(app.Stdout, "%d: approved; it is sent by the running service\n", id)
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d applications not approved", failed, len(c.IDs))
-	}
-	return nil
 }
 
 func openStore(app *App) (*store.DB, error) {

@@ -99,6 +99,44 @@ func TestProfileImportApplicationsApprove(t *testing.T) {
 		t.Fatalf("unknown field: exit %d, %q", code, errOut)
 	}
 
+	importAndRun(t, env, dir)
+	code, out, _ := runCLI(t, env, "applications", "--status", "ready")
+	if code != 0 {
+		t.Fatalf("applications: exit %d", code)
+	}
+	byEmail := regexp.MustCompile(`(?m)^(\d+)\s+ready\s+\d+\s+.*\S+@\S+`).FindStringSubmatch(out)
+	byURL := regexp.MustCompile(`(?m)^(\d+)\s+ready\s+\d+\s+.*https://`).FindStringSubmatch(out)
+	if byEmail == nil || byURL == nil {
+		t.Fatalf("want ready applications by email and by URL:\n%s", out)
+	}
+	// A word where an id belongs is a usage error: nothing is approved.
+	if code, _, errOut := runCLI(t, env, "approve", byEmail[1], "x"); code != 2 || !strings.Contains(errOut, `"x"`) {
+		t.Fatalf("approve x: exit %d, %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, env, "approve", byEmail[1], byURL[1])
+	if code != 1 {
+		t.Fatalf("approve with refusals: exit %d", code)
+	}
+	// It says what will happen: to whom, saved to the outbox (no SMTP
+	// server here), when, and how to undo it.
+	if !strings.Contains(out, byEmail[1]+": approved for ") || !strings.Contains(out, "saved to "+dir+"/outbox as an .eml file, not emailed") ||
+		!strings.Contains(out, "jobpilot cancel "+byEmail[1]) || strings.Contains(out, "it is sent by the running service") ||
+		!strings.Contains(errOut, "apply via the posting's link") {
+		t.Fatalf("approve output:\n%s\n%s", out, errOut)
+	}
+	code, out, _ = runCLI(t, env, "applications", "--status", "approved")
+	if code != 0 || !regexp.MustCompile(`(?m)^`+byEmail[1]+`\s+approved`).MatchString(out) {
+		t.Fatalf("approved list:\n%s", out)
+	}
+	if code, _, errOut := runCLI(t, env, "applications", "--status", "bogus"); code != 2 || !strings.Contains(errOut, "bogus") {
+		t.Fatalf("bad status: exit %d %s", code, errOut)
+	}
+}
+
+// importAndRun imports the example profile as the candidate's own and runs
+// one pass over the example postings through a json source.
+func importAndRun(t *testing.T, env map[string]string, dir string) {
+	t.Helper()
 	p, err := examples.Profile()
 	if err != nil {
 		t.Fatal(err)
@@ -113,8 +151,6 @@ func TestProfileImportApplicationsApprove(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "profile 1 imported (Lena Novák)") {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
-
-	// Postings come from the example feed through a json source.
 	feedDir, _ := filepath.Abs("../../examples/postings.json")
 	cfgFile := filepath.Join(dir, "jobpilot.yaml")
 	if err := os.WriteFile(cfgFile, []byte("sources:\n  - {type: json, name: ex, url: "+feedDir+"}\n"), 0o600); err != nil {
@@ -122,30 +158,6 @@ func TestProfileImportApplicationsApprove(t *testing.T) {
 	}
 	if code, out, errOut := runCLI(t, env, "--config", cfgFile, "run"); code != 0 {
 		t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
-	}
-	code, out, _ = runCLI(t, env, "applications", "--status", "ready")
-	if code != 0 {
-		t.Fatalf("applications: exit %d", code)
-	}
-	byEmail := regexp.MustCompile(`(?m)^(\d+)\s+ready\s+\d+\s+.*\S+@\S+`).FindStringSubmatch(out)
-	byURL := regexp.MustCompile(`(?m)^(\d+)\s+ready\s+\d+\s+.*https://`).FindStringSubmatch(out)
-	if byEmail == nil || byURL == nil {
-		t.Fatalf("want ready applications by email and by URL:\n%s", out)
-	}
-	code, out, errOut = runCLI(t, env, "approve", byEmail[1], byURL[1], "x")
-	if code != 1 {
-		t.Fatalf("approve with refusals: exit %d", code)
-	}
-	if !strings.Contains(out, byEmail[1]+": approved") || !strings.Contains(errOut, "apply via the posting's link") ||
-		!strings.Contains(errOut, "x: not an application id") {
-		t.Fatalf("approve output:\n%s\n%s", out, errOut)
-	}
-	code, out, _ = runCLI(t, env, "applications", "--status", "approved")
-	if code != 0 || !regexp.MustCompile(`(?m)^`+byEmail[1]+`\s+approved`).MatchString(out) {
-		t.Fatalf("approved list:\n%s", out)
-	}
-	if code, _, errOut := runCLI(t, env, "applications", "--status", "bogus"); code != 2 || !strings.Contains(errOut, "bogus") {
-		t.Fatalf("bad status: exit %d %s", code, errOut)
 	}
 }
 

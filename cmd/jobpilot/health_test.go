@@ -49,3 +49,32 @@ func TestHealthURL(t *testing.T) {
 		}
 	}
 }
+
+// health prints a summary a person reads (what is wrong, in words); --json
+// keeps the raw report for scripts.
+func TestHealthSummaryAndJSON(t *testing.T) {
+	report := `{"status":"unhealthy","environment":"production","version":"1.2.3",` +
+		`"scheduler":{"running":true,"jobs":4,"restarts":1,"node_id":"n1"},` +
+		`"database":{"ok":false,"error":"connection refused"},` +
+		`"circuit_breakers":{"email":{"state":"open","failures":5,"failure_threshold":5,"retry_in_seconds":42.4},` +
+		`"openai":{"state":"closed","failures":0,"failure_threshold":3}}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(503)
+		_, _ = w.Write([]byte(report))
+	}))
+	defer srv.Close()
+	exit, out, _ := runCLI(t, nil, "health", "--url", srv.URL)
+	for _, want := range []string{"unhealthy (version 1.2.3, production)", "database:  DOWN: connection refused",
+		"scheduler: running, 4 periodic jobs, 1 restarts", "breaker email: OPEN, 5 of 5 failures; retried in 42s", "breaker openai: closed, 0 of 3 failures"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if exit != 1 || strings.Contains(out, "{") {
+		t.Errorf("summary: exit %d, raw JSON shown:\n%s", exit, out)
+	}
+	exit, out, _ = runCLI(t, nil, "health", "--url", srv.URL, "--json")
+	if exit != 1 || strings.TrimSpace(out) != report {
+		t.Errorf("--json: exit %d\n%s", exit, out)
+	}
+}

@@ -52,7 +52,16 @@ type CLI struct {
 	Fetch        FetchCmd        `cmd:"" help:"Fetch the configured job sources once and show what changed."`
 	Sources      SourcesCmd      `cmd:"" help:"Job-board tools: discover a company's boards."`
 	Applications ApplicationsCmd `cmd:"" help:"List applications."`
-	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them."`
+	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them after the undo window (SEND_DELAY)."`
+	Cancel       CancelCmd       `cmd:"" help:"Cancel approved applications before their email is sent."`
+	Dismiss      DismissCmd      `cmd:"" help:"Dismiss applications (a bad match, a job you will not pursue)."`
+	Block        BlockCmd        `cmd:"" help:"Block the applications' companies: dismiss them and skip the companies' later postings."`
+	Applied      AppliedCmd      `cmd:"" help:"Mark link-only applications as applied (you applied through the posting's link)."`
+	Retry        RetryCmd        `cmd:"" help:"Retry failed applications."`
+	Status       StatusCmd       `cmd:"" help:"Record news on an application: interviewing, offered, rejected, withdrawn or no_reply."`
+	Export       ExportCmd       `cmd:"" help:"Write applications' resume and letter PDFs (and .eml) to a directory, or every application to a CSV file."`
+	Profiles     ProfilesCmd     `cmd:"" help:"List candidate profiles."`
+	Funnel       FunnelCmd       `cmd:"" help:"The tracker's funnel: applications per stage, conversion, per week."`
 	Profile      ProfileCmd      `cmd:"" help:"Manage candidate profiles."`
 	Migrate      MigrateCmd      `cmd:"" help:"Apply database migrations (serve and run also do it)."`
 	Health       HealthCmd       `cmd:"" help:"Call the service's /health; exit 0 when healthy or degraded, 1 when unhealthy or unreachable."`

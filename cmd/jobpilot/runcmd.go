@@ -5,14 +5,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/llm"
+	"github.com/jobpilot/jobpilot/templatewriter"
 )
 
 // RunCmd is `jobpilot run`: one full pass in the foreground.
@@ -38,7 +43,11 @@ func (c *RunCmd) Run(app *App) error {
 	// A node of its own, so that run works beside a serve on the same host
 	// and database (each node claims its identity; see engine.Start).
 	cfg.NodeID = system.NodeID(cfg) + "-run"
-	sys, err := system.Open(app.Ctx, cfg, system.Options{Logger: quietLogger(app), FastStart: true})
+	opts := system.Options{Logger: quietLogger(app), FastStart: true}
+	if opts.Writer, err = checkLLM(app, cfg); err != nil {
+		return err
+	}
+	sys, err := system.Open(app.Ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
@@ -68,6 +77,37 @@ func (c *RunCmd) Run(app *App) error {
 		return app.Ctx.Err() // interrupted: the work stays queued
 	}
 	return c.summary(ctx, app, cfg, sys.Store, pending, start)
+}
+
+// llmCheckTimeout bounds run's check of the LLM endpoint.
+const llmCheckTimeout = 10 * time.Second
+
+// checkLLM asks the configured LLM endpoint whether it answers before any
+// work starts, and says what it found. When it does not, run writes with
+// the template writer (LLM_UNAVAILABLE=template: the writer returned) or
+// stops with an error (stop): it never waits on a dead endpoint in silence.
+// Nil writer: the configuration's own.
+func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
+	if cfg.UsesTemplateWriter() {
+		return nil, nil
+	}
+	llmCfg := system.LLMConfig(cfg)
+	ctx, cancel := context.WithTimeout(app.Ctx, llmCheckTimeout)
+	defer cancel()
+	err := llm.NewClient(llmCfg, llm.WithLogger(quietLogger(app))).Ping(ctx)
+	if err == nil {
+		fmt.Fprintf(app.Stderr, "LLM endpoint %s answers; writing with %s\n", llmCfg.BaseURL, llmCfg.Model)
+		return nil, nil
+	}
+	if app.Ctx.Err() != nil {
+		return nil, app.Ctx.Err()
+	}
+	if cfg.Apply.LLMUnavailable == "stop" {
+		return nil, &jobpilot.Error{Code: jobpilot.EUNAVAILABLE,
+			Message: fmt.Sprintf("the LLM endpoint %s does not answer (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", llmCfg.BaseURL), Err: err}
+	}
+	fmt.Fprintf(app.Stderr, "LLM endpoint %s does not answer (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", llmCfg.BaseURL, err)
+	return templatewriter.New(), nil
 }
 
 // stages runs the pass: 1. fetch and 2. match in the foreground, then it
@@ -136,7 +176,8 @@ func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st j
 	}
 	fmt.Fprintf(app.Stdout, "\ndone in %s. ", time.Since(start).Round(10*time.Millisecond))
 	if cfg.SMTP.Host == "" {
-		fmt.Fprintf(app.Stdout, "Documents are in the database (`jobpilot applications`); emails go to %s/outbox.\n", cfg.DataDir)
+		fmt.Fprintf(app.Stdout, "Documents are in the database (`jobpilot applications`, `jobpilot export`). No SMTP server is configured: "+
+			"the %d counted as sent were saved to %s/outbox as .eml files, not emailed.\n", counts[jobpilot.StatusSent]+counts[jobpilot.StatusFollowedUp], cfg.DataDir)
 	} else {
 		fmt.Fprintln(app.Stdout, "List them with `jobpilot applications`.")
 	}
@@ -190,9 +231,22 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 	return 0, bar.Finish()
 }
 
-func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {
+// progress shows how far one stage is: a bar on a terminal, plain lines
+// otherwise (a log file or a pipe gets no carriage returns and redraws).
+type progress interface {
+	Set(done int) error
+	ChangeMax(total int)
+	Finish() error
+}
+
+func stageBar(w io.Writer, total int, label string) progress {
 	if total == 0 {
 		total = 1
+	}
+	if !isTerminal(w) {
+		p := &plainProgress{w: w, label: strings.TrimSpace(label), total: total, done: -1, now: time.Now}
+		_ = p.Set(0)
+		return p
 	}
 	return progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
@@ -202,6 +256,57 @@ func stageBar(w io.Writer, total int, label string) *progressbar.ProgressBar {
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 		progressbar.OptionSetPredictTime(false),
 	)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// plainProgressEvery is the least time between two plain progress lines.
+const plainProgressEvery = 5 * time.Second
+
+// plainProgress prints "draft: 3/7" lines: at the start, when the count
+// changed and plainProgressEvery has passed, and once at the end.
+type plainProgress struct {
+	w            io.Writer
+	label        string
+	total, done  int
+	printed      int
+	lastPrinted  time.Time
+	now          func() time.Time
+	finishedOnce bool
+}
+
+func (p *plainProgress) Set(done int) error {
+	if done == p.done {
+		return nil
+	}
+	p.done = done
+	if p.printed > 0 && p.now().Sub(p.lastPrinted) < plainProgressEvery {
+		return nil
+	}
+	p.print("")
+	return nil
+}
+
+func (p *plainProgress) ChangeMax(total int) { p.total = total }
+
+func (p *plainProgress) Finish() error {
+	if p.finishedOnce {
+		return nil
+	}
+	p.finishedOnce = true
+	p.done = p.total
+	p.print(" done")
+	return nil
+}
+
+func (p *plainProgress) print(suffix string) {
+	fmt.Fprintf(p.w, "%s: %d/%d%s\n", p.label, max(p.done, 0), p.total, suffix)
+	p.printed++
+	p.lastPrinted = p.now()
 }
 
 // quietLogger keeps the foreground commands' output to their progress and

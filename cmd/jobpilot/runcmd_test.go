@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,10 +74,15 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	got := runSummary(t, stdout)
+	// Not a terminal: plain progress lines, no bar redrawn with carriage
+	// returns.
 	for _, stage := range []string{"match", "draft", "send"} {
-		if !strings.Contains(stderr, stage+" ") || !strings.Contains(stderr, "100%") {
-			t.Errorf("no progress bar for the %s stage in:\n%s", stage, stderr)
+		if !regexp.MustCompile(`(?m)^` + stage + `: \d+/\d+ done$`).MatchString(stderr) {
+			t.Errorf("no progress line for the %s stage in:\n%s", stage, stderr)
 		}
+	}
+	if strings.Contains(stderr, "\r") || strings.Contains(stderr, "█") {
+		t.Errorf("a progress bar was drawn into a file:\n%q", stderr)
 	}
 
 	db := openDB(t, dir)
@@ -108,10 +114,14 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 	}
 }
 
-// A posting that fails (here: the LLM refuses the key, a permanent error) is
-// counted in the table; it is not an operational failure of the command.
+// A posting that fails (here: the LLM answers run's check, then refuses
+// the key on every completion, a permanent error) is counted in the table;
+// it is not an operational failure of the command.
 func TestRunFailedPostingsExitZero(t *testing.T) {
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if answerModels(w, r) {
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
 		_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
@@ -145,11 +155,15 @@ func TestRunOperationalFailureExitsNonZero(t *testing.T) {
 	}
 }
 
-// An LLM that is down opens the shared breaker and holds the drafts; run
-// does not wait for it past --wait: it prints the summary, says what is still
-// queued, and exits 0 — the work is durable and serve finishes it.
+// An LLM that goes down after run's check opens the shared breaker and
+// holds the drafts; run does not wait for it past --wait: it prints the
+// summary, says what is still queued, and exits 0 — the work is durable and
+// serve finishes it.
 func TestRunStopsWaitingAfterWait(t *testing.T) {
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if answerModels(w, r) {
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"error":{"message":"overloaded","type":"server_error"}}`))
@@ -173,5 +187,45 @@ func TestRunStopsWaitingAfterWait(t *testing.T) {
 	}
 	if got := runSummary(t, stdout); got["ready"] != 0 || got["failed"] != 0 {
 		t.Errorf("summary %v: the drafts wait for the LLM, neither ready nor failed", got)
+	}
+}
+
+// answerModels answers GET …/models (run's check of the endpoint) with an
+// empty list and reports whether it did.
+func answerModels(w http.ResponseWriter, r *http.Request) bool {
+	if !strings.HasSuffix(r.URL.Path, "/models") {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"object":"list","data":[]}`))
+	return true
+}
+
+// run checks the LLM endpoint before any work and says what it found: a
+// dead endpoint is reported at once, then run writes with the template
+// writer (the default) or exits 1 (LLM_UNAVAILABLE=stop). It never waits on
+// it in silence.
+func TestRunChecksTheLLMFirst(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL + "/v1"
+	dead.Close()
+	env := func(node, mode string) map[string]string {
+		return map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": node,
+			"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": url, "LLM_UNAVAILABLE": mode}
+	}
+	start := time.Now()
+	code, stdout, stderr := runCLIConcurrent(t, env("run-llm-stop", "stop"), "run")
+	if code != 1 || !strings.Contains(stderr, "the LLM endpoint "+url+" does not answer") || stdout != "" {
+		t.Fatalf("stop: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("stop took %s", took)
+	}
+	code, stdout, stderr = runCLIConcurrent(t, env("run-llm-template", "template"), "run")
+	if code != 0 || !strings.Contains(stderr, "does not answer") || !strings.Contains(stderr, "writing with the template writer instead") {
+		t.Fatalf("template: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if got := runSummary(t, stdout); got["ready"] == 0 || got["failed"] != 0 {
+		t.Errorf("summary %v: want the matches drafted by the template writer", got)
 	}
 }

@@ -197,8 +197,9 @@ func TestSMTPPlainAuthInClearPausesUntilReset(t *testing.T) {
 	}
 }
 
-// A failed application can be sent again by the candidate: failed →
-// approved, its send queued, and it goes out once.
+// A failed application can be sent again by the candidate: Retry brings it
+// back to review with its documents (failed → ready), approving it queues
+// the send, and it goes out once.
 func TestFailedSendCanBeRetried(t *testing.T) {
 	h := newHarness(t, harnessOpts{schedule: `first 1 attempt of each message 550 "5.1.1 mailbox unavailable"`})
 	h.automate()
@@ -213,18 +214,21 @@ func TestFailedSendCanBeRetried(t *testing.T) {
 		js := h.sendJobs()
 		return len(js) == 1 && (js[0].State == "cancelled" || js[0].State == "completed")
 	})
-	got, err := h.sys.Apply.RetryFailedSend(context.Background(), app.ID)
+	got, err := h.sys.Apply.Retry(context.Background(), app.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != jobpilot.StatusApproved {
-		t.Fatalf("after the retry: %s, want approved", got.Status)
+	if got.Status != jobpilot.StatusReady {
+		t.Fatalf("after the retry: %s, want ready (its documents kept)", got.Status)
+	}
+	if got, err = h.sys.Apply.Approve(context.Background(), app.ID); err != nil || got.Status != jobpilot.StatusApproved {
+		t.Fatalf("approve after the retry: %v, %v", got, err)
 	}
 	h.waitStatus(1, 90*time.Second, jobpilot.StatusSent)
 	if m := messagesFor(h.smtp, msgID(app.ID)); len(m) != 1 || m[0].Attempt != 2 {
 		t.Errorf("%d messages (%+v), want one, accepted on the second attempt", len(m), m)
 	}
-	if _, err := h.sys.Apply.RetryFailedSend(context.Background(), app.ID); jobpilot.ErrorCode(err) != jobpilot.ECONFLICT {
+	if _, err := h.sys.Apply.Retry(context.Background(), app.ID); jobpilot.ErrorCode(err) != jobpilot.ECONFLICT {
 		t.Errorf("retrying a sent application: %v, want ECONFLICT", err)
 	}
 }

@@ -50,6 +50,15 @@ func newMailer(cfg *config.Config, log *slog.Logger) (jobpilot.Mailer, error) {
 	return mail.New(MailConfig(cfg), mail.WithLogger(log))
 }
 
+// deliveryOf names what a mailer does with a message: the outbox only saves
+// it (jobpilot.DeliveryOutbox), anything else hands it to a mail server.
+func deliveryOf(m jobpilot.Mailer) string {
+	if _, ok := m.(*mail.Outbox); ok {
+		return jobpilot.DeliveryOutbox
+	}
+	return jobpilot.DeliverySMTP
+}
+
 // buildSources builds the configured job boards (types from
 // source.Builtin) on one client (SourceClientOptions) whose requests run
 // under each board's own resilience service ("source:<type>:<name>": retry

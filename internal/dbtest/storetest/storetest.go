@@ -32,6 +32,8 @@ func Exercise(t *testing.T, open func(t *testing.T) jobpilot.Store) {
 		{"InvalidTransitionsChangeNothing", invalidTransitionsChangeNothing},
 		{"EveryAllowedTransitionWritesAnEvent", everyAllowedTransitionWritesAnEvent},
 		{"TransitionAppliesChange", transitionAppliesChange},
+		{"ControlFields", controlFields},
+		{"BlockedCompanies", blockedCompanies},
 		{"CompareAndSwap", compareAndSwap},
 		{"Documents", documents},
 		{"CountsAndSentSince", countsAndSentSince},
@@ -601,5 +603,80 @@ func concurrentUpserts(t *testing.T, db jobpilot.Store) {
 	}
 	if ps, _ := db.Postings(ctx, jobpilot.PostingFilter{}); len(ps) != n {
 		t.Fatalf("postings stored: %d, want %d", len(ps), n)
+	}
+}
+
+// controlFields: the undo window, the delivery, the checked recipient and
+// the candidate's note and date are stored, read back and cleared.
+func controlFields(t *testing.T, db jobpilot.Store) {
+	ctx := context.Background()
+	f := NewFixture(t, db, 1)
+	rcpt := &jobpilot.Recipient{Address: "jobs@acme.test", Domain: "acme.test", Source: "boards.example", Flags: []string{"domain differs"}}
+	a := &jobpilot.Application{ProfileID: f.Profile.ID, PostingID: f.Postings[0].ID, Status: jobpilot.StatusReady, Recipient: rcpt}
+	if _, err := db.CreateApplication(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Recipient == nil || a.Recipient.Address != "jobs@acme.test" || len(a.Recipient.Flags) != 1 {
+		t.Fatalf("recipient not stored at creation: %+v", a.Recipient)
+	}
+	after := time.Date(2026, 5, 1, 12, 0, 30, 0, time.UTC)
+	got, err := db.Transition(ctx, a.ID, jobpilot.StatusApproved, jobpilot.Change{SendAfter: &after})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SendAfter == nil || !got.SendAfter.Equal(after) {
+		t.Fatalf("send_after: %v", got.SendAfter)
+	}
+	got, err = db.Transition(ctx, a.ID, jobpilot.StatusReady, jobpilot.Change{ClearSendAfter: true, Note: ptr("cancelled")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.Application(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SendAfter != nil || stored.SendAfter != nil || stored.Note != "cancelled" {
+		t.Fatalf("after cancel: %+v", stored)
+	}
+	day := time.Date(2026, 4, 28, 0, 0, 0, 0, time.UTC)
+	if _, err := db.Transition(ctx, a.ID, jobpilot.StatusApplied, jobpilot.Change{SentAt: &day, StatusAt: &day, Delivery: ptr("manual")}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err = db.Application(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Status != jobpilot.StatusApplied || stored.StatusAt == nil || !stored.StatusAt.Equal(day) ||
+		stored.Delivery != "manual" || stored.Recipient == nil || stored.Recipient.Domain != "acme.test" {
+		t.Fatalf("after applied: %+v", stored)
+	}
+}
+
+// blockedCompanies: a block is per profile, keyed by the company's name
+// without case or legal suffix; blocking again replaces the reason.
+func blockedCompanies(t *testing.T, db jobpilot.Store) {
+	ctx := context.Background()
+	f := NewFixture(t, db, 1)
+	if err := db.BlockCompany(ctx, &jobpilot.BlockedCompany{ProfileID: f.Profile.ID, Company: "Acme, Inc.", Reason: "spam"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BlockCompany(ctx, &jobpilot.BlockedCompany{ProfileID: f.Profile.ID, Company: "ACME", Reason: "ghosted me"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.BlockedCompanies(ctx, f.Profile.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Company != "ACME" || got[0].Reason != "ghosted me" || got[0].CreatedAt.IsZero() {
+		t.Fatalf("blocked: %+v", got)
+	}
+	WantCode(t, db.BlockCompany(ctx, &jobpilot.BlockedCompany{ProfileID: 9999, Company: "X"}), jobpilot.ENOTFOUND)
+	WantCode(t, db.BlockCompany(ctx, &jobpilot.BlockedCompany{ProfileID: f.Profile.ID, Company: " , "}), jobpilot.EINVALID)
+	other := Profile("other")
+	if err := db.CreateProfile(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.BlockedCompanies(ctx, other.ID); len(got) != 0 {
+		t.Fatalf("another profile's blocks: %+v", got)
 	}
 }
