@@ -35,7 +35,13 @@ const (
 	// StatusNeedsReview: the outcome of a send is unknown (the process died
 	// during the SMTP transaction); never re-sent without the candidate.
 	StatusNeedsReview Status = "needs_review"
-	// Manual statuses, set by the candidate.
+	// StatusReplied: a person answered (found in the mailbox); follow-ups stop.
+	StatusReplied Status = "replied"
+	// StatusBounced: the message came back undelivered (a delivery status
+	// notification); Application.Error holds the reason and status code.
+	StatusBounced Status = "bounced"
+	// Tracker statuses: set by the candidate, or by the mailbox reader when
+	// a reply says so (an interview invitation, a rejection).
 	StatusInterviewing Status = "interviewing"
 	StatusRejected     Status = "rejected"
 	StatusOffered      Status = "offered"
@@ -45,7 +51,7 @@ const (
 var Statuses = []Status{
 	StatusMatched, StatusDrafting, StatusReady, StatusApproved, StatusSending, StatusSent,
 	StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
-	StatusInterviewing, StatusRejected, StatusOffered,
+	StatusReplied, StatusBounced, StatusInterviewing, StatusRejected, StatusOffered,
 }
 
 // Transitions lists, for each status, the statuses it may move to.
@@ -58,15 +64,22 @@ var Transitions = map[Status][]Status{
 	StatusApproved: {StatusSending, StatusFailed},
 	// sending → approved: a transient failure whose outcome is known (the
 	// server refused the message); the retry is queued and nothing was sent.
-	StatusSending:      {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
-	StatusSent:         {StatusFollowedUp, StatusInterviewing, StatusRejected, StatusOffered},
-	StatusFollowedUp:   {StatusInterviewing, StatusRejected, StatusOffered},
-	StatusSkipped:      {StatusMatched},                            // re-scored after the posting or profile changed
-	StatusFailed:       {StatusMatched},                            // retried by the candidate
-	StatusNeedsReview:  {StatusApproved, StatusSent, StatusFailed}, // "send again", "mark sent", give up
-	StatusInterviewing: {StatusRejected, StatusOffered},            // manual
-	StatusRejected:     {},                                         // final
-	StatusOffered:      {StatusRejected},                           // an offer can still fall through
+	StatusSending: {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
+	// sent → replied, interviewing, rejected, bounced: the mailbox reader
+	// found an answer or a bounce (or the candidate recorded news).
+	StatusSent:       {StatusFollowedUp, StatusReplied, StatusBounced, StatusInterviewing, StatusRejected, StatusOffered},
+	StatusFollowedUp: {StatusReplied, StatusBounced, StatusInterviewing, StatusRejected, StatusOffered},
+	StatusSkipped:    {StatusMatched}, // re-scored after the posting or profile changed
+	StatusFailed:     {StatusMatched}, // retried by the candidate
+	// needs_review: "send again", "mark sent" (by the candidate, or by the
+	// mailbox reader when a copy arrived), give up, or a bounce found.
+	StatusNeedsReview: {StatusApproved, StatusSent, StatusFailed, StatusBounced},
+	// replied: the candidate (or a later reply) tells what the answer meant.
+	StatusReplied:      {StatusInterviewing, StatusRejected, StatusOffered},
+	StatusBounced:      {},                              // final: the address does not work
+	StatusInterviewing: {StatusRejected, StatusOffered}, // manual
+	StatusRejected:     {},                              // final
+	StatusOffered:      {StatusRejected},                // an offer can still fall through
 }
 
 // Valid reports whether s is a known status.
@@ -87,13 +100,14 @@ func (s Status) CanTransition(to Status) bool {
 func (s Status) Settled() bool {
 	switch s {
 	case StatusSent, StatusFollowedUp, StatusSkipped, StatusFailed, StatusNeedsReview,
-		StatusInterviewing, StatusRejected, StatusOffered:
+		StatusReplied, StatusBounced, StatusInterviewing, StatusRejected, StatusOffered:
 		return true
 	}
 	return false
 }
 
-// Manual reports whether s is set only by the candidate.
+// Manual reports whether s is one the candidate may set (the tracker's; the
+// mailbox reader sets them too when a reply says so).
 func (s Status) Manual() bool {
 	return s == StatusInterviewing || s == StatusRejected || s == StatusOffered
 }

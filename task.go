@@ -17,6 +17,7 @@ const (
 	TaskSendApplication TaskKind = "send_application"
 	TaskFollowUps       TaskKind = "follow_ups"
 	TaskCleanup         TaskKind = "cleanup"
+	TaskReadMailbox     TaskKind = "read_mailbox"
 )
 
 // Task is a request for durable work, recorded in the database in the same
