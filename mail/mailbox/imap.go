@@ -229,4 +229,3 @@ func imapError(ctx context.Context, op string, err error) error {
 	}
 	return jobpilot.Transient(fmt.Errorf("mailbox: %s: %w", op, err))
 }
-
