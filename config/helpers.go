@@ -81,12 +81,12 @@ func (c *Config) UsesTemplateWriter() bool {
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,
-// OPENAI_API_KEY, JOBPILOT_API_TOKEN and the password inside DATABASE_URL),
+// OPENAI_API_KEY, JOBPILOT_API_TOKEN, IMAP_PASSWORD and the password inside DATABASE_URL),
 // skipping unset ones. Tests use it to check that no secret reaches a log,
 // an API response or a document.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, databasePassword(c.DatabaseURL)} {
+	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, c.Mailbox.IMAPPassword, databasePassword(c.DatabaseURL)} {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -161,6 +161,7 @@ var secretVars = map[string]bool{
 	"SMTP_PASSWORD":      true,
 	"OPENAI_API_KEY":     true,
 	"JOBPILOT_API_TOKEN": true,
+	"IMAP_PASSWORD":      true,
 }
 
 // Settings lists every variable with its effective value, in the order of

@@ -32,6 +32,7 @@ func (c *Config) Validate(rules ...Rule) error {
 	c.validateScheduler(v)
 	c.validateApply(v)
 	c.validateSMTP(v)
+	c.validateMailbox(v)
 	c.validateOpenAI(v)
 	for _, rule := range rules {
 		v.errs = append(v.errs, rule(c)...)
@@ -180,6 +181,35 @@ func (c *Config) validateSMTP(v *validator) {
 	if s.Password != "" && s.Username == "" {
 		v.add("SMTP_USERNAME", "must be set when SMTP_PASSWORD is")
 	}
+}
+
+func (c *Config) validateMailbox(v *validator) {
+	m := c.Mailbox
+	v.oneOf("IMAP_TLS", m.IMAPTLS, "tls", "starttls", "none")
+	v.oneOf("BCC_SELF", m.BCCSelf, "auto", "on", "off")
+	if m.IMAPPort < 1 || m.IMAPPort > 65535 {
+		v.add("IMAP_PORT", "must be between 1 and 65535 (got %d)", m.IMAPPort)
+	}
+	if m.IMAPHost != "" && m.IMAPUsername == "" {
+		v.add("IMAP_USERNAME", "must be set when IMAP_HOST is")
+	}
+	if m.IMAPPassword != "" && m.IMAPUsername == "" {
+		v.add("IMAP_USERNAME", "must be set when IMAP_PASSWORD is")
+	}
+	if len(m.Folders) == 0 {
+		v.add("IMAP_FOLDERS", "must name at least one folder")
+	}
+	for _, f := range m.Folders {
+		if strings.TrimSpace(f) == "" || hasControlChar(f) {
+			v.add("IMAP_FOLDERS", "must list folder names such as INBOX,Archive (got %q)", f)
+		}
+	}
+	v.positive("MAILBOX_INTERVAL", m.MailboxInterval)
+	v.positive("UNCERTAIN_GRACE", m.UncertainGrace)
+}
+
+func hasControlChar(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 
 func (c *Config) validateOpenAI(v *validator) {
