@@ -68,6 +68,13 @@ type Service struct {
 	// score stands alone, and an embeddings failure falls back to it.
 	Embedder       jobpilot.Embedder
 	EmbeddingCache jobpilot.EmbeddingCache
+	// Inbox reads the candidate's mailbox (IMAP_HOST); nil when it is not
+	// configured: then no reply, bounce or copy is ever seen.
+	Inbox *Inbox
+	// BCCSelf sends each application email with a blind copy to the
+	// candidate's own address (BCC_SELF), the evidence that settles an
+	// uncertain send.
+	BCCSelf bool
 }
 
 // FetchFunc imports the given sources' postings and returns one report per

@@ -48,6 +48,13 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
 	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
 	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
+	// The mailbox kind is always known (a job queued before IMAP_HOST was
+	// unset still runs, as a no-op); it is scheduled only when configured.
+	mailboxOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation}
+	if svc.Inbox != nil {
+		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orDur(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
+	}
+	engine.AddKind[apply.ReadMailboxArgs](k, svc.ReadMailbox, mailboxOpts)
 	return k, nil
 }
 

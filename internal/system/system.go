@@ -163,7 +163,13 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 	if err != nil {
 		return nil, err
 	}
+	inbox, err := newInbox(cfg, s.Resilience, db, log)
+	if err != nil {
+		return nil, err
+	}
 	return &apply.Service{
+		Inbox:        inbox,
+		BCCSelf:      cfg.Mailbox.CopiesToSelf(),
 		Store:        db,
 		Sources:      sources,
 		Writer:       writer,
