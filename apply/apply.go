@@ -71,6 +71,12 @@ type Service struct {
 	// Inbox reads the candidate's mailbox (IMAP_HOST); nil when it is not
 	// configured: then no reply, bounce or copy is ever seen.
 	Inbox *Inbox
+	// Notifiers tell the candidate what needs them (NOTIFY_*), each call
+	// under NotifyPolicy (the "notify" service); none means no notices.
+	Notifiers    []jobpilot.Notifier
+	NotifyPolicy jobpilot.Executor
+	// Breakers reads the circuit breakers for the digest; optional.
+	Breakers func() []jobpilot.BreakerSnapshot
 	// BCCSelf sends each application email with a blind copy to the
 	// candidate's own address (BCC_SELF), the evidence that settles an
 	// uncertain send.

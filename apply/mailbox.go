@@ -36,10 +36,6 @@ type Inbox struct {
 	UncertainGrace time.Duration
 	// Batch is the most messages read at once; 0 means 200.
 	Batch int
-	// OnReply is told of every reply and bounce matched to an application
-	// (the notifier: an interview is sent at once). Optional; it must not
-	// block.
-	OnReply func(ctx context.Context, app *jobpilot.Application, m jobpilot.InboxMessage)
 }
 
 // ReplyWindow is how long after sending a message from the recipient's
@@ -267,9 +263,6 @@ func (s *Service) handleBounce(ctx context.Context, m jobpilot.InboxMessage, idx
 		"recipient": b.Recipient, "status": b.Status, "hard": strconv.FormatBool(b.Hard), "date": m.Date.Format(time.RFC3339),
 	})
 	s.log().Warn("application bounced", "application", app.ID, "status", b.Status, "hard", b.Hard)
-	if s.Inbox.OnReply != nil {
-		s.Inbox.OnReply(ctx, app, m)
-	}
 	return nil
 }
 
@@ -316,8 +309,14 @@ func (s *Service) handleReply(ctx context.Context, app *jobpilot.Application, m 
 	}
 	s.event(ctx, app.ID, jobpilot.EventReply, summary, data)
 	s.log().Info("reply found", "application", app.ID, "class", m.Class, "match", match)
-	if s.Inbox.OnReply != nil {
-		s.Inbox.OnReply(ctx, app, m)
+	if m.Class == jobpilot.MailInterview && len(s.Notifiers) > 0 {
+		// Told at once, by a job of its own: a slow channel never holds
+		// the mailbox (unique per application: a message read twice
+		// notifies once while the first job is queued).
+		task := jobpilot.Task{Kind: jobpilot.TaskNotifyInterview, ApplicationID: app.ID}
+		if _, err := s.Store.Update(ctx, app.ID, jobpilot.Change{Tasks: []jobpilot.Task{task}}); err != nil {
+			s.log().Warn("interview notification not queued", "application", app.ID, "err", err)
+		}
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ type Config struct {
 	Apply     Apply          `yaml:"apply"`
 	SMTP      SMTP           `yaml:"smtp"`
 	Mailbox   Mailbox        `yaml:"mailbox"`
+	Notify    Notify         `yaml:"notify"`
 	OpenAI    OpenAI         `yaml:"openai"`
 	Fetch     Fetch          `yaml:"fetch"`
 	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
@@ -138,6 +139,16 @@ func (m Mailbox) CopiesToSelf() bool {
 		return false
 	}
 	return m.Reads()
+}
+
+// Notify is how the candidate is told what needs them: a digest on
+// NOTIFY_CRON (applications ready for review, replies, bounces, breakers
+// open for long) and, at once, an interview invitation.
+type Notify struct {
+	NotifyCron  string `env:"NOTIFY_CRON" yaml:"cron"`               // NOTIFY_CRON, default "0 9 * * *" (in SCHEDULER_TIMEZONE)
+	NotifyEmail bool   `env:"NOTIFY_EMAIL" yaml:"email"`             // NOTIFY_EMAIL, default on: by email to the candidate, through the mail service (or the outbox)
+	WebhookURL  string `env:"NOTIFY_WEBHOOK_URL" yaml:"webhook_url"` // NOTIFY_WEBHOOK_URL (secret): POST each notice as JSON
+	NtfyURL     string `env:"NOTIFY_NTFY_URL" yaml:"ntfy_url"`       // NOTIFY_NTFY_URL (secret): an ntfy topic URL, e.g. https://ntfy.sh/<topic>
 }
 
 // OpenAI is any OpenAI-compatible chat-completions endpoint.

@@ -282,6 +282,8 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"BCC_SELF": "yes"}, "BCC_SELF", "must be one of auto, on, off"},
 		{map[string]string{"MAILBOX_INTERVAL": "-1"}, "MAILBOX_INTERVAL", "must be > 0"},
 		{map[string]string{"UNCERTAIN_GRACE": "-5m"}, "UNCERTAIN_GRACE", "must be > 0"},
+		{map[string]string{"NOTIFY_CRON": "daily"}, "NOTIFY_CRON", "cron expression"},
+		{map[string]string{"NOTIFY_WEBHOOK_URL": "ftp://hooks.example.com/x"}, "NOTIFY_WEBHOOK_URL", "must be an http(s) URL"},
 		{map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, "OPENAI_BASE_URL", "http(s) URL"},
 		{map[string]string{"HTTP_ADDR": "8000"}, "HTTP_ADDR", "host:port"},
 		{map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL", "must be a URL"},
@@ -436,10 +438,11 @@ func TestRedaction(t *testing.T) {
 		token  = "api-token-xyz"
 		dbPW   = "db-s3cret"
 		imapPW = "imap-pa55-word"
+		ntfy   = "https://ntfy.sh/secret-topic-4711"
 	)
 	cfg, err := config.Load(envOf(map[string]string{
 		"SMTP_HOST": "mail.example.com", "SMTP_USERNAME": "me", "SMTP_PASSWORD": smtpPW,
-		"IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "me", "IMAP_PASSWORD": imapPW,
+		"IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "me", "IMAP_PASSWORD": imapPW, "NOTIFY_NTFY_URL": ntfy,
 		"OPENAI_API_KEY": apiKey, "JOBPILOT_API_TOKEN": token,
 		"DATABASE_URL": "postgres://jobpilot:" + dbPW + "@db.internal:5432/jobs?sslmode=disable",
 	}), "")
@@ -450,13 +453,13 @@ func TestRedaction(t *testing.T) {
 	if err := cfg.Print(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{smtpPW, apiKey, token, dbPW, imapPW} {
+	for _, s := range []string{smtpPW, apiKey, token, dbPW, imapPW, "secret-topic-4711"} {
 		if strings.Contains(out.String(), s) {
 			t.Errorf("secret %q printed:\n%s", s, out.String())
 		}
 	}
 	r := cfg.Redacted()
-	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN", "IMAP_PASSWORD"} {
+	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN", "IMAP_PASSWORD", "NOTIFY_NTFY_URL"} {
 		if r[v] != config.Redacted {
 			t.Errorf("%s = %q, want %q", v, r[v], config.Redacted)
 		}
@@ -470,7 +473,7 @@ func TestRedaction(t *testing.T) {
 	if r["IMAP_HOST"] != "imap.example.com" || r["IMAP_USERNAME"] != "me" || r["IMAP_FOLDERS"] != "INBOX" || r["IMAP_PORT"] != "993" {
 		t.Errorf("the mailbox settings must print as they are: %v", r)
 	}
-	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{smtpPW, apiKey, token, imapPW, dbPW}) {
+	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{smtpPW, apiKey, token, imapPW, ntfy, dbPW}) {
 		t.Errorf("Secrets() = %q", got)
 	}
 

@@ -85,6 +85,10 @@ func Default() *Config {
 			UncertainGrace:  30 * time.Minute,
 			BCCSelf:         "auto",
 		},
+		Notify: Notify{
+			NotifyCron:  "0 9 * * *",
+			NotifyEmail: true,
+		},
 		OpenAI: OpenAI{
 			BaseURL: llm.DefaultBaseURL,
 			Model:   llm.DefaultModel,

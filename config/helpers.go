@@ -81,12 +81,14 @@ func (c *Config) UsesTemplateWriter() bool {
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,
-// OPENAI_API_KEY, JOBPILOT_API_TOKEN, IMAP_PASSWORD and the password inside DATABASE_URL),
+// OPENAI_API_KEY, JOBPILOT_API_TOKEN, IMAP_PASSWORD, the notification URLs
+// (whoever knows an ntfy topic or a webhook URL can read or post to it) and
+// the password inside DATABASE_URL),
 // skipping unset ones. Tests use it to check that no secret reaches a log,
 // an API response or a document.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, c.Mailbox.IMAPPassword, databasePassword(c.DatabaseURL)} {
+	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, c.Mailbox.IMAPPassword, c.Notify.WebhookURL, c.Notify.NtfyURL, databasePassword(c.DatabaseURL)} {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -162,6 +164,8 @@ var secretVars = map[string]bool{
 	"OPENAI_API_KEY":     true,
 	"JOBPILOT_API_TOKEN": true,
 	"IMAP_PASSWORD":      true,
+	"NOTIFY_WEBHOOK_URL": true,
+	"NOTIFY_NTFY_URL":    true,
 }
 
 // Settings lists every variable with its effective value, in the order of

@@ -33,6 +33,7 @@ func (c *Config) Validate(rules ...Rule) error {
 	c.validateApply(v)
 	c.validateSMTP(v)
 	c.validateMailbox(v)
+	c.validateNotify(v)
 	c.validateOpenAI(v)
 	for _, rule := range rules {
 		v.errs = append(v.errs, rule(c)...)
@@ -206,6 +207,19 @@ func (c *Config) validateMailbox(v *validator) {
 	}
 	v.positive("MAILBOX_INTERVAL", m.MailboxInterval)
 	v.positive("UNCERTAIN_GRACE", m.UncertainGrace)
+}
+
+func (c *Config) validateNotify(v *validator) {
+	n := c.Notify
+	if _, err := cron.ParseStandard(n.NotifyCron); err != nil {
+		v.add("NOTIFY_CRON", "must be a 5-field cron expression such as \"0 9 * * *\" (got %q: %v)", n.NotifyCron, err)
+	}
+	// The URLs are secrets: the message does not repeat them.
+	for _, u := range []struct{ name, value string }{{"NOTIFY_WEBHOOK_URL", n.WebhookURL}, {"NOTIFY_NTFY_URL", n.NtfyURL}} {
+		if u.value != "" && checkHTTPURL(u.value) != nil {
+			v.add(u.name, "must be an http(s) URL")
+		}
+	}
 }
 
 func hasControlChar(s string) bool {

@@ -55,12 +55,18 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orDur(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
 	}
 	engine.AddKind[apply.ReadMailboxArgs](k, svc.ReadMailbox, mailboxOpts)
+	digestOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job}
+	if len(svc.Notifiers) > 0 {
+		digestOpts.Periodic = &engine.Periodic{Schedule: s.notify}
+	}
+	engine.AddKind[apply.NotifyDigestArgs](k, svc.NotifyDigest, digestOpts)
+	engine.AddKind[apply.NotifyInterviewArgs](k, svc.NotifyInterview, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Unique: true, Timeout: job})
 	return k, nil
 }
 
-// periodicSchedules are the schedule's four entries.
+// periodicSchedules are the schedule's entries.
 type periodicSchedules struct {
-	fetch, automation, followUps, cleanup engine.Schedule
+	fetch, automation, followUps, cleanup, notify engine.Schedule
 }
 
 // schedules reads the schedule: fetch every FETCH_INTERVAL, automation
@@ -81,7 +87,12 @@ func schedules(cfg *config.Config) (periodicSchedules, error) {
 	if err != nil {
 		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "CLEANUP_CRON", Message: "bad cron expression", Err: err}
 	}
+	notify, err := engine.CronSchedule(orStr(cfg.Notify.NotifyCron, "0 9 * * *"), loc)
+	if err != nil {
+		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "NOTIFY_CRON", Message: "bad cron expression", Err: err}
+	}
 	return periodicSchedules{
+		notify:     notify,
 		fetch:      engine.Every(orDur(s.FetchInterval, 6*time.Hour)),
 		automation: engine.Every(orDur(s.AutomationInterval, time.Hour)),
 		followUps:  follow,

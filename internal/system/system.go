@@ -169,6 +169,9 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 	}
 	return &apply.Service{
 		Inbox:        inbox,
+		Notifiers:    notifiers(cfg, mailer),
+		NotifyPolicy: s.Resilience.Service(resilience.ServiceNotify),
+		Breakers:     s.Resilience.Breakers.Snapshot,
 		BCCSelf:      cfg.Mailbox.CopiesToSelf(),
 		Store:        db,
 		Sources:      sources,

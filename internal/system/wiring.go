@@ -13,6 +13,7 @@ import (
 	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/mail"
 	"github.com/jobpilot/jobpilot/mail/mailbox"
+	"github.com/jobpilot/jobpilot/notify"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/templatewriter"
@@ -66,6 +67,14 @@ func newInbox(cfg *config.Config, set *resilience.Set, db jobpilot.InboxStore, l
 		Folders:        cfg.Mailbox.Folders,
 		UncertainGrace: cfg.Mailbox.UncertainGrace,
 	}, nil
+}
+
+// notifiers are the notification channels of cfg (NOTIFY_*), from the
+// registry (notify.Builtin); the email channel uses the pipeline's mailer.
+func notifiers(cfg *config.Config, mailer jobpilot.Mailer) []jobpilot.Notifier {
+	n := cfg.Notify
+	return notify.Channels(notify.Config{Email: n.NotifyEmail, WebhookURL: n.WebhookURL, NtfyURL: n.NtfyURL,
+		From: cfg.SMTP.From, Mailer: mailer}, notify.Builtin())
 }
 
 // newMailer is the transport the configuration asks for: SMTP when
