@@ -72,9 +72,10 @@ type Service struct {
 	// configured: then no reply, bounce or copy is ever seen.
 	Inbox *Inbox
 	// Notifiers tell the candidate what needs them (NOTIFY_*), each call
-	// under NotifyPolicy (the "notify" service); none means no notices.
+	// under its channel's policy (NotifyPolicy(name): the "notify:<name>"
+	// service, a breaker per channel); none means no notices.
 	Notifiers    []jobpilot.Notifier
-	NotifyPolicy jobpilot.Executor
+	NotifyPolicy func(channel string) jobpilot.Executor
 	// Breakers reads the circuit breakers for the digest; optional.
 	Breakers func() []jobpilot.BreakerSnapshot
 	// BCCSelf sends each application email with a blind copy to the

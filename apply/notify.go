@@ -132,7 +132,7 @@ func (s *Service) NotifyInterview(ctx context.Context, t jobpilot.Task) error {
 func (s *Service) notify(ctx context.Context, n *jobpilot.Notice) int {
 	ok := 0
 	for _, ch := range s.Notifiers {
-		err := s.NotifyPolicy.Do(ctx, func(ctx context.Context) error { return ch.Notify(ctx, n) })
+		err := s.NotifyPolicy(ch.Name()).Do(ctx, func(ctx context.Context) error { return ch.Notify(ctx, n) })
 		if err != nil {
 			s.log().Warn("notification not delivered", "channel", ch.Name(), "kind", n.Kind, "err", err)
 			s.event(ctx, 0, jobpilot.EventError, fmt.Sprintf("%s notification via %s not delivered: %s", n.Kind, ch.Name(), reason(err)),

@@ -432,11 +432,11 @@ func TestDefaults(t *testing.T) {
 	// No per-attempt timeout: the source client bounds first byte and idle reads.
 	check("source:greenhouse:acme", 3, time.Second, 60*time.Second, 0, "source:greenhouse:acme")
 	check(resilience.ServiceMailbox, 2, 2*time.Second, 30*time.Second, 60*time.Second, "mailbox")
-	check(resilience.ServiceNotify, 2, time.Second, 10*time.Second, 10*time.Second, "notify")
+	check("notify:webhook", 2, time.Second, 10*time.Second, 10*time.Second, "notify:webhook")
 	want := map[string]resilience.BreakerSettings{
 		"email":                  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
 		"mailbox":                {FailureThreshold: 3, RecoveryTimeout: 5 * time.Minute},
-		"notify":                 {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
+		"notify:webhook":         {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
 		"openai":                 {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
 		"source:greenhouse:acme": {FailureThreshold: 5, RecoveryTimeout: time.Minute},
 	}

@@ -52,7 +52,7 @@ const (
 	ServiceAutomation  = "automation"   // one full automation run
 	ServiceSource      = "source"       // template of each job board's service "source:<type>:<name>"
 	ServiceMailbox     = "mailbox"      // one read of one mailbox folder (IMAP)
-	ServiceNotify      = "notify"       // one notice on one channel (email, webhook, ntfy)
+	ServiceNotify      = "notify"       // template of each notification channel's service "notify:<channel>"
 )
 
 // Breaker names shared by several services.
@@ -62,8 +62,9 @@ const (
 	// BreakerMailbox is the IMAP server's: open, the mailbox is read later
 	// and nothing is lost (the cursor stays where it was).
 	BreakerMailbox = "mailbox"
-	// BreakerNotify is the notification channels': open, notices are
-	// dropped (and recorded) rather than waited for.
+	// BreakerNotify holds the settings of every notification channel's own
+	// breaker ("notify:<channel>"): open, its notices are dropped (and
+	// recorded) rather than waited for, and the other channels go on.
 	BreakerNotify = "notify"
 	// BreakerSource holds the settings of every job board's own breaker.
 	BreakerSource = "source"
@@ -95,7 +96,7 @@ type Config struct {
 //	default       3        1 s → 60 s     —        —
 //	source        3        1 s → 60 s     —        its own: 5 failures / 1 min
 //	mailbox       2        2 s → 30 s     60 s     mailbox: 3 failures / 5 min
-//	notify        2        1 s → 10 s     10 s     notify: 5 failures / 5 min
+//	notify        2        1 s → 10 s     10 s     its own per channel: 5 failures / 5 min
 //
 // Delays grow by a base of 2 (2, 4, 8 s for email) with no jitter. Job
 // boards have no per-attempt timeout: the source client bounds a request's
@@ -113,7 +114,7 @@ func Defaults() Config {
 			ServiceAutomation:  {Timeout: 3600 * time.Second, Operation: "run_automation"},
 			ServiceSource:      {MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2, Breaker: BreakerSource, PerInstance: true},
 			ServiceMailbox:     {MaxRetries: 2, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerMailbox, Operation: "read_mailbox"},
-			ServiceNotify:      {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 10 * time.Second, Base: 2, Timeout: 10 * time.Second, Breaker: BreakerNotify, Operation: "send_notification"},
+			ServiceNotify:      {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 10 * time.Second, Base: 2, Timeout: 10 * time.Second, Breaker: BreakerNotify, Operation: "send_notification", PerInstance: true},
 		},
 		Breakers: map[string]BreakerSettings{
 			BreakerEmail:   {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},

@@ -94,7 +94,7 @@ func TestInboxLoop(t *testing.T) {
 		h := newHarness(t, harnessOpts{db: db, postings: 3, now: clk, mailbox: mb,
 			env: map[string]string{"UNCERTAIN_GRACE": "30m"}})
 		h.automate()
-		h.waitStatus(3, 30*time.Second, jobpilot.StatusSent)
+		h.waitStatus(3, 90*time.Second, jobpilot.StatusSent)
 		// The blind copies reached the candidate's mailbox; the employer never saw them.
 		for _, m := range h.smtp.Messages() {
 			if len(m.RcptTo) != 2 || m.RcptTo[1] != candidateEmail || strings.Contains(string(m.Raw), candidateEmail+">\r\nBcc") {
@@ -105,7 +105,7 @@ func TestInboxLoop(t *testing.T) {
 		h.smtp.SetSchedule(fakesmtp.MustParseSchedule("cut always"))
 		h.addPostingsFrom(3, 2)
 		h.automate()
-		h.waitStatus(2, 30*time.Second, jobpilot.StatusNeedsReview)
+		h.waitStatus(2, 90*time.Second, jobpilot.StatusNeedsReview)
 		apps := h.apps()
 		if len(apps) != 5 {
 			t.Fatalf("%d applications, want 5", len(apps))
@@ -180,7 +180,9 @@ func TestInboxLoop(t *testing.T) {
 		}
 		var followed []string
 		for _, m := range h.smtp.Messages()[before:] {
-			followed = append(followed, m.MessageID)
+			if strings.Contains(m.MessageID, "-followup@") { // not the interview notice
+				followed = append(followed, m.MessageID)
+			}
 		}
 		wantFollowed := []string{jobpilot.FollowUpMessageID(auto.ID, "example.com"), jobpilot.FollowUpMessageID(copied.ID, "example.com")}
 		if strings.Join(followed, " ") != strings.Join(wantFollowed, " ") {
@@ -210,7 +212,7 @@ func TestMailboxDownOpensBreaker(t *testing.T) {
 		srv := fakeimap.StartTest(t)
 		h := newHarness(t, harnessOpts{db: db, postings: 1, mailbox: srv})
 		h.automate()
-		h.waitStatus(1, 30*time.Second, jobpilot.StatusSent)
+		h.waitStatus(1, 90*time.Second, jobpilot.StatusSent)
 		sent := h.apps()[0]
 		readMailbox(t, h)
 

@@ -168,9 +168,11 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 		return nil, err
 	}
 	return &apply.Service{
-		Inbox:        inbox,
-		Notifiers:    notifiers(cfg, mailer),
-		NotifyPolicy: s.Resilience.Service(resilience.ServiceNotify),
+		Inbox:     inbox,
+		Notifiers: notifiers(cfg, mailer),
+		NotifyPolicy: func(channel string) jobpilot.Executor {
+			return s.Resilience.Service(resilience.ServiceNotify + ":" + channel)
+		},
 		Breakers:     s.Resilience.Breakers.Snapshot,
 		BCCSelf:      cfg.Mailbox.CopiesToSelf(),
 		Store:        db,
