@@ -35,6 +35,11 @@ const (
 	// StatusNeedsReview: the outcome of a send is unknown (the process died
 	// during the SMTP transaction); never re-sent without the candidate.
 	StatusNeedsReview Status = "needs_review"
+	// StatusReplied: a person answered (found in the mailbox); follow-ups stop.
+	StatusReplied Status = "replied"
+	// StatusBounced: the message came back undelivered (a delivery status
+	// notification); Application.Error holds the reason and status code.
+	StatusBounced Status = "bounced"
 	// StatusDismissed: the candidate does not want it (a bad match, a
 	// company they blocked); Application.Note says why.
 	StatusDismissed Status = "dismissed"
@@ -54,7 +59,7 @@ const (
 var Statuses = []Status{
 	StatusMatched, StatusDrafting, StatusReady, StatusApproved, StatusSending, StatusSent,
 	StatusFollowedUp, StatusApplied, StatusSkipped, StatusFailed, StatusNeedsReview, StatusDismissed,
-	StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn, StatusNoReply,
+	StatusReplied, StatusBounced, StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn, StatusNoReply,
 }
 
 // Transitions lists, for each status, the statuses it may move to.
@@ -68,20 +73,28 @@ var Transitions = map[Status][]Status{
 	StatusApproved: {StatusSending, StatusFailed, StatusReady},
 	// sending → approved: a transient failure whose outcome is known (the
 	// server refused the message); the retry is queued and nothing was sent.
-	StatusSending:     {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
-	StatusSent:        append([]Status{StatusFollowedUp}, trackerStatuses...),
-	StatusFollowedUp:  trackerStatuses,
-	StatusApplied:     trackerStatuses,
-	StatusSkipped:     {StatusMatched, StatusDismissed},              // re-scored after the posting or profile changed
-	StatusFailed:      {StatusMatched, StatusReady, StatusDismissed}, // retried by the candidate: redrafted, or back to review when the documents exist
-	StatusNeedsReview: {StatusApproved, StatusSent, StatusFailed},    // "send again", "mark sent", give up
-	StatusDismissed:   {StatusReady, StatusMatched},                  // restored by the candidate
+	StatusSending: {StatusSent, StatusFailed, StatusNeedsReview, StatusApproved},
+	// sent → replied, bounced: the mailbox reader found an answer or a
+	// bounce; the tracker's statuses are the candidate's news (or the
+	// mailbox reader's, when a reply says so).
+	StatusSent:       append([]Status{StatusFollowedUp, StatusReplied, StatusBounced}, trackerStatuses...),
+	StatusFollowedUp: append([]Status{StatusReplied, StatusBounced}, trackerStatuses...),
+	StatusApplied:    trackerStatuses,
+	StatusSkipped:    {StatusMatched, StatusDismissed},              // re-scored after the posting or profile changed
+	StatusFailed:     {StatusMatched, StatusReady, StatusDismissed}, // retried by the candidate: redrafted, or back to review when the documents exist
+	// needs_review: "send again", "mark sent" (by the candidate, or by the
+	// mailbox reader when a copy arrived), give up, or a bounce found.
+	StatusNeedsReview: {StatusApproved, StatusSent, StatusFailed, StatusBounced},
+	StatusDismissed:   {StatusReady, StatusMatched}, // restored by the candidate
+	// replied: the candidate (or a later reply) tells what the answer meant.
+	StatusReplied: {StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn},
+	StatusBounced: {}, // final: the address does not work
 	// The tracker: the candidate's own news after sending.
 	StatusInterviewing: {StatusOffered, StatusRejected, StatusWithdrawn},
-	StatusNoReply:      {StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn}, // a late answer
-	StatusOffered:      {StatusRejected, StatusWithdrawn},                                    // an offer can still fall through, or be declined
-	StatusRejected:     {},                                                                   // final
-	StatusWithdrawn:    {},                                                                   // final
+	StatusNoReply:      {StatusReplied, StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn}, // a late answer
+	StatusOffered:      {StatusRejected, StatusWithdrawn},                                                   // an offer can still fall through, or be declined
+	StatusRejected:     {},                                                                                  // final
+	StatusWithdrawn:    {},                                                                                  // final
 }
 
 // trackerStatuses are where a sent (or applied) application may go next.
@@ -105,22 +118,24 @@ func (s Status) CanTransition(to Status) bool {
 func (s Status) Settled() bool {
 	switch s {
 	case StatusSent, StatusFollowedUp, StatusApplied, StatusSkipped, StatusFailed, StatusNeedsReview, StatusDismissed,
-		StatusInterviewing, StatusRejected, StatusOffered, StatusWithdrawn, StatusNoReply:
+		StatusReplied, StatusBounced, StatusInterviewing, StatusRejected, StatusOffered, StatusWithdrawn, StatusNoReply:
 		return true
 	}
 	return false
 }
 
-// Manual reports whether s is a tracker status, set only by the candidate
-// after an application went out: interviewing, offered, rejected, withdrawn
-// or no_reply.
+// Manual reports whether s is a tracker status, one the candidate may set
+// after an application went out (the mailbox reader sets them too when a
+// reply says so): interviewing, offered, rejected, withdrawn or no_reply.
 func (s Status) Manual() bool {
 	return slices.Contains(trackerStatuses, s)
 }
 
 // PastSent reports whether the candidate moved the application on from sent
 // (a tracker status): it gets no follow-up.
-func (s Status) PastSent() bool { return s.Manual() }
+func (s Status) PastSent() bool {
+	return s.Manual() || s == StatusReplied || s == StatusBounced
+}
 
 // ErrInvalidTransition returns the ECONFLICT error for a refused move.
 func ErrInvalidTransition(id int64, from, to Status) error {

@@ -14,6 +14,9 @@ const (
 	EventError        = "error"         // a permanent failure
 	EventScheduler    = "scheduler"     // supervisor restarts, job isolation
 	EventNote         = "note"          // anything else worth showing the candidate
+	EventReply        = "reply"         // an answer found in the mailbox: sender, date, subject, class (never the body)
+	EventBounce       = "bounce"        // a delivery failure report found in the mailbox
+	EventCopy         = "copy"          // our own copy of a sent message found in the mailbox
 )
 
 // Event is one entry of the history: of an application, or of the service.

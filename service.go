@@ -114,10 +114,13 @@ type Attachment struct {
 
 // Message is an email to send.
 type Message struct {
-	MessageID   string // with angle brackets, e.g. "<application-7@example.com>"
-	From        string // address
-	FromName    string
-	To          string
+	MessageID string // with angle brackets, e.g. "<application-7@example.com>"
+	From      string // address
+	FromName  string
+	To        string
+	// Bcc receives a blind copy (the candidate's own address, so the
+	// mailbox reader can prove the message left); never a header.
+	Bcc         []string
 	ReplyTo     string
 	Subject     string
 	Body        string // plain text

@@ -17,13 +17,16 @@ const (
 	TaskSendApplication TaskKind = "send_application"
 	TaskFollowUps       TaskKind = "follow_ups"
 	TaskCleanup         TaskKind = "cleanup"
+	TaskReadMailbox     TaskKind = "read_mailbox"
+	TaskNotifyDigest    TaskKind = "notify_digest"
+	TaskNotifyInterview TaskKind = "notify_interview"
 )
 
 // Task is a request for durable work, recorded in the database in the same
 // transaction as the state change that causes it (see Change.Tasks).
 type Task struct {
 	Kind          TaskKind
-	ApplicationID int64     // process_posting, send_application
+	ApplicationID int64     // process_posting, send_application, notify_interview
 	ProfileID     int64     // process_posting
 	PostingID     int64     // process_posting
 	RunID         int64     // the automation run that asked for it, if any

@@ -76,6 +76,20 @@ type Service struct {
 	// score stands alone, and an embeddings failure falls back to it.
 	Embedder       jobpilot.Embedder
 	EmbeddingCache jobpilot.EmbeddingCache
+	// Inbox reads the candidate's mailbox (IMAP_HOST); nil when it is not
+	// configured: then no reply, bounce or copy is ever seen.
+	Inbox *Inbox
+	// Notifiers tell the candidate what needs them (NOTIFY_*), each call
+	// under its channel's policy (NotifyPolicy(name): the "notify:<name>"
+	// service, a breaker per channel); none means no notices.
+	Notifiers    []jobpilot.Notifier
+	NotifyPolicy func(channel string) jobpilot.Executor
+	// Breakers reads the circuit breakers for the digest; optional.
+	Breakers func() []jobpilot.BreakerSnapshot
+	// BCCSelf sends each application email with a blind copy to the
+	// candidate's own address (BCC_SELF), the evidence that settles an
+	// uncertain send.
+	BCCSelf bool
 }
 
 // FetchFunc imports the given sources' postings and returns one report per

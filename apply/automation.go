@@ -288,6 +288,13 @@ func (s *Service) createApplication(ctx context.Context, run *jobpilot.Run, p *j
 	}
 	if post.ContactEmail != "" {
 		app.ApplyVia = jobpilot.ApplyViaEmail
+		// An address that bounced hard is not written to again.
+		if err := s.checkRecipient(ctx, post.ContactEmail); err != nil {
+			if !errors.Is(err, jobpilot.ErrPermanent) {
+				return err
+			}
+			app.ApplyVia = jobpilot.ApplyViaURL
+		}
 	}
 	if passes(p, m) {
 		app.Status = jobpilot.StatusMatched

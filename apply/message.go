@@ -23,6 +23,9 @@ func (s *Service) applicationMessage(ctx context.Context, app *jobpilot.Applicat
 	if post.ContactEmail == "" {
 		return nil, jobpilot.Permanent(jobpilot.Errorf(jobpilot.EINVALID, "posting %d has no contact email; apply via %s", post.ID, firstNonEmpty(post.ApplyURL, post.URL)))
 	}
+	if err := s.checkRecipient(ctx, post.ContactEmail); err != nil {
+		return nil, err
+	}
 	docs, err := s.Store.Documents(ctx, app.ID)
 	if err != nil {
 		return nil, err
@@ -42,7 +45,12 @@ func (s *Service) applicationMessage(ctx context.Context, app *jobpilot.Applicat
 			b.WriteString(line + "\n")
 		}
 	}
+	var bcc []string
+	if self := p.Resume.Basics.Email; s.BCCSelf && self != "" && !strings.EqualFold(self, post.ContactEmail) {
+		bcc = []string{self}
+	}
 	return &jobpilot.Message{
+		Bcc:       bcc,
 		MessageID: jobpilot.MessageID(app.ID, domainOf(from)),
 		From:      from,
 		FromName:  name,
@@ -56,6 +64,24 @@ func (s *Service) applicationMessage(ctx context.Context, app *jobpilot.Applicat
 			{Filename: fileName(name, "Cover Letter"), ContentType: "application/pdf", Data: docs.CoverLetterPDF},
 		},
 	}, nil
+}
+
+// checkRecipient refuses an address that bounced hard before: a permanent
+// EINVALID error, so the application fails with the reason instead of
+// bouncing again.
+func (s *Service) checkRecipient(ctx context.Context, addr string) error {
+	if s.Inbox == nil || s.Inbox.Store == nil {
+		return nil
+	}
+	bad, err := s.Inbox.Store.BadAddress(ctx, addr)
+	switch {
+	case jobpilot.ErrorCode(err) == jobpilot.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	}
+	return jobpilot.Permanent(jobpilot.Errorf(jobpilot.EINVALID, "%s bounced hard before (%s %s, application %d): apply via the posting's page instead",
+		addr, bad.Status, bad.Reason, bad.ApplicationID))
 }
 
 func (s *Service) sender(p *jobpilot.Profile) string {

@@ -31,6 +31,8 @@ type Config struct {
 	Scheduler Scheduler      `yaml:"scheduler"`
 	Apply     Apply          `yaml:"apply"`
 	SMTP      SMTP           `yaml:"smtp"`
+	Mailbox   Mailbox        `yaml:"mailbox"`
+	Notify    Notify         `yaml:"notify"`
 	OpenAI    OpenAI         `yaml:"openai"`
 	Fetch     Fetch          `yaml:"fetch"`
 	Sources   []SourceConfig `env:"-" yaml:"sources"` // YAML only: the job boards to poll
@@ -140,6 +142,52 @@ type SMTP struct {
 	Password string `env:"SMTP_PASSWORD" yaml:"password"` // SMTP_PASSWORD (secret)
 	From     string `env:"SMTP_FROM" yaml:"from"`         // SMTP_FROM; default the profile's email
 	TLS      string `env:"SMTP_TLS" yaml:"tls"`           // SMTP_TLS: "starttls" (default), "tls" or "none"
+}
+
+// Mailbox is the candidate's mailbox, read over IMAP for replies, bounces
+// and the blind copies that settle uncertain sends. With no IMAP_HOST it is
+// not read. Field names carry IMAP because they must differ from SMTP's.
+type Mailbox struct {
+	IMAPHost     string   `env:"IMAP_HOST" yaml:"host"`         // IMAP_HOST; unset = the mailbox is not read
+	IMAPPort     int      `env:"IMAP_PORT" yaml:"port"`         // IMAP_PORT, default 993 (143 when IMAP_TLS is starttls or none)
+	IMAPUsername string   `env:"IMAP_USERNAME" yaml:"username"` // IMAP_USERNAME
+	IMAPPassword string   `env:"IMAP_PASSWORD" yaml:"password"` // IMAP_PASSWORD (secret)
+	IMAPTLS      string   `env:"IMAP_TLS" yaml:"tls"`           // IMAP_TLS: "tls" (default), "starttls" or "none"
+	Folders      []string `env:"IMAP_FOLDERS" yaml:"folders"`   // IMAP_FOLDERS, default INBOX: comma-separated folders to read
+	// MailboxInterval is how often the mailbox is read (MAILBOX_INTERVAL, default 10m).
+	MailboxInterval time.Duration `env:"MAILBOX_INTERVAL" yaml:"interval"`
+	// UncertainGrace is how long a needs_review application waits for its
+	// blind copy before it is marked "no copy arrived" (UNCERTAIN_GRACE, default 30m).
+	UncertainGrace time.Duration `env:"UNCERTAIN_GRACE" yaml:"uncertain_grace"`
+	// BCCSelf sends every application email with a blind copy to the
+	// candidate's own address (BCC_SELF): "auto" (default: on when IMAP_HOST
+	// is set), "on" or "off".
+	BCCSelf string `env:"BCC_SELF" yaml:"bcc_self"`
+}
+
+// Reads reports whether the mailbox is configured (IMAP_HOST).
+func (m Mailbox) Reads() bool { return m.IMAPHost != "" }
+
+// CopiesToSelf reports whether application emails carry a blind copy to the
+// candidate (BCC_SELF, "auto" meaning when the mailbox is read).
+func (m Mailbox) CopiesToSelf() bool {
+	switch m.BCCSelf {
+	case "on":
+		return true
+	case "off":
+		return false
+	}
+	return m.Reads()
+}
+
+// Notify is how the candidate is told what needs them: a digest on
+// NOTIFY_CRON (applications ready for review, replies, bounces, breakers
+// open for long) and, at once, an interview invitation.
+type Notify struct {
+	NotifyCron  string `env:"NOTIFY_CRON" yaml:"cron"`               // NOTIFY_CRON, default "0 9 * * *" (in SCHEDULER_TIMEZONE)
+	NotifyEmail bool   `env:"NOTIFY_EMAIL" yaml:"email"`             // NOTIFY_EMAIL, default on: by email to the candidate, through the mail service (or the outbox)
+	WebhookURL  string `env:"NOTIFY_WEBHOOK_URL" yaml:"webhook_url"` // NOTIFY_WEBHOOK_URL (secret): POST each notice as JSON
+	NtfyURL     string `env:"NOTIFY_NTFY_URL" yaml:"ntfy_url"`       // NOTIFY_NTFY_URL (secret): an ntfy topic URL, e.g. https://ntfy.sh/<topic>
 }
 
 // OpenAI is any OpenAI-compatible chat-completions endpoint.

@@ -288,6 +288,15 @@ func TestValidationRules(t *testing.T) {
 		{map[string]string{"SMTP_PORT": "-1"}, "SMTP_PORT", "between 1 and 65535"},
 		{map[string]string{"SMTP_FROM": "not an address"}, "SMTP_FROM", "email address"},
 		{map[string]string{"SMTP_PASSWORD": "pw"}, "SMTP_USERNAME", "must be set when SMTP_PASSWORD is"},
+		{map[string]string{"IMAP_HOST": "imap.example.com"}, "IMAP_USERNAME", "must be set when IMAP_HOST is"},
+		{map[string]string{"IMAP_PASSWORD": "pw"}, "IMAP_USERNAME", "must be set when IMAP_PASSWORD is"},
+		{map[string]string{"IMAP_TLS": "ssl"}, "IMAP_TLS", "must be one of tls, starttls, none"},
+		{map[string]string{"IMAP_PORT": "70000"}, "IMAP_PORT", "must be between 1 and 65535"},
+		{map[string]string{"BCC_SELF": "yes"}, "BCC_SELF", "must be one of auto, on, off"},
+		{map[string]string{"MAILBOX_INTERVAL": "-1"}, "MAILBOX_INTERVAL", "must be > 0"},
+		{map[string]string{"UNCERTAIN_GRACE": "-5m"}, "UNCERTAIN_GRACE", "must be > 0"},
+		{map[string]string{"NOTIFY_CRON": "daily"}, "NOTIFY_CRON", "cron expression"},
+		{map[string]string{"NOTIFY_WEBHOOK_URL": "ftp://hooks.example.com/x"}, "NOTIFY_WEBHOOK_URL", "must be an http(s) URL"},
 		{map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, "OPENAI_BASE_URL", "http(s) URL"},
 		{map[string]string{"HTTP_ADDR": "8000"}, "HTTP_ADDR", "host:port"},
 		{map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL", "must be a URL"},
@@ -500,9 +509,12 @@ func TestRedaction(t *testing.T) {
 		apiKey = "sk-test-0123456789"
 		token  = "api-token-xyz-0123456789-abcdefghij"
 		dbPW   = "db-s3cret"
+		imapPW = "imap-pa55-word"
+		ntfy   = "https://ntfy.sh/secret-topic-4711"
 	)
 	cfg, err := config.Load(envOf(map[string]string{
 		"SMTP_HOST": "mail.example.com", "SMTP_USERNAME": "me", "SMTP_PASSWORD": smtpPW,
+		"IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "me", "IMAP_PASSWORD": imapPW, "NOTIFY_NTFY_URL": ntfy,
 		"OPENAI_API_KEY": apiKey, "JOBPILOT_API_TOKEN": token,
 		"DATABASE_URL": "postgres://jobpilot:" + dbPW + "@db.internal:5432/jobs?sslmode=disable",
 	}), "")
@@ -513,13 +525,13 @@ func TestRedaction(t *testing.T) {
 	if err := cfg.Print(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{smtpPW, apiKey, token, dbPW} {
+	for _, s := range []string{smtpPW, apiKey, token, dbPW, imapPW, "secret-topic-4711"} {
 		if strings.Contains(out.String(), s) {
 			t.Errorf("secret %q printed:\n%s", s, out.String())
 		}
 	}
 	r := cfg.Redacted()
-	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN"} {
+	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN", "IMAP_PASSWORD", "NOTIFY_NTFY_URL"} {
 		if r[v] != config.Redacted {
 			t.Errorf("%s = %q, want %q", v, r[v], config.Redacted)
 		}
@@ -530,7 +542,10 @@ func TestRedaction(t *testing.T) {
 	if r["SMTP_HOST"] != "mail.example.com" || r["MAX_RETRIES"] != "3" || r["INITIAL_DELAY"] != "1s" {
 		t.Errorf("non-secrets must print as they are: %v", r)
 	}
-	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{smtpPW, apiKey, token, dbPW}) {
+	if r["IMAP_HOST"] != "imap.example.com" || r["IMAP_USERNAME"] != "me" || r["IMAP_FOLDERS"] != "INBOX" || r["IMAP_PORT"] != "993" {
+		t.Errorf("the mailbox settings must print as they are: %v", r)
+	}
+	if got := cfg.Secrets(); !reflect.DeepEqual(got, []string{smtpPW, apiKey, token, imapPW, ntfy, dbPW}) {
 		t.Errorf("Secrets() = %q", got)
 	}
 
@@ -542,7 +557,7 @@ func TestRedaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = cfg.Redacted()
-	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN"} {
+	for _, v := range []string{"SMTP_PASSWORD", "OPENAI_API_KEY", "JOBPILOT_API_TOKEN", "IMAP_PASSWORD"} {
 		if r[v] != config.Unset {
 			t.Errorf("%s = %q, want %q", v, r[v], config.Unset)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/mail"
+	"github.com/jobpilot/jobpilot/mail/mailbox"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 )
@@ -98,6 +99,17 @@ func Default() *Config {
 		SMTP: SMTP{
 			TLS: mail.TLSStartTLS,
 		},
+		Mailbox: Mailbox{
+			IMAPTLS:         mailbox.TLSImplicit,
+			Folders:         mailbox.DefaultFolders,
+			MailboxInterval: 10 * time.Minute,
+			UncertainGrace:  30 * time.Minute,
+			BCCSelf:         "auto",
+		},
+		Notify: Notify{
+			NotifyCron:  "0 9 * * *",
+			NotifyEmail: true,
+		},
 		OpenAI: OpenAI{
 			BaseURL: llm.DefaultBaseURL,
 			Model:   llm.DefaultModel,
@@ -114,6 +126,9 @@ func (c *Config) fillDerived() {
 	}
 	if c.SMTP.Port == 0 {
 		c.SMTP.Port = mail.DefaultPort(c.SMTP.TLS)
+	}
+	if c.Mailbox.IMAPPort == 0 {
+		c.Mailbox.IMAPPort = mailbox.DefaultPort(c.Mailbox.IMAPTLS)
 	}
 	if c.Scheduler.RescueAfter == 0 && c.Timeouts.Job > 0 {
 		c.Scheduler.RescueAfter = c.Timeouts.Job + 60*time.Second

@@ -82,14 +82,16 @@ func (c *Config) UsesTemplateWriter() bool {
 }
 
 // Secrets returns the configured secret values (SMTP_PASSWORD,
-// OPENAI_API_KEY, JOBPILOT_API_TOKEN, the password inside DATABASE_URL, then
-// the credentials in the sources' URLs: a feed's basic-auth password or
-// ?token=), skipping unset ones. internal/system scrubs them from every log
-// line and every stored error (redact.Scrubber); tests use it to check that
-// no secret reaches a log, an API response or a document.
+// OPENAI_API_KEY, JOBPILOT_API_TOKEN, IMAP_PASSWORD, the notification URLs
+// (whoever knows an ntfy topic or a webhook URL can read or post to it), the
+// password inside DATABASE_URL, then the credentials in the sources' URLs: a
+// feed's basic-auth password or ?token=), skipping unset ones.
+// internal/system scrubs them from every log line and every stored error
+// (redact.Scrubber); tests use it to check that no secret reaches a log, an
+// API response or a document.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, databasePassword(c.DatabaseURL)} {
+	for _, s := range []string{c.SMTP.Password, c.OpenAI.APIKey, c.APIToken, c.Mailbox.IMAPPassword, c.Notify.WebhookURL, c.Notify.NtfyURL, databasePassword(c.DatabaseURL)} {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -155,6 +157,9 @@ var secretVars = map[string]bool{
 	"SMTP_PASSWORD":      true,
 	"OPENAI_API_KEY":     true,
 	"JOBPILOT_API_TOKEN": true,
+	"IMAP_PASSWORD":      true,
+	"NOTIFY_WEBHOOK_URL": true,
+	"NOTIFY_NTFY_URL":    true,
 }
 
 // Settings lists every variable with its effective value, in the order of

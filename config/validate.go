@@ -36,6 +36,8 @@ func (c *Config) Validate(rules ...Rule) error {
 	c.validateScheduler(v)
 	c.validateApply(v)
 	c.validateSMTP(v)
+	c.validateMailbox(v)
+	c.validateNotify(v)
 	c.validateOpenAI(v)
 	for _, rule := range rules {
 		v.errs = append(v.errs, rule(c)...)
@@ -229,6 +231,48 @@ func (c *Config) validateSMTP(v *validator) {
 	if s.Password != "" && s.Username == "" {
 		v.add("SMTP_USERNAME", "must be set when SMTP_PASSWORD is")
 	}
+}
+
+func (c *Config) validateMailbox(v *validator) {
+	m := c.Mailbox
+	v.oneOf("IMAP_TLS", m.IMAPTLS, "tls", "starttls", "none")
+	v.oneOf("BCC_SELF", m.BCCSelf, "auto", "on", "off")
+	if m.IMAPPort < 1 || m.IMAPPort > 65535 {
+		v.add("IMAP_PORT", "must be between 1 and 65535 (got %d)", m.IMAPPort)
+	}
+	if m.IMAPHost != "" && m.IMAPUsername == "" {
+		v.add("IMAP_USERNAME", "must be set when IMAP_HOST is")
+	}
+	if m.IMAPPassword != "" && m.IMAPUsername == "" {
+		v.add("IMAP_USERNAME", "must be set when IMAP_PASSWORD is")
+	}
+	if len(m.Folders) == 0 {
+		v.add("IMAP_FOLDERS", "must name at least one folder")
+	}
+	for _, f := range m.Folders {
+		if strings.TrimSpace(f) == "" || hasControlChar(f) {
+			v.add("IMAP_FOLDERS", "must list folder names such as INBOX,Archive (got %q)", f)
+		}
+	}
+	v.positive("MAILBOX_INTERVAL", m.MailboxInterval)
+	v.positive("UNCERTAIN_GRACE", m.UncertainGrace)
+}
+
+func (c *Config) validateNotify(v *validator) {
+	n := c.Notify
+	if _, err := cron.ParseStandard(n.NotifyCron); err != nil {
+		v.add("NOTIFY_CRON", "must be a 5-field cron expression such as \"0 9 * * *\" (got %q: %v)", n.NotifyCron, err)
+	}
+	// The URLs are secrets: the message does not repeat them.
+	for _, u := range []struct{ name, value string }{{"NOTIFY_WEBHOOK_URL", n.WebhookURL}, {"NOTIFY_NTFY_URL", n.NtfyURL}} {
+		if u.value != "" && checkHTTPURL(u.value) != nil {
+			v.add(u.name, "must be an http(s) URL")
+		}
+	}
+}
+
+func hasControlChar(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 
 func (c *Config) validateOpenAI(v *validator) {

@@ -132,6 +132,11 @@ func Validate(m *jobpilot.Message) error {
 	if err := checkAddress("reply_to", m.ReplyTo, false); err != nil {
 		return err
 	}
+	for i, b := range m.Bcc {
+		if err := checkAddress(fmt.Sprintf("bcc[%d]", i), b, true); err != nil {
+			return err
+		}
+	}
 	if err := checkText("subject", m.Subject, 900); err != nil {
 		return err
 	}
@@ -191,6 +196,13 @@ func build(m *jobpilot.Message, from string, now func() time.Time) (*gomail.Msg,
 	}
 	if err := msg.To(m.To); err != nil {
 		return nil, invalid("to", "%v", err)
+	}
+	// Blind copies are envelope recipients only: go-mail writes no Bcc
+	// header, so the employer never sees them.
+	if len(m.Bcc) > 0 {
+		if err := msg.Bcc(m.Bcc...); err != nil {
+			return nil, invalid("bcc", "%v", err)
+		}
 	}
 	if replyTo != "" {
 		if err := msg.ReplyTo(replyTo); err != nil {

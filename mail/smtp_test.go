@@ -232,6 +232,25 @@ func TestSendServerDownIsTransient(t *testing.T) {
 	}
 }
 
+// A blind copy is an envelope recipient and never a header: the employer
+// cannot see that the candidate copied themself.
+func TestSendBlindCopy(t *testing.T) {
+	srv := fakesmtp.StartTest(t)
+	m := newMailer(t, smtpConfig(srv, mail.TLSNone))
+	msg := testMessage(43)
+	msg.Bcc = []string{"ada.copy@example.org"}
+	if err := m.Send(context.Background(), msg); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || fmt.Sprint(got[0].RcptTo) != fmt.Sprint([]string{msg.To, "ada.copy@example.org"}) {
+		t.Fatalf("envelope recipients %v, want the employer and the copy", got[0].RcptTo)
+	}
+	if bytes.Contains(bytes.ToLower(got[0].Raw), []byte("bcc")) || bytes.Contains(got[0].Raw, []byte("ada.copy@")) {
+		t.Errorf("the blind copy shows in the message:\n%s", got[0].Raw[:min(len(got[0].Raw), 800)])
+	}
+}
+
 func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
 	srv := fakesmtp.StartTest(t)
 	m := newMailer(t, smtpConfig(srv, mail.TLSNone))
@@ -247,6 +266,8 @@ func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
 		{"to", func(m *jobpilot.Message) { m.To = "Jobs <jobs@example.com>" }},
 		{"from", func(m *jobpilot.Message) { m.From = "ada@example.org\nBcc: x@example.com" }},
 		{"reply_to", func(m *jobpilot.Message) { m.ReplyTo = "a@example.org\r\n" }},
+		{"bcc[0]", func(m *jobpilot.Message) { m.Bcc = []string{"me@example.org, all@example.com"} }},
+		{"bcc[1]", func(m *jobpilot.Message) { m.Bcc = []string{"me@example.org", ""} }},
 		{"message_id", func(m *jobpilot.Message) { m.MessageID = "<a@b>\r\nBcc: x@example.com" }},
 		{"message_id", func(m *jobpilot.Message) { m.MessageID = "" }},
 		{"in_reply_to", func(m *jobpilot.Message) { m.InReplyTo = "<a@b> <c@d>" }},

@@ -276,7 +276,7 @@ func TestSharedBreakerAndReset(t *testing.T) {
 	for _, s := range set.Breakers.Snapshot() {
 		names = append(names, s.Name)
 	}
-	want := []string{"email", "openai", "source:greenhouse:acme", "source:lever:beta"}
+	want := []string{"email", "mailbox", "openai", "source:greenhouse:acme", "source:lever:beta"}
 	if !equal(names, want) {
 		t.Fatalf("snapshot names = %v, want %v", names, want)
 	}

@@ -171,6 +171,7 @@ func ExampleRegistry_Snapshot() {
 	}
 	// Output:
 	// email closed 5 5m0s
+	// mailbox closed 3 5m0s
 	// openai closed 3 3m0s
 	// source:greenhouse:acme closed 5 1m0s
 }

@@ -431,8 +431,12 @@ func TestDefaults(t *testing.T) {
 	check(resilience.ServiceAutomation, 0, 0, 0, 3600*time.Second, "")
 	// No per-attempt timeout: the source client bounds first byte and idle reads.
 	check("source:greenhouse:acme", 3, time.Second, 60*time.Second, 0, "source:greenhouse:acme")
+	check(resilience.ServiceMailbox, 2, 2*time.Second, 30*time.Second, 60*time.Second, "mailbox")
+	check("notify:webhook", 2, time.Second, 10*time.Second, 10*time.Second, "notify:webhook")
 	want := map[string]resilience.BreakerSettings{
 		"email":                  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
+		"mailbox":                {FailureThreshold: 3, RecoveryTimeout: 5 * time.Minute},
+		"notify:webhook":         {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
 		"openai":                 {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
 		"source:greenhouse:acme": {FailureThreshold: 5, RecoveryTimeout: time.Minute},
 	}
@@ -459,7 +463,7 @@ func TestDefaults(t *testing.T) {
 // programming error: Do refuses it without running the work.
 func TestUnknownService(t *testing.T) {
 	set := resilience.NewSet(resilience.Defaults(), resilience.Options{Logger: slog.New(slog.DiscardHandler)})
-	for _, name := range []string{"mailbox", "email:x", "source"} {
+	for _, name := range []string{"webhook", "email:x", "source"} {
 		ran := false
 		err := set.Do(context.Background(), name, func(context.Context) error { ran = true; return nil })
 		if ran || jobpilot.ErrorCode(err) != jobpilot.EINTERNAL || !errors.Is(err, jobpilot.ErrPermanent) {

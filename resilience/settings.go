@@ -51,12 +51,21 @@ const (
 	ServiceJob         = "job"          // processing one posting
 	ServiceAutomation  = "automation"   // one full automation run
 	ServiceSource      = "source"       // template of each job board's service "source:<type>:<name>"
+	ServiceMailbox     = "mailbox"      // one read of one mailbox folder (IMAP)
+	ServiceNotify      = "notify"       // template of each notification channel's service "notify:<channel>"
 )
 
 // Breaker names shared by several services.
 const (
 	BreakerEmail  = "email"
 	BreakerOpenAI = "openai"
+	// BreakerMailbox is the IMAP server's: open, the mailbox is read later
+	// and nothing is lost (the cursor stays where it was).
+	BreakerMailbox = "mailbox"
+	// BreakerNotify holds the settings of every notification channel's own
+	// breaker ("notify:<channel>"): open, its notices are dropped (and
+	// recorded) rather than waited for, and the other channels go on.
+	BreakerNotify = "notify"
 	// BreakerSource holds the settings of every job board's own breaker.
 	BreakerSource = "source"
 	// SourceBreakerPrefix prefixes each job board's own breaker: "source:<name>".
@@ -86,6 +95,8 @@ type Config struct {
 //	automation    —        —              3600 s   —
 //	default       3        1 s → 60 s     —        —
 //	source        3        1 s → 60 s     —        its own: 5 failures / 1 min
+//	mailbox       2        2 s → 30 s     60 s     mailbox: 3 failures / 5 min
+//	notify        2        1 s → 10 s     10 s     its own per channel: 5 failures / 5 min
 //
 // Delays grow by a base of 2 (2, 4, 8 s for email) with no jitter. Job
 // boards have no per-attempt timeout: the source client bounds a request's
@@ -102,11 +113,15 @@ func Defaults() Config {
 			ServiceJob:         {Timeout: 600 * time.Second, Operation: "process_job"},
 			ServiceAutomation:  {Timeout: 3600 * time.Second, Operation: "run_automation"},
 			ServiceSource:      {MaxRetries: 3, InitialDelay: time.Second, MaxDelay: 60 * time.Second, Base: 2, Breaker: BreakerSource, PerInstance: true},
+			ServiceMailbox:     {MaxRetries: 2, InitialDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Base: 2, Timeout: 60 * time.Second, Breaker: BreakerMailbox, Operation: "read_mailbox"},
+			ServiceNotify:      {MaxRetries: 2, InitialDelay: time.Second, MaxDelay: 10 * time.Second, Base: 2, Timeout: 10 * time.Second, Breaker: BreakerNotify, Operation: "send_notification", PerInstance: true},
 		},
 		Breakers: map[string]BreakerSettings{
-			BreakerEmail:  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
-			BreakerOpenAI: {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
-			BreakerSource: {FailureThreshold: 5, RecoveryTimeout: time.Minute},
+			BreakerEmail:   {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
+			BreakerOpenAI:  {FailureThreshold: 3, RecoveryTimeout: 3 * time.Minute},
+			BreakerSource:  {FailureThreshold: 5, RecoveryTimeout: time.Minute},
+			BreakerMailbox: {FailureThreshold: 3, RecoveryTimeout: 5 * time.Minute},
+			BreakerNotify:  {FailureThreshold: 5, RecoveryTimeout: 5 * time.Minute},
 		},
 		TimeScale: 1,
 	}

@@ -51,6 +51,7 @@ func TestVersion(t *testing.T) {
 func TestConfigCheck(t *testing.T) {
 	const (
 		smtpPW = "hunter2-smtp"
+		imapPW = "hunter2-imap"
 		apiKey = "sk-live-abcdef123456"
 		token  = "tok-98765-0123456789-abcdefghijklmn"
 		dbPW   = "pg-pass-4242"
@@ -61,6 +62,7 @@ func TestConfigCheck(t *testing.T) {
 	}
 	valid := map[string]string{
 		"SMTP_HOST": "mail.example.com", "SMTP_USERNAME": "me", "SMTP_PASSWORD": smtpPW,
+		"IMAP_HOST": "imap.example.com", "IMAP_USERNAME": "me", "IMAP_PASSWORD": imapPW,
 		"OPENAI_API_KEY": apiKey, "JOBPILOT_API_TOKEN": token,
 		"DATABASE_URL":  "postgres://jp:" + dbPW + "@127.0.0.1:5432/test",
 		"INITIAL_DELAY": "0.5",
@@ -85,7 +87,7 @@ func TestConfigCheck(t *testing.T) {
 		wantStderr []string
 	}{
 		{"valid, secrets redacted", valid, []string{"config", "check"}, 0,
-			[]string{"configuration OK", "SMTP_PASSWORD", "[redacted]", "OPENAI_API_KEY", "postgres://jp:[redacted]@127.0.0.1:5432/test", "INITIAL_DELAY", "500ms"}, nil},
+			[]string{"configuration OK", "SMTP_PASSWORD", "[redacted]", "IMAP_PASSWORD", "IMAP_FOLDERS", "MAILBOX_INTERVAL", "OPENAI_API_KEY", "postgres://jp:[redacted]@127.0.0.1:5432/test", "INITIAL_DELAY", "500ms"}, nil},
 		{"file via flag, env wins", with(map[string]string{"MAX_RETRIES": "6"}), []string{"--config", file, "config", "check"}, 0,
 			[]string{"file: " + file, "lever:globex site=globex"}, nil},
 		{"file via JOBPILOT_CONFIG", with(map[string]string{"JOBPILOT_CONFIG": file}), []string{"config", "check"}, 0,
@@ -117,7 +119,7 @@ func TestConfigCheck(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, errOut)
 				}
 			}
-			for _, secret := range []string{smtpPW, apiKey, token, dbPW} {
+			for _, secret := range []string{smtpPW, apiKey, token, dbPW, imapPW} {
 				if strings.Contains(out+errOut, secret) {
 					t.Errorf("secret %q leaked:\nstdout: %s\nstderr: %s", secret, out, errOut)
 				}

@@ -80,8 +80,8 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if health.Scheduler.Jobs != 4 {
-		t.Errorf("periodic jobs = %d, want 4 (fetch, automation, follow-ups, cleanup)", health.Scheduler.Jobs)
+	if health.Scheduler.Jobs != 5 {
+		t.Errorf("periodic jobs = %d, want 5 (fetch, automation, follow-ups, cleanup, the notification digest; no mailbox without IMAP_HOST)", health.Scheduler.Jobs)
 	}
 
 	// River UI is mounted behind the token and lists the start-up jobs.

@@ -117,26 +117,42 @@ type Report struct {
 	Mismatches []string
 	// DeliveredNeedsReview counts needs_review applications whose message the
 	// server did accept (the crash came between the server's 250 and our
-	// record): expected, and why needs_review exists.
+	// record): expected, and why needs_review exists. After the mailbox
+	// loop has run they are settled from their copies: see Unresolved.
 	DeliveredNeedsReview int
-	LLMAccepted          int
-	LLMRejected          int // by the fake itself (rate limit, script)
-	LLMInjected429       int
-	LLMInjected500       int
-	LLMDown              int // calls answered 503 in an LLM outage window (also in LLMRejected)
-	SMTP                 fakesmtp.Stats
-	Elapsed              time.Duration
-	TimedOut             bool
-	Dir                  string // the run directory (kept with Options.Keep)
+	// Unresolved counts applications left in needs_review although the lab
+	// server had accepted their message, so a copy is in the lab mailbox:
+	// the mailbox loop should have settled them as sent.
+	Unresolved int
+	// NoCopy counts needs_review applications marked "no copy arrived";
+	// Cut is the lab's own count of needs_review applications whose message
+	// the server never accepted (cut before the 250). They must be equal.
+	NoCopy int
+	Cut    int
+	// Settled counts applications the mailbox loop settled as sent from
+	// their copy.
+	SettledFromCopy int
+	LLMAccepted     int
+	LLMRejected     int // by the fake itself (rate limit, script)
+	LLMInjected429  int
+	LLMInjected500  int
+	LLMDown         int // calls answered 503 in an LLM outage window (also in LLMRejected)
+	SMTP            fakesmtp.Stats
+	Elapsed         time.Duration
+	TimedOut        bool
+	Dir             string // the run directory (kept with Options.Keep)
 }
 
-// OK reports whether nothing was lost, duplicated or misrecorded.
-func (r *Report) OK() bool { return r.Lost == 0 && r.Duplicates == 0 && len(r.Mismatches) == 0 }
+// OK reports whether nothing was lost, duplicated, misrecorded or left
+// unreconciled.
+func (r *Report) OK() bool {
+	return r.Lost == 0 && r.Duplicates == 0 && len(r.Mismatches) == 0 && r.Unresolved == 0 && r.NoCopy == r.Cut
+}
 
 // Line is the final line, exactly as the issue asks.
 func (r *Report) Line() string {
-	return fmt.Sprintf("chaos: postings=%d sent=%d needs_review=%d failed=%d lost=%d duplicates=%d kills=%d elapsed=%.1fs",
-		r.Postings, r.Sent, r.NeedsReview, r.Failed, r.Lost, r.Duplicates, r.Kills, r.Elapsed.Seconds())
+	return fmt.Sprintf("chaos: postings=%d sent=%d needs_review=%d failed=%d lost=%d duplicates=%d kills=%d elapsed=%.1fs unresolved=%d no_copy=%d",
+		r.Postings, r.Sent, r.NeedsReview, r.Failed, r.Lost, r.Duplicates, r.Kills, r.Elapsed.Seconds(), r.Unresolved, r.NoCopy)
 }
 
 // collect reads the final state: the applications from the database, the
@@ -170,6 +186,12 @@ func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, pos
 			r.NeedsReview++
 			if a.MessageID != "" && delivered[a.MessageID] > 0 {
 				r.DeliveredNeedsReview++
+				r.Unresolved++
+			} else {
+				r.Cut++
+			}
+			if strings.HasPrefix(a.Error, jobpilot.NoCopyArrived) {
+				r.NoCopy++
 			}
 		case jobpilot.StatusFailed:
 			r.Failed++
@@ -183,6 +205,14 @@ func (r *Report) collect(ctx context.Context, dbURL string, profileID int64, pos
 			}
 		}
 	}
+	if r.NoCopy != r.Cut {
+		r.Mismatches = append(r.Mismatches, fmt.Sprintf("%d application(s) marked %q, but the lab server never accepted %d", r.NoCopy, jobpilot.NoCopyArrived, r.Cut))
+	}
+	evs, err := db.Events(ctx, jobpilot.EventFilter{Kinds: []string{jobpilot.EventCopy}, Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	r.SettledFromCopy = len(evs)
 	r.Duplicates = smtpSrv.Duplicates()
 	r.SMTP = smtpSrv.Stats()
 	r.LLMAccepted, r.LLMRejected = llmSrv.Accepted(), llmSrv.Rejected()
@@ -238,6 +268,28 @@ func (m *monitor) poll(ctx context.Context) (int, error) {
 	}
 	m.settled, m.total = settled, total
 	return settled, nil
+}
+
+// reconciled reports whether the mailbox loop is done with the uncertain
+// sends: every needs_review application's message was never accepted by
+// the lab server, and each is marked "no copy arrived".
+func (m *monitor) reconciled(ctx context.Context) (bool, error) {
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	delivered := map[string]bool{}
+	for _, msg := range m.smtp.Messages() {
+		delivered[msg.MessageID] = true
+	}
+	apps, err := store.Collect(store.AllApplications(qctx, m.db, jobpilot.ApplicationFilter{ProfileID: m.profileID, Statuses: []jobpilot.Status{jobpilot.StatusNeedsReview}}))
+	if err != nil {
+		return false, err
+	}
+	for _, a := range apps {
+		if delivered[a.MessageID] || !strings.HasPrefix(a.Error, jobpilot.NoCopyArrived) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // work counts LLM calls and SMTP connections so far.

@@ -53,7 +53,7 @@ func ciRun(t *testing.T, dbURL string) {
 	_ = rep.WriteTable(&table)
 	t.Logf("%s%s\n%s", progress.String(), table.String(), rep.Line())
 	if !rep.OK() {
-		t.Fatalf("lost=%d duplicates=%d mismatches=%v", rep.Lost, rep.Duplicates, rep.Mismatches)
+		t.Fatalf("lost=%d duplicates=%d unresolved=%d no_copy=%d cut=%d mismatches=%v", rep.Lost, rep.Duplicates, rep.Unresolved, rep.NoCopy, rep.Cut, rep.Mismatches)
 	}
 	if rep.Kills != 1 || len(rep.Restarts) != 1 {
 		t.Errorf("kills=%d restarts=%d, want 1 and 1", rep.Kills, len(rep.Restarts))
@@ -74,7 +74,8 @@ func ciRun(t *testing.T, dbURL string) {
 	if rep.SMTP.Accepted < rep.Sent {
 		t.Errorf("the server accepted %d messages but %d applications are sent", rep.SMTP.Accepted, rep.Sent)
 	}
-	if !strings.HasPrefix(rep.Line(), "chaos: postings=20 sent=") || !strings.Contains(rep.Line(), " lost=0 duplicates=0 kills=1 ") {
+	if !strings.HasPrefix(rep.Line(), "chaos: postings=20 sent=") || !strings.Contains(rep.Line(), " lost=0 duplicates=0 kills=1 ") ||
+		!strings.Contains(rep.Line(), " unresolved=0 no_copy=") {
 		t.Errorf("final line %q", rep.Line())
 	}
 }

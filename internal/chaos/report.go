@@ -48,9 +48,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if r.DeliveredNeedsReview > 0 {
-		fmt.Fprintf(w, "needs_review but delivered: %d (killed between the server's 250 and our record: why needs_review exists)\n", r.DeliveredNeedsReview)
-	}
+	fmt.Fprintf(w, "mailbox: %d settled as sent from their copy; %d left in needs_review with a copy (unresolved); %d marked %q, %d never accepted by the lab server (cut before the 250)\n",
+		r.SettledFromCopy, r.Unresolved, r.NoCopy, jobpilot.NoCopyArrived, r.Cut)
 	if r.TimedOut {
 		fmt.Fprintln(w, "deadline reached before every application settled")
 	}

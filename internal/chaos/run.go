@@ -13,8 +13,20 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/fake/fakeimap"
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
+)
+
+// Lab mailbox settings: the candidate's mailbox is read every
+// labMailboxInterval, and a needs_review application whose copy has not
+// arrived labGrace after it went to review is marked "no copy arrived".
+const (
+	labMailboxInterval = 2 * time.Second
+	labGrace           = 3 * time.Second
+	// reconcileWait bounds the wait, once every application is settled,
+	// for the mailbox loop to settle the uncertain ones.
+	reconcileWait = 90 * time.Second
 )
 
 // Run performs one chaos run. It returns an error only when the harness
@@ -83,6 +95,11 @@ type run struct {
 
 	smtp *fakesmtp.Server
 	llm  *fakellm.Faulty
+	// imap is the candidate's lab mailbox: the SMTP server delivers every
+	// message it accepts for the candidate (the blind copies) into it, and
+	// the server reads it over IMAP.
+	imap      *fakeimap.Server
+	candidate string
 
 	httpAddr string
 	env      []string
@@ -133,6 +150,7 @@ func (r *run) seedDatabase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.candidate = profile.Resume.Basics.Email
 	r.profileID, r.postingIDs, err = Seed(ctx, r.dbURL, profile, Postings(r.o.Postings, r.o.Seed))
 	return err
 }
@@ -144,7 +162,18 @@ func (r *run) startLab(llmDown []fakellm.Window) error {
 	if err != nil {
 		return err
 	}
-	if r.smtp, err = fakesmtp.Start("127.0.0.1:0", "", fakesmtp.WithSchedule(sched), fakesmtp.WithSeed(uint64(r.o.Seed))); err != nil {
+	if r.imap, err = fakeimap.Start("127.0.0.1:0", r.candidate, "lab-mailbox"); err != nil {
+		return err
+	}
+	r.onRelease(r.imap.Down)
+	deliver := func(m fakesmtp.Message) {
+		if slices.Contains(m.RcptTo, r.candidate) {
+			if err := r.imap.Deliver(m.Raw); err != nil {
+				slog.Warn("chaos: lab mailbox delivery failed", "message_id", m.MessageID, "err", err)
+			}
+		}
+	}
+	if r.smtp, err = fakesmtp.Start("127.0.0.1:0", "", fakesmtp.WithSchedule(sched), fakesmtp.WithSeed(uint64(r.o.Seed)), fakesmtp.WithOnAccept(deliver)); err != nil {
 		return err
 	}
 	r.onRelease(func() { r.smtp.Close() })
@@ -166,6 +195,13 @@ func (r *run) startLab(llmDown []fakellm.Window) error {
 		"SMTP_PORT=" + strconv.Itoa(r.smtp.Port()),
 		"SMTP_TLS=none",
 		"SMTP_FROM=candidate@chaos.example.org",
+		"IMAP_HOST=127.0.0.1",
+		"IMAP_PORT=" + strconv.Itoa(r.imap.Port()),
+		"IMAP_TLS=none",
+		"IMAP_USERNAME=" + r.imap.Username(),
+		"IMAP_PASSWORD=" + r.imap.Password(),
+		"MAILBOX_INTERVAL=" + labMailboxInterval.String(),
+		"UNCERTAIN_GRACE=" + labGrace.String(),
 	}
 	return nil
 }
@@ -270,7 +306,7 @@ func (r *run) killAndRestart(ctx context.Context) error {
 		}
 		switch {
 		case settled >= r.o.Postings && r.mon.total >= r.o.Postings:
-			return nil
+			return r.reconcile(ctx)
 		case ctx.Err() != nil:
 			r.rep.TimedOut = true
 			return nil
@@ -303,4 +339,25 @@ func (r *run) killOnce(ctx context.Context, settled int) (progress int, err erro
 	}
 	r.rep.Restarts = append(r.rep.Restarts, rs)
 	return progress, nil
+}
+
+// reconcile waits, once every application is settled, until the mailbox
+// loop has settled the uncertain sends: no application left in
+// needs_review whose message the lab server accepted (its copy is in the
+// lab mailbox), and every one whose message it never accepted marked "no
+// copy arrived". It gives up after reconcileWait; the report then shows
+// what is left.
+func (r *run) reconcile(ctx context.Context) error {
+	deadline := time.Now().Add(reconcileWait)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		done, err := r.mon.reconciled(ctx)
+		if err == nil && done {
+			return nil
+		}
+		if r.srv.Exited() {
+			return fmt.Errorf("chaos: the server exited on its own: %v (server log: %s)", r.srv.Err(), tail(filepath.Join(r.dir, "serve.log")))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,10 +21,14 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/examples"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
+	"github.com/jobpilot/jobpilot/internal/fake/fakeimap"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/resilience"
 )
+
+// candidateEmail is the example profile's address, where blind copies go.
+const candidateEmail = "lena.novak@example.com"
 
 // scale runs the guide's seconds as hundredths: email waits 20/40/80 ms,
 // EMAIL_TIMEOUT 300 ms, engine retries from 10 ms.
@@ -58,6 +63,10 @@ type harnessOpts struct {
 	// mailer, when set, builds the mailer from the configuration (a test
 	// that trusts the fake server's certificate).
 	mailer func(t *testing.T, cfg *config.Config) jobpilot.Mailer
+	// mailbox, when set, is the candidate's mailbox (IMAP_*): every
+	// accepted message with the candidate among its recipients (the blind
+	// copy) is appended to its INBOX, as the candidate's mail server would.
+	mailbox fakeimap.Mailbox
 }
 
 // clock is a settable clock for Options.Now.
@@ -80,6 +89,18 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	opts := append([]fakesmtp.Option(nil), o.smtpOpts...)
 	if o.schedule != "" {
 		opts = append(opts, fakesmtp.WithSchedule(fakesmtp.MustParseSchedule(o.schedule)))
+	}
+	if o.mailbox != nil {
+		opts = append(opts, fakesmtp.WithOnAccept(func(m fakesmtp.Message) {
+			if !slices.Contains(m.RcptTo, candidateEmail) {
+				return
+			}
+			actx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := o.mailbox.Append(actx, "INBOX", m.Raw); err != nil {
+				t.Errorf("copy of %s not delivered to the mailbox: %v", m.MessageID, err)
+			}
+		}))
 	}
 	srv := fakesmtp.StartTest(t, opts...)
 	mode := o.mode
@@ -109,6 +130,10 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	if o.db.Postgres() {
 		env["DATABASE_URL"] = o.db.URL(t)
+	}
+	if o.mailbox != nil {
+		env["IMAP_HOST"], env["IMAP_PORT"], env["IMAP_TLS"] = o.mailbox.Host(), strconv.Itoa(o.mailbox.Port()), "none"
+		env["IMAP_USERNAME"], env["IMAP_PASSWORD"] = o.mailbox.Username(), o.mailbox.Password()
 	}
 	for k, v := range o.env {
 		env[k] = v

@@ -47,12 +47,25 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
 	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
 	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
+	// The mailbox kind is always known (a job queued before IMAP_HOST was
+	// unset still runs, as a no-op); it is scheduled only when configured.
+	mailboxOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation}
+	if svc.Inbox != nil {
+		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orDur(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
+	}
+	engine.AddKind[apply.ReadMailboxArgs](k, svc.ReadMailbox, mailboxOpts)
+	digestOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job}
+	if len(svc.Notifiers) > 0 {
+		digestOpts.Periodic = &engine.Periodic{Schedule: s.notify}
+	}
+	engine.AddKind[apply.NotifyDigestArgs](k, svc.NotifyDigest, digestOpts)
+	engine.AddKind[apply.NotifyInterviewArgs](k, svc.NotifyInterview, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Unique: true, Timeout: job})
 	return k, nil
 }
 
-// periodicSchedules are the schedule's four entries.
+// periodicSchedules are the schedule's entries.
 type periodicSchedules struct {
-	fetch, automation, followUps, cleanup engine.Schedule
+	fetch, automation, followUps, cleanup, notify engine.Schedule
 }
 
 // schedules reads the schedule: fetch every FETCH_INTERVAL, automation
@@ -73,7 +86,12 @@ func schedules(cfg *config.Config) (periodicSchedules, error) {
 	if err != nil {
 		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "CLEANUP_CRON", Message: "bad cron expression", Err: err}
 	}
+	notify, err := engine.CronSchedule(orStr(cfg.Notify.NotifyCron, "0 9 * * *"), loc)
+	if err != nil {
+		return periodicSchedules{}, &jobpilot.Error{Code: jobpilot.EINVALID, Field: "NOTIFY_CRON", Message: "bad cron expression", Err: err}
+	}
 	return periodicSchedules{
+		notify:     notify,
 		fetch:      engine.Every(orDur(s.FetchInterval, 6*time.Hour)),
 		automation: engine.Every(orDur(s.AutomationInterval, time.Hour)),
 		followUps:  follow,

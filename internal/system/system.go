@@ -176,7 +176,18 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 	if err != nil {
 		return nil, err
 	}
+	inbox, err := newInbox(cfg, s.Resilience, db, log)
+	if err != nil {
+		return nil, err
+	}
 	return &apply.Service{
+		Inbox:     inbox,
+		Notifiers: notifiers(cfg, mailer),
+		NotifyPolicy: func(channel string) jobpilot.Executor {
+			return s.Resilience.Service(resilience.ServiceNotify + ":" + channel)
+		},
+		Breakers:     s.Resilience.Breakers.Snapshot,
+		BCCSelf:      cfg.Mailbox.CopiesToSelf(),
 		Store:        db,
 		Sources:      sources,
 		Writer:       writer,

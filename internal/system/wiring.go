@@ -8,9 +8,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/apply"
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/mail"
+	"github.com/jobpilot/jobpilot/mail/mailbox"
+	"github.com/jobpilot/jobpilot/notify"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/source"
 	"github.com/jobpilot/jobpilot/templatewriter"
@@ -39,6 +42,39 @@ func LLMConfig(cfg *config.Config) llm.Config {
 func MailConfig(cfg *config.Config) mail.Config {
 	s := cfg.SMTP
 	return mail.Config{Host: s.Host, Port: s.Port, Username: s.Username, Password: s.Password, From: s.From, TLS: s.TLS}
+}
+
+// MailboxConfig is the candidate's mailbox of cfg (IMAP_*).
+func MailboxConfig(cfg *config.Config, log *slog.Logger) mailbox.Config {
+	m := cfg.Mailbox
+	return mailbox.Config{Host: m.IMAPHost, Port: m.IMAPPort, Username: m.IMAPUsername, Password: m.IMAPPassword, TLS: m.IMAPTLS, Logger: log}
+}
+
+// newInbox is the mailbox loop of cfg: the IMAP reader under the "mailbox"
+// service, its place kept in the store; nil when IMAP_HOST is unset.
+func newInbox(cfg *config.Config, set *resilience.Set, db jobpilot.InboxStore, log *slog.Logger) (*apply.Inbox, error) {
+	if !cfg.Mailbox.Reads() {
+		return nil, nil
+	}
+	r, err := mailbox.New(MailboxConfig(cfg, log))
+	if err != nil {
+		return nil, err
+	}
+	return &apply.Inbox{
+		Reader:         r,
+		Policy:         set.Service(resilience.ServiceMailbox),
+		Store:          db,
+		Folders:        cfg.Mailbox.Folders,
+		UncertainGrace: cfg.Mailbox.UncertainGrace,
+	}, nil
+}
+
+// notifiers are the notification channels of cfg (NOTIFY_*), from the
+// registry (notify.Builtin); the email channel uses the pipeline's mailer.
+func notifiers(cfg *config.Config, mailer jobpilot.Mailer) []jobpilot.Notifier {
+	n := cfg.Notify
+	return notify.Channels(notify.Config{Email: n.NotifyEmail, WebhookURL: n.WebhookURL, NtfyURL: n.NtfyURL,
+		From: cfg.SMTP.From, Mailer: mailer}, notify.Builtin())
 }
 
 // newMailer is the transport the configuration asks for: SMTP when

@@ -89,6 +89,11 @@ func WithLogger(l *slog.Logger) Option { return func(srv *Server) { srv.logger =
 // WithClock sets the clock that down windows are measured with.
 func WithClock(now func() time.Time) Option { return func(srv *Server) { srv.now = now } }
 
+// WithOnAccept calls f with every message the server accepts, before it
+// replies 250: the recipients' mail servers have it from then on (the lab
+// delivers it into a mailbox served over IMAP). f must be quick.
+func WithOnAccept(f func(Message)) Option { return func(srv *Server) { srv.onAccept = f } }
+
 // Server is a running fake SMTP server.
 type Server struct {
 	sched     atomic.Pointer[Schedule]
@@ -100,6 +105,7 @@ type Server struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	start     time.Time
+	onAccept  func(Message)
 
 	smtp     *smtp.Server
 	ln       *listener

@@ -146,6 +146,9 @@ func (ss *session) Data(r io.Reader) error {
 	s.stats.Accepted++
 	s.mu.Unlock()
 	log.Info("fakesmtp: message accepted", "attachments", len(m.Attachments))
+	if s.onAccept != nil {
+		s.onAccept(m)
+	}
 	return nil
 }
 
