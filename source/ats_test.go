@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
@@ -198,5 +199,32 @@ func contains(t *testing.T, text string, wants ...string) {
 		if !strings.Contains(text, w) {
 			t.Errorf("text lacks %q:\n%s", w, text)
 		}
+	}
+}
+
+// Details refused (403) leave the list's fields; details that keep failing
+// (503) fail the fetch, so that nothing is closed on a partial read.
+func TestSmartRecruitersDetailsFailures(t *testing.T) {
+	b := newBoard(t, map[string]string{
+		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
+		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
+	})
+	var status atomic.Int32
+	status.Store(http.StatusForbidden)
+	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/v1/companies/Initrode/postings/744000056789013" {
+			http.Error(w, "no", int(status.Load()))
+			return true
+		}
+		return false
+	}
+	spec := source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL, Keys: map[string]string{"company": "Initrode"}}
+	ps := fetch(t, mustNew(t, spec, nil))
+	if m := byID(ps); len(m) != 3 || m["744000056789013"].Title != "Staff Software Engineer, Payments" || m["744000056789013"].Description != "" {
+		t.Fatalf("a refused details request: %+v", ps)
+	}
+	status.Store(http.StatusServiceUnavailable)
+	if _, err := mustNew(t, spec, nil).Fetch(t.Context()); !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("failing details: %v, want a transient error", err)
 	}
 }
