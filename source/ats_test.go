@@ -44,13 +44,16 @@ func TestWorkableFixture(t *testing.T) {
 	}
 }
 
+// initrodeFiles is a SmartRecruiters company of three postings, with the
+// details of the first two.
+var initrodeFiles = map[string]string{
+	"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
+	"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
+	"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
+}
+
 func TestSmartRecruitersFixture(t *testing.T) {
-	b := newBoard(t, map[string]string{
-		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
-		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
-		"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
-		// 744000056789014's details are gone (404): the list's fields hold.
-	})
+	b := newBoard(t, initrodeFiles) // 744000056789014's details are gone (404): the list's fields hold
 	ps := fetch(t, mustNew(t, source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL, Keys: map[string]string{"company": "Initrode"}}, nil))
 	golden(t, "smartrecruiters_initrode", ps)
 	m := byID(ps)
@@ -83,11 +86,7 @@ func TestSmartRecruitersFixture(t *testing.T) {
 // max_details bounds the requests for descriptions; the postings beyond it
 // are still listed.
 func TestSmartRecruitersMaxDetails(t *testing.T) {
-	b := newBoard(t, map[string]string{
-		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
-		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
-		"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
-	})
+	b := newBoard(t, initrodeFiles)
 	ps := fetch(t, mustNew(t, source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL,
 		Keys: map[string]string{"company": "Initrode", "max_details": "1"}}, nil))
 	if len(ps) != 3 {
@@ -205,10 +204,7 @@ func contains(t *testing.T, text string, wants ...string) {
 // Details refused (403) leave the list's fields; details that keep failing
 // (503) fail the fetch, so that nothing is closed on a partial read.
 func TestSmartRecruitersDetailsFailures(t *testing.T) {
-	b := newBoard(t, map[string]string{
-		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
-		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
-	})
+	b := newBoard(t, initrodeFiles)
 	var status atomic.Int32
 	status.Store(http.StatusForbidden)
 	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
