@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jobpilot/jobpilot"
@@ -43,13 +44,16 @@ func TestWorkableFixture(t *testing.T) {
 	}
 }
 
+// initrodeFiles is a SmartRecruiters company of three postings, with the
+// details of the first two.
+var initrodeFiles = map[string]string{
+	"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
+	"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
+	"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
+}
+
 func TestSmartRecruitersFixture(t *testing.T) {
-	b := newBoard(t, map[string]string{
-		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
-		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
-		"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
-		// 744000056789014's details are gone (404): the list's fields hold.
-	})
+	b := newBoard(t, initrodeFiles) // 744000056789014's details are gone (404): the list's fields hold
 	ps := fetch(t, mustNew(t, source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL, Keys: map[string]string{"company": "Initrode"}}, nil))
 	golden(t, "smartrecruiters_initrode", ps)
 	m := byID(ps)
@@ -82,11 +86,7 @@ func TestSmartRecruitersFixture(t *testing.T) {
 // max_details bounds the requests for descriptions; the postings beyond it
 // are still listed.
 func TestSmartRecruitersMaxDetails(t *testing.T) {
-	b := newBoard(t, map[string]string{
-		"/v1/companies/Initrode/postings":                 "smartrecruiters_list.json",
-		"/v1/companies/Initrode/postings/744000056789012": "smartrecruiters_744000056789012.json",
-		"/v1/companies/Initrode/postings/744000056789013": "smartrecruiters_744000056789013.json",
-	})
+	b := newBoard(t, initrodeFiles)
 	ps := fetch(t, mustNew(t, source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL,
 		Keys: map[string]string{"company": "Initrode", "max_details": "1"}}, nil))
 	if len(ps) != 3 {
@@ -198,5 +198,29 @@ func contains(t *testing.T, text string, wants ...string) {
 		if !strings.Contains(text, w) {
 			t.Errorf("text lacks %q:\n%s", w, text)
 		}
+	}
+}
+
+// Details refused (403) leave the list's fields; details that keep failing
+// (503) fail the fetch, so that nothing is closed on a partial read.
+func TestSmartRecruitersDetailsFailures(t *testing.T) {
+	b := newBoard(t, initrodeFiles)
+	var status atomic.Int32
+	status.Store(http.StatusForbidden)
+	b.handle = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/v1/companies/Initrode/postings/744000056789013" {
+			http.Error(w, "no", int(status.Load()))
+			return true
+		}
+		return false
+	}
+	spec := source.Spec{Type: "smartrecruiters", Name: "initrode", BaseURL: b.srv.URL, Keys: map[string]string{"company": "Initrode"}}
+	ps := fetch(t, mustNew(t, spec, nil))
+	if m := byID(ps); len(m) != 3 || m["744000056789013"].Title != "Staff Software Engineer, Payments" || m["744000056789013"].Description != "" {
+		t.Fatalf("a refused details request: %+v", ps)
+	}
+	status.Store(http.StatusServiceUnavailable)
+	if _, err := mustNew(t, spec, nil).Fetch(t.Context()); !errors.Is(err, jobpilot.ErrTransient) {
+		t.Fatalf("failing details: %v, want a transient error", err)
 	}
 }

@@ -38,10 +38,16 @@ import (
 // database on JOBPILOT_TEST_DATABASE_URL's server; unset, the fetch is a dry
 // run.
 // BIGBOARD_MAX_BODY sets the client's body limit in bytes (0: the default).
+// BIGBOARD_TYPE=personio serves the same jobs as a Personio XML feed
+// instead, to measure the XML decoder.
 func BenchmarkBigBoard(b *testing.B) {
 	jobs := envInt("BIGBOARD_JOBS", 25000)
 	var served atomic.Int64
-	srv := httptest.NewServer(bigBoardHandler(jobs, &served))
+	handler := bigBoardHandler(jobs, &served)
+	if os.Getenv("BIGBOARD_TYPE") == "personio" {
+		handler = bigPersonioHandler(jobs, &served)
+	}
+	srv := httptest.NewServer(handler)
 	defer srv.Close()
 	for b.Loop() {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestBigBoardChild$", "-test.v")
@@ -102,7 +108,11 @@ func TestBigBoardChild(t *testing.T) {
 		st = db
 	}
 	client := source.NewClient(source.ClientOptions{MaxBody: int64(envInt("BIGBOARD_MAX_BODY", 0))})
-	s, err := source.New(source.Spec{Type: "greenhouse", Name: "big", BaseURL: url, Keys: map[string]string{"token": "big"}}, client)
+	spec := source.Spec{Type: "greenhouse", Name: "big", BaseURL: url, Keys: map[string]string{"token": "big"}}
+	if os.Getenv("BIGBOARD_TYPE") == "personio" {
+		spec = source.Spec{Type: "personio", Name: "big", BaseURL: url, Keys: map[string]string{"company": "big"}}
+	}
+	s, err := source.New(spec, client)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,10 +187,29 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// bigBoardJob is one job in Greenhouse's shape, about 14 KB of JSON: a
-// real-sized description (entity-escaped HTML, as Greenhouse sends it) with
-// the paragraphs, lists, links and non-breaking spaces real boards carry.
-func bigBoardJob(i int) []byte {
+// bigPersonioHandler streams a Personio XML feed of n positions with the
+// descriptions of bigBoardHTML, one position at a time.
+func bigPersonioHandler(n int, served *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		bw := bufio.NewWriterSize(&countingWriter{w: w, n: served}, 64<<10)
+		defer bw.Flush()
+		bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<workzag-jobs>\n")
+		for i := range n {
+			fmt.Fprintf(bw, `<position><id>%d</id><subcompany>Acme GmbH</subcompany><office>Berlin</office>`+
+				`<additionalOffices><office>Munich</office></additionalOffices><department>Engineering</department>`+
+				`<recruitingCategory>Software</recruitingCategory><name>Senior Backend Engineer %d</name><jobDescriptions>`+
+				`<jobDescription><name>Your role</name><value><![CDATA[%s]]></value></jobDescription></jobDescriptions>`+
+				`<employmentType>permanent</employmentType><seniority>experienced</seniority><schedule>full-time</schedule>`+
+				`<createdAt>2026-11-01T09:00:00+00:00</createdAt></position>`+"\n", 4000000+i, i, bigBoardHTML(i))
+		}
+		bw.WriteString("</workzag-jobs>\n")
+	})
+}
+
+// bigBoardHTML is a real-sized description (about 12 KB of HTML) with the
+// paragraphs, lists, links and non-breaking spaces real boards carry.
+func bigBoardHTML(i int) string {
 	var h strings.Builder
 	fmt.Fprintf(&h, `<div class="content-intro"><p><strong>About Acme</strong></p><p>Acme builds the robots and the software that run warehouses for 300 customers. Job %d.</p></div>`, i)
 	for s := range 10 {
@@ -192,6 +221,12 @@ func bigBoardJob(i int) []byte {
 	}
 	h.WriteString(`<p>Salary range: $150,000&nbsp;&ndash;&nbsp;$190,000 USD per year, plus equity.</p>`)
 	h.WriteString(`<p>Acme is an equal opportunity employer. See also&nbsp;<a href="https://acme.example/eeo">EEO Policy</a>&nbsp;and our <a href="https://acme.example/privacy">privacy notice</a>. If you need an accommodation, email&nbsp;<a href="mailto:jobs@acme.example">jobs@acme.example</a>.</p>`)
+	return h.String()
+}
+
+// bigBoardJob is one job in Greenhouse's shape, about 14 KB of JSON: the
+// description of bigBoardHTML entity-escaped, as Greenhouse sends it.
+func bigBoardJob(i int) []byte {
 	job := map[string]any{
 		"id": 4000000 + i, "internal_job_id": 3000000 + i, "title": fmt.Sprintf("Senior Backend Engineer %d", i),
 		"updated_at": "2026-11-20T10:15:00-05:00", "first_published": "2026-11-01T09:00:00-05:00",
@@ -200,7 +235,7 @@ func bigBoardJob(i int) []byte {
 		"metadata": nil, "data_compliance": []map[string]any{{"type": "gdpr", "requires_consent": false}},
 		"offices":     []map[string]any{{"id": 1, "name": "Berlin", "location": "Berlin, Germany"}},
 		"departments": []map[string]any{{"id": 2, "name": "Engineering"}},
-		"content":     html.EscapeString(h.String()),
+		"content":     html.EscapeString(bigBoardHTML(i)),
 	}
 	b, _ := json.Marshal(job)
 	return b

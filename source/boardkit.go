@@ -134,7 +134,12 @@ var payLineRe = regexp.MustCompile(`(?i)\b(?:salary|salaries|pay|paid|compensati
 // field. A figure elsewhere ("we raised $20M") is not pay.
 func payInText(desc string) *jobpilot.Pay {
 	for line := range strings.Lines(desc) {
-		if payLineRe.MatchString(line) {
+		// Most lines have no figure: the digit test spares them the
+		// regular expression, which costs as much as the HTML conversion.
+		if !strings.ContainsAny(line, "0123456789") {
+			continue
+		}
+		if payLineRe.MatchString(line[:min(len(line), maxPayScan)]) {
 			if p := parsePay(line); p != nil {
 				return p
 			}

@@ -1,7 +1,12 @@
 package source_test
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jobpilot/jobpilot/source"
@@ -26,5 +31,30 @@ func TestSlugs(t *testing.T) {
 		if got := source.Slugs(tc.company, tc.max); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Slugs(%q, %d) = %q, want %q", tc.company, tc.max, got, tc.want)
 		}
+	}
+}
+
+// A board type that fails (5xx) for a company is reported as not checked,
+// after one request: the next names are not tried on a failing host.
+func TestDiscoverFailingHost(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	d := source.Builtin().Discover(context.Background(), source.NewClient(source.ClientOptions{}), []string{"Acme Robotics"},
+		source.DiscoverOptions{Types: []string{"ashby"}, BaseURLs: map[string]string{"ashby": srv.URL}})
+	if len(d.Found) != 0 || len(d.Unchecked) != 1 || !strings.Contains(d.Unchecked[0].Reason, "502") {
+		t.Fatalf("%+v", d)
+	}
+	if len(paths) != 1 {
+		t.Errorf("asked %v, want one request", paths)
+	}
+	if y := d.YAML(); !strings.Contains(y, "sources: []\n") || !strings.Contains(y, "# not checked: Acme Robotics on ashby: ") {
+		t.Errorf("YAML:\n%s", y)
 	}
 }

@@ -147,3 +147,22 @@ func parseTime(s string) time.Time {
 	}
 	return t.UTC()
 }
+
+// CountJobs reads the board's list without the descriptions (content=false
+// is a fraction of the size) and returns its meta.total, for discovery.
+func (g *Greenhouse) CountJobs(ctx context.Context) (int, error) {
+	var board struct {
+		Jobs []json.RawMessage `json:"jobs"`
+		Meta struct {
+			Total *int `json:"total"`
+		} `json:"meta"`
+	}
+	u := g.baseURL + "/v1/boards/" + url.PathEscape(g.cfg.Keys["token"]) + "/jobs"
+	if err := g.client.GetJSON(ctx, g.name, u, &board); err != nil {
+		return 0, err
+	}
+	if board.Meta.Total != nil {
+		return *board.Meta.Total, nil
+	}
+	return len(board.Jobs), nil
+}

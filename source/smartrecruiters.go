@@ -54,7 +54,8 @@ const maxSmartRecruitersPages = 200
 // to text) comes from GET …/postings/{id}, one request per posting, for at
 // most max_details postings per fetch (the first ones listed); the rest keep
 // the list's fields and no description. A posting whose details are gone
-// (404) keeps the list's fields too.
+// (404) or refused keeps the list's fields too; details that fail for a
+// while fail the fetch, as a list page would.
 type SmartRecruiters struct {
 	base
 	pageSize   int
@@ -168,11 +169,13 @@ func (s *SmartRecruiters) details(ctx context.Context, p srPosting) (srPosting, 
 	switch {
 	case errors.As(err, &se) && (se.Status == http.StatusNotFound || se.Status == http.StatusGone):
 		return p, nil // withdrawn since the list was read
-	case errors.Is(err, jobpilot.ErrPermanent) && !errors.As(err, &se):
+	case errors.Is(err, jobpilot.ErrPermanent):
+		// Refused or of the wrong shape: asking again would not help, and
+		// the list's fields still make a posting.
 		s.log.Warn("posting details skipped", "id", p.ID, "reason", err.Error())
-		return p, nil // details of the wrong shape: the list's fields still hold
+		return p, nil
 	case err != nil:
-		return p, err
+		return p, err // transient: the fetch fails and is tried again later
 	}
 	if full.ID != p.ID {
 		return p, nil

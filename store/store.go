@@ -121,7 +121,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			return nil, err
 		}
 	}
-	dsn := "file:" + path + "?" + sqlitePragmas
+	// The driver reads the DSN as an SQLite URI, where "#" starts a fragment
+	// and "%" an escape: a path holding them ("/home/me/#jobs") must keep
+	// them as characters, or the database lands in another file.
+	dsn := "file:" + strings.NewReplacer("%", "%25", "#", "%23").Replace(path) + "?" + sqlitePragmas
 	if query != "" {
 		dsn += "&" + query
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -276,7 +278,20 @@ func TestOpen(t *testing.T) {
 		}
 		db.Close()
 	}
-	_, err := store.Open(ctx, "postgres://nobody:secret@[bad")
+	// A "#" or "%" in the path is part of the file name, not of a URI.
+	odd := filepath.Join(dir, "#jobs 100%")
+	db, err := store.Open(ctx, "sqlite://"+filepath.Join(odd, "jobpilot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := os.Stat(filepath.Join(odd, "jobpilot.db")); err != nil {
+		t.Fatalf("the database is not where the URL says: %v", err)
+	}
+	_, err = store.Open(ctx, "postgres://nobody:secret@[bad")
 	storetest.WantCode(t, err, jobpilot.EINVALID)
 	if strings.Contains(err.Error(), "secret") {
 		t.Fatalf("error leaks the password: %v", err)

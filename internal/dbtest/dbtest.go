@@ -62,7 +62,7 @@ func (b Backend) Postgres() bool { return b.server != "" }
 func (b Backend) URL(t testing.TB) string {
 	t.Helper()
 	if !b.Postgres() {
-		return sqliteURL(t)
+		return "sqlite://" + filepath.ToSlash(filepath.Join(t.TempDir(), "jobpilot.db"))
 	}
 	return freshpg.Database(t, b.server, "jp_test")
 }
@@ -75,7 +75,7 @@ func (b Backend) URL(t testing.TB) string {
 func (b Backend) Store(t testing.TB) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	url := sqliteURL(t)
+	url := "sqlite://" + filepath.ToSlash(filepath.Join(t.TempDir(), "jobpilot.db"))
 	if b.Postgres() {
 		url = schemaURL(t, b.server)
 	}
@@ -130,20 +130,4 @@ func schemaURL(t testing.TB, server string) string {
 		sep = "&"
 	}
 	return server + sep + "search_path=" + schema
-}
-
-// sqliteURL is a fresh SQLite file's URL in a directory of t's own. The
-// directory's name comes from the test's, and a "#" in it ("sub#01", Go's
-// name for a repeated subtest) would start the URL's fragment and send two
-// tests to one file: such a directory is made without the test's name.
-func sqliteURL(t testing.TB) string {
-	dir := t.TempDir()
-	if strings.ContainsAny(dir, "#?%") {
-		var err error
-		if dir, err = os.MkdirTemp("", "jobpilot-store-"); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	return "sqlite://" + filepath.ToSlash(filepath.Join(dir, "jobpilot.db"))
 }

@@ -11,8 +11,9 @@ import (
 
 // Subtests of one name ("twin", then "twin#01", "twin#02" as Go names the
 // repeats) get a store each: the "#" in a repeat's directory once ended
-// the SQLite file name (the driver reads it as a URI fragment), so every
-// repeat opened one file outside its directory, left behind after the run.
+// the SQLite file name (the driver reads the DSN as a URI, see store.Open),
+// so every repeat opened one file outside its directory, left behind after
+// the run.
 func TestStoresOfRepeatedSubtestNames(t *testing.T) {
 	for i := range 3 {
 		t.Run("twin", func(t *testing.T) {

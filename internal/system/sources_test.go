@@ -36,6 +36,13 @@ func TestSourceRules(t *testing.T) {
 			"sources[0].token is required for a greenhouse source",
 			"sources[0].tokn is not a key of a greenhouse source (its keys: token, base_url, filter)"}},
 		{"bad filter", "- {type: hn, name: h, filter: {remote_only: maybe}}", []string{"sources[0].filter.remote_only must be true or false"}},
+		{"workable account", "- {type: workable, name: w}", []string{"sources[0].account is required for a workable source"}},
+		{"smartrecruiters max_details", "- {type: smartrecruiters, name: s, company: Initrode, max_details: lots}",
+			[]string{"sources[0].max_details must be a whole number, 0 or more"}},
+		{"recruitee company host", "- {type: recruitee, name: r, company: 'Hooli Inc'}",
+			[]string{"sources[0].company must be the lowercase name in the board's address"}},
+		{"personio company", "- {type: personio, name: p}", []string{"sources[0].company is required for a personio source"}},
+		{"feed url", "- {type: feed, name: f, url: /etc/jobs.rss}", []string{"sources[0].url must be an http(s) URL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
