@@ -1,0 +1,13 @@
+-- The review queue (Store.Queue): ordered by score then id, filtered by
+-- status, company and source, searched by words of the title, company and
+-- description.
+CREATE INDEX applications_status_score ON applications (status, score DESC, id);
+CREATE INDEX applications_score ON applications (score DESC, id);
+CREATE INDEX postings_company_folded ON postings (lower(company));
+
+-- Full-text search: the same expression as store.Queue's, word by word
+-- ('simple': no stemming, like SQLite's unicode61). A tsvector must stay
+-- under 1 MB, so only the first 100,000 characters of a description count.
+CREATE INDEX postings_search ON postings USING GIN (
+    to_tsvector('simple'::regconfig, title || ' ' || company || ' ' || left(description, 100000))
+);

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"iter"
+	"strings"
+
+	"github.com/jobpilot/jobpilot"
+)
+
+// queueColumns are the application's columns (table a) and its posting's
+// summary (table p), then whether it has documents.
+var queueColumns = "a." + strings.ReplaceAll(applicationColumns, ", ", ", a.") +
+	", p.source, p.company, p.title, p.location, p.remote, p.work_mode, p.url, p.apply_url, p.contact_email, p.closed_at" +
+	", EXISTS (SELECT 1 FROM documents d WHERE d.application_id = a.id)"
+
+// postgresSearchVector is the expression the GIN index of migration 0009
+// is built on; the query must repeat it exactly for the index to serve.
+const postgresSearchVector = "to_tsvector('simple'::regconfig, p.title || ' ' || p.company || ' ' || left(p.description, 100000))"
+
+// Queue returns a page of the review queue: the applications f selects with
+// their posting's summary, by descending score and then ascending ID, at
+// most f.Limit (default DefaultLimit). Next is the position to pass as
+// f.After for the following page, nil on the last one. The order is total,
+// so a row is never skipped nor shown twice across pages while none
+// changes; one whose score or status changes meanwhile may move.
+//
+// Search words match word prefixes of the title, company and description
+// (FTS5 on SQLite, a GIN text-search index on PostgreSQL); a search with no
+// letter or digit selects nothing rather than everything.
+func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.QueuePage, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.ProfileID > 0 {
+		where, args = append(where, "a.profile_id = ?"), append(args, f.ProfileID)
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "a.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, s := range f.Statuses {
+			args = append(args, string(s))
+		}
+	}
+	if f.MinScore > 0 {
+		where, args = append(where, "a.score >= ?"), append(args, f.MinScore)
+	}
+	if c := strings.TrimSpace(f.Company); c != "" {
+		where, args = append(where, "lower(p.company) = lower(?)"), append(args, c)
+	}
+	if s := strings.TrimSpace(f.Source); s != "" {
+		where, args = append(where, "p.source = ?"), append(args, s)
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		cond, arg := db.searchCondition(jobpilot.SearchWords(f.Search))
+		where = append(where, cond)
+		if arg != "" {
+			args = append(args, arg)
+		}
+	}
+	if f.After != nil {
+		// "a.score <= ?" bounds the index range; the rest orders ties by ID.
+		where = append(where, "a.score <= ? AND (a.score < ? OR a.id > ?)")
+		args = append(args, f.After.Score, f.After.Score, f.After.ID)
+	}
+	q := "SELECT " + queueColumns + " FROM applications a JOIN postings p ON p.id = a.posting_id"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	n := limit(f.Limit)
+	q += " ORDER BY a.score DESC, a.id LIMIT ?"
+	args = append(args, n+1) // one more tells whether a next page exists
+	items, err := queryAll(ctx, db, "list the review queue", q, args, scanQueueItem)
+	if err != nil {
+		return nil, err
+	}
+	page := &jobpilot.QueuePage{Items: items}
+	if len(items) > n {
+		page.Items = items[:n]
+		last := page.Items[n-1]
+		page.Next = &jobpilot.QueueCursor{Score: last.Score, ID: last.ID}
+	}
+	if page.Items == nil {
+		page.Items = []jobpilot.QueueItem{}
+	}
+	return page, nil
+}
+
+// searchCondition is the WHERE condition, and its one argument, that keeps
+// the postings containing every word as a word prefix. The words are
+// letters and digits only (jobpilot.SearchWords), so they carry no query
+// syntax into FTS5's or PostgreSQL's query language.
+func (db *DB) searchCondition(words []string) (string, string) {
+	if len(words) == 0 {
+		return "1 = 0", ""
+	}
+	terms := make([]string, len(words))
+	if db.postgres {
+		for i, w := range words {
+			terms[i] = w + ":*"
+		}
+		return postgresSearchVector + " @@ to_tsquery('simple', ?)", strings.Join(terms, " & ")
+	}
+	for i, w := range words {
+		terms[i] = `"` + w + `"*`
+	}
+	return "a.posting_id IN (SELECT rowid FROM postings_search WHERE postings_search MATCH ?)", strings.Join(terms, " AND ")
+}
+
+// QueueLister reads the review queue a page at a time; jobpilot.Store and
+// *DB satisfy it.
+type QueueLister interface {
+	Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.QueuePage, error)
+}
+
+// AllQueue yields every queue item f selects, in the queue's order, a page
+// at a time (f.Limit per page, default DefaultPageSize) by keyset
+// pagination from f.After on: see AllApplications.
+func AllQueue(ctx context.Context, st QueueLister, f jobpilot.QueueFilter) iter.Seq2[jobpilot.QueueItem, error] {
+	f.Limit = pageSize(f.Limit)
+	start := f.After
+	return pages(f.Limit, func(after *jobpilot.QueueCursor) ([]jobpilot.QueueItem, error) {
+		f.After = start
+		if after != nil {
+			f.After = after
+		}
+		page, err := st.Queue(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		return page.Items, nil
+	}, func(it jobpilot.QueueItem) *jobpilot.QueueCursor {
+		return &jobpilot.QueueCursor{Score: it.Score, ID: it.ID}
+	})
+}
+
+func scanQueueItem(s scanner) (jobpilot.QueueItem, error) {
+	var (
+		it     jobpilot.QueueItem
+		closed dbTime
+	)
+	p := &it.Posting
+	app, err := scanApplication(extraScanner{s, []any{&p.Source, &p.Company, &p.Title, &p.Location, &p.Remote,
+		&p.WorkMode, &p.URL, &p.ApplyURL, &p.ContactEmail, &closed, &it.HasDocuments}})
+	if err != nil {
+		return it, err
+	}
+	it.Application = app
+	p.ID = app.PostingID
+	p.ClosedAt = closed.ptr()
+	return it, nil
+}
+
+// extraScanner scans the columns of more after those its caller asks for:
+// a query that selects a row type's columns and then some reuses that
+// type's scan function.
+type extraScanner struct {
+	s    scanner
+	more []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.s.Scan(append(dest, e.more...)...) }
