@@ -53,7 +53,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("login")),
 		chromedp.WaitVisible(chromedp.ID("review")),
 		chromedp.WaitVisible(chromedp.ID("app-"+id)),
-		chromedp.Click(chromedp.ID("preview-"+id)),
+		chromedp.Click(chromedp.ID("open-"+id)),
 		chromedp.WaitVisible(chromedp.ID("letter")),
 		chromedp.WaitVisible(chromedp.ID("resume")),
 	); err != nil {
@@ -89,7 +89,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the dashboard still shows %q", seen)
 		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("recent"))); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("recent"))); err != nil {
 			t.Fatal(err)
 		}
 		res, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#recent #app-"+id), "data-status"))
@@ -117,14 +117,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("pipeline"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("pipeline"))); err != nil {
 		t.Fatal(err)
 	}
 	phone, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"dashboard.png": wide, "dashboard-phone.png": phone} {
+	for name, b := range map[string][]byte{"admin.png": wide, "admin-phone.png": phone} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}

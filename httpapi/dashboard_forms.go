@@ -97,7 +97,7 @@ func (s *server) resetForm(r *http.Request) (string, error) {
 	if err := s.Breakers.Reset(r.PathValue("name")); err != nil {
 		return "", err
 	}
-	return "/?done=reset#breakers", nil
+	return "/admin?done=reset#breakers", nil
 }
 
 func (s *server) triggerForm(r *http.Request) (string, error) {
@@ -107,7 +107,7 @@ func (s *server) triggerForm(r *http.Request) (string, error) {
 	if err := s.Scheduler.Trigger(r.Context(), jobpilot.TaskKind(r.PostFormValue("kind"))); err != nil {
 		return "", err
 	}
-	return "/?done=triggered#scheduler", nil
+	return "/admin?done=triggered#scheduler", nil
 }
 
 func (s *server) restartForm(r *http.Request) (string, error) {
@@ -117,5 +117,5 @@ func (s *server) restartForm(r *http.Request) (string, error) {
 	if err := s.Scheduler.Restart(r.Context()); err != nil {
 		return "", err
 	}
-	return "/?done=restarted#scheduler", nil
+	return "/admin?done=restarted#scheduler", nil
 }
