@@ -71,6 +71,7 @@ func (s *server) formAction(act func(r *http.Request) (string, error)) http.Hand
 			return
 		}
 		to, err := act(r)
+		s.counts.clear() // even a failed bulk action may have changed some
 		if err != nil {
 			s.renderError(w, r, err)
 			return

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jobpilot/jobpilot"
 )
@@ -151,7 +153,7 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 			v.Sources = append(v.Sources, it.Posting.Source)
 		}
 	}
-	counts, err := s.Store.CountByStatus(ctx, 0)
+	counts, err := s.counts.get(ctx, s.Store, s.Now())
 	if err != nil {
 		return err
 	}
@@ -283,4 +285,39 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// countsTTL is how long the queue page reuses its counts by status.
+const countsTTL = 5 * time.Second
+
+// countCache keeps the counts by status the queue page's status filter
+// shows. Counting reads an index entry per application (about 10 ms at
+// 100,000 on SQLite, whose one connection every request shares), and a
+// label a few seconds old does no harm; the dashboard's own actions clear
+// it, so what a candidate just did shows at once. Requests arriving while
+// the counts are read wait for that one reading.
+type countCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	counts map[jobpilot.Status]int
+}
+
+func (c *countCache) get(ctx context.Context, st jobpilot.Store, now time.Time) (map[jobpilot.Status]int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.counts != nil && now.Sub(c.at) < countsTTL && !now.Before(c.at) {
+		return c.counts, nil
+	}
+	counts, err := st.CountByStatus(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	c.counts, c.at = counts, now
+	return counts, nil
+}
+
+func (c *countCache) clear() {
+	c.mu.Lock()
+	c.counts = nil
+	c.mu.Unlock()
 }

@@ -73,6 +73,7 @@ type server struct {
 	log      *slog.Logger
 	sessions *sessions
 	metrics  *httpMetrics
+	counts   countCache
 }
 
 // New returns the whole HTTP surface. Registering its collectors with

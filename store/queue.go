@@ -52,7 +52,10 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 		where, args = append(where, "p.source = ?"), append(args, s)
 	}
 	if strings.TrimSpace(f.Search) != "" {
-		cond, arg := db.searchCondition(jobpilot.SearchWords(f.Search))
+		cond, arg, err := db.searchCondition(ctx, jobpilot.SearchWords(f.Search))
+		if err != nil {
+			return nil, err
+		}
 		where = append(where, cond)
 		if arg != "" {
 			args = append(args, arg)
@@ -90,22 +93,44 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 // the postings containing every word as a word prefix. The words are
 // letters and digits only (jobpilot.SearchWords), so they carry no query
 // syntax into FTS5's or PostgreSQL's query language.
-func (db *DB) searchCondition(words []string) (string, string) {
+//
+// PostgreSQL's planner weighs the GIN index against the score order from
+// its statistics. SQLite's cannot see inside FTS5, so the store chooses: a
+// search that matches few postings (fewer than searchFew) reads its matches
+// and sorts them; one that matches many walks the queue in score order and
+// keeps the matching rows ("+" keeps SQLite off the posting index), which
+// stops as soon as the page is full instead of sorting tens of thousands.
+func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg string, err error) {
 	if len(words) == 0 {
-		return "1 = 0", ""
+		return "1 = 0", "", nil
 	}
 	terms := make([]string, len(words))
 	if db.postgres {
 		for i, w := range words {
 			terms[i] = w + ":*"
 		}
-		return postgresSearchVector + " @@ to_tsquery('simple', ?)", strings.Join(terms, " & ")
+		return postgresSearchVector + " @@ to_tsquery('simple', ?)", strings.Join(terms, " & "), nil
 	}
 	for i, w := range words {
 		terms[i] = `"` + w + `"*`
 	}
-	return "a.posting_id IN (SELECT rowid FROM postings_search WHERE postings_search MATCH ?)", strings.Join(terms, " AND ")
+	match := strings.Join(terms, " AND ")
+	var n int
+	err = db.queryRow(ctx, db.db, "SELECT COUNT(*) FROM (SELECT 1 FROM postings_search WHERE postings_search MATCH ? LIMIT ?)",
+		match, searchFew).Scan(&n)
+	if err != nil {
+		return "", "", dbErr("search postings", err)
+	}
+	column := "a.posting_id"
+	if n >= searchFew {
+		column = "+a.posting_id"
+	}
+	return column + " IN (SELECT rowid FROM postings_search WHERE postings_search MATCH ?)", match, nil
 }
+
+// searchFew is where SQLite's search stops reading its matches first: see
+// searchCondition.
+const searchFew = 2000
 
 // QueueLister reads the review queue a page at a time; jobpilot.Store and
 // *DB satisfy it.

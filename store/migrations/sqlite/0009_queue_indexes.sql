@@ -3,6 +3,8 @@
 -- description.
 CREATE INDEX applications_status_score ON applications (status, score DESC, id);
 CREATE INDEX applications_score ON applications (score DESC, id);
+-- GET /api/v1/applications?status=…: by id within a status.
+CREATE INDEX applications_status_id ON applications (status, id);
 CREATE INDEX postings_company_folded ON postings (lower(company));
 
 -- Full-text search over the postings, kept in step by triggers (FTS5
