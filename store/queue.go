@@ -14,10 +14,6 @@ var queueColumns = "a." + strings.ReplaceAll(applicationColumns, ", ", ", a.") +
 	", p.source, p.company, p.title, p.location, p.remote, p.work_mode, p.url, p.apply_url, p.contact_email, p.closed_at" +
 	", EXISTS (SELECT 1 FROM documents d WHERE d.application_id = a.id)"
 
-// postgresSearchVector is the expression the GIN index of migration 0009
-// is built on; the query must repeat it exactly for the index to serve.
-const postgresSearchVector = "to_tsvector('simple'::regconfig, p.title || ' ' || p.company || ' ' || left(p.description, 100000))"
-
 // Queue returns a page of the review queue: the applications f selects with
 // their posting's summary, by descending score and then ascending ID, at
 // most f.Limit (default DefaultLimit). Next is the position to pass as
@@ -33,6 +29,8 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 		where []string
 		args  []any
 	)
+	company, source := strings.TrimSpace(f.Company), strings.TrimSpace(f.Source)
+	postingFilter := company != "" || source != "" || strings.TrimSpace(f.Search) != ""
 	if f.ProfileID > 0 {
 		where, args = append(where, "a.profile_id = ?"), append(args, f.ProfileID)
 	}
@@ -45,11 +43,11 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 	if f.MinScore > 0 {
 		where, args = append(where, "a.score >= ?"), append(args, f.MinScore)
 	}
-	if c := strings.TrimSpace(f.Company); c != "" {
-		where, args = append(where, "lower(p.company) = lower(?)"), append(args, c)
+	if company != "" {
+		where, args = append(where, "lower(p.company) = lower(?)"), append(args, company)
 	}
-	if s := strings.TrimSpace(f.Source); s != "" {
-		where, args = append(where, "p.source = ?"), append(args, s)
+	if source != "" {
+		where, args = append(where, "p.source = ?"), append(args, source)
 	}
 	if strings.TrimSpace(f.Search) != "" {
 		cond, arg, err := db.searchCondition(ctx, jobpilot.SearchWords(f.Search))
@@ -66,27 +64,35 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 		where = append(where, "a.score <= ? AND (a.score < ? OR a.id > ?)")
 		args = append(args, f.After.Score, f.After.Score, f.After.ID)
 	}
-	q := "SELECT " + queueColumns + " FROM applications a JOIN postings p ON p.id = a.posting_id"
+	// The page's ids first, then their rows: the columns, the posting and
+	// the documents are read for the page only, and each database plans
+	// the lookups for a few rows rather than for the whole selection.
+	page := "SELECT a.id FROM applications a"
+	if postingFilter {
+		page += " JOIN postings p ON p.id = a.posting_id"
+	}
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		page += " WHERE " + strings.Join(where, " AND ")
 	}
 	n := limit(f.Limit)
-	q += " ORDER BY a.score DESC, a.id LIMIT ?"
+	page += " ORDER BY a.score DESC, a.id LIMIT ?"
 	args = append(args, n+1) // one more tells whether a next page exists
+	q := "SELECT " + queueColumns + " FROM (" + page + ") q JOIN applications a ON a.id = q.id" +
+		" JOIN postings p ON p.id = a.posting_id ORDER BY a.score DESC, a.id"
 	items, err := queryAll(ctx, db, "list the review queue", q, args, scanQueueItem)
 	if err != nil {
 		return nil, err
 	}
-	page := &jobpilot.QueuePage{Items: items}
+	out := &jobpilot.QueuePage{Items: items}
 	if len(items) > n {
-		page.Items = items[:n]
-		last := page.Items[n-1]
-		page.Next = &jobpilot.QueueCursor{Score: last.Score, ID: last.ID}
+		out.Items = items[:n]
+		last := out.Items[n-1]
+		out.Next = &jobpilot.QueueCursor{Score: last.Score, ID: last.ID}
 	}
-	if page.Items == nil {
-		page.Items = []jobpilot.QueueItem{}
+	if out.Items == nil {
+		out.Items = []jobpilot.QueueItem{}
 	}
-	return page, nil
+	return out, nil
 }
 
 // searchCondition is the WHERE condition, and its one argument, that keeps
@@ -94,8 +100,8 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 // letters and digits only (jobpilot.SearchWords), so they carry no query
 // syntax into FTS5's or PostgreSQL's query language.
 //
-// PostgreSQL's planner weighs the GIN index against the score order from
-// its statistics. SQLite's cannot see inside FTS5, so the store chooses: a
+// PostgreSQL's planner weighs the GIN index on the stored tsvector against
+// the score order from its statistics. SQLite's cannot see inside FTS5, so the store chooses: a
 // search that matches few postings (fewer than searchFew) reads its matches
 // and sorts them; one that matches many walks the queue in score order and
 // keeps the matching rows ("+" keeps SQLite off the posting index), which
@@ -109,7 +115,7 @@ func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg st
 		for i, w := range words {
 			terms[i] = w + ":*"
 		}
-		return postgresSearchVector + " @@ to_tsquery('simple', ?)", strings.Join(terms, " & "), nil
+		return "p.search @@ to_tsquery('simple', ?)", strings.Join(terms, " & "), nil
 	}
 	for i, w := range words {
 		terms[i] = `"` + w + `"*`
