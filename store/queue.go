@@ -101,7 +101,7 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 // syntax into FTS5's or PostgreSQL's query language.
 //
 // PostgreSQL's planner weighs the GIN index on the stored tsvector against
-// the score order from its statistics. SQLite's cannot see inside FTS5, so the store chooses: a
+// the score order from its statistics (helped to them, below). SQLite's cannot see inside FTS5, so the store chooses: a
 // search that matches few postings (fewer than searchFew) reads its matches
 // and sorts them; one that matches many walks the queue in score order and
 // keeps the matching rows ("+" keeps SQLite off the posting index), which
@@ -112,8 +112,12 @@ func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg st
 	}
 	terms := make([]string, len(words))
 	if db.postgres {
+		// "w | w:*" matches what "w:*" does, but PostgreSQL estimates a
+		// prefix at a fixed 2% of rows and a whole word from its statistics:
+		// with the word beside the prefix, a search for a common word is
+		// known to be common and walks the queue by score.
 		for i, w := range words {
-			terms[i] = w + ":*"
+			terms[i] = "(" + w + " | " + w + ":*)"
 		}
 		return "p.search @@ to_tsquery('simple', ?)", strings.Join(terms, " & "), nil
 	}
