@@ -46,17 +46,13 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	ctx, _ := browser(t, exe)
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), secretToken),
-		chromedp.Click(chromedp.ID("login")),
+	if err := chromedp.Do(ctx, append(signIn(e.srv.URL),
 		chromedp.WaitVisible(chromedp.ID("review")),
 		chromedp.WaitVisible(chromedp.ID("app-"+id)),
 		chromedp.Click(chromedp.ID("open-"+id)),
 		chromedp.WaitVisible(chromedp.ID("letter")),
 		chromedp.WaitVisible(chromedp.ID("resume")),
-	); err != nil {
+	)...); err != nil {
 		t.Fatalf("login and preview: %v", err)
 	}
 	letter, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("letter")))
@@ -154,4 +150,15 @@ func browser(t *testing.T, exe string) (ctx context.Context, stop func()) {
 	stop = func() { once.Do(func() { cancel(); cancelCtx(); cancelAlloc() }) }
 	t.Cleanup(stop)
 	return ctx, stop
+}
+
+// signIn is the dashboard's login as a person does it: the form, the
+// token, the button.
+func signIn(serverURL string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(serverURL + "/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), secretToken),
+		chromedp.Click(chromedp.ID("login")),
+	}
 }

@@ -120,13 +120,9 @@ func TestReviewQueueInBrowser(t *testing.T) {
 	const n, northwind = 30, 20
 	seeded := e.seedQueue(t, tmpl, n, northwind)
 	ctx, _ := browser(t, exe)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), secretToken),
-		chromedp.Click(chromedp.ID("login")),
+	if err := chromedp.Do(ctx, append(signIn(e.srv.URL),
 		chromedp.WaitVisible(chromedp.ID("review")),
-	); err != nil {
+	)...); err != nil {
 		t.Fatalf("login: %v", err)
 	}
 
