@@ -126,7 +126,7 @@ func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg st
 	}
 	match := strings.Join(terms, " AND ")
 	var n int
-	err = db.queryRow(ctx, db.db, "SELECT COUNT(*) FROM (SELECT 1 FROM postings_search WHERE postings_search MATCH ? LIMIT ?)",
+	err = db.queryRow(ctx, db.reader(), "SELECT COUNT(*) FROM (SELECT 1 FROM postings_search WHERE postings_search MATCH ? LIMIT ?)",
 		match, searchFew).Scan(&n)
 	if err != nil {
 		return "", "", dbErr("search postings", err)
