@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -28,7 +29,8 @@ const loadClients = 20
 // the count), 20 concurrent clients ask for pages of the dashboard's queue
 // and of GET /api/v1/applications over real HTTP, b.N requests per case;
 // it reports the 50th and 99th percentile latencies and the request rate.
-// Only -bench runs it:
+// The *_one_client cases ask one at a time: the service time without
+// queueing. Only -bench runs it:
 //
 //	JOBPILOT_TEST_DATABASE_URL=… go test -run '^$' -bench Queue100k -benchtime 1000x -timeout 30m ./httpapi
 func BenchmarkQueue100k(b *testing.B) {
@@ -54,23 +56,28 @@ func BenchmarkQueue100k(b *testing.B) {
 			b.Cleanup(srv.Close)
 			cookie := loginCookie(b, srv)
 			company, source := url.QueryEscape(seeded.Companies[7]), url.QueryEscape(seeded.Sources[3])
-			cases := []struct{ name, path string }{
-				{"queue", "/"},
-				{"queue_deep_page", "/?after=50.1"},
-				{"queue_min_score", "/?min_score=90"},
-				{"queue_company", "/?status=all&company=" + company},
-				{"queue_source_score", "/?source=" + source + "&min_score=60"},
-				{"queue_search_rare", "/?status=all&q=zeppelin"},
-				{"queue_search_common", "/?q=kafka+engineer"},
-				{"queue_all_statuses", "/?status=all"},
-				{"api_first_page", "/api/v1/applications?limit=100"},
-				{"api_deep_page", fmt.Sprintf("/api/v1/applications?limit=100&after=%d", rows/2)},
-				{"api_ready", "/api/v1/applications?status=ready&limit=100"},
-				{"api_needs_review", "/api/v1/applications?status=needs_review&limit=100"},
+			cases := []struct {
+				name, path string
+				clients    int // 0: loadClients
+			}{
+				{"queue_one_client", "/", 1},
+				{"api_one_client", "/api/v1/applications?limit=100", 1},
+				{"queue", "/", 0},
+				{"queue_deep_page", "/?after=50.1", 0},
+				{"queue_min_score", "/?min_score=90", 0},
+				{"queue_company", "/?status=all&company=" + company, 0},
+				{"queue_source_score", "/?source=" + source + "&min_score=60", 0},
+				{"queue_search_rare", "/?status=all&q=zeppelin", 0},
+				{"queue_search_common", "/?q=kafka+engineer", 0},
+				{"queue_all_statuses", "/?status=all", 0},
+				{"api_first_page", "/api/v1/applications?limit=100", 0},
+				{"api_deep_page", fmt.Sprintf("/api/v1/applications?limit=100&after=%d", rows/2), 0},
+				{"api_ready", "/api/v1/applications?status=ready&limit=100", 0},
+				{"api_needs_review", "/api/v1/applications?status=needs_review&limit=100", 0},
 			}
 			for _, c := range cases {
 				b.Run(c.name, func(b *testing.B) {
-					lat := hammer(b, srv, c.path, cookie)
+					lat := hammer(b, srv, c.path, cookie, cmp.Or(c.clients, loadClients))
 					slices.Sort(lat)
 					b.ReportMetric(ms(lat[len(lat)/2]), "p50_ms")
 					b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99_ms")
@@ -80,11 +87,11 @@ func BenchmarkQueue100k(b *testing.B) {
 	}
 }
 
-// hammer sends b.N GETs of path from loadClients clients at once and
+// hammer sends b.N GETs of path from that many clients at once and
 // returns each one's latency. Any status but 200 fails b.
-func hammer(b *testing.B, srv *httptest.Server, path, cookie string) []time.Duration {
+func hammer(b *testing.B, srv *httptest.Server, path, cookie string, clients int) []time.Duration {
 	b.Helper()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	defer client.CloseIdleConnections()
 	get := func() (time.Duration, error) {
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+path, nil)
@@ -115,7 +122,7 @@ func hammer(b *testing.B, srv *httptest.Server, path, cookie string) []time.Dura
 	)
 	b.ResetTimer()
 	start := time.Now()
-	for range loadClients {
+	for range clients {
 		wg.Go(func() {
 			for range next {
 				d, err := get()
