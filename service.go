@@ -32,6 +32,9 @@ type Store interface {
 	CreateApplication(ctx context.Context, app *Application, tasks ...Task) (created bool, err error)
 	Application(ctx context.Context, id int64) (*Application, error)
 	Applications(ctx context.Context, f ApplicationFilter) ([]*Application, error)
+	// Queue is the review queue: applications with their posting's summary,
+	// by score (highest first) then ID, filtered and a page at a time.
+	Queue(ctx context.Context, f QueueFilter) (*QueuePage, error)
 	// Transition moves an application to status to, applying c, writing a
 	// status event and enqueueing c.Tasks, all in one transaction. An invalid
 	// move returns ECONFLICT and changes nothing.

@@ -46,17 +46,13 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	ctx, _ := browser(t, exe)
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), secretToken),
-		chromedp.Click(chromedp.ID("login")),
+	if err := chromedp.Do(ctx, append(signIn(e.srv.URL),
 		chromedp.WaitVisible(chromedp.ID("review")),
 		chromedp.WaitVisible(chromedp.ID("app-"+id)),
-		chromedp.Click(chromedp.ID("preview-"+id)),
+		chromedp.Click(chromedp.ID("open-"+id)),
 		chromedp.WaitVisible(chromedp.ID("letter")),
 		chromedp.WaitVisible(chromedp.ID("resume")),
-	); err != nil {
+	)...); err != nil {
 		t.Fatalf("login and preview: %v", err)
 	}
 	letter, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("letter")))
@@ -89,7 +85,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the dashboard still shows %q", seen)
 		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("recent"))); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("recent"))); err != nil {
 			t.Fatal(err)
 		}
 		res, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#recent #app-"+id), "data-status"))
@@ -117,14 +113,14 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.ID("pipeline"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("pipeline"))); err != nil {
 		t.Fatal(err)
 	}
 	phone, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"dashboard.png": wide, "dashboard-phone.png": phone} {
+	for name, b := range map[string][]byte{"admin.png": wide, "admin-phone.png": phone} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -156,4 +152,15 @@ func browser(t *testing.T, exe string) (ctx context.Context, stop func()) {
 	stop = func() { once.Do(func() { cancel(); cancelCtx(); cancelAlloc() }) }
 	t.Cleanup(stop)
 	return ctx, stop
+}
+
+// signIn is the dashboard's login as a person does it: the form, the
+// token, the button.
+func signIn(serverURL string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(serverURL + "/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), secretToken),
+		chromedp.Click(chromedp.ID("login")),
+	}
 }

@@ -21,12 +21,14 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"stamp":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"statusOf": func(s jobpilot.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
 	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"domainOf": domainOf,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // flashes are the only messages a redirect can ask the dashboard to show;
 // the query names one, so no request text is ever reflected into the page.
 var flashes = map[string]string{
 	"approved":  "Approved. The application is queued for sending.",
+	"dismissed": "Dismissed. The application left the review queue.",
 	"reset":     "Circuit breaker reset.",
 	"triggered": "Job queued to run now.",
 	"restarted": "Scheduler restarted.",
@@ -43,8 +45,6 @@ type statusCount struct {
 type appRow struct {
 	App     *jobpilot.Application
 	Posting *jobpilot.Posting
-	Letter  string
-	HasDocs bool
 }
 
 type dashData struct {
@@ -54,7 +54,6 @@ type dashData struct {
 	Error     string
 	Counts    []statusCount
 	Total     int
-	Ready     []appRow
 	Recent    []appRow
 	Breakers  []BreakerView
 	Scheduler *SchedulerView
@@ -64,6 +63,8 @@ type dashData struct {
 	Detail    *ApplicationDetail
 	// Queue shows the nav link to River UI (Options.RiverUI is set).
 	Queue bool
+	// Review is the review queue (the home page).
+	Review *queueView
 }
 
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *dashData) {
@@ -80,23 +81,33 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = w.Write([]byte(b.String()))
 }
 
-// dashboard shows the login form without a session, the overview with one.
+// dashboard shows the login form without a session, the review queue
+// with one.
 func (s *server) dashboard() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.session(r)
-		flash := flashes[r.URL.Query().Get("done")]
+		flash := flashFor(r.URL.Query())
 		if !ok {
 			s.render(w, r, http.StatusOK, "login.html", &dashData{Title: "Sign in", Flash: flash})
 			return
 		}
+		s.queue(w, r, id, flash)
+	})
+}
+
+// admin is the operator's page: counts by status, applications per day,
+// circuit breakers, the scheduler and recent events.
+func (s *server) admin() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := s.session(r)
 		d, err := s.overview(r.Context())
 		if err != nil {
-			s.log.ErrorContext(r.Context(), "loading the dashboard failed", "err", err)
+			s.log.ErrorContext(r.Context(), "loading the admin page failed", "err", err)
 			_, detail := statusFor(err)
 			d = &dashData{Error: detail.Message}
 		}
-		d.Title, d.CSRF, d.Flash = "Dashboard", s.sessions.csrf(id), flash
-		s.render(w, r, http.StatusOK, "dashboard.html", d)
+		d.Title, d.CSRF, d.Flash = "Admin", s.sessions.csrf(id), flashFor(r.URL.Query())
+		s.render(w, r, http.StatusOK, "admin.html", d)
 	})
 }
 
@@ -114,17 +125,6 @@ func (s *server) overview(ctx context.Context) (*dashData, error) {
 			d.Total += n
 		}
 	}
-	ready, err := s.Store.Applications(ctx, jobpilot.ApplicationFilter{Statuses: []jobpilot.Status{jobpilot.StatusReady}, Limit: 50})
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range ready {
-		row, err := s.row(ctx, a, true)
-		if err != nil {
-			return nil, err
-		}
-		d.Ready = append(d.Ready, row)
-	}
 	all, err := s.allApplications(ctx)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func (s *server) overview(ctx context.Context) (*dashData, error) {
 		if all[i].Status == jobpilot.StatusReady || all[i].Status == jobpilot.StatusSkipped {
 			continue
 		}
-		row, err := s.row(ctx, all[i], false)
+		row, err := s.row(ctx, all[i])
 		if err != nil {
 			return nil, err
 		}
@@ -173,18 +173,13 @@ func (s *server) allApplications(ctx context.Context) ([]*jobpilot.Application, 
 	return out, nil
 }
 
-func (s *server) row(ctx context.Context, a *jobpilot.Application, docs bool) (appRow, error) {
+func (s *server) row(ctx context.Context, a *jobpilot.Application) (appRow, error) {
 	row := appRow{App: a}
 	p, err := s.Store.Posting(ctx, a.PostingID)
 	if err != nil && jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {
 		return row, err
 	}
 	row.Posting = p
-	if docs {
-		if row.HasDocs, row.Letter, err = s.coverLetter(ctx, a.ID); err != nil {
-			return row, err
-		}
-	}
 	return row, nil
 }
 
@@ -217,4 +212,15 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error.html", &dashData{Title: http.StatusText(status), Error: d.Message})
+}
+
+// domainOf is the domain part of an email address, lower-cased, as the
+// dashboard shows it beside a recipient ("" without one). An address
+// literal keeps its brackets: "[127.0.0.1]" must not pass for a name.
+func domainOf(addr string) string {
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(addr[i+1:])
 }

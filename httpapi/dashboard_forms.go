@@ -86,6 +86,7 @@ func (s *server) formAction(act func(r *http.Request) (string, error)) http.Hand
 			return
 		}
 		to, err := act(r)
+		s.counts.clear() // even a failed bulk action may have changed some
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -112,7 +113,7 @@ func (s *server) resetForm(r *http.Request) (string, error) {
 	if err := s.Breakers.Reset(r.PathValue("name")); err != nil {
 		return "", err
 	}
-	return "/?done=reset#breakers", nil
+	return "/admin?done=reset#breakers", nil
 }
 
 func (s *server) triggerForm(r *http.Request) (string, error) {
@@ -122,7 +123,7 @@ func (s *server) triggerForm(r *http.Request) (string, error) {
 	if err := s.Scheduler.Trigger(r.Context(), jobpilot.TaskKind(r.PostFormValue("kind"))); err != nil {
 		return "", err
 	}
-	return "/?done=triggered#scheduler", nil
+	return "/admin?done=triggered#scheduler", nil
 }
 
 func (s *server) restartForm(r *http.Request) (string, error) {
@@ -132,5 +133,5 @@ func (s *server) restartForm(r *http.Request) (string, error) {
 	if err := s.Scheduler.Restart(r.Context()); err != nil {
 		return "", err
 	}
-	return "/?done=restarted#scheduler", nil
+	return "/admin?done=restarted#scheduler", nil
 }

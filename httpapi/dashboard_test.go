@@ -48,8 +48,10 @@ func dashboardPages(t *testing.T, e *env) {
 	if resp.StatusCode != 200 || !strings.Contains(page, `name="token"`) {
 		t.Fatalf("anonymous GET /: %d, no login form", resp.StatusCode)
 	}
-	if resp, _ := send("GET", "/applications/1", nil, nil); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("anonymous preview: %d, want a redirect to the login", resp.StatusCode)
+	for _, path := range []string{"/applications/1", "/admin"} {
+		if resp, _ := send("GET", path, nil, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("anonymous GET %s: %d, want a redirect to the login", path, resp.StatusCode)
+		}
 	}
 	resp, _ = send("POST", "/login", url.Values{"token": {"guess"}}, nil)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=badlogin" || len(resp.Cookies()) != 0 {
@@ -71,9 +73,23 @@ func dashboardPages(t *testing.T, e *env) {
 	ready := e.readyByEmail(t)
 	rid := fmt.Sprint(ready.ID)
 	resp, page = send("GET", "/", nil, nil)
-	for _, want := range []string{"Waiting for review", `id="app-` + rid + `"`, `id="approve-` + rid + `"`, "<svg", "Circuit breakers", "Scheduler", "Recent events", "template"} {
+	for _, want := range []string{`id="review"`, `id="app-` + rid + `"`, `id="approve-` + rid + `"`, `id="pick-` + rid + `"`, `id="bulk"`, "template"} {
 		if !strings.Contains(page, want) {
-			t.Errorf("dashboard lacks %q", want)
+			t.Errorf("the review queue lacks %q", want)
+		}
+	}
+	for _, operator := range []string{"Circuit breakers", "Scheduler", "Recent events"} {
+		if strings.Contains(page, operator) {
+			t.Errorf("the review queue shows the operator's %q", operator)
+		}
+	}
+	if resp, admin := send("GET", "/admin", nil, nil); resp.StatusCode != 200 {
+		t.Fatalf("admin: %d", resp.StatusCode)
+	} else {
+		for _, want := range []string{"<svg", "Circuit breakers", "Scheduler", "Recent events", `id="pipeline"`} {
+			if !strings.Contains(admin, want) {
+				t.Errorf("the admin page lacks %q", want)
+			}
 		}
 	}
 	m := csrfField.FindStringSubmatch(page)

@@ -49,11 +49,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 	}()
 	defer func() { stopBrowser(); <-collected }()
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), secretToken),
-		chromedp.Click(chromedp.ID("login")),
+	if err := chromedp.Do(ctx, append(signIn(e.srv.URL),
 		chromedp.WaitVisible(chromedp.ID("nav-queue")),
 		chromedp.Click(chromedp.ID("nav-queue")),
 		chromedp.WaitReady(chromedp.ID("root")),
@@ -61,7 +57,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`location.pathname.startsWith("/riverui/") && document.body.innerText.includes("Jobs")`),
 		chromedp.Navigate(e.srv.URL+"/riverui/jobs?state=completed"),
 		chromedp.Poll[chromedp.Void](`/fetch_postings|automation_run|process_posting/.test(document.body.innerText)`),
-	); err != nil {
+	)...); err != nil {
 		t.Fatalf("River UI in the browser: %v", err)
 	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

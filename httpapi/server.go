@@ -87,6 +87,7 @@ type server struct {
 	metrics   *httpMetrics
 	throttle  *authThrottle
 	authFails *authFailures
+	counts    countCache
 }
 
 // New returns the whole HTTP surface. Registering its collectors with

@@ -339,7 +339,7 @@ func (db *DB) CountByStatus(ctx context.Context, profileID int64) (map[jobpilot.
 		args = append(args, profileID)
 	}
 	q += " GROUP BY status"
-	rows, err := db.query(ctx, db.db, q, args...)
+	rows, err := db.query(ctx, db.reader(), q, args...)
 	if err != nil {
 		return nil, dbErr("count applications", err)
 	}

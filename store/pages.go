@@ -72,12 +72,13 @@ func pageSize(limit int) int {
 	return limit
 }
 
-// pages is keyset pagination: fetch(after) returns the rows whose ID is
-// above after, at most size of them, by ascending ID; a short page is the
+// pages is keyset pagination: fetch(after) returns the rows that come
+// after the position after (the zero C: from the start), at most size of
+// them, in the order whose position cursor(row) gives; a short page is the
 // last one.
-func pages[T any](size int, fetch func(after int64) ([]T, error), id func(T) int64) iter.Seq2[T, error] {
+func pages[T, C any](size int, fetch func(after C) ([]T, error), cursor func(T) C) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var after int64
+		var after C
 		for {
 			page, err := fetch(after)
 			if err != nil {
@@ -93,7 +94,7 @@ func pages[T any](size int, fetch func(after int64) ([]T, error), id func(T) int
 			if len(page) < size {
 				return
 			}
-			after = id(page[len(page)-1])
+			after = cursor(page[len(page)-1])
 		}
 	}
 }

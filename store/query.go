@@ -74,7 +74,7 @@ func limit(n int) int {
 // queryAll runs a query and scans every row with scan; op names the
 // operation in errors.
 func queryAll[T any](ctx context.Context, db *DB, op, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := db.query(ctx, db.db, query, args...)
+	rows, err := db.query(ctx, db.reader(), query, args...)
 	if err != nil {
 		return nil, dbErr(op, err)
 	}

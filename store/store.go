@@ -56,7 +56,11 @@ type TaskInserter = jobpilot.TaskInserter
 // DB is the store: it implements jobpilot.Store on SQLite or PostgreSQL.
 // It is safe for concurrent use.
 type DB struct {
-	db       *sql.DB
+	db *sql.DB
+	// read serves the list queries (queryAll, counts) on an SQLite file: a
+	// pool of read-only connections beside the one that writes; nil on
+	// PostgreSQL and in memory, where db serves them. See reader.
+	read     *sql.DB
 	postgres bool
 	// path is the SQLite file ("" for PostgreSQL and in-memory databases);
 	// Migrate locks "<path>.migrate.lock".
@@ -84,9 +88,11 @@ var _ jobpilot.Store = (*DB)(nil)
 //     each connection its own database, which is why the pool has one
 //     connection.
 //
-// SQLite runs with one open connection: SQLite allows one writer at a time
-// anyway, and one connection turns lock contention inside this process into
-// queueing instead of SQLITE_BUSY errors. The consequence, documented for the
+// SQLite runs with one open connection for everything that writes: SQLite
+// allows one writer at a time anyway, and one connection turns lock
+// contention inside this process into queueing instead of SQLITE_BUSY
+// errors. List queries outside a transaction use a small pool of read-only
+// connections beside it (openReaders). The consequence, documented for the
 // engine: while a transaction of ours is open, nothing else in this process
 // can use the database, so enqueue River jobs inside it (InsertTx), never
 // beside it.
@@ -124,7 +130,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	// The driver reads the DSN as an SQLite URI, where "#" starts a fragment
 	// and "%" an escape: a path holding them ("/home/me/#jobs") must keep
 	// them as characters, or the database lands in another file.
-	dsn := "file:" + strings.NewReplacer("%", "%25", "#", "%23").Replace(path) + "?" + sqlitePragmas
+	dsn := "file:" + sqliteURIPath(path) + "?" + sqlitePragmas
 	if query != "" {
 		dsn += "&" + query
 	}
@@ -141,9 +147,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db := &DB{db: sdb, now: time.Now}
 	if !memory {
 		db.path = path
+		if db.read, err = openReaders(path, query); err != nil {
+			_ = sdb.Close()
+			return nil, err
+		}
 	}
 	if err := db.Ping(ctx); err != nil {
-		_ = sdb.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -166,6 +176,46 @@ func createPrivate(path string) error {
 		return fmt.Errorf("store: create database file: %w", err)
 	}
 	return f.Close()
+}
+
+// sqliteReaders is how many read-only connections serve the list queries
+// of an SQLite file.
+const sqliteReaders = 4
+
+// sqliteURIPath escapes a file path for the driver's SQLite URI, where "#"
+// starts a fragment and "%" an escape.
+func sqliteURIPath(path string) string {
+	return strings.NewReplacer("%", "%25", "#", "%23").Replace(path)
+}
+
+// openReaders opens the read-only pool of an SQLite file. In WAL mode
+// readers neither wait for the writer nor block it, and each read sees
+// every transaction committed before it began, so a page listed right
+// after a change shows it. Without the pool every list query queued behind
+// the one connection, whoever held it (River's fetches, a transaction, a
+// request whose goroutine was descheduled mid-scan): twenty clients of the
+// review queue waited for each other's rows one by one.
+func openReaders(path, query string) (*sql.DB, error) {
+	dsn := "file:" + sqliteURIPath(path) + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	if query != "" {
+		dsn += "&" + query
+	}
+	rdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, jobpilot.FieldError("database_url", "%v", err)
+	}
+	rdb.SetMaxOpenConns(sqliteReaders)
+	rdb.SetMaxIdleConns(sqliteReaders)
+	return rdb, nil
+}
+
+// reader is the pool for list queries outside a transaction: the read-only
+// connections on an SQLite file, otherwise the one pool.
+func (db *DB) reader() *sql.DB {
+	if db.read != nil {
+		return db.read
+	}
+	return db.db
 }
 
 // sqlitePath splits an SQLite URL into the file path and the driver query.
@@ -206,7 +256,12 @@ func (db *DB) SQL() *sql.DB { return db.db }
 func (db *DB) Postgres() bool { return db.postgres }
 
 // Close closes the pool. Open transactions are rolled back by the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	if db.read != nil {
+		_ = db.read.Close()
+	}
+	return db.db.Close()
+}
 
 // Ping checks that the database answers. A failure is EUNAVAILABLE and
 // transient: the health check reports it and the supervisor tries again.
