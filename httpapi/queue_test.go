@@ -175,12 +175,11 @@ func TestBulkFormChecks(t *testing.T) {
 			code int
 			text string
 		}{
-			"no csrf":     {url.Values{"action": {"dismiss"}, "id": {fmt.Sprint(a.ID)}}, http.StatusForbidden, "did not come from the dashboard"},
-			"no action":   {url.Values{"csrf": {csrf}, "id": {fmt.Sprint(a.ID)}}, http.StatusBadRequest, "must be approve or dismiss"},
-			"no ids":      {url.Values{"csrf": {csrf}, "action": {"dismiss"}}, http.StatusBadRequest, "select at least one application"},
-			"bad id":      {url.Values{"csrf": {csrf}, "action": {"dismiss"}, "id": {"x"}}, http.StatusBadRequest, "must be a positive integer"},
-			"too many":    {url.Values{"csrf": {csrf}, "action": {"dismiss"}, "id": many}, http.StatusBadRequest, "at most 200"},
-			"no pipeline": {url.Values{"csrf": {csrf}, "action": {"approve"}, "id": {fmt.Sprint(a.ID)}}, http.StatusServiceUnavailable, "pipeline is not available"},
+			"no csrf":   {url.Values{"action": {"dismiss"}, "id": {fmt.Sprint(a.ID)}}, http.StatusForbidden, "did not come from the dashboard"},
+			"no action": {url.Values{"csrf": {csrf}, "id": {fmt.Sprint(a.ID)}}, http.StatusBadRequest, "must be approve or dismiss"},
+			"no ids":    {url.Values{"csrf": {csrf}, "action": {"dismiss"}}, http.StatusBadRequest, "select at least one application"},
+			"bad id":    {url.Values{"csrf": {csrf}, "action": {"dismiss"}, "id": {"x"}}, http.StatusBadRequest, "must be a positive integer"},
+			"too many":  {url.Values{"csrf": {csrf}, "action": {"dismiss"}, "id": many}, http.StatusBadRequest, "at most 200"},
 		} {
 			resp, page := d.post(t, "/applications/bulk", c.form)
 			if resp.StatusCode != c.code || !strings.Contains(page, c.text) {
