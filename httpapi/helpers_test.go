@@ -73,6 +73,9 @@ func newEnv(t *testing.T) *env {
 		"SMTP_FROM":      "ada@example.com",
 		"OPENAI_API_KEY": secretKey,
 		"SHUTDOWN_GRACE": "2s",
+		// The tests try many wrong tokens on purpose; the per-address
+		// limit has tests of its own (throttle_test.go).
+		"HTTP_AUTH_FAILURES_PER_MINUTE": "10000",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, "")
 	if err != nil {

@@ -56,6 +56,7 @@ func (s *server) routes() http.Handler {
 	dash("GET /{$}", s.dashboard())
 	dash("POST /login", s.login())
 	dash("POST /logout", s.logout())
+	dash("POST /logout/everywhere", s.requireSession(s.logoutEverywhere()))
 	dash("GET /applications/{id}", s.requireSession(s.preview()))
 	dash("GET /applications/{id}/resume.pdf", s.requireSession(s.document(docResumePDF)))
 	dash("GET /applications/{id}/cover-letter.pdf", s.requireSession(s.document(docLetterPDF)))

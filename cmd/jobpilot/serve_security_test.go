@@ -168,8 +168,11 @@ func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	if worst > time.Second {
-		t.Errorf("/health took up to %v while slow clients attacked, want well under 1 s", worst)
+	// Starved, it would wait for a slow client's slot: seconds each, or
+	// for ever once descriptors run out. A loaded CI machine under -race
+	// answers in a second or so.
+	if worst > 3*time.Second {
+		t.Errorf("/health took up to %v while slow clients attacked, want about a second at most", worst)
 	}
 	if attempts.Load() < 40 {
 		t.Errorf("only %d slow connections were made", attempts.Load())
