@@ -1,12 +1,13 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -145,21 +146,29 @@ func (s *server) unauthorized(w http.ResponseWriter) {
 // sessionCookie is the dashboard's cookie name.
 const sessionCookie = "jobpilot_session"
 
-// sessions issues and checks dashboard sessions. A session is
-// "<id>.<expiry>.<mac>" where mac = HMAC-SHA256(key, id|expiry) and key is
-// derived from the API token: the cookie never holds the token, sessions
-// survive a restart, and changing the token logs everyone out. The CSRF
-// token of a session is HMAC(key, "csrf"|id), so it needs no server state.
+// sessions issues and checks dashboard sessions. A cookie is
+// "<secret>.<mac>": 32 random bytes and HMAC-SHA256(key, secret), where key
+// is derived from the API token, so the cookie never holds the token, a
+// forged cookie is refused without a database query, and changing the token
+// logs everyone out. The session itself lives in the store under the
+// SHA-256 of the secret, with its expiry: signing out deletes it, so a
+// cookie replayed afterwards finds nothing, and "sign out everywhere"
+// deletes them all. The CSRF token of a session is HMAC(key, "csrf"|secret),
+// so it needs no state of its own.
 type sessions struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
+	key   []byte
+	ttl   time.Duration
+	now   func() time.Time
+	store jobpilot.SessionStore // nil: no sign-in is possible
 }
 
-func newSessions(token string, ttl time.Duration, now func() time.Time) *sessions {
+// sessionSecretLen is the size of a session's secret in bytes.
+const sessionSecretLen = 32
+
+func newSessions(token string, ttl time.Duration, now func() time.Time, store jobpilot.SessionStore) *sessions {
 	m := hmac.New(sha256.New, []byte(token))
-	m.Write([]byte("jobpilot dashboard session v1"))
-	return &sessions{key: m.Sum(nil), ttl: ttl, now: now}
+	m.Write([]byte("jobpilot dashboard session v2"))
+	return &sessions{key: m.Sum(nil), ttl: ttl, now: now, store: store}
 }
 
 func (ss *sessions) mac(parts ...[]byte) []byte {
@@ -171,52 +180,99 @@ func (ss *sessions) mac(parts ...[]byte) []byte {
 	return m.Sum(nil)
 }
 
-// issue returns a new session value.
-func (ss *sessions) issue() (string, error) {
-	id := make([]byte, 16)
-	if _, err := rand.Read(id); err != nil {
+// storeID is the store's key of a session: the digest of its secret, so
+// the table's contents let nobody in.
+func storeID(secret []byte) string {
+	sum := sha256.Sum256(secret)
+	return hex.EncodeToString(sum[:])
+}
+
+// errNoSessionStore: sessions need a store (Options.Sessions).
+var errNoSessionStore = &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "dashboard sessions are unavailable: no session store"}
+
+// issue starts a session and returns its cookie value.
+func (ss *sessions) issue(ctx context.Context) (string, error) {
+	if ss.store == nil {
+		return "", errNoSessionStore
+	}
+	secret := make([]byte, sessionSecretLen)
+	if _, err := rand.Read(secret); err != nil {
 		return "", err
 	}
-	exp := make([]byte, 8)
-	binary.BigEndian.PutUint64(exp, uint64(ss.now().Add(ss.ttl).Unix()))
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString(id) + "." + enc.EncodeToString(exp) + "." + enc.EncodeToString(ss.mac(id, exp)), nil
-}
-
-// check returns the session id of a valid, unexpired value.
-func (ss *sessions) check(v string) ([]byte, bool) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 {
-		return nil, false
+	now := ss.now()
+	if err := ss.store.CreateSession(ctx, &jobpilot.Session{ID: storeID(secret), CreatedAt: now, ExpiresAt: now.Add(ss.ttl)}); err != nil {
+		return "", err
 	}
 	enc := base64.RawURLEncoding
-	id, err1 := enc.DecodeString(parts[0])
-	exp, err2 := enc.DecodeString(parts[1])
-	mac, err3 := enc.DecodeString(parts[2])
-	if err1 != nil || err2 != nil || err3 != nil || len(id) != 16 || len(exp) != 8 {
-		return nil, false
-	}
-	if !hmac.Equal(mac, ss.mac(id, exp)) {
-		return nil, false
-	}
-	if ss.now().Unix() >= int64(binary.BigEndian.Uint64(exp)) {
-		return nil, false
-	}
-	return id, true
+	return enc.EncodeToString(secret) + "." + enc.EncodeToString(ss.mac(secret)), nil
 }
 
-// csrf is the CSRF token of session id.
-func (ss *sessions) csrf(id []byte) string {
-	return base64.RawURLEncoding.EncodeToString(ss.mac([]byte("csrf"), id))
+// secret returns the secret of a well-formed, authentic cookie value,
+// without asking the store.
+func (ss *sessions) secret(v string) ([]byte, bool) {
+	sec, mac, ok := strings.Cut(v, ".")
+	if !ok {
+		return nil, false
+	}
+	enc := base64.RawURLEncoding
+	secret, err1 := enc.DecodeString(sec)
+	sum, err2 := enc.DecodeString(mac)
+	if err1 != nil || err2 != nil || len(secret) != sessionSecretLen || !hmac.Equal(sum, ss.mac(secret)) {
+		return nil, false
+	}
+	return secret, true
 }
 
-// session returns the request's session id, if it carries a valid cookie.
+// check returns the secret of a cookie value whose session exists and has
+// not expired. A store error counts as no session (the caller signs in
+// again) and is returned for logging.
+func (ss *sessions) check(ctx context.Context, v string) ([]byte, bool, error) {
+	secret, ok := ss.secret(v)
+	if !ok || ss.store == nil {
+		return nil, false, nil
+	}
+	sess, err := ss.store.Session(ctx, storeID(secret))
+	if err != nil {
+		if jobpilot.ErrorCode(err) == jobpilot.ENOTFOUND {
+			err = nil
+		}
+		return nil, false, err
+	}
+	if !ss.now().Before(sess.ExpiresAt) {
+		return nil, false, ss.store.DeleteSession(ctx, sess.ID)
+	}
+	return secret, true, nil
+}
+
+// end deletes the session of a cookie value, if it has one.
+func (ss *sessions) end(ctx context.Context, v string) error {
+	secret, ok := ss.secret(v)
+	if !ok || ss.store == nil {
+		return nil
+	}
+	return ss.store.DeleteSession(ctx, storeID(secret))
+}
+
+// csrf is the CSRF token of the session with this secret.
+func (ss *sessions) csrf(secret []byte) string {
+	return base64.RawURLEncoding.EncodeToString(ss.mac([]byte("csrf"), secret))
+}
+
+// session returns the request's session secret, if it carries the cookie of
+// a live session.
 func (s *server) session(r *http.Request) ([]byte, bool) {
+	if secret, ok := r.Context().Value(sessionKey{}).([]byte); ok {
+		return secret, true
+	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil, false
 	}
-	return s.sessions.check(c.Value)
+	secret, ok, err := s.sessions.check(r.Context(), c.Value)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "dashboard session not checked", "err", err)
+	}
+	return secret, ok
 }
 
 // setSession sets the session cookie: HttpOnly, SameSite=Strict, and Secure

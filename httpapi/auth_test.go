@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/store"
 )
 
 func TestLoadOrCreateToken(t *testing.T) {
@@ -64,42 +66,82 @@ func TestTokenEqual(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	ss := newSessions("token-1", time.Hour, func() time.Time { return now })
-	v, err := ss.issue()
+// testStore is a migrated SQLite store in the test's directory.
+func testStore(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "jobpilot.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, ok := ss.check(v)
-	if !ok || len(id) != 16 {
-		t.Fatal("a fresh session is refused")
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	db := testStore(t)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	ss := newSessions("token-1", time.Hour, clock, db)
+	v, err := ss.issue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok, err := ss.check(ctx, v)
+	if !ok || err != nil || len(id) != sessionSecretLen {
+		t.Fatalf("a fresh session is refused: %v", err)
 	}
 	if strings.Contains(v, "token-1") {
 		t.Fatal("the session holds the token")
 	}
+	// The store keeps a digest of the secret, never the cookie's secret.
+	if _, err := db.Session(ctx, strings.Split(v, ".")[0]); jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {
+		t.Fatalf("the store is keyed by the cookie's secret itself: %v", err)
+	}
 	// Another token's key refuses it (changing the token logs everyone out).
-	if _, ok := newSessions("token-2", time.Hour, func() time.Time { return now }).check(v); ok {
+	if _, ok, _ := newSessions("token-2", time.Hour, clock, db).check(ctx, v); ok {
 		t.Fatal("a session survived a token change")
 	}
-	// Tampering with the expiry breaks the MAC.
+	// Tampering with the secret breaks the MAC.
 	parts := strings.Split(v, ".")
-	if _, ok := ss.check(parts[0] + ".AAAAAAAAAAA." + parts[2]); ok {
+	if _, ok, _ := ss.check(ctx, "A"+parts[0][1:]+"."+parts[1]); ok {
 		t.Fatal("a tampered session was accepted")
 	}
-	if ss.csrf(id) == ss.csrf(make([]byte, 16)) {
+	if ss.csrf(id) == ss.csrf(make([]byte, sessionSecretLen)) {
 		t.Fatal("CSRF tokens do not depend on the session")
 	}
+	// Ended on the server: the same cookie value is refused.
+	other, err := ss.issue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.end(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := ss.check(ctx, v); ok {
+		t.Fatal("an ended session was accepted")
+	}
+	if _, ok, _ := ss.check(ctx, other); !ok {
+		t.Fatal("ending one session ended another")
+	}
 	now = now.Add(time.Hour)
-	if _, ok := ss.check(v); ok {
+	if _, ok, _ := ss.check(ctx, other); ok {
 		t.Fatal("an expired session was accepted")
+	}
+	// Without a store, nobody signs in.
+	if _, err := newSessions("token-1", time.Hour, clock, nil).issue(ctx); jobpilot.ErrorCode(err) != jobpilot.EUNAVAILABLE {
+		t.Fatalf("issue without a store: %v", err)
 	}
 }
 
 // TestSecureCookieOverTLS: the session cookie is Secure when the request came
 // over TLS, and the handler is closed when no token is configured.
 func TestSecureCookieOverTLS(t *testing.T) {
-	srv := httptest.NewTLSServer(New(Options{Token: "t0ken-0123456789abcdefghijklmnopqr", Store: nil}))
+	srv := httptest.NewTLSServer(New(Options{Token: "t0ken-0123456789abcdefghijklmnopqr", Store: testStore(t)}))
 	defer srv.Close()
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

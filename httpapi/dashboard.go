@@ -33,8 +33,10 @@ var flashes = map[string]string{
 	"triggered": "Job queued to run now.",
 	"restarted": "Scheduler restarted.",
 	"loggedout": "Signed out.",
-	"badlogin":  "That token is not right.",
-	"throttled": "Too many wrong tokens from this address: wait a minute before trying again.",
+
+	"loggedouteverywhere": "Signed out everywhere: every browser has to sign in again.",
+	"badlogin":            "That token is not right.",
+	"throttled":           "Too many wrong tokens from this address: wait a minute before trying again.",
 }
 
 type statusCount struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,7 +39,7 @@ func (s *server) login() http.Handler {
 			return
 		}
 		try.succeeded()
-		v, err := s.sessions.issue()
+		v, err := s.sessions.issue(r.Context())
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -48,20 +49,51 @@ func (s *server) login() http.Handler {
 	})
 }
 
+// logout ends the session of the cookie it is sent with, on the server:
+// the cookie is cleared in the browser, and the same value replayed later
+// finds no session.
 func (s *server) logout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if err := s.sessions.end(r.Context(), c.Value); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
 		s.setSession(w, r, "", -1)
 		http.Redirect(w, r, "/?done=loggedout", http.StatusSeeOther)
 	})
 }
 
+// logoutEverywhere ends every dashboard session, in every browser (a lost
+// phone, a shared computer); it is a form of the dashboard, so it needs a
+// session and its CSRF token.
+func (s *server) logoutEverywhere() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.formCSRF(w, r) {
+			return
+		}
+		n, err := s.sessions.store.DeleteSessions(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.log.InfoContext(r.Context(), "signed out everywhere", "sessions", n, "remote", r.RemoteAddr)
+		s.setSession(w, r, "", -1)
+		http.Redirect(w, r, "/?done=loggedouteverywhere", http.StatusSeeOther)
+	})
+}
+
+// sessionKey carries the session secret requireSession found, so the
+// handlers after it do not look the session up again.
 type sessionKey struct{}
 
 // requireSession sends a request without a valid session back to the login
 // form (GET) or refuses it (anything else).
 func (s *server) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.session(r); !ok {
+		secret, ok := s.session(r)
+		if !ok {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/", http.StatusSeeOther)
 				return
@@ -69,7 +101,7 @@ func (s *server) requireSession(next http.Handler) http.Handler {
 			s.render(w, r, http.StatusUnauthorized, "error.html", &dashData{Title: "Signed out", Error: "Your session has ended; sign in again."})
 			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, secret)))
 	})
 }
 
@@ -78,11 +110,7 @@ func (s *server) requireSession(next http.Handler) http.Handler {
 // again.
 func (s *server) formAction(act func(r *http.Request) (string, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := s.session(r)
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if !s.checkCSRF(r, id) {
-			s.log.Warn("dashboard form refused: bad CSRF token", "path", r.URL.Path)
-			s.render(w, r, http.StatusForbidden, "error.html", &dashData{Title: "Forbidden", Error: "This form has expired or did not come from the dashboard. Reload the page and try again."})
+		if !s.formCSRF(w, r) {
 			return
 		}
 		to, err := act(r)
@@ -93,6 +121,19 @@ func (s *server) formAction(act func(r *http.Request) (string, error)) http.Hand
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	})
+}
+
+// formCSRF reads a dashboard form (64 KiB at most) and checks its CSRF
+// token against the session's; a mismatch is answered 403 here.
+func (s *server) formCSRF(w http.ResponseWriter, r *http.Request) bool {
+	id, _ := s.session(r)
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if !s.checkCSRF(r, id) {
+		s.log.Warn("dashboard form refused: bad CSRF token", "path", r.URL.Path)
+		s.render(w, r, http.StatusForbidden, "error.html", &dashData{Title: "Forbidden", Error: "This form has expired or did not come from the dashboard. Reload the page and try again."})
+		return false
+	}
+	return true
 }
 
 func (s *server) approveForm(r *http.Request) (string, error) {

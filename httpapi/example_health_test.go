@@ -19,7 +19,8 @@ import (
 // service is healthy or degraded (a circuit breaker is open, so some work
 // waits), 503 when the database or the scheduler is down. A load balancer,
 // a container's health check or `jobpilot health` can act on the code
-// alone; the body says why.
+// alone; the body says which part is down. The details (version,
+// environment, node, counts, error texts) need the token.
 func ExampleNew_health() {
 	dir, _ := os.MkdirTemp("", "jobpilot-example")
 	defer os.RemoveAll(dir)
@@ -41,11 +42,15 @@ func ExampleNew_health() {
 	health := func(context.Context) jobpilot.Health {
 		return jobpilot.HealthOf(parts, []jobpilot.BreakerSnapshot{email})
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: "s3cret", Health: health}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: db, Token: exampleToken, Health: health}))
 	defer srv.Close()
 
-	get := func() string {
-		resp, err := http.Get(srv.URL + "/health")
+	get := func(token string) string {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/health", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return err.Error()
 		}
@@ -53,13 +58,15 @@ func ExampleNew_health() {
 		b, _ := io.ReadAll(resp.Body)
 		return fmt.Sprint(resp.StatusCode, " ", strings.TrimSpace(string(b)))
 	}
-	fmt.Println(get())
+	fmt.Println(get(""))
+	fmt.Println(get(exampleToken))
 	email.State, email.Failures = jobpilot.BreakerOpen, 5 // five refused emails
-	fmt.Println(get())
+	fmt.Println(get(""))
 	parts.Scheduler.Running = false // the scheduler died
-	fmt.Println(get())
+	fmt.Println(get(""))
 	// Output:
+	// 200 {"status":"healthy","scheduler":{"running":true},"database":{"ok":true},"circuit_breakers":{"email":{"state":"closed"}}}
 	// 200 {"status":"healthy","environment":"production","version":"1.0.0","scheduler":{"running":true,"jobs":4,"restarts":0,"last_check":"0001-01-01T00:00:00Z","node_id":"web-1"},"database":{"ok":true},"circuit_breakers":{"email":{"state":"closed","failures":0,"failure_threshold":5}}}
-	// 200 {"status":"degraded","environment":"production","version":"1.0.0","scheduler":{"running":true,"jobs":4,"restarts":0,"last_check":"0001-01-01T00:00:00Z","node_id":"web-1"},"database":{"ok":true},"circuit_breakers":{"email":{"state":"open","failures":5,"failure_threshold":5}}}
-	// 503 {"status":"unhealthy","environment":"production","version":"1.0.0","scheduler":{"running":false,"jobs":4,"restarts":0,"last_check":"0001-01-01T00:00:00Z","node_id":"web-1"},"database":{"ok":true},"circuit_breakers":{"email":{"state":"open","failures":5,"failure_threshold":5}}}
+	// 200 {"status":"degraded","scheduler":{"running":true},"database":{"ok":true},"circuit_breakers":{"email":{"state":"open"}}}
+	// 503 {"status":"unhealthy","scheduler":{"running":false},"database":{"ok":true},"circuit_breakers":{"email":{"state":"open"}}}
 }

@@ -76,6 +76,9 @@ func newEnv(t *testing.T) *env {
 		"SHUTDOWN_GRACE": "2s",
 		// Sent at once; the undo window's tests set Apply.SendDelay.
 		"SEND_DELAY": "0",
+		// The tests try many wrong tokens on purpose; the per-address
+		// limit has tests of its own (throttle_test.go).
+		"HTTP_AUTH_FAILURES_PER_MINUTE": "10000",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, "")
 	if err != nil {

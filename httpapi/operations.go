@@ -164,7 +164,8 @@ func (s *server) listEvents() http.Handler {
 
 // health reports the system's state: 200 when healthy or degraded, 503 when
 // unhealthy. It needs no token (load balancers and `jobpilot health` call
-// it) and shows nothing secret: states, counts and the store's own messages.
+// it); without one it shows the status and each component's state only
+// (jobpilot.Health.Public), with the token the whole report.
 func (s *server) health() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Health == nil {
@@ -184,6 +185,13 @@ func (s *server) health() http.Handler {
 		if h.Status == jobpilot.HealthUnhealthy {
 			code = http.StatusServiceUnavailable
 		}
-		writeJSON(w, code, h)
+		// The details (host, version, environment, source names, error
+		// texts) need the token; a wrong one counts as a failed attempt,
+		// but /health always answers, so monitoring is never throttled.
+		if res, _ := s.bearer(r); res == bearerOK {
+			writeJSON(w, code, h)
+			return
+		}
+		writeJSON(w, code, h.Public())
 	})
 }

@@ -67,6 +67,7 @@ func (s *server) routes() http.Handler {
 	dash("POST /logout", s.logout())
 	dash("GET /admin", s.requireSession(s.admin()))
 	dash("POST /applications/bulk", s.requireSession(s.formAction(s.bulkForm)))
+	dash("POST /logout/everywhere", s.requireSession(s.logoutEverywhere()))
 	dash("GET /applications/{id}", s.requireSession(s.preview()))
 	dash("GET /applications/{id}/resume.pdf", s.requireSession(s.document(docResumePDF)))
 	dash("GET /applications/{id}/cover-letter.pdf", s.requireSession(s.document(docLetterPDF)))

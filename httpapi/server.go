@@ -4,9 +4,10 @@
 //
 // Everything except /health needs the API token: the API and /metrics as
 // "Authorization: Bearer <token>", the dashboard through a login form that
-// exchanges the token for an HMAC-signed session cookie (HttpOnly,
-// SameSite=Strict, Secure over TLS); its forms carry a per-session CSRF token
-// and cross-origin POSTs are refused. Handlers are functions returning
+// exchanges the token for a session cookie (HttpOnly, SameSite=Strict,
+// Secure over TLS) whose session lives in the database, so signing out ends
+// it; its forms carry a per-session CSRF token and cross-origin POSTs are
+// refused. Handlers are functions returning
 // http.Handler, wired in routes.go; dependencies are small interfaces so
 // tests can use the real store with fakes where a real engine is overkill.
 package httpapi
@@ -51,6 +52,10 @@ type Options struct {
 	// nil answers 503 there and leaves the dashboard's "Queue" link out.
 	// The caller starts and stops it with the server.
 	RiverUI http.Handler
+	// Sessions keeps the dashboard's sign-ins; nil uses Store when it
+	// implements jobpilot.SessionStore (the store does). With neither,
+	// signing in answers 503.
+	Sessions jobpilot.SessionStore
 	// Health reports /health; nil reports the store's ping only.
 	Health jobpilot.HealthFunc
 	// Registry is served at /metrics; the handler adds its HTTP request
@@ -112,6 +117,9 @@ func New(opts Options) http.Handler {
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
 	}
+	if opts.Sessions == nil {
+		opts.Sessions, _ = opts.Store.(jobpilot.SessionStore)
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
@@ -119,7 +127,7 @@ func New(opts Options) http.Handler {
 	s := &server{
 		Options:  opts,
 		log:      log.With("component", "http"),
-		sessions: newSessions(opts.Token, opts.SessionTTL, opts.Now),
+		sessions: newSessions(opts.Token, opts.SessionTTL, opts.Now, opts.Sessions),
 	}
 	s.metrics = newHTTPMetrics(opts.Registry)
 	s.throttle = newAuthThrottle(opts.AuthFailuresPerMinute, opts.Now)

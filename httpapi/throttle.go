@@ -31,11 +31,17 @@ type authThrottle struct {
 	mu      sync.Mutex
 	perMin  int
 	now     func() time.Time
-	clients map[netip.Addr]*rate.Limiter
+	clients map[netip.Addr]*bucket
+}
+
+// bucket is one address's budget: tokens left at time at.
+type bucket struct {
+	tokens float64
+	at     time.Time
 }
 
 func newAuthThrottle(perMinute int, now func() time.Time) *authThrottle {
-	return &authThrottle{perMin: perMinute, now: now, clients: make(map[netip.Addr]*rate.Limiter)}
+	return &authThrottle{perMin: perMinute, now: now, clients: make(map[netip.Addr]*bucket)}
 }
 
 // clientKey is the throttling key of a request's peer address.
@@ -59,12 +65,16 @@ func clientKey(r *http.Request) netip.Addr {
 // attempt is one authentication attempt that holds a failure of its
 // address's budget until it is known to have succeeded.
 type attempt struct {
-	res *rate.Reservation
-	now func() time.Time
+	t *authThrottle
+	b *bucket
 }
 
 // succeeded gives the reserved failure back: right credentials cost nothing.
-func (a attempt) succeeded() { a.res.CancelAt(a.now()) }
+func (a attempt) succeeded() {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	a.b.tokens = min(a.b.tokens+1, float64(a.t.perMin))
+}
 
 // begin reserves one failure of the request address's budget before the
 // credential is checked, so concurrent attempts cannot all pass a check
@@ -74,32 +84,40 @@ func (t *authThrottle) begin(r *http.Request) (attempt, time.Duration, bool) {
 	key := clientKey(r)
 	now := t.now()
 	t.mu.Lock()
-	lim, ok := t.clients[key]
+	defer t.mu.Unlock()
+	b, ok := t.clients[key]
 	if !ok {
 		if len(t.clients) >= maxThrottledClients {
 			t.evict(now)
 		}
-		lim = rate.NewLimiter(rate.Every(t.refill()), t.perMin)
-		t.clients[key] = lim
+		b = &bucket{tokens: float64(t.perMin), at: now}
+		t.clients[key] = b
 	}
-	t.mu.Unlock()
-	res := lim.ReserveN(now, 1)
-	if wait := res.DelayFrom(now); wait > 0 {
-		res.CancelAt(now)
-		return attempt{}, wait, false
+	t.refill(b, now)
+	if b.tokens < 1 {
+		return attempt{}, time.Duration((1 - b.tokens) * float64(t.every())), false
 	}
-	return attempt{res: res, now: t.now}, 0, true
+	b.tokens--
+	return attempt{t: t, b: b}, 0, true
 }
 
-// refill is the time one failure takes to be forgiven.
-func (t *authThrottle) refill() time.Duration { return time.Minute / time.Duration(t.perMin) }
+// every is the time one failure takes to be forgiven.
+func (t *authThrottle) every() time.Duration { return time.Minute / time.Duration(t.perMin) }
+
+// refill adds the failures forgiven since the bucket was last seen.
+func (t *authThrottle) refill(b *bucket, now time.Time) {
+	if now.After(b.at) {
+		b.tokens = min(b.tokens+float64(now.Sub(b.at))/float64(t.every()), float64(t.perMin))
+		b.at = now
+	}
+}
 
 // evict forgets the addresses whose budget is whole again (they lose
-// nothing), and when none is, an arbitrary tenth of the table: a flood of
-// addresses can only make the throttle forget, never grow without bound.
+// nothing), and when too few are, an arbitrary tenth of the table: a flood
+// of addresses can only make the throttle forget, never grow without bound.
 func (t *authThrottle) evict(now time.Time) {
-	for k, lim := range t.clients {
-		if lim.TokensAt(now) >= float64(t.perMin) {
+	for k, b := range t.clients {
+		if t.refill(b, now); b.tokens >= float64(t.perMin) {
 			delete(t.clients, k)
 		}
 	}

@@ -22,7 +22,7 @@ func notFound(what string, id int64) error {
 
 // unavailable marks a failure to reach the database: EUNAVAILABLE, transient.
 func unavailable(err error) error {
-	return &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "database unavailable", Err: jobpilot.Transient(err)}
+	return &jobpilot.Error{Code: jobpilot.EUNAVAILABLE, Message: "database unavailable", Err: jobpilot.Transient(scrubConnError(err))}
 }
 
 // dbErr wraps a database error with what we were doing. Cancellation stays
@@ -32,6 +32,8 @@ func dbErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	// A lost connection's text would name the server (connError).
+	err = scrubConnError(err)
 	var je *jobpilot.Error
 	if errors.As(err, &je) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("store: %s: %w", op, err)

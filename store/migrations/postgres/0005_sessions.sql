@@ -1,0 +1,8 @@
+-- Dashboard sessions kept on the server, so that signing out ends them
+-- (jobpilot.Session). id is the SHA-256 of the cookie's secret, in hex.
+CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
