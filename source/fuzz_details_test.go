@@ -29,6 +29,7 @@ func FuzzParsePay(f *testing.F) {
 			return
 		}
 		p := jobpilot.Posting{Source: "fuzz", ExternalID: "1", Company: "Acme", Title: "Engineer", URL: "https://acme.example/1", Pay: pay}
+		stripNUL(&p) // as every source does before it validates
 		if err := p.Validate(); err != nil {
 			t.Fatalf("parsePay(%q) = %+v: %v", text, *pay, err)
 		}
@@ -69,6 +70,7 @@ func FuzzReadPlace(f *testing.F) {
 		fillPlaces(&p, workplace)
 		p.EmploymentType = employmentOf(workplace)
 		p.RemoteRegions = boundedPlaces(p.RemoteRegions)
+		stripNUL(&p) // as every source does before it validates
 		if err := p.Validate(); err != nil {
 			t.Fatalf("location %q, workplace %q: %v (%+v)", location, workplace, err, p)
 		}
@@ -115,6 +117,7 @@ func FuzzHNHeader(f *testing.F) {
 		}
 		if h.pay != nil {
 			p := jobpilot.Posting{Source: "fuzz", ExternalID: "1", Company: "Acme", Title: "Engineer", URL: "https://acme.example/1", Pay: h.pay}
+			stripNUL(&p)
 			if err := p.Validate(); err != nil {
 				t.Fatalf("pay %+v from %q: %v", *h.pay, text, err)
 			}
