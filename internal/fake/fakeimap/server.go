@@ -186,16 +186,11 @@ func (l literal) Size() int64 { return l.size }
 // Append logs in to m and APPENDs raw to folder, creating the folder when
 // it is missing.
 func Append(ctx context.Context, m Mailbox, folder string, raw []byte) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(m.Host(), strconv.Itoa(m.Port())))
+	c, err := login(ctx, m)
 	if err != nil {
 		return err
 	}
-	c := imapclient.New(conn, nil)
 	defer c.Close()
-	if err := c.Login(m.Username(), m.Password()).Wait(); err != nil {
-		return fmt.Errorf("fakeimap: login: %w", err)
-	}
 	if folder != "INBOX" {
 		if err := c.Create(folder, nil).Wait(); err != nil {
 			var ie *imap.Error
@@ -220,16 +215,11 @@ func Append(ctx context.Context, m Mailbox, folder string, raw []byte) error {
 // Seen counts the messages of folder flagged \Seen (STATUS), to check that
 // a reader changed nothing.
 func Seen(ctx context.Context, m Mailbox, folder string) (int, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(m.Host(), strconv.Itoa(m.Port())))
+	c, err := login(ctx, m)
 	if err != nil {
 		return 0, err
 	}
-	c := imapclient.New(conn, nil)
 	defer c.Close()
-	if err := c.Login(m.Username(), m.Password()).Wait(); err != nil {
-		return 0, err
-	}
 	st, err := c.Status(folder, &imap.StatusOptions{NumMessages: true, NumUnseen: true}).Wait()
 	if err != nil {
 		return 0, err
@@ -238,4 +228,19 @@ func Seen(ctx context.Context, m Mailbox, folder string) (int, error) {
 		return 0, errors.New("fakeimap: STATUS without MESSAGES or UNSEEN")
 	}
 	return int(*st.NumMessages - *st.NumUnseen), nil
+}
+
+// login connects to m and logs in as its user.
+func login(ctx context.Context, m Mailbox) (*imapclient.Client, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(m.Host(), strconv.Itoa(m.Port())))
+	if err != nil {
+		return nil, err
+	}
+	c := imapclient.New(conn, nil)
+	if err := c.Login(m.Username(), m.Password()).Wait(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("fakeimap: login: %w", err)
+	}
+	return c, nil
 }
