@@ -53,8 +53,10 @@ type Service struct {
 	FollowUpDays int                // days after sending; 0 = jobpilot.DefaultFollowUpDays
 	// From is the sender address (SMTP_FROM); empty means the profile's email.
 	From string
-	// StaleAfter is how long an application may sit in matched or drafting
-	// before the sweep re-enqueues its processing (JOB_TIMEOUT plus margin).
+	// StaleAfter is how long an application may sit in matched, drafting or
+	// approved before the automation run (hourly; drafting only) and the
+	// daily cleanup queue its work again (REQUEUE_STUCK_AFTER, default
+	// JOB_TIMEOUT + 1 h = 70 min).
 	StaleAfter time.Duration
 
 	Logger *slog.Logger

@@ -12,20 +12,14 @@ import (
 	"github.com/jobpilot/jobpilot/engine"
 )
 
-// Job-kind options. Priorities: 1 is River's highest. A ready application's
-// send goes before the drafting of others: otherwise, with many postings
-// queued, finished applications wait for every older draft to be picked up
-// first. Attempts: a send gets more, as its failures are mostly a mail
-// server being away for a while and a repeated attempt is safe (see the
-// engine's package doc on sending); periodic kinds run again on the next
-// tick anyway.
+// Job-kind priorities: 1 is River's highest. A ready application's send goes
+// before the drafting of others: otherwise, with many postings queued,
+// finished applications wait for every older draft to be picked up first.
+// The attempts are the configuration's (DRAFT_, SEND_ and
+// SCHEDULED_MAX_ATTEMPTS).
 const (
 	prioritySend    = 1
 	priorityProcess = 2
-
-	maxAttemptsProcess  = 5
-	maxAttemptsSend     = 10
-	maxAttemptsPeriodic = 3
 )
 
 // jobKinds registers apply's job kinds with the engine: one line per kind,
@@ -40,14 +34,29 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 	if err != nil {
 		return nil, err
 	}
+	draft, send, scheduled := jobAttempts(cfg)
 	k := engine.NewKinds()
-	engine.AddKind[apply.ProcessPostingArgs](k, svc.ProcessPosting, engine.KindOptions{MaxAttempts: maxAttemptsProcess, Priority: priorityProcess, Unique: true, Timeout: job})
-	engine.AddKind[apply.SendApplicationArgs](k, svc.SendApplication, engine.KindOptions{MaxAttempts: maxAttemptsSend, Priority: prioritySend, Unique: true, Timeout: job})
-	engine.AddKind[apply.FetchPostingsArgs](k, svc.FetchPostings, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.fetch, RunOnStart: runOnStart}})
-	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
-	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
-	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
+	engine.AddKind[apply.ProcessPostingArgs](k, svc.ProcessPosting, engine.KindOptions{MaxAttempts: draft, Priority: priorityProcess, Unique: true, Timeout: job})
+	engine.AddKind[apply.SendApplicationArgs](k, svc.SendApplication, engine.KindOptions{MaxAttempts: send, Priority: prioritySend, Unique: true, Timeout: job})
+	engine.AddKind[apply.FetchPostingsArgs](k, svc.FetchPostings, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.fetch, RunOnStart: runOnStart}})
+	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
+	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
+	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: scheduled, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
 	return k, nil
+}
+
+// jobAttempts are DRAFT_, SEND_ and SCHEDULED_MAX_ATTEMPTS, the defaults'
+// when a Config built by hand leaves them at zero.
+func jobAttempts(cfg *config.Config) (draft, send, scheduled int) {
+	s, def := cfg.Scheduler, config.Default().Scheduler
+	return orInt(s.DraftMaxAttempts, def.DraftMaxAttempts), orInt(s.SendMaxAttempts, def.SendMaxAttempts),
+		orInt(s.ScheduledMaxAttempts, def.ScheduledMaxAttempts)
+}
+
+// requeueStuckAfter is REQUEUE_STUCK_AFTER, or JOB_TIMEOUT + 1 h on a
+// Config built by hand.
+func requeueStuckAfter(cfg *config.Config) time.Duration {
+	return orDur(cfg.Scheduler.RequeueStuckAfter, cfg.Timeouts.Job+time.Hour)
 }
 
 // periodicSchedules are the schedule's four entries.
@@ -138,6 +147,13 @@ func scaled(cfg *config.Config, d time.Duration) time.Duration {
 func orDur(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
+	}
+	return def
+}
+
+func orInt(n, def int) int {
+	if n > 0 {
+		return n
 	}
 	return def
 }

@@ -85,6 +85,52 @@ func TestJobKindsRegistration(t *testing.T) {
 	}
 }
 
+// DRAFT_, SEND_ and SCHEDULED_MAX_ATTEMPTS reach the job kinds, and
+// REQUEUE_STUCK_AFTER the pipeline's requeue of stuck applications (70 min
+// by default: JOB_TIMEOUT + 1 h).
+func TestJobAttemptsAndRequeueAreConfigured(t *testing.T) {
+	ctx := context.Background()
+	sys, err := Open(ctx, loadConfig(t, nil), Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys.Apply.StaleAfter != 70*time.Minute {
+		t.Errorf("default requeue after %s, want 70m", sys.Apply.StaleAfter)
+	}
+	sys.Close()
+
+	cfg := loadConfig(t, map[string]string{"DRAFT_MAX_ATTEMPTS": "2", "SEND_MAX_ATTEMPTS": "7", "SCHEDULED_MAX_ATTEMPTS": "1", "REQUEUE_STUCK_AFTER": "2h"})
+	sys, err = Open(ctx, cfg, Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	if sys.Apply.StaleAfter != 2*time.Hour {
+		t.Errorf("requeue after %s, want 2h", sys.Apply.StaleAfter)
+	}
+	if err := sys.Engine.Enqueue(ctx, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: 2, ApplicationID: 3},
+		jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3}, jobpilot.Task{Kind: jobpilot.TaskCleanup}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := sys.Store.SQL().QueryContext(ctx, `SELECT kind, max_attempts FROM river_job ORDER BY kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var kind string
+		var attempts int
+		if err := rows.Scan(&kind, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s x%d", kind, attempts))
+	}
+	if want := "cleanup x1; process_posting x2; send_application x7"; strings.Join(got, "; ") != want {
+		t.Errorf("jobs: %s, want %s", strings.Join(got, "; "), want)
+	}
+}
+
 // The engine's timings follow JOBPILOT_TIME_SCALE as the guide's do, the
 // supervisor's health-check interval and restart delay included (the
 // guide's 5 minutes and 60 s); the schedule and the shutdown grace do not.

@@ -173,7 +173,7 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 		Mode:         jobpilot.ApplyMode(cfg.Apply.Mode),
 		FollowUpDays: cfg.Apply.FollowUpDays,
 		From:         cfg.SMTP.From,
-		StaleAfter:   cfg.Timeouts.Job + time.Hour,
+		StaleAfter:   requeueStuckAfter(cfg),
 		Logger:       log,
 		Now:          opts.Now,
 		Fetch: func(ctx context.Context, srcs []jobpilot.Source) []apply.FetchReport {
