@@ -51,23 +51,9 @@ func TestJobKindsRegistration(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := sys.Store.SQL().QueryContext(ctx, `SELECT kind, priority, max_attempts, count(*) FROM river_job GROUP BY kind, priority, max_attempts ORDER BY priority, kind`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var kind string
-		var priority, attempts, n int
-		if err := rows.Scan(&kind, &priority, &attempts, &n); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmt.Sprintf("%s p%d x%d ×%d", kind, priority, attempts, n))
-	}
 	want := "cleanup p1 x3 ×2; send_application p1 x10 ×1; process_posting p2 x5 ×1"
-	if strings.Join(got, "; ") != want {
-		t.Fatalf("jobs: %s\nwant: %s", strings.Join(got, "; "), want)
+	if got := queuedJobs(t, sys); got != want {
+		t.Fatalf("jobs: %s\nwant: %s", got, want)
 	}
 
 	var sched []string
@@ -112,7 +98,15 @@ func TestJobAttemptsAndRequeueAreConfigured(t *testing.T) {
 		jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3}, jobpilot.Task{Kind: jobpilot.TaskCleanup}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := sys.Store.SQL().QueryContext(ctx, `SELECT kind, max_attempts FROM river_job ORDER BY kind`)
+	if got, want := queuedJobs(t, sys), "cleanup p1 x1 ×1; send_application p1 x7 ×1; process_posting p2 x2 ×1"; got != want {
+		t.Errorf("jobs: %s, want %s", got, want)
+	}
+}
+
+// queuedJobs describes River's jobs as "kind pPRIORITY xMAX_ATTEMPTS ×COUNT".
+func queuedJobs(t *testing.T, sys *System) string {
+	t.Helper()
+	rows, err := sys.Store.SQL().QueryContext(context.Background(), `SELECT kind, priority, max_attempts, count(*) FROM river_job GROUP BY kind, priority, max_attempts ORDER BY priority, kind`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +114,16 @@ func TestJobAttemptsAndRequeueAreConfigured(t *testing.T) {
 	var got []string
 	for rows.Next() {
 		var kind string
-		var attempts int
-		if err := rows.Scan(&kind, &attempts); err != nil {
+		var priority, attempts, n int
+		if err := rows.Scan(&kind, &priority, &attempts, &n); err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, fmt.Sprintf("%s x%d", kind, attempts))
+		got = append(got, fmt.Sprintf("%s p%d x%d ×%d", kind, priority, attempts, n))
 	}
-	if want := "cleanup x1; process_posting x2; send_application x7"; strings.Join(got, "; ") != want {
-		t.Errorf("jobs: %s, want %s", strings.Join(got, "; "), want)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Join(got, "; ")
 }
 
 // The engine's timings follow JOBPILOT_TIME_SCALE as the guide's do, the
