@@ -251,10 +251,11 @@ func (p *timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.Policy
 			return r
 		}
 		c := *r
-		if own != nil && (errors.Is(own.Error, jobpilot.ErrPermanent) || errors.Is(own.Error, jobpilot.ErrMisconfigured)) {
+		if own != nil && (errors.Is(own.Error, jobpilot.ErrOutcomeUnknown) || errors.Is(own.Error, jobpilot.ErrMisconfigured)) {
 			// The call knew better than "timed out, try again": its
 			// outcome is unknown, or no retry can help. Retrying it
-			// would announce an attempt that cannot be made.
+			// would announce an attempt that cannot be made. (Any other
+			// error the cut call returned is the cut's consequence.)
 			c.Error = own.Error
 			return &c
 		}
