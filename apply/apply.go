@@ -61,8 +61,10 @@ type Service struct {
 	// SendDelay is the undo window (SEND_DELAY): how long an application
 	// the candidate approved waits before it is sent; 0 sends at once.
 	SendDelay time.Duration
-	// StaleAfter is how long an application may sit in matched or drafting
-	// before the sweep re-enqueues its processing (JOB_TIMEOUT plus margin).
+	// StaleAfter is how long an application may sit in matched, drafting or
+	// approved before the automation run (hourly; drafting only) and the
+	// daily cleanup queue its work again (REQUEUE_STUCK_AFTER, default
+	// JOB_TIMEOUT + 1 h = 70 min).
 	StaleAfter time.Duration
 
 	Logger *slog.Logger

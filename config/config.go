@@ -117,6 +117,13 @@ type Scheduler struct {
 	CleanupCron         string        `env:"CLEANUP_CRON" yaml:"cleanup_cron"`                   // CLEANUP_CRON, default "0 2 * * *"
 	RescueAfter         time.Duration `env:"RESCUE_STUCK_JOBS_AFTER" yaml:"rescue_after"`        // RESCUE_STUCK_JOBS_AFTER: other nodes' running jobs older than this are rescued; default JOB_TIMEOUT + 60s
 	Workers             int           `env:"WORKERS" yaml:"workers"`                             // WORKERS, default 10
+	// Job-level attempts: how many times a job runs (each run with its own
+	// retries inside) before it is given up; an open breaker's wait does not
+	// count. A given-up application is picked up again after RequeueStuckAfter.
+	DraftMaxAttempts     int           `env:"DRAFT_MAX_ATTEMPTS" yaml:"draft_max_attempts"`         // DRAFT_MAX_ATTEMPTS, default 5: drafting one application
+	SendMaxAttempts      int           `env:"SEND_MAX_ATTEMPTS" yaml:"send_max_attempts"`           // SEND_MAX_ATTEMPTS, default 10: sending one application
+	ScheduledMaxAttempts int           `env:"SCHEDULED_MAX_ATTEMPTS" yaml:"scheduled_max_attempts"` // SCHEDULED_MAX_ATTEMPTS, default 3: a fetch, automation run, follow-ups, cleanup
+	RequeueStuckAfter    time.Duration `env:"REQUEUE_STUCK_AFTER" yaml:"requeue_stuck_after"`       // REQUEUE_STUCK_AFTER: an application left matched, drafting or approved this long is queued again; default JOB_TIMEOUT + 1h
 }
 
 // Apply is how applications go out.

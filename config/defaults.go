@@ -17,7 +17,7 @@ import (
 
 // Default returns the configuration with every default applied and nothing
 // read from the environment or a file. The defaults that depend on other
-// values (DATABASE_URL, SMTP_PORT, RESCUE_STUCK_JOBS_AFTER, JOBPILOT_NODE_ID)
+// values (DATABASE_URL, SMTP_PORT, RESCUE_STUCK_JOBS_AFTER, REQUEUE_STUCK_AFTER, JOBPILOT_NODE_ID)
 // are filled in by Load after all layers are merged, so Default leaves them
 // empty. Tests of other packages start from Default and change what they need.
 func Default() *Config {
@@ -89,6 +89,11 @@ func Default() *Config {
 			FollowUpCron:        "0 10 * * *",
 			CleanupCron:         "0 2 * * *",
 			Workers:             10,
+			// A send gets the most: its failures are mostly a mail server
+			// away for a while, and a repeated attempt is safe.
+			DraftMaxAttempts:     5,
+			SendMaxAttempts:      10,
+			ScheduledMaxAttempts: 3,
 		},
 		Apply: Apply{
 			Mode:           string(jobpilot.ApplyReview),
@@ -132,6 +137,9 @@ func (c *Config) fillDerived() {
 	}
 	if c.Scheduler.RescueAfter == 0 && c.Timeouts.Job > 0 {
 		c.Scheduler.RescueAfter = c.Timeouts.Job + 60*time.Second
+	}
+	if c.Scheduler.RequeueStuckAfter == 0 && c.Timeouts.Job > 0 {
+		c.Scheduler.RequeueStuckAfter = c.Timeouts.Job + time.Hour
 	}
 	if c.NodeID == "" {
 		c.NodeID = defaultNodeID(c.DataDir)

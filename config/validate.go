@@ -205,6 +205,14 @@ func (c *Config) validateScheduler(v *validator) {
 		v.add("RESCUE_STUCK_JOBS_AFTER", "must be >= JOB_TIMEOUT (got %s < %s)", s.RescueAfter, c.Timeouts.Job)
 	}
 	v.atLeast("WORKERS", s.Workers, 1)
+	v.atLeast("DRAFT_MAX_ATTEMPTS", s.DraftMaxAttempts, 1)
+	v.atLeast("SEND_MAX_ATTEMPTS", s.SendMaxAttempts, 1)
+	v.atLeast("SCHEDULED_MAX_ATTEMPTS", s.ScheduledMaxAttempts, 1)
+	// Shorter than a job's own timeout, a draft still being written would
+	// be counted as stuck.
+	if s.RequeueStuckAfter < c.Timeouts.Job {
+		v.add("REQUEUE_STUCK_AFTER", "must be >= JOB_TIMEOUT (got %s < %s)", s.RequeueStuckAfter, c.Timeouts.Job)
+	}
 }
 
 func (c *Config) validateApply(v *validator) {

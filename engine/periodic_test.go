@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,63 +127,4 @@ func jobTimes(t *testing.T, db *sql.DB, kind string) []jobTime {
 	}
 	must(t, rows.Err())
 	return out
-}
-
-// A periodic kind inserted by the schedule while its previous run is still
-// going (a tick, or the start-up run inserted again when a node regains
-// leadership) is skipped as a duplicate, on both databases; once that run
-// is finished, the next insert runs. A trigger is never skipped.
-func TestPeriodicRunsNeverOverlap(t *testing.T) {
-	dialects(t, func(t *testing.T, pg bool) {
-		db := newTestDB(t, pg)
-		cfg := testConfig("node-unique-periodic")
-		cfg.RunOnStart = true
-		started := make(chan struct{}, 10)
-		release := make(chan struct{})
-		var runs atomic.Int32
-		e := startEngine(t, db, cfg, func(ctx context.Context, task jobpilot.Task) error {
-			if task.Kind != jobpilot.TaskFetchPostings {
-				return nil
-			}
-			runs.Add(1)
-			started <- struct{}{}
-			select {
-			case <-release:
-			case <-ctx.Done():
-			}
-			return nil
-		})
-		<-started // the start-up fetch is running
-
-		ctx := context.Background()
-		args, opts := e.kinds.byKind[jobpilot.TaskFetchPostings].periodicInsert()
-		res, err := e.Client().Insert(ctx, args, opts)
-		must(t, err)
-		if !res.UniqueSkippedAsDuplicate {
-			t.Fatalf("a second scheduled fetch was queued while the first runs (job %d)", res.Job.ID)
-		}
-		close(release)
-		eventually(t, 30*time.Second, "the start-up fetch to finish", func() bool {
-			return countJobs(t, db.SQL(), "fetch_postings", "completed") == 1
-		})
-		res, err = e.Client().Insert(ctx, args, opts)
-		must(t, err)
-		if res.UniqueSkippedAsDuplicate {
-			t.Fatal("the next scheduled fetch was skipped after the first finished")
-		}
-		<-started
-		must(t, e.Trigger(ctx, jobpilot.TaskFetchPostings)) // while the second runs
-		<-started
-		if n := runs.Load(); n != 3 {
-			t.Errorf("%d fetch runs, want 3 (start-up, next tick, trigger)", n)
-		}
-	})
-}
-
-// countJobs counts the kind's jobs in a state.
-func countJobs(t *testing.T, db *sql.DB, kind, state string) int {
-	t.Helper()
-	var n int
-	must(t, db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = '`+kind+`' AND state = '`+state+`'`).Scan(&n))
-	return n
 }

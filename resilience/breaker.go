@@ -335,7 +335,11 @@ func (b *Breaker) onStateChanged(e circuitbreaker.StateChangedEvent) {
 		ev.Message = "Circuit breaker re-opened after HALF_OPEN probe failed"
 		level = slog.LevelError
 	case e.NewState == circuitbreaker.OpenState:
-		ev.Message = fmt.Sprintf("Circuit breaker opened after %d failures", e.Metrics().Failures())
+		// The threshold, not e.Metrics(): failsafe hands the event over
+		// after releasing its lock, and reading its counts then races with
+		// the next caller's record. A count breaker opens at exactly its
+		// threshold of consecutive failures.
+		ev.Message = fmt.Sprintf("Circuit breaker opened after %d failures", b.settings.FailureThreshold)
 		level = slog.LevelError
 	case e.NewState == circuitbreaker.HalfOpenState:
 		ev.Message = "Circuit breaker entering HALF_OPEN state"

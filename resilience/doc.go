@@ -35,8 +35,8 @@
 //
 //	send_email failed (attempt 2/4): 421 try later. Not retried: circuit breaker "email" is open
 //
-// and an attempt whose own error is permanent (an outcome unknown) is not
-// turned into a retryable timeout by the timeout that cut it.
+// and an attempt whose outcome is unknown (jobpilot.ErrOutcomeUnknown) is
+// not turned into a retryable timeout by the timeout that cut it.
 //
 // Breakers log "Circuit breaker opened after 5 failures", "Circuit breaker
 // entering HALF_OPEN state" and "Circuit breaker reset to CLOSED state", each

@@ -122,9 +122,12 @@ func (s *Service) run(ctx context.Context, fn func(ctx context.Context) (any, er
 	if ok {
 		return nil, &ExhaustedError{Service: s.settings.Name, Operation: s.settings.operation(), Attempts: s.settings.MaxRetries + 1, Err: exceeded.LastError}
 	}
-	if s.breaker != nil && (Retryable(err) || errors.Is(err, jobpilot.ErrMisconfigured)) && s.breakerBlocks() {
-		// The breaker opened (or was paused) on this failure: the caller
-		// waits for it as for any open breaker, and the work is kept.
+	if s.breaker != nil && ctx.Err() == nil && (Retryable(err) || errors.Is(err, jobpilot.ErrMisconfigured) && s.breakerBlocks()) {
+		// A retryable error that ended the loop before its retries were
+		// spent was aborted because the breaker opened (AbortIf), and a
+		// configuration error paused it: the caller waits for the breaker
+		// as for any open one, and the work is kept. (The breaker may have
+		// half-opened since: openError then asks for a short wait.)
 		return nil, s.breaker.openError()
 	}
 	return nil, err
@@ -251,10 +254,11 @@ func (p *timeoutPolicy) Apply(inner func(failsafe.Execution[any]) *common.Policy
 			return r
 		}
 		c := *r
-		if own != nil && (errors.Is(own.Error, jobpilot.ErrPermanent) || errors.Is(own.Error, jobpilot.ErrMisconfigured)) {
+		if own != nil && (errors.Is(own.Error, jobpilot.ErrOutcomeUnknown) || errors.Is(own.Error, jobpilot.ErrMisconfigured)) {
 			// The call knew better than "timed out, try again": its
 			// outcome is unknown, or no retry can help. Retrying it
-			// would announce an attempt that cannot be made.
+			// would announce an attempt that cannot be made. (Any other
+			// error the cut call returned is the cut's consequence.)
 			c.Error = own.Error
 			return &c
 		}

@@ -12,55 +12,65 @@ import (
 	"github.com/jobpilot/jobpilot/engine"
 )
 
-// Job-kind options. Priorities: 1 is River's highest. A ready application's
-// send goes before the drafting of others: otherwise, with many postings
-// queued, finished applications wait for every older draft to be picked up
-// first. Attempts: a send gets more, as its failures are mostly a mail
-// server being away for a while and a repeated attempt is safe (see the
-// engine's package doc on sending); periodic kinds run again on the next
-// tick anyway.
+// Job-kind priorities: 1 is River's highest. A ready application's send goes
+// before the drafting of others: otherwise, with many postings queued,
+// finished applications wait for every older draft to be picked up first.
+// The attempts are the configuration's (DRAFT_, SEND_ and
+// SCHEDULED_MAX_ATTEMPTS).
 const (
 	prioritySend    = 1
 	priorityProcess = 2
-
-	maxAttemptsProcess  = 5
-	maxAttemptsSend     = 10
-	maxAttemptsPeriodic = 3
 )
 
 // jobKinds registers apply's job kinds with the engine: one line per kind,
 // with its options. A new kind is its Args type and handler in one new file
 // of apply, plus one line here (see docs/design-notes.md).
 //
-// The schedule's runs of a periodic kind never overlap: a tick is skipped
-// while the previous one is unfinished (see engine.KindOptions.Periodic).
+// Periodic kinds are deliberately not unique: a run stuck in "running" after
+// a crash (until it is rescued) must not block the schedule's next ticks;
+// overlapping runs are the handlers' concern (they work from database state).
 func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.Kinds, error) {
 	job, automation := jobTimeouts(cfg)
 	s, err := schedules(cfg)
 	if err != nil {
 		return nil, err
 	}
+	draft, send, scheduled := jobAttempts(cfg)
 	k := engine.NewKinds()
-	engine.AddKind[apply.ProcessPostingArgs](k, svc.ProcessPosting, engine.KindOptions{MaxAttempts: maxAttemptsProcess, Priority: priorityProcess, Unique: true, Timeout: job})
-	engine.AddKind[apply.SendApplicationArgs](k, svc.SendApplication, engine.KindOptions{MaxAttempts: maxAttemptsSend, Priority: prioritySend, Unique: true, Timeout: job})
-	engine.AddKind[apply.FetchPostingsArgs](k, svc.FetchPostings, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.fetch, RunOnStart: runOnStart}})
-	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
-	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
-	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
+	engine.AddKind[apply.ProcessPostingArgs](k, svc.ProcessPosting, engine.KindOptions{MaxAttempts: draft, Priority: priorityProcess, Unique: true, Timeout: job})
+	engine.AddKind[apply.SendApplicationArgs](k, svc.SendApplication, engine.KindOptions{MaxAttempts: send, Priority: prioritySend, Unique: true, Timeout: job})
+	engine.AddKind[apply.FetchPostingsArgs](k, svc.FetchPostings, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.fetch, RunOnStart: runOnStart}})
+	engine.AddKind[apply.AutomationRunArgs](k, svc.AutomationRun, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.automation, RunOnStart: runOnStart}})
+	engine.AddKind[apply.FollowUpsArgs](k, svc.FollowUps, engine.KindOptions{MaxAttempts: scheduled, Timeout: automation, Periodic: &engine.Periodic{Schedule: s.followUps}})
+	engine.AddKind[apply.CleanupArgs](k, svc.Cleanup, engine.KindOptions{MaxAttempts: scheduled, Timeout: job, Periodic: &engine.Periodic{Schedule: s.cleanup}})
 	// The mailbox kind is always known (a job queued before IMAP_HOST was
 	// unset still runs, as a no-op); it is scheduled only when configured.
-	mailboxOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: automation}
+	mailboxOpts := engine.KindOptions{MaxAttempts: scheduled, Timeout: automation}
 	if svc.Inbox != nil {
 		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orDur(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
 	}
 	engine.AddKind[apply.ReadMailboxArgs](k, svc.ReadMailbox, mailboxOpts)
-	digestOpts := engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Timeout: job}
+	digestOpts := engine.KindOptions{MaxAttempts: scheduled, Timeout: job}
 	if len(svc.Notifiers) > 0 {
 		digestOpts.Periodic = &engine.Periodic{Schedule: s.notify}
 	}
 	engine.AddKind[apply.NotifyDigestArgs](k, svc.NotifyDigest, digestOpts)
-	engine.AddKind[apply.NotifyInterviewArgs](k, svc.NotifyInterview, engine.KindOptions{MaxAttempts: maxAttemptsPeriodic, Unique: true, Timeout: job})
+	engine.AddKind[apply.NotifyInterviewArgs](k, svc.NotifyInterview, engine.KindOptions{MaxAttempts: scheduled, Unique: true, Timeout: job})
 	return k, nil
+}
+
+// jobAttempts are DRAFT_, SEND_ and SCHEDULED_MAX_ATTEMPTS, the defaults'
+// when a Config built by hand leaves them at zero.
+func jobAttempts(cfg *config.Config) (draft, send, scheduled int) {
+	s, def := cfg.Scheduler, config.Default().Scheduler
+	return orInt(s.DraftMaxAttempts, def.DraftMaxAttempts), orInt(s.SendMaxAttempts, def.SendMaxAttempts),
+		orInt(s.ScheduledMaxAttempts, def.ScheduledMaxAttempts)
+}
+
+// requeueStuckAfter is REQUEUE_STUCK_AFTER, or JOB_TIMEOUT + 1 h on a
+// Config built by hand.
+func requeueStuckAfter(cfg *config.Config) time.Duration {
+	return orDur(cfg.Scheduler.RequeueStuckAfter, cfg.Timeouts.Job+time.Hour)
 }
 
 // periodicSchedules are the schedule's entries.
@@ -156,6 +166,13 @@ func scaled(cfg *config.Config, d time.Duration) time.Duration {
 func orDur(d, def time.Duration) time.Duration {
 	if d > 0 {
 		return d
+	}
+	return def
+}
+
+func orInt(n, def int) int {
+	if n > 0 {
+		return n
 	}
 	return def
 }

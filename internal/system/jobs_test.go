@@ -51,23 +51,9 @@ func TestJobKindsRegistration(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := sys.Store.SQL().QueryContext(ctx, `SELECT kind, priority, max_attempts, count(*) FROM river_job GROUP BY kind, priority, max_attempts ORDER BY priority, kind`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var kind string
-		var priority, attempts, n int
-		if err := rows.Scan(&kind, &priority, &attempts, &n); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmt.Sprintf("%s p%d x%d ×%d", kind, priority, attempts, n))
-	}
 	want := "cleanup p1 x3 ×2; send_application p1 x10 ×1; process_posting p2 x5 ×1"
-	if strings.Join(got, "; ") != want {
-		t.Fatalf("jobs: %s\nwant: %s", strings.Join(got, "; "), want)
+	if got := queuedJobs(t, sys); got != want {
+		t.Fatalf("jobs: %s\nwant: %s", got, want)
 	}
 
 	var sched []string
@@ -83,6 +69,61 @@ func TestJobKindsRegistration(t *testing.T) {
 			t.Errorf("Trigger(%s): %v, want EINVALID", k, err)
 		}
 	}
+}
+
+// DRAFT_, SEND_ and SCHEDULED_MAX_ATTEMPTS reach the job kinds, and
+// REQUEUE_STUCK_AFTER the pipeline's requeue of stuck applications (70 min
+// by default: JOB_TIMEOUT + 1 h).
+func TestJobAttemptsAndRequeueAreConfigured(t *testing.T) {
+	ctx := context.Background()
+	sys, err := Open(ctx, loadConfig(t, nil), Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys.Apply.StaleAfter != 70*time.Minute {
+		t.Errorf("default requeue after %s, want 70m", sys.Apply.StaleAfter)
+	}
+	sys.Close()
+
+	cfg := loadConfig(t, map[string]string{"DRAFT_MAX_ATTEMPTS": "2", "SEND_MAX_ATTEMPTS": "7", "SCHEDULED_MAX_ATTEMPTS": "1", "REQUEUE_STUCK_AFTER": "2h"})
+	sys, err = Open(ctx, cfg, Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	if sys.Apply.StaleAfter != 2*time.Hour {
+		t.Errorf("requeue after %s, want 2h", sys.Apply.StaleAfter)
+	}
+	if err := sys.Engine.Enqueue(ctx, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: 2, ApplicationID: 3},
+		jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 3}, jobpilot.Task{Kind: jobpilot.TaskCleanup}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := queuedJobs(t, sys), "cleanup p1 x1 ×1; send_application p1 x7 ×1; process_posting p2 x2 ×1"; got != want {
+		t.Errorf("jobs: %s, want %s", got, want)
+	}
+}
+
+// queuedJobs describes River's jobs as "kind pPRIORITY xMAX_ATTEMPTS ×COUNT".
+func queuedJobs(t *testing.T, sys *System) string {
+	t.Helper()
+	rows, err := sys.Store.SQL().QueryContext(context.Background(), `SELECT kind, priority, max_attempts, count(*) FROM river_job GROUP BY kind, priority, max_attempts ORDER BY priority, kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var kind string
+		var priority, attempts, n int
+		if err := rows.Scan(&kind, &priority, &attempts, &n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s p%d x%d ×%d", kind, priority, attempts, n))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(got, "; ")
 }
 
 // The engine's timings follow JOBPILOT_TIME_SCALE as the guide's do, the

@@ -199,7 +199,7 @@ func (s *System) newPipeline(cfg *config.Config, opts Options) (*apply.Service, 
 		From:         cfg.SMTP.From,
 		Delivery:     deliveryOf(mailer),
 		SendDelay:    scaled(cfg, cfg.Apply.SendDelay),
-		StaleAfter:   cfg.Timeouts.Job + time.Hour,
+		StaleAfter:   requeueStuckAfter(cfg),
 		Logger:       log,
 		Now:          opts.Now,
 		Fetch: func(ctx context.Context, srcs []jobpilot.Source) []apply.FetchReport {
