@@ -179,6 +179,14 @@ func (p Preferences) EffectiveDailyCap() int {
 	return p.DailyCap
 }
 
+// SaysWhatIsSought reports whether the preferences name what the candidate
+// looks for (target titles, target families or keywords). Direct mode needs
+// it: without, every posting above the minimum score would be emailed on
+// the resume's word alone.
+func (p Preferences) SaysWhatIsSought() bool {
+	return len(p.TargetTitles)+len(p.TargetFamilies)+len(p.Keywords) > 0
+}
+
 // EffectiveMinScore returns MinScore or, when it is unset, DefaultMinScore.
 func (p Preferences) EffectiveMinScore() int {
 	if p.MinScore == nil {
