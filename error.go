@@ -24,6 +24,17 @@ type Error struct {
 	Message string
 	Field   string // JSON path of the offending field, when Code is EINVALID
 	Err     error  // the cause, if any
+	// more holds each problem of a validation that found several.
+	more []*Error
+}
+
+// Problems returns each problem of an EINVALID error that gathers several
+// (Profile.Validate), or the error itself.
+func (e *Error) Problems() []*Error {
+	if e.more != nil {
+		return e.more
+	}
+	return []*Error{e}
 }
 
 func (e *Error) Error() string {

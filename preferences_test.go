@@ -78,3 +78,33 @@ func TestPreferencesValidateMatchingFields(t *testing.T) {
 		}
 	}
 }
+
+// Every problem of a profile is reported at once, so one round of fixes is
+// enough: the error names the first field and lists them all.
+func TestProfileValidationReportsEveryProblem(t *testing.T) {
+	p := &jobpilot.Profile{
+		Resume: jobpilot.Resume{Basics: jobpilot.Basics{Name: "Ada", Email: "not an address"},
+			Work: []jobpilot.Work{{Name: "Acme", StartDate: "03/2020"}}},
+		Preferences: jobpilot.Preferences{Remote: "sometimes", MinScore: new(140)},
+	}
+	err := p.Validate()
+	var e *jobpilot.Error
+	if !errors.As(err, &e) || e.Code != jobpilot.EINVALID || e.Field != "resume.basics.email" {
+		t.Fatalf("got %#v", err)
+	}
+	fields := []string{"resume.basics.email", "resume.work[0].startDate", "preferences.remote", "preferences.min_score"}
+	if got := e.Problems(); len(got) != len(fields) {
+		t.Fatalf("%d problems, want %d: %v", len(got), len(fields), err)
+	}
+	for i, f := range fields {
+		if e.Problems()[i].Field != f || !strings.Contains(err.Error(), f) {
+			t.Errorf("problem %d: %v, want field %s in %q", i, e.Problems()[i], f, err)
+		}
+	}
+	// One problem stays a plain field error.
+	p.Resume.Basics.Email, p.Resume.Work, p.Preferences = "", nil, jobpilot.Preferences{}
+	p.Resume.Basics.Name = ""
+	if err := p.Validate(); jobpilot.ErrorCode(err) != jobpilot.EINVALID || err.Error() != "resume.basics.name: is required" {
+		t.Fatalf("one problem: %v", err)
+	}
+}

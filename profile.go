@@ -1,6 +1,7 @@
 package jobpilot
 
 import (
+	"errors"
 	"net/mail"
 	"slices"
 	"strconv"
@@ -28,13 +29,51 @@ type Profile struct {
 // Name is the candidate's name.
 func (p *Profile) Name() string { return p.Resume.Basics.Name }
 
-// Validate checks the profile and returns an EINVALID *Error naming the first
-// offending field (as a JSON path).
+// Validate checks the profile and returns an EINVALID *Error naming every
+// offending field (as JSON paths), so that one round of fixes is enough:
+// Field is the first, Message lists them all.
 func (p *Profile) Validate() error {
-	if err := p.Resume.Validate(); err != nil {
-		return err
+	v := &problems{}
+	v.add(p.Resume.Validate())
+	v.add(p.Preferences.Validate())
+	return v.err()
+}
+
+// problems gathers validation errors so that all are reported at once.
+type problems struct{ list []*Error }
+
+// add keeps err's problems (an *Error from FieldError or another
+// problems.err); nil adds nothing.
+func (v *problems) add(err error) {
+	if err == nil {
+		return
 	}
-	return p.Preferences.Validate()
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Code: EINVALID, Message: err.Error()}
+	}
+	if e.more != nil {
+		v.list = append(v.list, e.more...)
+		return
+	}
+	v.list = append(v.list, e)
+}
+
+// err is nil, the one problem, or one EINVALID error naming the first
+// field and listing every problem in its message.
+func (v *problems) err() error {
+	switch len(v.list) {
+	case 0:
+		return nil
+	case 1:
+		return v.list[0]
+	}
+	first := v.list[0]
+	parts := []string{first.Message}
+	for _, e := range v.list[1:] {
+		parts = append(parts, e.Error())
+	}
+	return &Error{Code: EINVALID, Field: first.Field, Message: strings.Join(parts, "; "), more: v.list}
 }
 
 // ApplyMode says whether prepared applications wait for the candidate.
@@ -179,6 +218,14 @@ func (p Preferences) EffectiveDailyCap() int {
 	return p.DailyCap
 }
 
+// SaysWhatIsSought reports whether the preferences name what the candidate
+// looks for (target titles, target families or keywords). Direct mode needs
+// it: without, every posting above the minimum score would be emailed on
+// the resume's word alone.
+func (p Preferences) SaysWhatIsSought() bool {
+	return len(p.TargetTitles)+len(p.TargetFamilies)+len(p.Keywords) > 0
+}
+
 // EffectiveMinScore returns MinScore or, when it is unset, DefaultMinScore.
 func (p Preferences) EffectiveMinScore() int {
 	if p.MinScore == nil {
@@ -189,58 +236,49 @@ func (p Preferences) EffectiveMinScore() int {
 
 // Validate checks the preferences.
 func (p Preferences) Validate() error {
+	v := &problems{}
 	switch p.Remote {
 	case "", RemoteAny, RemoteOnly, RemoteOnsite:
 	default:
-		return FieldError("preferences.remote", "must be one of any, only, onsite")
+		v.add(FieldError("preferences.remote", "must be one of any, only, onsite"))
 	}
 	if p.MinScore != nil && (*p.MinScore < 0 || *p.MinScore > 100) {
-		return FieldError("preferences.min_score", "must be between 0 and 100")
+		v.add(FieldError("preferences.min_score", "must be between 0 and 100"))
 	}
 	if p.DailyCap < 0 {
-		return FieldError("preferences.daily_cap", "must be >= 0")
+		v.add(FieldError("preferences.daily_cap", "must be >= 0"))
 	}
 	switch p.ApplyMode {
 	case "", ApplyReview, ApplyDirect:
 	default:
-		return FieldError("preferences.apply_mode", "must be review or direct")
+		v.add(FieldError("preferences.apply_mode", "must be review or direct"))
 	}
 	if p.TargetLevel != "" && !slices.Contains(Levels, p.TargetLevel) {
-		return FieldError("preferences.target_level", "must be one of %s", strings.Join(Levels, ", "))
+		v.add(FieldError("preferences.target_level", "must be one of %s", strings.Join(Levels, ", ")))
 	}
-	if err := validNames("preferences.work_regions", p.WorkRegions); err != nil {
-		return err
-	}
+	v.add(validNames("preferences.work_regions", p.WorkRegions))
 	if len(p.LivesIn) > maxPreferenceLen {
-		return FieldError("preferences.lives_in", "must be at most %d characters", maxPreferenceLen)
+		v.add(FieldError("preferences.lives_in", "must be at most %d characters", maxPreferenceLen))
 	}
 	for i, f := range p.RoleFamilies {
 		path := fieldPath("preferences.role_families", i, "")
 		if strings.TrimSpace(f.Name) == "" || len(f.Name) > maxPreferenceLen {
-			return FieldError(path+"name", "is required, at most %d characters", maxPreferenceLen)
+			v.add(FieldError(path+"name", "is required, at most %d characters", maxPreferenceLen))
 		}
 		if len(f.Titles)+len(f.Keywords)+len(f.Adjacent) == 0 {
-			return FieldError(path+"titles", "a role family needs titles, keywords or adjacent families")
+			v.add(FieldError(path+"titles", "a role family needs titles, keywords or adjacent families"))
 		}
 		for _, l := range []struct {
 			name string
 			list []string
 		}{{"titles", f.Titles}, {"keywords", f.Keywords}} {
-			if err := validNames(path+l.name, l.list); err != nil {
-				return err
-			}
+			v.add(validNames(path+l.name, l.list))
 		}
-		if err := p.validFamilies(path+"adjacent", f.Adjacent); err != nil {
-			return err
-		}
+		v.add(p.validFamilies(path+"adjacent", f.Adjacent))
 	}
-	if err := p.validFamilies("preferences.target_families", p.TargetFamilies); err != nil {
-		return err
-	}
-	if err := p.validFamilies("preferences.excluded_families", p.ExcludedFamilies); err != nil {
-		return err
-	}
-	return nil
+	v.add(p.validFamilies("preferences.target_families", p.TargetFamilies))
+	v.add(p.validFamilies("preferences.excluded_families", p.ExcludedFamilies))
+	return v.err()
 }
 
 // maxPreferenceLen bounds one name or phrase of the preferences.
@@ -386,58 +424,51 @@ type Project struct {
 // Validate checks what jobpilot relies on: a name, a valid email if given,
 // named employers, institutions and skills, and well-formed dates.
 func (r *Resume) Validate() error {
+	v := &problems{}
 	if strings.TrimSpace(r.Basics.Name) == "" {
-		return FieldError("resume.basics.name", "is required")
+		v.add(FieldError("resume.basics.name", "is required"))
 	}
 	// The name and the email end up in email headers: one line each.
 	if strings.ContainsAny(r.Basics.Name, "\r\n") {
-		return FieldError("resume.basics.name", "must be a single line")
+		v.add(FieldError("resume.basics.name", "must be a single line"))
 	}
 	if r.Basics.Email != "" {
 		if _, err := mail.ParseAddress(r.Basics.Email); err != nil {
-			return FieldError("resume.basics.email", "is not a valid email address")
+			v.add(FieldError("resume.basics.email", "is not a valid email address"))
 		}
 	}
 	for i, w := range r.Work {
 		f := func(s string) string { return fieldPath("resume.work", i, s) }
 		if strings.TrimSpace(w.Name) == "" {
-			return FieldError(f("name"), "is required")
+			v.add(FieldError(f("name"), "is required"))
 		}
-		if err := validDate(f("startDate"), w.StartDate); err != nil {
-			return err
-		}
-		if err := validDate(f("endDate"), w.EndDate); err != nil {
-			return err
-		}
+		v.add(validDate(f("startDate"), w.StartDate))
+		v.add(validDate(f("endDate"), w.EndDate))
 	}
 	for i, e := range r.Education {
 		f := func(s string) string { return fieldPath("resume.education", i, s) }
 		if strings.TrimSpace(e.Institution) == "" {
-			return FieldError(f("institution"), "is required")
+			v.add(FieldError(f("institution"), "is required"))
 		}
-		if err := validDate(f("startDate"), e.StartDate); err != nil {
-			return err
-		}
-		if err := validDate(f("endDate"), e.EndDate); err != nil {
-			return err
-		}
+		v.add(validDate(f("startDate"), e.StartDate))
+		v.add(validDate(f("endDate"), e.EndDate))
 	}
 	for i, s := range r.Skills {
 		if strings.TrimSpace(s.Name) == "" && len(s.Keywords) == 0 {
-			return FieldError(fieldPath("resume.skills", i, "name"), "is required")
+			v.add(FieldError(fieldPath("resume.skills", i, "name"), "is required"))
 		}
 	}
 	for i, p := range r.Projects {
 		if strings.TrimSpace(p.Name) == "" {
-			return FieldError(fieldPath("resume.projects", i, "name"), "is required")
+			v.add(FieldError(fieldPath("resume.projects", i, "name"), "is required"))
 		}
 	}
 	for i, c := range r.Certificates {
 		if strings.TrimSpace(c.Name) == "" {
-			return FieldError(fieldPath("resume.certificates", i, "name"), "is required")
+			v.add(FieldError(fieldPath("resume.certificates", i, "name"), "is required"))
 		}
 	}
-	return nil
+	return v.err()
 }
 
 // SkillNames returns every skill the resume names: skill group names and

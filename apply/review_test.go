@@ -343,3 +343,42 @@ func TestEditDocuments(t *testing.T) {
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func ptr[T any](v T) *T { return &v }
+
+// Follow-ups are never sent for an application the candidate moved past
+// sent (no reply, withdrawn, interviewing …), however long ago it went out.
+func TestNoFollowUpPastSent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
+		ctx := context.Background()
+		mailer := &countingMailer{}
+		e := reviewEnv(t, b, mailer)
+		long := time.Now().Add(-30 * 24 * time.Hour)
+		var ids []int64
+		for i, st := range []jobpilot.Status{jobpilot.StatusNoReply, jobpilot.StatusWithdrawn, jobpilot.StatusSent} {
+			a := e.ready(t, jobpilot.ApplyViaEmail)[0]
+			for _, to := range []jobpilot.Status{jobpilot.StatusApproved, jobpilot.StatusSending, jobpilot.StatusSent} {
+				if _, err := e.st.Transition(ctx, a.ID, to, jobpilot.Change{SentAt: &long, MessageID: ptr(jobpilot.MessageID(a.ID, "example.com"))}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i < 2 {
+				if _, err := e.sys.Apply.SetStatus(ctx, a.ID, jobpilot.StatusUpdate{Status: st}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids = append(ids, a.ID)
+		}
+		if err := e.sys.Apply.FollowUps(ctx, jobpilot.Task{Kind: jobpilot.TaskFollowUps}); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []jobpilot.Status{jobpilot.StatusNoReply, jobpilot.StatusWithdrawn, jobpilot.StatusFollowedUp} {
+			if got := e.app(t, ids[i]); got.Status != want || (want != jobpilot.StatusFollowedUp) != (got.FollowedUpAt == nil) {
+				t.Errorf("application %d: %s (followed up %v), want %s", ids[i], got.Status, got.FollowedUpAt, want)
+			}
+		}
+		// Review mode: one digest to the candidate, listing only the one
+		// still sent.
+		if n := mailer.sent.Load(); n != 1 {
+			t.Errorf("%d emails, want the one digest", n)
+		}
+	})
+}

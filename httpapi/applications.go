@@ -15,6 +15,9 @@ import (
 // posting, its latest events (newest first) and whether documents exist.
 type ApplicationDetail struct {
 	*jobpilot.Application
+	// StatusLabel is the status in words that do not mislead: "saved to
+	// outbox (no SMTP server configured)" rather than "sent".
+	StatusLabel string            `json:"status_label"`
 	Posting     *jobpilot.Posting `json:"posting,omitempty"`
 	Events      []*jobpilot.Event `json:"events"`
 	HasDocument bool              `json:"has_documents"`
@@ -56,7 +59,7 @@ func (s *server) applicationDetail(ctx context.Context, id int64) (*ApplicationD
 	if err != nil {
 		return nil, err
 	}
-	d := &ApplicationDetail{Application: app}
+	d := &ApplicationDetail{Application: app, StatusLabel: app.StatusLabel()}
 	if d.Posting, err = s.Store.Posting(ctx, app.PostingID); err != nil && jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND {
 		return nil, err
 	}

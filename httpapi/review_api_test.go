@@ -53,6 +53,11 @@ func TestReviewActionsAPI(t *testing.T) {
 		app.Recipient == nil || app.Recipient.Address == "" || app.Recipient.Domain == "" {
 		t.Fatalf("approved: %+v", app)
 	}
+	var detail httpapi.ApplicationDetail
+	e.api(t, "GET", fmt.Sprintf("/api/v1/applications/%d", ready[0].ID), nil, 200, &detail)
+	if !strings.Contains(detail.StatusLabel, "unless cancelled") || detail.Recipient == nil {
+		t.Fatalf("detail of an approved application: label %q, recipient %+v", detail.StatusLabel, detail.Recipient)
+	}
 	app = act("POST", path(ready[0].ID, "cancel"), nil)
 	if app.Status != jobpilot.StatusReady || app.SendAfter != nil {
 		t.Fatalf("cancelled: %+v", app)

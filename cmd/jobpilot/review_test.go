@@ -129,3 +129,31 @@ func TestReviewCommands(t *testing.T) {
 		t.Fatalf("applications --all: exit %d\n%s", code, out)
 	}
 }
+
+// Direct mode refuses to start for a profile whose preferences do not say
+// what the candidate looks for, naming it, unless forced.
+func TestDirectModeNeedsPreferences(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "JOBPILOT_EXAMPLES": "off", "APPLY_MODE": "direct",
+		"JOBPILOT_NODE_ID": "direct-prefs", "HTTP_ADDR": "127.0.0.1:0"}
+	bare := filepath.Join(dir, "bare.json")
+	if err := os.WriteFile(bare, []byte(`{"resume":{"basics":{"name":"Maya Chen","email":"maya@example.com"},"work":[{"name":"Ledgerly","position":"Backend Engineer","startDate":"2022-01"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, env, "profile", "import", bare); code != 0 {
+		t.Fatalf("import: exit %d %s", code, errOut)
+	}
+	for _, cmd := range []string{"run", "serve"} {
+		code, _, errOut := runCLIConcurrent(t, env, cmd)
+		if code != 2 || !strings.Contains(errOut, "profile 1 (Maya Chen) has no preferences") || !strings.Contains(errOut, "--force") {
+			t.Fatalf("%s in direct mode without preferences: exit %d\n%s", cmd, code, errOut)
+		}
+	}
+	if code, out, errOut := runCLIConcurrent(t, env, "run", "--force"); code != 0 {
+		t.Fatalf("run --force: exit %d\n%s\n%s", code, out, errOut)
+	}
+	review := map[string]string{"JOBPILOT_DATA_DIR": dir, "JOBPILOT_EXAMPLES": "off", "APPLY_MODE": "review", "JOBPILOT_NODE_ID": "direct-prefs"}
+	if code, _, errOut := runCLIConcurrent(t, review, "run"); code != 0 {
+		t.Fatalf("run in review mode: exit %d %s", code, errOut)
+	}
+}

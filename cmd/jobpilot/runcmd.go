@@ -22,7 +22,8 @@ import (
 
 // RunCmd is `jobpilot run`: one full pass in the foreground.
 type RunCmd struct {
-	Wait time.Duration `default:"10m" help:"How long to wait for drafting and sending before printing the summary. Work still in progress then (an open circuit breaker, a slow LLM) stays queued in the database: serve, or the next run, finishes it."`
+	Force bool          `help:"Run in direct mode even for a profile whose preferences do not say what you look for."`
+	Wait  time.Duration `default:"10m" help:"How long to wait for drafting and sending before printing the summary. Work still in progress then (an open circuit breaker, a slow LLM) stays queued in the database: serve, or the next run, finishes it."`
 }
 
 // Run fetches the configured sources, scores every open posting against
@@ -52,6 +53,11 @@ func (c *RunCmd) Run(app *App) error {
 		return err
 	}
 	defer sys.Close()
+	if !c.Force {
+		if err := system.CheckDirectMode(app.Ctx, sys.Store, jobpilot.ApplyMode(cfg.Apply.Mode)); err != nil {
+			return err
+		}
+	}
 	if sys.ExamplesLoaded {
 		fmt.Fprintln(app.Stderr, "loaded the fictional example profile and postings (set JOBPILOT_EXAMPLES=off to start empty)")
 	}

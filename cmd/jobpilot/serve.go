@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/httpapi"
 	"github.com/jobpilot/jobpilot/internal/system"
 )
 
 // ServeCmd is `jobpilot serve`: the long-running service.
-type ServeCmd struct{}
+type ServeCmd struct {
+	Force bool `help:"Start in direct mode even for a profile whose preferences do not say what you look for."`
+}
 
 // Run migrates the database, loads the examples into an empty one, starts
 // the engine (which first rescues this node's jobs orphaned by a crash), the
@@ -33,6 +36,11 @@ func (c *ServeCmd) Run(app *App) error {
 		return err
 	}
 	defer sys.Close()
+	if !c.Force {
+		if err := system.CheckDirectMode(ctx, sys.Store, jobpilot.ApplyMode(cfg.Apply.Mode)); err != nil {
+			return err
+		}
+	}
 
 	token, err := apiToken(cfg.APIToken, cfg.DataDir, log)
 	if err != nil {
