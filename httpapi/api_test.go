@@ -270,7 +270,7 @@ func TestAPI(t *testing.T) {
 	t.Run("scheduler", func(t *testing.T) {
 		var v httpapi.SchedulerView
 		e.api(t, "GET", "/api/v1/scheduler", nil, 200, &v)
-		if !v.Status.Running || len(v.Jobs) != 4 {
+		if !v.Status.Running || len(v.Jobs) != 5 { // fetch, automation, follow-ups, cleanup, the notification digest
 			t.Fatalf("scheduler %+v", v)
 		}
 		for _, j := range v.Jobs {

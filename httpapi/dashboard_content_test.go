@@ -118,8 +118,8 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 	if !regexp.MustCompile(`automation run<div[^>]*>[^<]*</div></td><td title="[^"]+">in \d`).MatchString(s) {
 		t.Errorf("scheduler section lacks the automation run's next run:\n%s", s)
 	}
-	if n := strings.Count(s, `name="kind"`); n != 4 {
-		t.Errorf("scheduler lists %d jobs, want 4", n)
+	if n := strings.Count(s, `name="kind"`); n != 5 { // with the notification digest
+		t.Errorf("scheduler lists %d jobs, want 5", n)
 	}
 	if ev := section(t, page, "events"); !strings.Contains(ev, "k-"+jobpilot.EventGuardRemoval) || !strings.Contains(ev, "Google") {
 		t.Errorf("recent events lack the guard removal:\n%s", ev)
