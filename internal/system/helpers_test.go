@@ -125,7 +125,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		"EMAIL_TIMEOUT": "200",
 		// 60 s per job scaled, for the same reason: a drafting job
 		// rendering PDFs under -race on a loaded machine outlasted 6 s.
-		"JOB_TIMEOUT":      "6000",
+		"JOB_TIMEOUT": "6000",
+		// Approved emails go out at once: the undo window is measured on
+		// the pipeline's clock, which the follow-up tests hold still.
+		// The undo window's own tests set SEND_DELAY.
+		"SEND_DELAY":       "0",
 		"JOBPILOT_NODE_ID": "system-test",
 	}
 	if o.db.Postgres() {

@@ -60,7 +60,7 @@ func TestJobKindsRegistration(t *testing.T) {
 	for _, j := range sys.Engine.PeriodicJobs() {
 		sched = append(sched, j.Name+" "+j.Schedule)
 	}
-	wantSched := "fetch_postings every 6h0m0s; automation_run every 1h0m0s; follow_ups cron 30 9 * * 1-5 (Europe/Paris); cleanup cron 0 2 * * * (Europe/Paris)"
+	wantSched := "fetch_postings every 6h0m0s; automation_run every 1h0m0s; follow_ups cron 30 9 * * 1-5 (Europe/Paris); cleanup cron 0 2 * * * (Europe/Paris); notify_digest cron 0 9 * * * (Europe/Paris)"
 	if strings.Join(sched, "; ") != wantSched {
 		t.Fatalf("schedule: %s\nwant: %s", strings.Join(sched, "; "), wantSched)
 	}
