@@ -47,7 +47,7 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 	// unset still runs, as a no-op); it is scheduled only when configured.
 	mailboxOpts := engine.KindOptions{MaxAttempts: scheduled, Timeout: automation}
 	if svc.Inbox != nil {
-		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orDur(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
+		mailboxOpts.Periodic = &engine.Periodic{Schedule: engine.Every(orTable(cfg.Mailbox.MailboxInterval, 10*time.Minute)), RunOnStart: runOnStart}
 	}
 	engine.AddKind[apply.ReadMailboxArgs](k, svc.ReadMailbox, mailboxOpts)
 	digestOpts := engine.KindOptions{MaxAttempts: scheduled, Timeout: job}
@@ -63,14 +63,14 @@ func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.
 // when a Config built by hand leaves them at zero.
 func jobAttempts(cfg *config.Config) (draft, send, scheduled int) {
 	s, def := cfg.Scheduler, config.Default().Scheduler
-	return orInt(s.DraftMaxAttempts, def.DraftMaxAttempts), orInt(s.SendMaxAttempts, def.SendMaxAttempts),
-		orInt(s.ScheduledMaxAttempts, def.ScheduledMaxAttempts)
+	return orTable(s.DraftMaxAttempts, def.DraftMaxAttempts), orTable(s.SendMaxAttempts, def.SendMaxAttempts),
+		orTable(s.ScheduledMaxAttempts, def.ScheduledMaxAttempts)
 }
 
 // requeueStuckAfter is REQUEUE_STUCK_AFTER, or JOB_TIMEOUT + 1 h on a
 // Config built by hand.
 func requeueStuckAfter(cfg *config.Config) time.Duration {
-	return orDur(cfg.Scheduler.RequeueStuckAfter, cfg.Timeouts.Job+time.Hour)
+	return orTable(cfg.Scheduler.RequeueStuckAfter, cfg.Timeouts.Job+time.Hour)
 }
 
 // periodicSchedules are the schedule's entries.
@@ -102,8 +102,8 @@ func schedules(cfg *config.Config) (periodicSchedules, error) {
 	}
 	return periodicSchedules{
 		notify:     notify,
-		fetch:      engine.Every(orDur(s.FetchInterval, 6*time.Hour)),
-		automation: engine.Every(orDur(s.AutomationInterval, time.Hour)),
+		fetch:      engine.Every(orTable(s.FetchInterval, 6*time.Hour)),
+		automation: engine.Every(orTable(s.AutomationInterval, time.Hour)),
 		followUps:  follow,
 		cleanup:    clean,
 	}, nil
@@ -125,8 +125,8 @@ func engineConfig(cfg *config.Config) engine.Config {
 		HealthCheckInterval: scaled(cfg, cfg.Scheduler.HealthCheckInterval),
 		RestartDelay:        scaled(cfg, cfg.Scheduler.RestartDelay),
 		Backoff: engine.Backoff{
-			Initial: scaled(cfg, orDur(cfg.Retry.InitialDelay, time.Second)),
-			Max:     scaled(cfg, orDur(cfg.Retry.MaxDelay, 60*time.Second)),
+			Initial: scaled(cfg, orTable(cfg.Retry.InitialDelay, time.Second)),
+			Max:     scaled(cfg, orTable(cfg.Retry.MaxDelay, 60*time.Second)),
 			Base:    cfg.Retry.Base,
 		},
 	}
@@ -136,7 +136,7 @@ func engineConfig(cfg *config.Config) engine.Config {
 // AUTOMATION_TIMEOUT (a full run, a fetch, the follow-ups), the guide's
 // 600 s and 3600 s when unset, scaled.
 func jobTimeouts(cfg *config.Config) (job, automation time.Duration) {
-	return scaled(cfg, orDur(cfg.Timeouts.Job, 600*time.Second)), scaled(cfg, orDur(cfg.Timeouts.Automation, 3600*time.Second))
+	return scaled(cfg, orTable(cfg.Timeouts.Job, 600*time.Second)), scaled(cfg, orTable(cfg.Timeouts.Automation, 3600*time.Second))
 }
 
 // NodeID is this process's stable identity, River's client ID: cfg.NodeID
@@ -161,20 +161,6 @@ func scaled(cfg *config.Config, d time.Duration) time.Duration {
 		return d
 	}
 	return time.Duration(float64(d) * cfg.TimeScale)
-}
-
-func orDur(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
-func orInt(n, def int) int {
-	if n > 0 {
-		return n
-	}
-	return def
 }
 
 func orStr(s, def string) string {
