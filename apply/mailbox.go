@@ -160,11 +160,11 @@ func (s *Service) handleMail(ctx context.Context, m jobpilot.InboxMessage, idx *
 	if m.Class == jobpilot.MailBounce {
 		return s.handleBounce(ctx, m, idx)
 	}
-	app, weak, err := idx.replyTo(ctx, m)
+	app, match, err := idx.replyTo(ctx, m)
 	if err != nil || app == nil {
 		return err
 	}
-	return s.handleReply(ctx, app, m, weak)
+	return s.handleReply(ctx, app, m, match)
 }
 
 // followUpIDRE reads the application of a follow-up's Message-ID
@@ -269,12 +269,8 @@ func (s *Service) handleBounce(ctx context.Context, m jobpilot.InboxMessage, idx
 // handleReply records a reply and, when a person wrote it, stops
 // follow-ups and moves the tracker. Any reply in the thread also proves
 // that a needs_review application was delivered.
-func (s *Service) handleReply(ctx context.Context, app *jobpilot.Application, m jobpilot.InboxMessage, weak bool) error {
-	match := "thread"
-	if weak {
-		match = "sender domain (weaker)"
-	}
-	if app.Status == jobpilot.StatusNeedsReview && !weak {
+func (s *Service) handleReply(ctx context.Context, app *jobpilot.Application, m jobpilot.InboxMessage, match string) error {
+	if app.Status == jobpilot.StatusNeedsReview && match == MatchThread {
 		if err := s.settleCopy(ctx, app, m); err != nil {
 			return err
 		}
@@ -365,30 +361,39 @@ type replyIndex struct {
 	ours   map[string]bool // the candidates' and our sender addresses
 }
 
-func (x *replyIndex) replyTo(ctx context.Context, m jobpilot.InboxMessage) (app *jobpilot.Application, weak bool, err error) {
+func (x *replyIndex) replyTo(ctx context.Context, m jobpilot.InboxMessage) (app *jobpilot.Application, match string, err error) {
 	if err := x.load(ctx); err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	// The candidate's own mail in the thread (a reply of theirs, a copy in
 	// a sent folder) is not an answer.
 	if m.From == "" || x.ours[m.From] {
-		return nil, false, nil
+		return nil, "", nil
 	}
 	ids := append([]string{m.InReplyTo}, m.References...)
 	for i := len(ids) - 1; i >= 0; i-- { // the nearest reference last
 		if app, err := x.svc.appByMessageID(ctx, ids[i]); err != nil || app != nil {
-			return app, false, err
+			return app, MatchThread, err
 		}
 	}
 	if app := latest(x.byAddr[m.From], m.Date); app != nil {
-		return app, true, nil
+		return app, MatchSender, nil
 	}
 	domain := domainOf(m.From)
 	if freeMail[domain] {
-		return nil, false, nil // anyone can write from there
+		return nil, "", nil // anyone can write from there
 	}
-	return latest(x.byDom[domain], m.Date), true, nil
+	return latest(x.byDom[domain], m.Date), MatchDomain, nil
 }
+
+// How a reply was tied to its application, as recorded in the reply
+// event's "match". Only a thread match proves that an uncertain send was
+// delivered; the others are weaker and say so.
+const (
+	MatchThread = "thread"                  // In-Reply-To or References names our Message-ID
+	MatchSender = "sender address (weaker)" // written by the address we sent to, outside the thread
+	MatchDomain = "sender domain (weaker)"  // written from the recipient's domain, within ReplyWindow
+)
 
 // byRecipient is the latest application sent to addr before date.
 func (x *replyIndex) byRecipient(ctx context.Context, addr string, date time.Time) (*jobpilot.Application, error) {

@@ -310,3 +310,87 @@ func markRunning(t *testing.T, db *sql.DB, pg bool, id int64, node string) {
 	_, err := db.Exec(q, node, id)
 	must(t, err)
 }
+
+// A unique task queued again after its first job completed runs again:
+// uniqueness guards only unfinished jobs (a resend after needs_review, a
+// retry after failed).
+func TestUniqueTaskRunsAgainAfterCompleting(t *testing.T) {
+	dialects(t, func(t *testing.T, pg bool) {
+		db := newTestDB(t, pg)
+		rec := newRecorder()
+		e := newEngine(t, db, testConfig("node-again"), rec.handle)
+		ctx := context.Background()
+		task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 5}
+		must(t, e.Enqueue(ctx, task))
+		must(t, e.Start(ctx))
+		eventually(t, 10*time.Second, "the first send completed", func() bool {
+			rows := jobRows(t, db.SQL(), pg, "send_application")
+			return len(rows) == 1 && rows[0].State == "completed"
+		})
+		must(t, e.Enqueue(ctx, task))
+		eventually(t, 10*time.Second, "the second send completed", func() bool {
+			rows := jobRows(t, db.SQL(), pg, "send_application")
+			return len(rows) == 2 && rows[1].State == "completed"
+		})
+		if n := len(rec.of(jobpilot.TaskSendApplication)); n != 2 {
+			t.Fatalf("send ran %d times, want 2", n)
+		}
+	})
+}
+
+// A unique task queued while its duplicate is running is not lost: the
+// running job may already have decided (read the application's status), so
+// the task runs again once that job completes, and never beside it. Both
+// ways of queueing are covered: inside a caller's transaction and on its own.
+func TestUniqueTaskQueuedWhileItsDuplicateRuns(t *testing.T) {
+	dialects(t, func(t *testing.T, pg bool) {
+		for _, how := range []string{"tx", "enqueue"} {
+			t.Run(how, func(t *testing.T) {
+				db := newTestDB(t, pg)
+				rec := newRecorder()
+				entered, release := make(chan struct{}, 2), make(chan struct{})
+				var running atomic.Int32
+				var overlapped atomic.Bool
+				rec.on(jobpilot.TaskSendApplication, func(ctx context.Context, _ jobpilot.Task) error {
+					if running.Add(1) > 1 {
+						overlapped.Store(true)
+					}
+					defer running.Add(-1)
+					entered <- struct{}{}
+					if len(rec.of(jobpilot.TaskSendApplication)) == 1 {
+						<-release // the first run has decided; it has not finished
+					}
+					return nil
+				})
+				e := newEngine(t, db, testConfig("node-"+how), rec.handle)
+				ctx := context.Background()
+				task := jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 7}
+				must(t, e.Enqueue(ctx, task))
+				must(t, e.Start(ctx))
+				<-entered
+				if how == "tx" {
+					tx, err := db.SQL().BeginTx(ctx, nil)
+					must(t, err)
+					must(t, e.InsertTasks(ctx, tx, []jobpilot.Task{task}))
+					must(t, tx.Commit())
+				} else {
+					must(t, e.Enqueue(ctx, task))
+				}
+				if rows := jobRows(t, db.SQL(), pg, "send_application"); len(rows) != 1 {
+					t.Fatalf("%d jobs while the first runs, want 1 (never two at once)", len(rows))
+				}
+				close(release)
+				eventually(t, 10*time.Second, "the task ran again", func() bool {
+					rows := jobRows(t, db.SQL(), pg, "send_application")
+					return len(rows) == 2 && rows[0].State == "completed" && rows[1].State == "completed"
+				})
+				if n := len(rec.of(jobpilot.TaskSendApplication)); n != 2 {
+					t.Errorf("send ran %d times, want 2", n)
+				}
+				if overlapped.Load() {
+					t.Error("the second run overlapped the first")
+				}
+			})
+		}
+	})
+}

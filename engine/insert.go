@@ -14,7 +14,8 @@ var _ jobpilot.TaskInserter = (*Engine)(nil)
 // (jobpilot.TaskInserter: internal/system registers the engine with the
 // store). All tasks are validated first; an unknown kind or a task its kind
 // refuses (missing ids) is EINVALID and nothing is inserted. A task that
-// duplicates a unique job still queued or running is skipped silently.
+// duplicates a unique job still queued is skipped silently; one whose
+// duplicate is running is queued again when that job completes (rerun.go).
 func (e *Engine) InsertTasks(ctx context.Context, tx *sql.Tx, tasks []jobpilot.Task) error {
 	if len(tasks) == 0 {
 		return nil
@@ -23,7 +24,7 @@ func (e *Engine) InsertTasks(ctx context.Context, tx *sql.Tx, tasks []jobpilot.T
 	if err != nil {
 		return err
 	}
-	if _, err := e.Client().InsertManyTx(ctx, tx, params); err != nil {
+	if err := insertMany(ctx, e.Client(), tx, e.db.Postgres(), params); err != nil {
 		return fmt.Errorf("engine: insert %d task(s): %w", len(tasks), err)
 	}
 	return nil
@@ -39,7 +40,9 @@ func (e *Engine) Enqueue(ctx context.Context, tasks ...jobpilot.Task) error {
 	if err != nil {
 		return err
 	}
-	if _, err := e.Client().InsertMany(ctx, params); err != nil {
+	client := e.Client()
+	err = e.inTx(ctx, func(tx *sql.Tx) error { return insertMany(ctx, client, tx, e.db.Postgres(), params) })
+	if err != nil {
 		return fmt.Errorf("engine: enqueue %d task(s): %w", len(tasks), err)
 	}
 	return nil
@@ -61,4 +64,17 @@ func (e *Engine) Trigger(ctx context.Context, kind jobpilot.TaskKind) error {
 		return fmt.Errorf("engine: trigger %s: %w", kind, err)
 	}
 	return nil
+}
+
+// inTx runs fn in a transaction on the store's handle.
+func (e *Engine) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := e.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }

@@ -148,12 +148,14 @@ func AddKind[T Args, P TaskArgs[T]](k *Kinds, handle Handler, opts KindOptions) 
 			}
 			return *a, nil
 		},
-		register: func(w *river.Workers, env workerEnv, timeout time.Duration) {
-			river.AddWorker[T](w, &worker[T]{handle: handle, timeout: timeout, env: env})
-		},
 	}
+	var unique *river.InsertOpts
 	if opts.Unique {
 		def.insert.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: unfinalized}
+		unique = &def.insert
+	}
+	def.register = func(w *river.Workers, env workerEnv, timeout time.Duration) {
+		river.AddWorker[T](w, &worker[T]{handle: handle, timeout: timeout, env: env, unique: unique})
 	}
 	if opts.Periodic != nil {
 		if _, err := def.args(jobpilot.Task{Kind: kind}); err != nil {

@@ -57,6 +57,9 @@ type worker[T Args] struct {
 	handle  Handler
 	timeout time.Duration
 	env     workerEnv
+	// unique is set for a unique kind, with its insert options: its
+	// successful jobs are completed by completeUnique (rerun.go).
+	unique *river.InsertOpts
 }
 
 // workerEnv is what every worker of one River client shares.
@@ -65,6 +68,8 @@ type workerEnv struct {
 	stopping *atomic.Bool // set when this client is being stopped
 	metrics  *metrics
 	scrub    func(error) error // Options.ScrubError; nil keeps errors as they are
+	db       *sql.DB           // the client's handle, for completeUnique
+	postgres bool
 }
 
 func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
@@ -91,6 +96,9 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 		err = w.env.scrub(err)
 	}
 	res := mapError(ctx, err, w.env.stopping.Load())
+	if res == nil && w.unique != nil {
+		res = completeUnique(ctx, w.env, *w.unique, job)
+	}
 	w.env.metrics.jobDone(string(t.Kind), outcome(res))
 	return res
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/apply"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakeimap"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
@@ -199,16 +200,11 @@ func TestInboxLoop(t *testing.T) {
 		if _, err := h.sys.Apply.Reopen(ctx, lost.ID, "send_again"); err != nil {
 			t.Fatal(err)
 		}
-		// Known defect, recorded in the design notes' open questions: on
-		// PostgreSQL with the in-memory IMAP server, the resend queued after
-		// the mailbox run was seen to stay approved. Until it is fixed the
-		// step reports it and skips rather than failing the landing.
-		deadline := time.Now().Add(30 * time.Second)
-		for app(t, h, lost.ID).Status != jobpilot.StatusSent {
-			if time.Now().After(deadline) {
-				t.Skipf("KNOWN DEFECT: the application sent again is still %s after 30 s", app(t, h, lost.ID).Status)
-			}
-			time.Sleep(50 * time.Millisecond)
+		// Asked at once, while the first send's job may still be finishing:
+		// the request is not lost (engine/rerun.go).
+		h.waitFor("the application sent again", 30*time.Second, func() bool { return app(t, h, lost.ID).Status == jobpilot.StatusSent })
+		if got := app(t, h, lost.ID); !strings.Contains(h.history(lost.ID), "needs_review → approved") || got.SentAt == nil {
+			t.Errorf("application %d sent again without its record:%s", lost.ID, h.history(lost.ID))
 		}
 	})
 }
@@ -321,4 +317,90 @@ func replyEvent(t *testing.T, h *harness, appID int64) *jobpilot.Event {
 		}
 	}
 	return nil
+}
+
+// TestReplyMatchedBySender: a reply outside the thread (no In-Reply-To or
+// References naming our Message-ID) is tied to its application by the
+// address it was sent to, or else by that address's domain, and recorded
+// as the weaker match it is; a free-mail sender that is not the recipient,
+// a reply older than the application or one long after the window, and
+// the candidate's own mail are tied to nothing.
+func TestReplyMatchedBySender(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
+		ctx := context.Background()
+		start := time.Now().UTC().Truncate(time.Second)
+		clk := newClock(start)
+		mb := fakeimap.StartTest(t)
+		h := newHarness(t, harnessOpts{db: db, now: clk, mailbox: mb})
+		contacts := []string{"hiring@initech.example", "jobs@globex.example", "talent.umbrella@gmail.com"}
+		var ps []jobpilot.Posting
+		for i, to := range contacts {
+			ps = append(ps, jobpilot.Posting{
+				ExternalID: fmt.Sprintf("sender-%d", i), Company: strings.Split(strings.Split(to, "@")[1], ".")[0],
+				Title: "Senior Backend Engineer (Go)", Location: "Remote", Remote: true,
+				Description:  "We build Go services on PostgreSQL with Kubernetes, and value reliability and observability.",
+				URL:          fmt.Sprintf("https://jobs.example.com/sender-%d", i),
+				ContactEmail: to, PublishedAt: start.Add(-time.Hour),
+			})
+		}
+		if _, err := h.sys.Store.UpsertPostings(ctx, "system-test", ps, false); err != nil {
+			t.Fatal(err)
+		}
+		h.automate()
+		h.waitStatus(3, 90*time.Second, jobpilot.StatusSent)
+		byTo := map[string]*jobpilot.Application{}
+		for _, a := range h.apps() {
+			byTo[a.Recipient.Address] = a
+		}
+		initech, globex, umbrella := byTo[contacts[0]], byTo[contacts[1]], byTo[contacts[2]]
+		if initech == nil || globex == nil || umbrella == nil {
+			t.Fatalf("applications by recipient: %v", byTo)
+		}
+
+		at := start.Add(2 * time.Hour)
+		for _, raw := range [][]byte{
+			// The address we wrote to answers in a new thread.
+			rawMail(map[string]string{"From": "Pat <hiring@initech.example>", "To": candidateEmail, "Subject": "Your application",
+				"Date": at.Format(time.RFC1123Z), "Message-ID": "<s1@initech.example>"}, "Hello Lena, could you do a call on Tuesday for an interview?\n"),
+			// A colleague at the same company, from another address.
+			rawMail(map[string]string{"From": "recruiting@globex.example", "To": candidateEmail, "Subject": "Backend role",
+				"Date": at.Format(time.RFC1123Z), "Message-ID": "<s2@globex.example>"}, "Thank you for applying. We have decided not to move forward with your application.\n"),
+			// Free mail: anyone can write from there.
+			rawMail(map[string]string{"From": "someone.else@gmail.com", "To": candidateEmail, "Subject": "Re: your application",
+				"Date": at.Format(time.RFC1123Z), "Message-ID": "<s3@gmail.com>"}, "We would like to invite you to an interview.\n"),
+			// Written before anything was sent, and long after the window.
+			rawMail(map[string]string{"From": "hr@globex.example", "To": candidateEmail, "Subject": "Newsletter",
+				"Date": start.Add(-48 * time.Hour).Format(time.RFC1123Z), "Message-ID": "<s4@globex.example>"}, "Our news.\n"),
+			rawMail(map[string]string{"From": "hr@globex.example", "To": candidateEmail, "Subject": "Another role",
+				"Date": start.Add(apply.ReplyWindow + 48*time.Hour).Format(time.RFC1123Z), "Message-ID": "<s5@globex.example>"}, "We would like to invite you to an interview.\n"),
+			// The candidate's own mail, from the candidate's address.
+			rawMail(map[string]string{"From": candidateEmail, "To": "jobs@globex.example", "Subject": "Question",
+				"Date": at.Format(time.RFC1123Z), "Message-ID": "<s6@example.com>"}, "Could we schedule an interview?\n"),
+		} {
+			if err := mb.Append(ctx, "INBOX", raw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.set(at.Add(time.Minute))
+		readMailbox(t, h)
+
+		checkStatuses(t, h, map[int64]jobpilot.Status{initech.ID: jobpilot.StatusInterviewing,
+			globex.ID: jobpilot.StatusRejected, umbrella.ID: jobpilot.StatusSent})
+		for _, c := range []struct {
+			app   *jobpilot.Application
+			match string
+			from  string
+		}{{initech, apply.MatchSender, "hiring@initech.example"}, {globex, apply.MatchDomain, "recruiting@globex.example"}} {
+			if n := countEvents(t, h, c.app.ID, jobpilot.EventReply); n != 1 {
+				t.Errorf("application %d has %d reply events, want 1:%s", c.app.ID, n, h.history(c.app.ID))
+			}
+			ev := replyEvent(t, h, c.app.ID)
+			if ev == nil || ev.Data["match"] != c.match || ev.Data["from"] != c.from || !strings.Contains(ev.Message, c.match) {
+				t.Errorf("application %d reply event %+v, want match %q from %s, said in the event", c.app.ID, ev, c.match, c.from)
+			}
+		}
+		if n := countEvents(t, h, umbrella.ID, jobpilot.EventReply); n != 0 {
+			t.Errorf("a free-mail stranger's message was taken for the reply to application %d:%s", umbrella.ID, h.history(umbrella.ID))
+		}
+	})
 }

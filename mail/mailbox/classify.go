@@ -11,12 +11,21 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
-// classify decides a message's class by rules, in this order: a delivery
-// failure report (RFC 3464, then the common shapes of mailers that do not
-// write one), an automatic answer (RFC 3834 headers, then its usual
-// wording), a rejection, an interview or next step, and anything else.
-// Rejection comes before interview because a no often thanks the candidate
-// "for interviewing".
+// classify decides a message's class by rules, in this order:
+//   - a delivery failure report (RFC 3464, then the common shapes of
+//     mailers that do not write one);
+//   - an away message (out of office, vacation), whatever else it says;
+//   - a clear rejection, even from an applicant tracker's no-reply address
+//     and even when it thanks the candidate "for applying" or "for
+//     interviewing": it is a decision, and it ends the follow-ups;
+//   - any other automatic answer (RFC 3834 headers, a no-reply sender, an
+//     acknowledgement's wording): its "next steps" are a promise, not an
+//     invitation;
+//   - an interview or next step;
+//   - a hedged no ("unfortunately" without the clearer words), which a
+//     person's reschedule ("unfortunately Tuesday does not work, could we
+//     do the interview on Wednesday") must not be taken for;
+//   - anything else.
 func classify(h mail.Header, m jobpilot.InboxMessage, c *content) (jobpilot.MailClass, *jobpilot.Bounce) {
 	if b := bounceOf(h, m, c); b != nil {
 		return jobpilot.MailBounce, b
@@ -24,14 +33,29 @@ func classify(h mail.Header, m jobpilot.InboxMessage, c *content) (jobpilot.Mail
 	text := strings.ToLower(ownWords(c.text.String()))
 	subject := strings.ToLower(m.Subject)
 	switch {
-	case isAutoReply(h, m.From, subject, text):
+	case isAway(h, subject, text):
 		return jobpilot.MailAutoReply, nil
 	case containsAny(text, rejectionWords) || containsAny(subject, rejectionWords):
 		return jobpilot.MailRejection, nil
+	case isAutoReply(h, m.From, subject, text):
+		return jobpilot.MailAutoReply, nil
 	case containsAny(text, interviewWords) || containsAny(subject, interviewSubjects):
 		return jobpilot.MailInterview, nil
+	case containsAny(text, hedgedRejectionWords):
+		return jobpilot.MailRejection, nil
 	}
 	return jobpilot.MailOther, nil
+}
+
+// isAway: the X-Autoreply family of headers, or an out-of-office subject or
+// wording. Such a message never carries the employer's decision.
+func isAway(h mail.Header, subject, text string) bool {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
+		if h.Get(k) != "" {
+			return true
+		}
+	}
+	return containsAny(subject, awaySubjects) || containsAny(text, awayWords)
 }
 
 // ownWords drops what the sender quoted: lines starting with ">" and
@@ -68,20 +92,24 @@ func containsAny(s string, words []string) bool {
 }
 
 var (
-	autoSubjects = []string{"automatic reply", "auto reply", "auto-reply", "autoreply", "auto:", "out of office",
-		"out of the office", "abwesenheit", "absence", "réponse automatique", "respuesta automática",
-		"thank you for applying", "thank you for your application", "application received", "we received your application"}
-	autoWords = []string{"out of the office", "out of office", "i am away", "i'm away", "currently away", "on vacation",
+	awaySubjects = []string{"automatic reply", "auto reply", "auto-reply", "autoreply", "auto:", "out of office",
+		"out of the office", "abwesenheit", "absence", "réponse automatique", "respuesta automática"}
+	awayWords = []string{"out of the office", "out of office", "i am away", "i'm away", "currently away", "on vacation",
 		"on holiday", "on leave", "on parental leave", "limited access to email", "limited access to my email",
-		"will be back on", "i will return", "back in the office", "this is an automated", "this is an automatic",
-		"automatically generated", "do not reply to this", "please do not reply", "we have received your application",
-		"we've received your application", "thank you for applying", "thanks for applying", "your application has been received"}
-	rejectionWords = []string{"unfortunately", "regret to inform", "not to move forward", "not be moving forward",
+		"will be back on", "i will return", "back in the office"}
+	autoSubjects = []string{"thank you for applying", "thank you for your application", "application received",
+		"we received your application"}
+	autoWords = []string{"this is an automated", "this is an automatic", "automatically generated", "do not reply to this",
+		"please do not reply", "we have received your application", "we've received your application",
+		"thank you for applying", "thanks for applying", "your application has been received"}
+	rejectionWords = []string{"regret to inform", "not to move forward", "not be moving forward",
 		"not moving forward", "won't be moving forward", "will not be moving forward", "decided to move forward with other",
 		"decided to pursue other", "pursue other candidates", "other candidates whose", "not to proceed", "will not be proceeding",
 		"won't be proceeding", "not be progressing", "not progress your application", "position has been filled",
-		"role has been filled", "no longer considering", "not selected", "not a fit at this time", "not the right fit"}
-	interviewWords = []string{"interview", "schedule a call", "set up a call", "schedule a time", "book a time", "phone screen",
+		"role has been filled", "no longer considering", "not selected", "not a fit at this time", "not the right fit",
+		"not been successful", "were not successful", "was not successful", "unable to offer you"}
+	hedgedRejectionWords = []string{"unfortunately"}
+	interviewWords       = []string{"interview", "schedule a call", "set up a call", "schedule a time", "book a time", "phone screen",
 		"next step", "next round", "your availability", "when are you available", "are you available", "would like to speak",
 		"would love to chat", "like to chat", "hop on a call", "jump on a call", "calendly.com", "meet with the team",
 		"meet the team", "technical assessment", "take-home", "coding challenge"}
@@ -95,7 +123,7 @@ func isAutoReply(h mail.Header, from, subject, text string) bool {
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && v != "no" {
 		return true
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"} { // also read by isAway
 		if h.Get(k) != "" {
 			return true
 		}

@@ -24,7 +24,7 @@ func readEML(t *testing.T, name string) []byte {
 // Each shape of message the reader meets is classified by rules: RFC 3464
 // reports (failed, not delayed), plain bounces of mailers that write none,
 // automatic answers by header and by wording, a rejection (even one that
-// thanks for interviewing), an interview invitation in base64, and a reply
+// thanks for interviewing, or an applicant tracker's automated no), an interview invitation in base64, and a reply
 // whose own words say neither while its quote of our letter would.
 func TestParseClassifies(t *testing.T) {
 	cases := []struct {
@@ -44,6 +44,15 @@ func TestParseClassifies(t *testing.T) {
 		{"reply_interview.eml", jobpilot.MailInterview, nil},
 		{"reply_rejection.eml", jobpilot.MailRejection, nil},
 		{"reply_other_quoting.eml", jobpilot.MailOther, nil},
+		// A tracker's rejection, from a no-reply address with Auto-Submitted
+		// and a thank-you for applying, is still the employer's decision.
+		{"rejection_ats_noreply.eml", jobpilot.MailRejection, nil},
+		// An acknowledgement's "next steps, including an interview" is a promise.
+		{"ack_next_steps.eml", jobpilot.MailAutoReply, nil},
+		// A person's "unfortunately" that moves an interview is an interview.
+		{"reply_reschedule.eml", jobpilot.MailInterview, nil},
+		// An away message that says "unfortunately" and "interviews".
+		{"away_unfortunately.eml", jobpilot.MailAutoReply, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
