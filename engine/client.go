@@ -42,7 +42,7 @@ func (e *Engine) newRuntime() (*runtime, error) {
 		return nil, jobpilot.Errorf(jobpilot.EINVALID, "engine: db.SQL() is nil")
 	}
 	workers := river.NewWorkers()
-	env := workerEnv{backoff: e.cfg.Backoff, stopping: rt.stopping, metrics: e.metrics, scrub: e.scrub, db: rt.sqlDB, postgres: e.db.Postgres()}
+	env := workerEnv{backoff: e.cfg.Backoff, stopping: rt.stopping, metrics: e.metrics, scrub: e.scrub, db: rt.sqlDB, postgres: e.db.Postgres(), live: e.live}
 	for _, d := range e.kinds.order {
 		d.register(workers, env, d.opts.Timeout)
 	}

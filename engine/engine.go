@@ -55,6 +55,7 @@ type Engine struct {
 	riverLog *logrepeat.Handler
 	metrics  *metrics
 	scrub    func(error) error
+	live     *liveJobs // the jobs this process's workers run (phantom.go)
 
 	mu       sync.Mutex
 	rt       *runtime // the current River client; replaced by the supervisor
@@ -90,6 +91,7 @@ func New(db DB, opts Options) (*Engine, error) {
 		fastStart: opts.FastStart,
 		log:       log.With("component", "engine"),
 		scrub:     opts.ScrubError,
+		live:      newLiveJobs(),
 	}
 	e.riverLog = logrepeat.New(minLevel{e.log.Handler(), slog.LevelWarn}, cfg.RepeatedLogWindow)
 	var err error
@@ -125,7 +127,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 		e.releaseNode = release
 	}
-	if err := e.startRuntime(ctx, e.rt, true); err != nil {
+	if err := e.startRuntime(ctx, e.rt); err != nil {
 		if e.releaseNode != nil { // e.mu is held: release directly
 			e.releaseNode()
 			e.releaseNode = nil
@@ -156,16 +158,23 @@ func (e *Engine) unlockNode() {
 }
 
 // startRuntime must be called with e.mu held.
-func (e *Engine) startRuntime(ctx context.Context, rt *runtime, rescue bool) error {
-	if rescue {
-		n, err := rescueOrphans(ctx, rt.sqlDB, e.db.Postgres(), e.cfg.NodeID)
-		if err != nil {
-			return fmt.Errorf("engine: rescue orphaned jobs: %w", err)
-		}
-		if n > 0 {
-			e.log.Warn("rescued jobs left running by a previous process of this node", "node_id", e.cfg.NodeID, "jobs", n)
-			e.metrics.rescued.Add(float64(n))
-		}
+//
+// Before the client starts, this node's jobs recorded as running that no
+// worker of this process runs are made available again at once: at Start
+// those a killed predecessor left, at a replacement those of the client
+// that was stopped (a handler that ignored its cancellation and still runs
+// keeps its job). Without it they would wait for River's rescuer (the
+// leader's, every 30 s, after RescueAfter), and a periodic one would hold
+// back its schedule. The attempt counter is kept: the job comes back to its
+// handler with the next attempt number.
+func (e *Engine) startRuntime(ctx context.Context, rt *runtime) error {
+	n, err := releasePhantoms(ctx, rt.sqlDB, e.db.Postgres(), e.cfg.NodeID, e.live, 0)
+	if err != nil {
+		return fmt.Errorf("engine: rescue orphaned jobs: %w", err)
+	}
+	if n > 0 {
+		e.log.Warn("rescued jobs left running by a previous process or client of this node", "node_id", e.cfg.NodeID, "jobs", n)
+		e.metrics.rescued.Add(float64(n))
 	}
 	if n, err := releaseLeadership(ctx, rt.sqlDB, e.db.Postgres(), e.cfg.NodeID); err != nil {
 		return fmt.Errorf("engine: release stale leadership: %w", err)

@@ -236,7 +236,7 @@ func TestErrorIsolation(t *testing.T) {
 			tasks = append(tasks, jobpilot.Task{Kind: jobpilot.TaskProcessPosting, ProfileID: 1, PostingID: i})
 		}
 		must(t, e.Enqueue(context.Background(), tasks...))
-		eventually(t, 15*time.Second, "odd postings done and automation ticking", func() bool {
+		eventually(t, 60*time.Second, "odd postings done and automation ticking", func() bool {
 			done := 0
 			for _, r := range jobRows(t, db.SQL(), pg, "process_posting") {
 				if r.State == "completed" {
@@ -246,7 +246,7 @@ func TestErrorIsolation(t *testing.T) {
 			return done == 5 && len(rec.of(jobpilot.TaskAutomationRun)) >= 2 && len(rec.of(jobpilot.TaskFetchPostings)) >= 2
 		})
 		// The panicking ones are retried (attempt ≥ 2), not lost.
-		eventually(t, 10*time.Second, "panicking jobs retried", func() bool {
+		eventually(t, 60*time.Second, "panicking jobs retried", func() bool {
 			retried := 0
 			for _, c := range rec.of(jobpilot.TaskProcessPosting) {
 				if c.Task.PostingID%2 == 0 && c.Job.Attempt >= 2 {

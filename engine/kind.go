@@ -85,7 +85,9 @@ type KindOptions struct {
 	Unique bool
 	// Periodic, when not nil, has River's elected leader insert the kind on
 	// its schedule (so each tick runs once cluster-wide) and lets Trigger
-	// run it at once.
+	// run it at once. A scheduled insert is skipped while the schedule's
+	// previous job of the kind is unfinished, so runs never overlap (a
+	// start-up run inserted again after a loss of leadership included).
 	Periodic *Periodic
 }
 

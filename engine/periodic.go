@@ -60,14 +60,26 @@ func (k *Kinds) periodicJobs() []*river.PeriodicJob {
 		if d.opts.Periodic == nil {
 			continue
 		}
-		def := d
-		out = append(out, river.NewPeriodicJob(def.opts.Periodic.Schedule, func() (river.JobArgs, *river.InsertOpts) {
-			args, _ := def.args(jobpilot.Task{Kind: def.kind}) // checked by AddKind
-			opts := def.insert
-			return args, &opts
-		}, &river.PeriodicJobOpts{ID: string(def.kind), RunOnStart: def.opts.Periodic.RunOnStart}))
+		out = append(out, river.NewPeriodicJob(d.opts.Periodic.Schedule, d.periodicInsert,
+			&river.PeriodicJobOpts{ID: string(d.kind), RunOnStart: d.opts.Periodic.RunOnStart}))
 	}
 	return out
+}
+
+// periodicInsert is what the schedule inserts for a periodic kind: its
+// arguments built from an empty task, unique by kind while a job the
+// schedule inserted is unfinished (queued, retrying or running). A tick, or
+// the start-up run inserted again after a brief loss of leadership, is then
+// skipped while the previous run goes on, instead of running beside it.
+// Trigger and Enqueue insert without that key: a run asked for by a person
+// or by the pipeline is never skipped. A run left "running" by a failure is
+// released by the supervisor's phantom sweep (phantom.go) or, for another
+// node's, River's rescuer.
+func (d *kindDef) periodicInsert() (river.JobArgs, *river.InsertOpts) {
+	args, _ := d.args(jobpilot.Task{Kind: d.kind}) // checked by AddKind
+	opts := d.insert
+	opts.UniqueOpts = river.UniqueOpts{ByState: unfinalized}
+	return args, &opts
 }
 
 // periodicCount is the number of periodic kinds.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,15 +33,13 @@ func TestPeriodicJobsRun(t *testing.T) {
 		if n := len(rec.of(jobpilot.TaskFollowUps)); n != 0 {
 			t.Errorf("follow-ups ran %d times, want 0 (their cron minute is half an hour away)", n)
 		}
-		// Each tick is one job scheduled exactly one interval after the
-		// previous tick, however late River inserts or runs it (the first
-		// job is the start-up run, scheduled at start).
+		// Each tick is one job scheduled a whole number of intervals after
+		// the previous tick, however late River inserts or runs it (the
+		// first job is the start-up run, scheduled at start). A tick is
+		// skipped only while the previous run was unfinished: runs never
+		// overlap.
 		ticks := jobTimes(t, db.SQL(), "automation_run")
-		for i := 2; i < len(ticks); i++ {
-			if gap := ticks[i].scheduled.Sub(ticks[i-1].scheduled); gap < 199*time.Millisecond || gap > 201*time.Millisecond {
-				t.Errorf("automation ticks %d and %d scheduled %s apart, want the 200ms interval", i-1, i, gap)
-			}
-		}
+		checkTickGaps(t, ticks[1:], 200*time.Millisecond)
 		// The automation run's context carries AUTOMATION_TIMEOUT (scaled:
 		// 3.6 s), not JOB_TIMEOUT (0.6 s) or none: its deadline is that long
 		// after River fetched the job, and no longer after the handler began.
@@ -105,26 +104,191 @@ func TestCronScheduleTimezone(t *testing.T) {
 
 // jobTime is when a job was scheduled and last fetched.
 type jobTime struct {
-	id                   int64
-	scheduled, attempted time.Time
+	id                              int64
+	scheduled, attempted, finalized time.Time // finalized is zero while unfinished
 }
 
 // jobTimes reads the scheduled and attempted times of a kind's jobs, in id
 // order, as either database renders them.
 func jobTimes(t *testing.T, db *sql.DB, kind string) []jobTime {
 	t.Helper()
-	rows, err := db.Query(`SELECT id, scheduled_at, attempted_at FROM river_job WHERE kind = '` + kind + `' ORDER BY id`)
+	rows, err := db.Query(`SELECT id, scheduled_at, attempted_at, finalized_at FROM river_job WHERE kind = '` + kind + `' ORDER BY id`)
 	must(t, err)
 	defer rows.Close()
 	var out []jobTime
 	for rows.Next() {
 		var jt jobTime
-		var scheduled, attempted sql.NullString
-		must(t, rows.Scan(&jt.id, &scheduled, &attempted))
+		var scheduled, attempted, finalized sql.NullString
+		must(t, rows.Scan(&jt.id, &scheduled, &attempted, &finalized))
 		jt.scheduled, _ = parseDBTime(scheduled.String)
 		jt.attempted, _ = parseDBTime(attempted.String)
+		jt.finalized, _ = parseDBTime(finalized.String)
 		out = append(out, jt)
 	}
 	must(t, rows.Err())
 	return out
+}
+
+// A periodic kind inserted by the schedule while its previous run is still
+// going (a tick, or the start-up run inserted again when a node regains
+// leadership) is skipped as a duplicate, on both databases; once that run
+// is finished, the next insert runs. A trigger is never skipped.
+func TestPeriodicRunsNeverOverlap(t *testing.T) {
+	dialects(t, func(t *testing.T, pg bool) {
+		db := newTestDB(t, pg)
+		cfg := testConfig("node-unique-periodic")
+		cfg.RunOnStart = true
+		started := make(chan struct{}, 10)
+		release := make(chan struct{})
+		var runs atomic.Int32
+		e := startEngine(t, db, cfg, func(ctx context.Context, task jobpilot.Task) error {
+			if task.Kind != jobpilot.TaskFetchPostings {
+				return nil
+			}
+			runs.Add(1)
+			started <- struct{}{}
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return nil
+		})
+		<-started // the start-up fetch is running
+
+		ctx := context.Background()
+		args, opts := e.kinds.byKind[jobpilot.TaskFetchPostings].periodicInsert()
+		res, err := e.Client().Insert(ctx, args, opts)
+		must(t, err)
+		if !res.UniqueSkippedAsDuplicate {
+			t.Fatalf("a second scheduled fetch was queued while the first runs (job %d)", res.Job.ID)
+		}
+		close(release)
+		eventually(t, 30*time.Second, "the start-up fetch to finish", func() bool {
+			return countJobs(t, db.SQL(), "fetch_postings", "completed") == 1
+		})
+		res, err = e.Client().Insert(ctx, args, opts)
+		must(t, err)
+		if res.UniqueSkippedAsDuplicate {
+			t.Fatal("the next scheduled fetch was skipped after the first finished")
+		}
+		<-started
+		must(t, e.Trigger(ctx, jobpilot.TaskFetchPostings)) // while the second runs
+		<-started
+		if n := runs.Load(); n != 3 {
+			t.Errorf("%d fetch runs, want 3 (start-up, next tick, trigger)", n)
+		}
+	})
+}
+
+// countJobs counts the kind's jobs in a state.
+func countJobs(t *testing.T, db *sql.DB, kind, state string) int {
+	t.Helper()
+	var n int
+	must(t, db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = '`+kind+`' AND state = '`+state+`'`).Scan(&n))
+	return n
+}
+
+// A periodic run the database still says this node is running while no
+// worker runs it (its completion was lost with the database) would hold
+// back every later tick of its kind. The supervisor's sweep releases it, and
+// leaves alone a job a worker really runs, however long it has run.
+func TestPhantomRunReleased(t *testing.T) {
+	dialects(t, func(t *testing.T, pg bool) {
+		db := newTestDB(t, pg)
+		cfg := testConfig("node-phantom")
+		cfg.JobTimeout = time.Minute // the live job must outlast the test
+		fetched := make(chan struct{}, 10)
+		sendStarted, release := make(chan struct{}, 1), make(chan struct{})
+		e := startEngine(t, db, cfg, func(ctx context.Context, task jobpilot.Task) error {
+			switch task.Kind {
+			case jobpilot.TaskFetchPostings:
+				fetched <- struct{}{}
+			case jobpilot.TaskSendApplication:
+				sendStarted <- struct{}{}
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+			}
+			return nil
+		})
+		defer close(release)
+		ctx := context.Background()
+
+		// A live job that has run for ten minutes, by the database's clock.
+		must(t, e.Enqueue(ctx, jobpilot.Task{Kind: jobpilot.TaskSendApplication, ApplicationID: 1}))
+		<-sendStarted
+		live := jobRows(t, db.SQL(), pg, "send_application")[0].ID
+		backdate(t, db.SQL(), pg, live)
+
+		// The phantom: the schedule's fetch, left running ten minutes ago.
+		args, opts := e.kinds.byKind[jobpilot.TaskFetchPostings].periodicInsert()
+		o := *opts
+		o.ScheduledAt = time.Now().Add(time.Hour)
+		res, err := e.Client().Insert(ctx, args, &o)
+		must(t, err)
+		q := `UPDATE river_job SET state = 'running', attempt = 1, attempted_by = json_array(?) WHERE id = ?`
+		if pg {
+			q = `UPDATE river_job SET state = 'running', attempt = 1, attempted_by = ARRAY[$1] WHERE id = $2`
+		}
+		_, err = db.SQL().ExecContext(ctx, q, "node-phantom", res.Job.ID)
+		must(t, err)
+		backdate(t, db.SQL(), pg, res.Job.ID)
+		if res, err := e.Client().Insert(ctx, args, opts); err != nil || !res.UniqueSkippedAsDuplicate {
+			t.Fatalf("the next tick was not held back by the phantom (%v): the test proves nothing", err)
+		}
+
+		e.sweepPhantoms(ctx)
+		<-fetched // the released run ran
+		eventually(t, 10*time.Second, "the released run to complete", func() bool {
+			return countJobs(t, db.SQL(), "fetch_postings", "completed") == 1
+		})
+		res, err = e.Client().Insert(ctx, args, opts)
+		must(t, err)
+		if res.UniqueSkippedAsDuplicate {
+			t.Fatal("the next tick is still held back after the sweep")
+		}
+		<-fetched
+		if got := jobRows(t, db.SQL(), pg, "send_application"); len(got) != 1 || got[0].State != "running" {
+			t.Errorf("the live job was touched by the sweep: %+v", got)
+		}
+		if n := len(sendStarted); n != 0 {
+			t.Errorf("the live job ran again")
+		}
+	})
+}
+
+// backdate sets a job's attempted_at ten minutes back.
+func backdate(t *testing.T, db *sql.DB, pg bool, id int64) {
+	t.Helper()
+	q := `UPDATE river_job SET attempted_at = datetime('now', 'subsec', '-10 minutes') WHERE id = ?`
+	if pg {
+		q = `UPDATE river_job SET attempted_at = now() - interval '10 minutes' WHERE id = $1`
+	}
+	_, err := db.ExecContext(context.Background(), q, id)
+	must(t, err)
+}
+
+// checkTickGaps checks a periodic kind's scheduled jobs: each is a whole
+// number of intervals after the previous one (within a millisecond), and
+// every tick between them was skipped because the previous run was still
+// unfinished when it came. River stamps finalized_at when a job ends but
+// records the completion in batches, so a run that ended up to
+// completionLag before a tick may still have been running in the database.
+func checkTickGaps(t *testing.T, ticks []jobTime, interval time.Duration) {
+	t.Helper()
+	const completionLag = 2 * time.Second
+	const slack = time.Millisecond
+	for i := 1; i < len(ticks); i++ {
+		prev, gap := ticks[i-1], ticks[i].scheduled.Sub(ticks[i-1].scheduled)
+		n := (gap + interval/2) / interval
+		if n < 1 || (gap-n*interval).Abs() > slack {
+			t.Errorf("ticks %d and %d scheduled %s apart, want a whole number of %s intervals", i-1, i, gap, interval)
+			continue
+		}
+		lastSkipped := prev.scheduled.Add((n - 1) * interval)
+		if n > 1 && !prev.finalized.IsZero() && prev.finalized.Before(lastSkipped.Add(-completionLag)) {
+			t.Errorf("the tick at %s was lost: the previous run had finished at %s", lastSkipped.Format(time.StampMilli), prev.finalized.Format(time.StampMilli))
+		}
+	}
 }

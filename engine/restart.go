@@ -32,16 +32,14 @@ func (e *Engine) Restart(ctx context.Context) error {
 	old := e.rt
 	e.mu.Unlock()
 
-	rescue := true
 	if old.started {
 		old.stopping.Store(true)
 		sctx, cancel := context.WithTimeout(ctx, max(e.probeTimeout(), time.Second))
 		err := old.client.StopAndCancel(sctx)
 		cancel()
 		if err != nil {
-			// A handler ignoring its context may still run: leave its job
-			// to River's rescuer rather than running it twice.
-			rescue = false
+			// A handler ignoring its context may still run: its job stays
+			// in e.live, so the new client's start leaves it alone.
 			e.log.Warn("stopping the river client for a restart", "error", err)
 		}
 		e.mu.Lock()
@@ -51,7 +49,7 @@ func (e *Engine) Restart(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := e.replace(ctx, rescue); err != nil {
+	if err := e.replace(ctx); err != nil {
 		return err
 	}
 	e.log.Info("engine restarted on request", "node_id", e.cfg.NodeID)

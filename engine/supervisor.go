@@ -14,15 +14,22 @@ import (
 // (rescuing this node's orphans first); if the database still does not
 // answer it tries again RestartDelay later, forever. Each replacement is
 // logged and counted (Status().Restarts, jobpilot_engine_restarts_total).
+// Every minute (or check, if more often) it also releases this node's
+// phantom jobs (phantom.go).
 // Supervise does nothing to an engine that was never started or was stopped.
 func (e *Engine) Supervise(ctx context.Context) {
 	interval := e.cfg.HealthCheckInterval
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	sweep := time.NewTicker(min(interval, phantomSweepEvery))
+	defer sweep.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-sweep.C:
+			e.sweepPhantoms(ctx)
+			continue
 		case <-tick.C:
 		}
 		if err := e.check(ctx); err != nil {
@@ -88,16 +95,14 @@ func (e *Engine) restart(ctx context.Context) {
 	e.mu.Lock()
 	old := e.rt
 	e.mu.Unlock()
-	// Rescue our own orphans at the restart only if the old client really
-	// stopped: if a handler ignored its cancelled context it may still be
-	// running, and River's rescuer will deal with its job later.
-	rescue := true
+	// A handler that ignored its cancelled context may still be running
+	// after the stop: its job stays in e.live, so the new client's start
+	// leaves it alone while it rescues the others.
 	if old.started {
 		// The old client may hang on a dead database: bound its stop.
 		sctx, cancel := context.WithTimeout(ctx, max(delay, time.Second))
 		old.stopping.Store(true)
 		if err := old.client.StopAndCancel(sctx); err != nil {
-			rescue = false
 			e.log.Warn("stopping the failed river client", "error", err)
 		}
 		cancel()
@@ -111,7 +116,7 @@ func (e *Engine) restart(ctx context.Context) {
 			return
 		case <-time.After(delay):
 		}
-		err := e.replace(ctx, rescue)
+		err := e.replace(ctx)
 		if err == nil {
 			return
 		}
@@ -125,7 +130,7 @@ func (e *Engine) restart(ctx context.Context) {
 var errEngineClosed = errors.New("engine stopped")
 
 // replace builds and starts a new client on the current handle.
-func (e *Engine) replace(ctx context.Context, rescue bool) error {
+func (e *Engine) replace(ctx context.Context) error {
 	rt, err := e.newRuntime()
 	if err != nil {
 		return err
@@ -138,7 +143,7 @@ func (e *Engine) replace(ctx context.Context, rescue bool) error {
 	if e.closed {
 		return errEngineClosed
 	}
-	if err := e.startRuntime(ctx, rt, rescue); err != nil {
+	if err := e.startRuntime(ctx, rt); err != nil {
 		return err
 	}
 	e.rt = rt

@@ -70,6 +70,7 @@ type workerEnv struct {
 	scrub    func(error) error // Options.ScrubError; nil keeps errors as they are
 	db       *sql.DB           // the client's handle, for completeUnique
 	postgres bool
+	live     *liveJobs
 }
 
 func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
@@ -80,6 +81,8 @@ func (w *worker[T]) NextRetry(job *river.Job[T]) time.Time {
 }
 
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	w.env.live.add(job.ID)
+	defer w.env.live.remove(job.ID)
 	t := job.Args.Task()
 	ctx = context.WithValue(ctx, jobInfoKey{}, JobInfo{
 		ID: job.ID, Kind: t.Kind, Attempt: job.Attempt, MaxAttempts: job.MaxAttempts, Errors: len(job.Errors),

@@ -26,9 +26,8 @@ const (
 // with its options. A new kind is its Args type and handler in one new file
 // of apply, plus one line here (see docs/design-notes.md).
 //
-// Periodic kinds are deliberately not unique: a run stuck in "running" after
-// a crash (until it is rescued) must not block the schedule's next ticks;
-// overlapping runs are the handlers' concern (they work from database state).
+// The schedule's runs of a periodic kind never overlap: a tick is skipped
+// while the previous one is unfinished (see engine.KindOptions.Periodic).
 func jobKinds(cfg *config.Config, svc *apply.Service, runOnStart bool) (*engine.Kinds, error) {
 	job, automation := jobTimeouts(cfg)
 	s, err := schedules(cfg)
