@@ -80,7 +80,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	// The send job runs in the background: reload until the dashboard's
 	// recent list shows the application as sent, accepting the states on
 	// the way (approved, sending) and nothing else.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for seen := ""; seen != string(jobpilot.StatusSent); {
 		if time.Now().After(deadline) {
 			t.Fatalf("the dashboard still shows %q", seen)

@@ -16,9 +16,10 @@ import (
 	"github.com/jobpilot/jobpilot/resilience"
 )
 
-// scale runs the guide's seconds as milliseconds; the delays printed are
+// scale runs the guide's seconds as hundredths (a 60 s timeout is 600 ms,
+// roomy on a loaded machine, a 2 s wait 20 ms); the delays printed are
 // scaled back to the guide's units.
-const scale = 0.001
+const scale = 0.01
 
 func guideTime(d time.Duration) time.Duration {
 	return time.Duration(float64(d) / scale).Round(time.Millisecond)

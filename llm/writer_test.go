@@ -109,13 +109,15 @@ func TestResumeRetriesHonourRetryAfter(t *testing.T) {
 // connection close, and the retry succeeds.
 func TestResumeTimeoutCancelsTheRequest(t *testing.T) {
 	rg := newRig(t, fakellm.Options{}, func(c resilience.Config) {
-		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.Timeout = 10 * time.Second }) // 100 ms once scaled
+		// 2 s once scaled: the hanging attempt waits that out, and the retry
+		// that answers has all of it, however loaded the machine.
+		c.Update(resilience.ServiceResume, func(s *resilience.Settings) { s.Timeout = 200 * time.Second })
 	})
 	rg.fake.Script(fakellm.Reply{Hang: true})
 	if _, err := rg.writer.TailorResume(context.Background(), loadProfile(t), loadPosting(t)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := rg.fake.WaitFor(ctx, func(rs []fakellm.Request) bool { return len(rs) > 0 && rs[0].Canceled }); err != nil {
 		t.Fatalf("the server never saw the first connection close: %+v", rg.fake.Requests())

@@ -165,7 +165,7 @@ func TestHalfOpenAdmitsExactlyOneOfFifty(t *testing.T) {
 			}()
 		}
 		close(start)
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for rejected.Load() < 49 && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
 		}

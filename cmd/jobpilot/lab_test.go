@@ -21,7 +21,7 @@ func startLab(t *testing.T, ready *regexp.Regexp, args ...string) ([]string, fun
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), out, errOut) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if m := ready.FindStringSubmatch(out.String()); m != nil {
 			return m, func() (int, string) { cancel(); return <-done, out.String() }

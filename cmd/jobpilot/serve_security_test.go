@@ -40,7 +40,7 @@ func startServe(t *testing.T, env map[string]string) (addr string, stderr *locke
 		cancel()
 		select {
 		case <-done:
-		case <-time.After(20 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Errorf("serve did not stop; log:\n%s", stderr.String())
 		}
 	})

@@ -9,6 +9,13 @@ import (
 // wakes it.
 const pollEvery = 10 * time.Millisecond
 
+// MinWait is the least any wait here allows, whatever its caller asked:
+// the ceiling only catches a broken run, and on a loaded 2-core machine
+// (the suite run repeatedly beside a CPU burner, as BENCHMARKS.md's
+// "Checking for flakes" does) work that takes milliseconds on a quiet one
+// has taken over a minute. A green run never waits for it.
+const MinWait = 2 * time.Minute
+
 // Eventually waits until cond holds, checking it every 10 ms, and fails t
 // ("timed out after 5s waiting for <what>") when timeout passes first. The
 // timeout is a ceiling for a broken run, not the expected wait: pick it
@@ -24,6 +31,7 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 // have made it true. A nil wake only polls.
 func EventuallyOn(t testing.TB, wake <-chan struct{}, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
+	timeout = max(timeout, MinWait)
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(pollEvery)

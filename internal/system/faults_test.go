@@ -69,39 +69,12 @@ func TestBreaker(t *testing.T) {
 		}
 		select {
 		case <-opened:
-		case <-time.After(20 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatalf("the email breaker never opened; server %+v", h.smtp.Stats())
 		}
 
-		// While open, every queued send is snoozed until the breaker will
-		// half-open: River keeps a short snooze "available" with a future
-		// scheduled_at and gives the attempt back, so a snoozed job's
-		// attempt equals its count of real errors.
-		h.waitFor("every send job snoozed", 4*time.Second, func() bool {
-			js := h.sendJobs()
-			if len(js) != n {
-				return false
-			}
-			for _, j := range js {
-				if j.State == "running" || j.Attempt != j.Errors {
-					return false
-				}
-			}
-			return true
-		})
-		errorsBefore := map[int64]int{}
-		total := 0
-		for _, j := range h.sendJobs() {
-			errorsBefore[j.ID] = j.Errors
-			total += j.Errors
-		}
-		// One job ran its 4 attempts before the breaker opened (a real,
-		// retried failure); the others hit the open breaker and burned nothing.
-		if total > 1 {
-			t.Errorf("send jobs recorded %d errors while the breaker was opening, want at most 1: %+v", total, h.sendJobs())
-		}
 		if st := h.smtp.Stats(); st.Accepted != 0 {
-			t.Errorf("%d messages accepted while the breaker was open", st.Accepted)
+			t.Errorf("%d messages accepted before the breaker's recovery", st.Accepted)
 		}
 
 		h.waitStatus(n, 2*time.Minute, jobpilot.StatusSent)
@@ -125,10 +98,28 @@ func TestBreaker(t *testing.T) {
 			}
 			return true
 		})
+		// While open, every queued send was snoozed until the breaker would
+		// half-open, and a snooze gives the attempt back: River counts it in
+		// the job's metadata, and each job's attempts are its real errors
+		// plus the one that sent. One job ran its attempts before the
+		// breaker opened (a real, retried failure); the others hit the open
+		// breaker and burned nothing. Read once everything settled, so no
+		// window of the recovery time has to be caught.
+		total, snoozed := 0, 0
 		for _, j := range h.sendJobs() {
-			if j.Errors != errorsBefore[j.ID] || j.Attempt != j.Errors+1 {
-				t.Errorf("job %d (application %d): errors %d→%d, attempt %d: a snooze burned an attempt", j.ID, j.AppID, errorsBefore[j.ID], j.Errors, j.Attempt)
+			total += j.Errors
+			if j.Snoozes > 0 {
+				snoozed++
 			}
+			if j.Attempt != j.Errors+1 {
+				t.Errorf("job %d (application %d): %d errors, attempt %d: a snooze burned an attempt", j.ID, j.AppID, j.Errors, j.Attempt)
+			}
+		}
+		if total > 1 {
+			t.Errorf("send jobs recorded %d errors, want at most 1 (the one before the breaker opened): %+v", total, h.sendJobs())
+		}
+		if snoozed < n-1 {
+			t.Errorf("%d of %d send jobs were snoozed by the open breaker, want at least %d: %+v", snoozed, n, n-1, h.sendJobs())
 		}
 
 		tmu.Lock()
@@ -167,10 +158,10 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
-	// 2 s per attempt scaled: short enough to wait out the stall, long
+	// 5 s per attempt scaled: short enough to wait out the stall, long
 	// enough that the later, healthy transaction never meets it, however
 	// loaded the machine (300 ms was not).
-	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "200"}})
+	h := newHarness(t, harnessOpts{schedule: "hang in data", env: map[string]string{"EMAIL_TIMEOUT": "500"}})
 	h.automate()
 	h.waitStatus(1, 2*time.Minute, jobpilot.StatusNeedsReview, jobpilot.StatusSent, jobpilot.StatusFailed)
 	app := h.apps()[0]
@@ -188,7 +179,7 @@ func TestTimeoutInData(t *testing.T) {
 	if r := h.resEvents("email", "retry"); len(r) != 0 {
 		t.Errorf("a send whose outcome is unknown was announced as retried: %+v", r)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if st, err := h.smtp.WaitStats(ctx, func(s fakesmtp.Stats) bool { return s.HangsEnded >= 1 }); err != nil {
 		t.Fatalf("the stalled session never ended: %+v", st)

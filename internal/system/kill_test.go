@@ -126,7 +126,7 @@ func TestKillDuringData(t *testing.T) {
 		go func() { _ = second.Wait(); close(done) }()
 		select {
 		case <-done:
-		case <-time.After(15 * time.Second):
+		case <-time.After(2 * time.Minute):
 			_ = second.Process.Kill()
 			<-done
 		}
@@ -138,7 +138,7 @@ func TestKillDuringData(t *testing.T) {
 	}
 	defer db.Close()
 	var apps []*jobpilot.Application
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		apps, err = db.Applications(context.Background(), jobpilot.ApplicationFilter{Limit: 500})
 		if err != nil {

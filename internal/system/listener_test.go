@@ -40,7 +40,7 @@ func TestListenerLimitsConnectionsPerAddress(t *testing.T) {
 	}
 	// closedAtOnce tells whether the server closed c without a word.
 	closedAtOnce := func(c net.Conn) bool {
-		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
 		_, err := c.Read(make([]byte, 1))
 		return err == io.EOF
 	}
@@ -49,7 +49,7 @@ func TestListenerLimitsConnectionsPerAddress(t *testing.T) {
 		select {
 		case c := <-accepted:
 			return c
-		case <-time.After(5 * time.Second):
+		case <-time.After(60 * time.Second):
 			t.Fatal("no connection accepted")
 			return nil
 		}

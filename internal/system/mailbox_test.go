@@ -347,7 +347,7 @@ func TestReplyMatchedBySender(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.automate()
-		h.waitStatus(3, 90*time.Second, jobpilot.StatusSent)
+		h.waitStatus(4, 90*time.Second, jobpilot.StatusSent) // the harness's own posting, and these three
 		byTo := map[string]*jobpilot.Application{}
 		for _, a := range h.apps() {
 			byTo[a.Recipient.Address] = a

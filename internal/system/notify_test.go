@@ -65,7 +65,7 @@ func TestNotifications(t *testing.T) {
 				!strings.Contains(n.Items[0].Text, `hiring1@example.com wrote "Next steps"`) {
 				t.Errorf("interview notice %+v", n)
 			}
-		case <-time.After(30 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("no interview notice within 30 s")
 		}
 
@@ -75,7 +75,7 @@ func TestNotifications(t *testing.T) {
 		var digest jobpilot.Notice
 		select {
 		case digest = <-notices:
-		case <-time.After(10 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("no digest on the webhook")
 		}
 		kinds := map[int64]string{}
@@ -120,7 +120,7 @@ func TestNotifications(t *testing.T) {
 			if len(n.Items) != 1 || n.Items[0].ApplicationID != ready.ID {
 				t.Errorf("second digest %+v: want only the ready application", n)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("no second digest")
 		}
 	})

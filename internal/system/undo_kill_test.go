@@ -109,7 +109,7 @@ func TestUndoWindowSurvivesSIGKILL(t *testing.T) {
 		go func() { _ = second.Wait(); close(done) }()
 		select {
 		case <-done:
-		case <-time.After(15 * time.Second):
+		case <-time.After(2 * time.Minute):
 			_ = second.Process.Kill()
 			<-done
 		}
