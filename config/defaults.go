@@ -24,7 +24,6 @@ func Default() *Config {
 	// The stability guide's table is written once, in the resilience
 	// package; the variables that override its cells default to it.
 	table := resilience.Defaults()
-	row := func(name string) resilience.Settings { return table.Services[name] }
 	return &Config{
 		Environment: "development",
 		HTTPAddr:    ":8000",
@@ -40,33 +39,8 @@ func Default() *Config {
 			AuthFailuresPerMinute: 10,
 			SessionTTL:            12 * time.Hour,
 		},
-		Retry: Retry{
-			MaxRetries:   row(resilience.ServiceDefault).MaxRetries,
-			InitialDelay: row(resilience.ServiceDefault).InitialDelay,
-			MaxDelay:     row(resilience.ServiceDefault).MaxDelay,
-			Base:         row(resilience.ServiceDefault).Base,
-			Jitter:       row(resilience.ServiceDefault).Jitter,
-
-			EmailMaxRetries:         row(resilience.ServiceEmail).MaxRetries,
-			EmailInitialDelay:       row(resilience.ServiceEmail).InitialDelay,
-			EmailMaxDelay:           row(resilience.ServiceEmail).MaxDelay,
-			ResumeMaxRetries:        row(resilience.ServiceResume).MaxRetries,
-			ResumeInitialDelay:      row(resilience.ServiceResume).InitialDelay,
-			ResumeMaxDelay:          row(resilience.ServiceResume).MaxDelay,
-			CoverLetterMaxRetries:   row(resilience.ServiceCoverLetter).MaxRetries,
-			CoverLetterInitialDelay: row(resilience.ServiceCoverLetter).InitialDelay,
-			CoverLetterMaxDelay:     row(resilience.ServiceCoverLetter).MaxDelay,
-		},
-		Timeouts: Timeouts{
-			Job:         row(resilience.ServiceJob).Timeout,
-			Automation:  row(resilience.ServiceAutomation).Timeout,
-			Resume:      row(resilience.ServiceResume).Timeout,
-			CoverLetter: row(resilience.ServiceCoverLetter).Timeout,
-			Email:       row(resilience.ServiceEmail).Timeout,
-			Source:      source.DefaultConnectTimeout,
-			SourceIdle:  source.DefaultIdleTimeout,
-			Shutdown:    30 * time.Second,
-		},
+		Retry:    retryDefaults(table),
+		Timeouts: timeoutDefaults(table),
 		// How every board is read is the source client's; its defaults are
 		// written there.
 		Fetch: Fetch{
@@ -74,12 +48,7 @@ func Default() *Config {
 			HostConcurrency: source.DefaultHostConcurrency,
 			HostDelay:       source.DefaultHostDelay,
 		},
-		Breakers: Breakers{
-			EmailFailureThreshold:  table.Breakers[resilience.BreakerEmail].FailureThreshold,
-			EmailRecoveryTimeout:   table.Breakers[resilience.BreakerEmail].RecoveryTimeout,
-			OpenAIFailureThreshold: table.Breakers[resilience.BreakerOpenAI].FailureThreshold,
-			OpenAIRecoveryTimeout:  table.Breakers[resilience.BreakerOpenAI].RecoveryTimeout,
-		},
+		Breakers: breakerDefaults(table),
 		Scheduler: Scheduler{
 			Timezone:            "UTC",
 			HealthCheckInterval: 300 * time.Second,
@@ -119,6 +88,57 @@ func Default() *Config {
 			BaseURL: llm.DefaultBaseURL,
 			Model:   llm.DefaultModel,
 		},
+	}
+}
+
+// retryDefaults are the retry variables' defaults: the resilience table's
+// default row for the global ones, each service's own row for its variables.
+func retryDefaults(table resilience.Config) Retry {
+	global := table.Services[resilience.ServiceDefault]
+	email := table.Services[resilience.ServiceEmail]
+	resume := table.Services[resilience.ServiceResume]
+	letter := table.Services[resilience.ServiceCoverLetter]
+	return Retry{
+		MaxRetries:   global.MaxRetries,
+		InitialDelay: global.InitialDelay,
+		MaxDelay:     global.MaxDelay,
+		Base:         global.Base,
+		Jitter:       global.Jitter,
+
+		EmailMaxRetries:         email.MaxRetries,
+		EmailInitialDelay:       email.InitialDelay,
+		EmailMaxDelay:           email.MaxDelay,
+		ResumeMaxRetries:        resume.MaxRetries,
+		ResumeInitialDelay:      resume.InitialDelay,
+		ResumeMaxDelay:          resume.MaxDelay,
+		CoverLetterMaxRetries:   letter.MaxRetries,
+		CoverLetterInitialDelay: letter.InitialDelay,
+		CoverLetterMaxDelay:     letter.MaxDelay,
+	}
+}
+
+// timeoutDefaults are the per-attempt timeouts of the resilience table's
+// services, the source client's own timeouts and the shutdown grace.
+func timeoutDefaults(table resilience.Config) Timeouts {
+	return Timeouts{
+		Job:         table.Services[resilience.ServiceJob].Timeout,
+		Automation:  table.Services[resilience.ServiceAutomation].Timeout,
+		Resume:      table.Services[resilience.ServiceResume].Timeout,
+		CoverLetter: table.Services[resilience.ServiceCoverLetter].Timeout,
+		Email:       table.Services[resilience.ServiceEmail].Timeout,
+		Source:      source.DefaultConnectTimeout,
+		SourceIdle:  source.DefaultIdleTimeout,
+		Shutdown:    30 * time.Second,
+	}
+}
+
+// breakerDefaults are the resilience table's email and OpenAI breakers.
+func breakerDefaults(table resilience.Config) Breakers {
+	return Breakers{
+		EmailFailureThreshold:  table.Breakers[resilience.BreakerEmail].FailureThreshold,
+		EmailRecoveryTimeout:   table.Breakers[resilience.BreakerEmail].RecoveryTimeout,
+		OpenAIFailureThreshold: table.Breakers[resilience.BreakerOpenAI].FailureThreshold,
+		OpenAIRecoveryTimeout:  table.Breakers[resilience.BreakerOpenAI].RecoveryTimeout,
 	}
 }
 

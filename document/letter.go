@@ -6,6 +6,10 @@ import (
 	"github.com/jobpilot/jobpilot"
 )
 
+// Sizes, in points, of the letter's body text and of the sender's contact
+// details.
+const letterBody, letterSmall = 10.5, 9.0
+
 // RenderCoverLetter renders text, the body of a cover letter, as a PDF
 // letter: the candidate's name and contact details, the date, the company as
 // recipient, the subject "Application: <title>", the body paragraphs
@@ -33,19 +37,33 @@ func (rd *Renderer) RenderCoverLetter(prof *jobpilot.Profile, post *jobpilot.Pos
 	b := prof.Resume.Basics
 	subject := "Application: " + strings.TrimSpace(post.Title)
 	p := rd.newPage(joinNonEmpty(" — ", b.Name, subject), b.Name, subject)
-	c := p.clean
-	const body, small = 10.5, 9.0
-	lb := lineHeight(body)
-	gap := func(b []block, mm float64) []block {
-		if len(b) > 0 {
-			b[len(b)-1].h += mm
-		}
-		return b
-	}
+	name := p.clean.line(b.Name)
+	lb := lineHeight(letterBody)
 
-	var blocks []block
-	// Sender: name, then one muted line per contact detail.
-	name := c.line(b.Name)
+	blocks := []block{p.senderBlock(name, b), p.dateBlock(), p.recipientBlock(post)}
+	blocks = append(blocks, withGap(p.paragraphBlocks(p.clean.line(subject), 0, "B", letterBody, colText), 5)...)
+	paras := paragraphs(p.clean.text(text))
+	for _, para := range paras {
+		blocks = append(blocks, withGap(p.paragraphBlocks(para, 0, "", letterBody, colText), lb*0.7)...)
+	}
+	blocks = append(blocks, p.signatureBlocks(name, paras)...)
+
+	places, pages := p.paginate(blocks)
+	return p.render(blocks, places, pages, 0, name)
+}
+
+// withGap adds mm of space below the last of blocks.
+func withGap(blocks []block, mm float64) []block {
+	if len(blocks) > 0 {
+		blocks[len(blocks)-1].h += mm
+	}
+	return blocks
+}
+
+// senderBlock is the letter's head: the (cleaned) name, then one muted line
+// per contact detail, and a rule.
+func (p *page) senderBlock(name string, b jobpilot.Basics) block {
+	c := p.clean
 	var sender []string
 	if l := c.line(b.Label); l != "" {
 		sender = append(sender, l)
@@ -56,47 +74,49 @@ func (rd *Renderer) RenderCoverLetter(prof *jobpilot.Profile, post *jobpilot.Pos
 			sender = append(sender, s)
 		}
 	}
-	senderH := lineHeight(18) + float64(len(sender))*lineHeight(small) + 3
-	blocks = append(blocks, block{h: senderH + 8, draw: func(y float64) {
+	senderH := lineHeight(18) + float64(len(sender))*lineHeight(letterSmall) + 3
+	return block{h: senderH + 8, draw: func(y float64) {
 		p.text(p.left, y, p.width, name, "B", 18, p.accent, "L")
 		y += lineHeight(18)
 		for _, s := range sender {
-			p.text(p.left, y, p.width, s, "", small, colMuted, "L")
-			y += lineHeight(small)
+			p.text(p.left, y, p.width, s, "", letterSmall, colMuted, "L")
+			y += lineHeight(letterSmall)
 		}
 		p.rule(y+1.5, p.accent, 0.5)
-	}})
+	}}
+}
 
-	// Date, right-aligned, in the letter's own (English) style.
-	date := c.line(p.created.Format("2 January 2006"))
-	blocks = append(blocks, block{h: lb + 6, draw: func(y float64) {
-		p.text(p.left, y, p.width, date, "", body, colText, "R")
-	}})
+// dateBlock is the date, right-aligned, in the letter's own (English) style.
+func (p *page) dateBlock() block {
+	date := p.clean.line(p.created.Format("2 January 2006"))
+	return block{h: lineHeight(letterBody) + 6, draw: func(y float64) {
+		p.text(p.left, y, p.width, date, "", letterBody, colText, "R")
+	}}
+}
 
-	// Recipient.
+// recipientBlock addresses the hiring team at the posting's company and
+// location.
+func (p *page) recipientBlock(post *jobpilot.Posting) block {
+	c := p.clean
+	lb := lineHeight(letterBody)
 	var to []string
 	for _, s := range []string{"Hiring Team", c.line(post.Company), c.line(post.Location)} {
 		if s != "" {
 			to = append(to, s)
 		}
 	}
-	blocks = append(blocks, block{h: float64(len(to))*lb + 6, draw: func(y float64) {
+	return block{h: float64(len(to))*lb + 6, draw: func(y float64) {
 		for _, s := range to {
-			p.text(p.left, y, p.width, s, "", body, colText, "L")
+			p.text(p.left, y, p.width, s, "", letterBody, colText, "L")
 			y += lb
 		}
-	}})
+	}}
+}
 
-	// Subject.
-	blocks = append(blocks, gap(p.paragraphBlocks(c.line(subject), 0, "B", body, colText), 5)...)
-
-	// Body.
-	paras := paragraphs(c.text(text))
-	for _, para := range paras {
-		blocks = append(blocks, gap(p.paragraphBlocks(para, 0, "", body, colText), lb*0.7)...)
-	}
-
-	// Signature.
+// signatureBlocks signs the letter where its last paragraph does not: nothing
+// when its last line is the name, the name after a closing such as "Best
+// regards,", else "Kind regards," and the name.
+func (p *page) signatureBlocks(name string, paras []string) []block {
 	last := ""
 	if len(paras) > 0 {
 		ls := strings.Split(paras[len(paras)-1], "\n")
@@ -104,13 +124,11 @@ func (rd *Renderer) RenderCoverLetter(prof *jobpilot.Profile, post *jobpilot.Pos
 	}
 	switch {
 	case strings.EqualFold(last, name):
+		return nil
 	case strings.HasSuffix(last, ","):
-		blocks = append(blocks, p.paragraphBlocks(name, 0, "", body, colText)...)
+		return p.paragraphBlocks(name, 0, "", letterBody, colText)
 	default:
-		blocks = append(blocks, gap(p.paragraphBlocks("Kind regards,", 0, "", body, colText), 3)...)
-		blocks = append(blocks, p.paragraphBlocks(name, 0, "", body, colText)...)
+		return append(withGap(p.paragraphBlocks("Kind regards,", 0, "", letterBody, colText), 3),
+			p.paragraphBlocks(name, 0, "", letterBody, colText)...)
 	}
-
-	places, pages := p.paginate(blocks)
-	return p.render(blocks, places, pages, 0, name)
 }

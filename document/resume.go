@@ -138,69 +138,103 @@ func first[T any](s []T, n int) []T {
 
 // resumeBlocks lays the resume out as blocks in style st.
 func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
-	var out []block
-	out = append(out, p.headerBlock(r.Basics, st))
-	// section appends a heading and its entries, gap apart; one-line entries
-	// (certificates, skills) sit closer together than multi-line ones.
-	section := func(title string, entries [][]block, gap float64) {
-		if len(entries) == 0 {
-			return
-		}
-		out = append(out, p.headingBlock(title, st))
-		for i, e := range entries {
-			if len(e) == 0 {
-				continue
-			}
-			if i < len(entries)-1 {
-				e[len(e)-1].h += gap
-			}
-			out = append(out, e...)
-		}
+	// One-line entries (certificates, skills) sit closer together than
+	// multi-line ones.
+	out := []block{p.headerBlock(r.Basics, st)}
+	out = append(out, p.section("Summary", p.summaryEntries(r.Basics, st), 0, st)...)
+	out = append(out, p.section("Experience", p.workEntries(r.Work, st), st.entryGap, st)...)
+	out = append(out, p.section("Projects", p.projectEntries(r.Projects, st), st.entryGap, st)...)
+	out = append(out, p.section("Education", p.educationEntries(r.Education, st), st.entryGap, st)...)
+	out = append(out, p.section("Certificates", p.certificateEntries(r.Certificates, st), st.entryGap/3, st)...)
+	out = append(out, p.section("Skills", p.skillEntries(r.Skills, st), st.entryGap/3, st)...)
+	out = append(out, p.section("Languages", p.languageEntries(r.Languages, st), 0, st)...)
+	return out
+}
+
+// section is a heading and its entries, gap apart; nothing when there are no
+// entries.
+func (p *page) section(title string, entries [][]block, gap float64, st style) []block {
+	if len(entries) == 0 {
+		return nil
 	}
+	out := []block{p.headingBlock(title, st)}
+	for i, e := range entries {
+		if len(e) == 0 {
+			continue
+		}
+		if i < len(entries)-1 {
+			e[len(e)-1].h += gap
+		}
+		out = append(out, e...)
+	}
+	return out
+}
+
+// summaryEntries is the summary paragraph as the one entry of its section,
+// none when the summary is empty.
+func (p *page) summaryEntries(b jobpilot.Basics, st style) [][]block {
+	s := strings.TrimSpace(b.Summary)
+	if s == "" {
+		return nil
+	}
+	return [][]block{p.paragraphBlocks(p.clean.text(s), 0, "", st.body, colText)}
+}
+
+// workEntries is one entry per position: its header, summary and highlights.
+func (p *page) workEntries(work []jobpilot.Work, st style) [][]block {
 	c := p.clean
-
-	if s := strings.TrimSpace(r.Basics.Summary); s != "" {
-		section("Summary", [][]block{p.paragraphBlocks(c.text(s), 0, "", st.body, colText)}, 0)
-	}
-
-	var work [][]block
-	for _, w := range r.Work {
+	var entries [][]block
+	for _, w := range work {
 		var e []block
 		e = append(e, p.entryHeader(c.line(w.Position), c.line(w.Name), c.line(dateRange(w.StartDate, w.EndDate)), c.line(w.Location), st))
 		if s := strings.TrimSpace(w.Summary); s != "" {
 			e = append(e, p.paragraphBlocks(c.text(s), 0, "", st.body, colText)...)
 		}
-		for _, h := range w.Highlights {
-			if h = c.line(h); h != "" {
-				e = append(e, p.bulletBlock(h, st))
-			}
-		}
-		work = append(work, chain(e))
+		e = append(e, p.bulletBlocks(w.Highlights, st)...)
+		entries = append(entries, chain(e))
 	}
-	section("Experience", work, st.entryGap)
+	return entries
+}
 
-	var projects [][]block
-	for _, pr := range r.Projects {
+// projectEntries is one entry per project: its header (roles, dates, link),
+// description, highlights and keywords.
+func (p *page) projectEntries(projects []jobpilot.Project, st style) [][]block {
+	c := p.clean
+	var entries [][]block
+	for _, pr := range projects {
 		var e []block
 		sub := strings.Join(pr.Roles, ", ")
 		e = append(e, p.entryHeader(c.line(pr.Name), c.line(sub), c.line(dateRange(pr.StartDate, pr.EndDate)), c.line(shortURL(pr.URL)), st))
 		if s := strings.TrimSpace(pr.Description); s != "" {
 			e = append(e, p.paragraphBlocks(c.text(s), 0, "", st.body, colText)...)
 		}
-		for _, h := range pr.Highlights {
-			if h = c.line(h); h != "" {
-				e = append(e, p.bulletBlock(h, st))
-			}
-		}
+		e = append(e, p.bulletBlocks(pr.Highlights, st)...)
 		if len(pr.Keywords) > 0 {
 			e = append(e, p.paragraphBlocks(c.line(strings.Join(pr.Keywords, " · ")), 0, "", st.meta, colMuted)...)
 		}
-		projects = append(projects, chain(e))
+		entries = append(entries, chain(e))
 	}
-	section("Projects", projects, st.entryGap)
+	return entries
+}
 
-	var edu [][]block
-	for _, ed := range r.Education {
+// bulletBlocks is one bullet per highlight that is not empty once cleaned.
+func (p *page) bulletBlocks(highlights []string, st style) []block {
+	var out []block
+	for _, h := range highlights {
+		if h = p.clean.line(h); h != "" {
+			out = append(out, p.bulletBlock(h, st))
+		}
+	}
+	return out
+}
+
+// educationEntries is one entry per degree: degree and institution (the
+// institution alone as title when there is no degree), dates, grade and
+// courses.
+func (p *page) educationEntries(education []jobpilot.Education, st style) [][]block {
+	c := p.clean
+	var entries [][]block
+	for _, ed := range education {
 		var e []block
 		degree := c.line(joinNonEmpty(", ", ed.StudyType, ed.Area))
 		inst := c.line(ed.Institution)
@@ -216,18 +250,27 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		if len(ed.Courses) > 0 {
 			e = append(e, p.paragraphBlocks(c.line("Courses: "+strings.Join(ed.Courses, ", ")), 0, "", st.meta, colMuted)...)
 		}
-		edu = append(edu, chain(e))
+		entries = append(entries, chain(e))
 	}
-	section("Education", edu, st.entryGap)
+	return entries
+}
 
-	var certs [][]block
-	for _, ct := range r.Certificates {
-		certs = append(certs, []block{p.entryHeader(c.line(ct.Name), c.line(ct.Issuer), c.line(formatDate(ct.Date)), "", st)})
+// certificateEntries is one line per certificate: name, issuer and date.
+func (p *page) certificateEntries(certs []jobpilot.Certificate, st style) [][]block {
+	c := p.clean
+	var entries [][]block
+	for _, ct := range certs {
+		entries = append(entries, []block{p.entryHeader(c.line(ct.Name), c.line(ct.Issuer), c.line(formatDate(ct.Date)), "", st)})
 	}
-	section("Certificates", certs, st.entryGap/3)
+	return entries
+}
 
-	var skills [][]block
-	for _, s := range r.Skills {
+// skillEntries is one block per skill group; a group with neither a name nor
+// a keyword is left out.
+func (p *page) skillEntries(skills []jobpilot.Skill, st style) [][]block {
+	c := p.clean
+	var entries [][]block
+	for _, s := range skills {
 		var kw []string
 		for _, k := range s.Keywords {
 			if k = strings.TrimSpace(k); k != "" {
@@ -237,20 +280,24 @@ func (p *page) resumeBlocks(r *jobpilot.Resume, st style) []block {
 		if strings.TrimSpace(s.Name) == "" && len(kw) == 0 {
 			continue
 		}
-		skills = append(skills, []block{p.skillBlock(c.line(s.Name), c.line(s.Level), c.line(strings.Join(kw, ", ")), st)})
+		entries = append(entries, []block{p.skillBlock(c.line(s.Name), c.line(s.Level), c.line(strings.Join(kw, ", ")), st)})
 	}
-	section("Skills", skills, st.entryGap/3)
+	return entries
+}
 
+// languageEntries is the languages, each with its fluency, on one paragraph
+// as the one entry of its section; none when no language is given.
+func (p *page) languageEntries(languages []jobpilot.Language, st style) [][]block {
 	var langs []string
-	for _, l := range r.Languages {
-		if s := c.line(joinNonEmpty(" — ", l.Language, l.Fluency)); s != "" {
+	for _, l := range languages {
+		if s := p.clean.line(joinNonEmpty(" — ", l.Language, l.Fluency)); s != "" {
 			langs = append(langs, s)
 		}
 	}
-	if len(langs) > 0 {
-		section("Languages", [][]block{p.paragraphBlocks(strings.Join(langs, "   ·   "), 0, "", st.body, colText)}, 0)
+	if len(langs) == 0 {
+		return nil
 	}
-	return out
+	return [][]block{p.paragraphBlocks(strings.Join(langs, "   ·   "), 0, "", st.body, colText)}
 }
 
 // chain keeps an entry's title with its first line of content, and its last

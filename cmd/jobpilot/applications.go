@@ -20,13 +20,9 @@ type ApplicationsCmd struct {
 
 // Run lists applications with their score, status and posting.
 func (c *ApplicationsCmd) Run(app *App) error {
-	var statuses []jobpilot.Status
-	for _, s := range c.Status {
-		st := jobpilot.Status(strings.TrimSpace(s))
-		if !st.Valid() {
-			return jobpilot.FieldError("--status", "unknown status %q", s)
-		}
-		statuses = append(statuses, st)
+	statuses, err := parseStatuses(c.Status)
+	if err != nil {
+		return err
 	}
 	if c.Limit < 1 && !c.All {
 		return jobpilot.FieldError("--limit", "must be at least 1 (or use --all)")
@@ -36,23 +32,54 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		return err
 	}
 	defer db.Close()
-	f := jobpilot.ApplicationFilter{ProfileID: c.Profile, Statuses: statuses}
-	var apps []*jobpilot.Application
-	more := false
-	for a, err := range store.AllApplications(app.Ctx, db, f) {
-		if err != nil {
-			return err
-		}
-		if !c.All && len(apps) == c.Limit {
-			more = true // one more than shown: the list is cut, and says so
-			break
-		}
-		apps = append(apps, a)
+	apps, more, err := c.firstApplications(app, db, jobpilot.ApplicationFilter{ProfileID: c.Profile, Statuses: statuses})
+	if err != nil {
+		return err
 	}
 	if len(apps) == 0 {
 		fmt.Fprintln(app.Stdout, "no applications")
 		return nil
 	}
+	if err := printApplications(app, db, apps); err != nil {
+		return err
+	}
+	if more {
+		fmt.Fprintf(app.Stdout, "showing the first %d applications; there are more: use --all, --limit or --status\n", c.Limit)
+	}
+	return nil
+}
+
+// parseStatuses reads --status, each value trimmed, and refuses an unknown one.
+func parseStatuses(values []string) ([]jobpilot.Status, error) {
+	var statuses []jobpilot.Status
+	for _, s := range values {
+		st := jobpilot.Status(strings.TrimSpace(s))
+		if !st.Valid() {
+			return nil, jobpilot.FieldError("--status", "unknown status %q", s)
+		}
+		statuses = append(statuses, st)
+	}
+	return statuses, nil
+}
+
+// firstApplications reads the applications the filter selects, oldest first,
+// at most --limit of them unless --all; more says that some were left out.
+func (c *ApplicationsCmd) firstApplications(app *App, db *store.DB, f jobpilot.ApplicationFilter) (apps []*jobpilot.Application, more bool, err error) {
+	for a, err := range store.AllApplications(app.Ctx, db, f) {
+		if err != nil {
+			return nil, false, err
+		}
+		if !c.All && len(apps) == c.Limit {
+			return apps, true, nil // one more than shown: the list is cut, and says so
+		}
+		apps = append(apps, a)
+	}
+	return apps, false, nil
+}
+
+// printApplications writes the table, one row per application, then the notes
+// the rows point to (flagged recipients, holds, failures).
+func printApplications(app *App, db *store.DB, apps []*jobpilot.Application) error {
 	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tSCORE\tCOMPANY\tTITLE\tAPPLY VIA\tRECIPIENT DOMAIN\tWRITER\tGUARD")
 	var notes []string
@@ -61,33 +88,13 @@ func (c *ApplicationsCmd) Run(app *App) error {
 		if err != nil {
 			return err
 		}
-		via, domain := a.ApplyVia, "-"
-		if via == jobpilot.ApplyViaEmail {
-			via = post.ContactEmail
-			if a.Recipient != nil {
-				via, domain = a.Recipient.Address, a.Recipient.Domain
-				if a.Recipient.Source != "" {
-					domain += " (posting at " + a.Recipient.Source + ")"
-				}
-				if a.Recipient.Flagged() {
-					domain += " FLAGGED"
-					notes = append(notes, fmt.Sprintf("%d recipient flagged, never sent automatically: %s", a.ID, strings.Join(a.Recipient.Flags, "; ")))
-				}
-			}
-		} else if post.ApplyURL != "" {
-			via = post.ApplyURL
-		}
+		via, domain := applyVia(a, post)
 		label := post.Company
 		if a.Example {
 			label += " (example)"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.StatusLabel(), a.Score, label, post.Title, via, domain, a.Writer, guardColumn(a.Guard))
-		if a.Guard.Hold != "" {
-			notes = append(notes, fmt.Sprintf("%d held for review: %s", a.ID, a.Guard.Hold))
-		}
-		if a.Status == jobpilot.StatusFailed && a.Error != "" {
-			notes = append(notes, fmt.Sprintf("%d failed: %s (jobpilot retry %d)", a.ID, a.Error, a.ID))
-		}
+		notes = append(notes, applicationNotes(a)...)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -95,10 +102,47 @@ func (c *ApplicationsCmd) Run(app *App) error {
 	for _, n := range notes {
 		fmt.Fprintln(app.Stdout, n)
 	}
-	if more {
-		fmt.Fprintf(app.Stdout, "showing the first %d applications; there are more: use --all, --limit or --status\n", c.Limit)
-	}
 	return nil
+}
+
+// applyVia is the APPLY VIA and RECIPIENT DOMAIN columns: the recipient's
+// address and domain for an email application (where its address was found,
+// and FLAGGED when it is), else the posting's apply link.
+func applyVia(a *jobpilot.Application, post *jobpilot.Posting) (via, domain string) {
+	via, domain = a.ApplyVia, "-"
+	if via != jobpilot.ApplyViaEmail {
+		if post.ApplyURL != "" {
+			via = post.ApplyURL
+		}
+		return via, domain
+	}
+	if a.Recipient == nil {
+		return post.ContactEmail, domain
+	}
+	via, domain = a.Recipient.Address, a.Recipient.Domain
+	if a.Recipient.Source != "" {
+		domain += " (posting at " + a.Recipient.Source + ")"
+	}
+	if a.Recipient.Flagged() {
+		domain += " FLAGGED"
+	}
+	return via, domain
+}
+
+// applicationNotes are the lines printed under the table for one application:
+// why its recipient is flagged, why it is held, why it failed.
+func applicationNotes(a *jobpilot.Application) []string {
+	var notes []string
+	if a.ApplyVia == jobpilot.ApplyViaEmail && a.Recipient != nil && a.Recipient.Flagged() {
+		notes = append(notes, fmt.Sprintf("%d recipient flagged, never sent automatically: %s", a.ID, strings.Join(a.Recipient.Flags, "; ")))
+	}
+	if a.Guard.Hold != "" {
+		notes = append(notes, fmt.Sprintf("%d held for review: %s", a.ID, a.Guard.Hold))
+	}
+	if a.Status == jobpilot.StatusFailed && a.Error != "" {
+		notes = append(notes, fmt.Sprintf("%d failed: %s (jobpilot retry %d)", a.ID, a.Error, a.ID))
+	}
+	return notes
 }
 
 // guardColumn shows what the fabrication guard removed: the count and the

@@ -105,28 +105,52 @@ func profiles(t *testing.T, db jobpilot.Store) {
 	WantCode(t, db.CreateProfile(ctx, Profile("")), jobpilot.EINVALID)
 }
 
+// upsertPostings follows one board through three imports (all new; one
+// changed, one missing, one new; the missing one back), then a second board,
+// and reads the result through the filters and the pages; an invalid import
+// stores nothing. Each step starts from the store the previous one left.
 func upsertPostings(t *testing.T, db jobpilot.Store) {
-	ctx := context.Background()
-	published := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.FixedZone("CET", 3600))
-	a := Posting("a", "Acme", "Backend Engineer", "Berlin")
-	a.PublishedAt = published
+	a, b, c := importNewPostings(t, db)
+	ps := importChangedAndMissing(t, db, a, b)
+	readBackChangedAndClosed(t, db, ps, a.PublishedAt)
+	reopenWithoutClosing(t, db, c)
+	otherSourceIsUntouched(t, db)
+	postingFilters(t, db)
+	postingPages(t, db)
+	invalidImportsStoreNothing(t, db)
+}
+
+// acmeBoard is the source upsertPostings imports again and again.
+const acmeBoard = "greenhouse:acme"
+
+// importNewPostings imports three new postings (a with a contact email and a
+// publication time in another zone, b remote) and returns them.
+func importNewPostings(t *testing.T, db jobpilot.Store) (a, b, c jobpilot.Posting) {
+	t.Helper()
+	a = Posting("a", "Acme", "Backend Engineer", "Berlin")
+	a.PublishedAt = time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.FixedZone("CET", 3600))
 	a.ContactEmail = "jobs@acme.example"
-	b := Posting("b", "Acme", "Frontend Engineer", "Lisbon")
+	b = Posting("b", "Acme", "Frontend Engineer", "Lisbon")
 	b.Remote = true
-	c := Posting("c", "Acme", "Data Engineer", "Paris")
-	res, err := db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{a, b, c}, true)
+	c = Posting("c", "Acme", "Data Engineer", "Paris")
+	res, err := db.UpsertPostings(context.Background(), acmeBoard, []jobpilot.Posting{a, b, c}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res != (jobpilot.UpsertResult{New: 3}) {
 		t.Fatalf("first import: %+v", res)
 	}
+	return a, b, c
+}
 
-	// b changes, c disappears, a is unchanged, d is new.
+// importChangedAndMissing imports the board again: b changes, c disappears,
+// a is unchanged, d is new. It returns a, b and d as the store filled them in.
+func importChangedAndMissing(t *testing.T, db jobpilot.Store, a, b jobpilot.Posting) []jobpilot.Posting {
+	t.Helper()
 	b.Description = "Now with more TypeScript."
 	d := Posting("d", "Acme", "SRE", "Remote")
 	ps := []jobpilot.Posting{a, b, d}
-	res, err = db.UpsertPostings(ctx, "greenhouse:acme", ps, true)
+	res, err := db.UpsertPostings(context.Background(), acmeBoard, ps, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,6 +162,14 @@ func upsertPostings(t *testing.T, db jobpilot.Store) {
 			t.Fatalf("posting not filled in: %+v", p)
 		}
 	}
+	return ps
+}
+
+// readBackChangedAndClosed reads the second import back: a as it was, its
+// publication time in UTC at microsecond precision, b updated, c closed.
+func readBackChangedAndClosed(t *testing.T, db jobpilot.Store, ps []jobpilot.Posting, published time.Time) {
+	t.Helper()
+	ctx := context.Background()
 	gotA, err := db.Posting(ctx, ps[0].ID)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +178,7 @@ func upsertPostings(t *testing.T, db jobpilot.Store) {
 		gotA.PublishedAt.Nanosecond() != 123456000 {
 		t.Fatalf("published_at %v, want %v at microsecond precision in UTC", gotA.PublishedAt, published)
 	}
-	if gotA.ContactEmail != "jobs@acme.example" || gotA.Source != "greenhouse:acme" || gotA.ClosedAt != nil {
+	if gotA.ContactEmail != "jobs@acme.example" || gotA.Source != acmeBoard || gotA.ClosedAt != nil {
 		t.Fatalf("posting a: %+v", gotA)
 	}
 	gotB, _ := db.Posting(ctx, ps[1].ID)
@@ -160,33 +192,47 @@ func upsertPostings(t *testing.T, db jobpilot.Store) {
 	if len(closed) != 1 || closed[0].ClosedAt == nil {
 		t.Fatalf("posting c should be closed: %+v", closed)
 	}
+}
 
-	// c comes back unchanged: reopened, counted as updated. Without
-	// closeMissing nothing is closed.
-	res, err = db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{c}, false)
+// reopenWithoutClosing imports c alone, unchanged: it is reopened and counted
+// as updated. Without closeMissing nothing is closed.
+func reopenWithoutClosing(t *testing.T, db jobpilot.Store, c jobpilot.Posting) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := db.UpsertPostings(ctx, acmeBoard, []jobpilot.Posting{c}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res != (jobpilot.UpsertResult{Updated: 1}) {
 		t.Fatalf("reopen: %+v", res)
 	}
-	open, err := db.Postings(ctx, jobpilot.PostingFilter{Source: "greenhouse:acme", OpenOnly: true})
+	open, err := db.Postings(ctx, jobpilot.PostingFilter{Source: acmeBoard, OpenOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(open) != 4 {
 		t.Fatalf("open postings: %d, want 4", len(open))
 	}
+}
 
-	// Another source is untouched by closeMissing.
+// otherSourceIsUntouched imports another board with closeMissing: the first
+// board's postings stay open.
+func otherSourceIsUntouched(t *testing.T, db jobpilot.Store) {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := db.UpsertPostings(ctx, "lever:other", []jobpilot.Posting{Posting("x", "Other", "Go Dev", "Rome")}, true); err != nil {
 		t.Fatal(err)
 	}
 	if open, _ := db.Postings(ctx, jobpilot.PostingFilter{OpenOnly: true}); len(open) != 5 {
 		t.Fatalf("open postings after other source: %d, want 5", len(open))
 	}
+}
 
-	// Filters.
+// postingFilters reads the five postings through the remote, email and text
+// filters; the text filter's LIKE wildcards match literally.
+func postingFilters(t *testing.T, db jobpilot.Store) {
+	t.Helper()
+	ctx := context.Background()
 	remote, _ := db.Postings(ctx, jobpilot.PostingFilter{Remote: ptr(true)})
 	if len(remote) != 1 || remote[0].ExternalID != "b" {
 		t.Fatalf("remote filter: %v", remote)
@@ -202,12 +248,16 @@ func upsertPostings(t *testing.T, db jobpilot.Store) {
 	if got, _ := db.Postings(ctx, jobpilot.PostingFilter{Query: "100%"}); len(got) != 0 {
 		t.Fatalf("LIKE wildcards must match literally: %v", got)
 	}
+}
 
-	// Keyset pagination visits every posting once, in ID order.
+// postingPages checks that keyset pagination visits every one of the five
+// postings once, in ID order.
+func postingPages(t *testing.T, db jobpilot.Store) {
+	t.Helper()
 	var seen []int64
 	var after int64
 	for {
-		page, err := db.Postings(ctx, jobpilot.PostingFilter{AfterID: after, Limit: 2})
+		page, err := db.Postings(context.Background(), jobpilot.PostingFilter{AfterID: after, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,17 +272,23 @@ func upsertPostings(t *testing.T, db jobpilot.Store) {
 	if len(seen) != 5 || !slices.IsSorted(seen) {
 		t.Fatalf("pages: %v", seen)
 	}
+}
 
-	// Invalid input stores nothing.
+// invalidImportsStoreNothing imports a batch with one posting lacking its ID,
+// and a posting of another source: both are refused, nothing is stored. An
+// unknown posting is not found.
+func invalidImportsStoreNothing(t *testing.T, db jobpilot.Store) {
+	t.Helper()
+	ctx := context.Background()
 	bad := Posting("", "Acme", "No ID", "")
-	_, err = db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{Posting("e", "Acme", "E", ""), bad}, false)
+	_, err := db.UpsertPostings(ctx, acmeBoard, []jobpilot.Posting{Posting("e", "Acme", "E", ""), bad}, false)
 	WantCode(t, err, jobpilot.EINVALID)
 	if got, _ := db.Postings(ctx, jobpilot.PostingFilter{}); len(got) != 5 {
 		t.Fatalf("a failed import stored postings: %d", len(got))
 	}
 	foreign := Posting("f", "Acme", "F", "")
 	foreign.Source = "elsewhere"
-	_, err = db.UpsertPostings(ctx, "greenhouse:acme", []jobpilot.Posting{foreign}, false)
+	_, err = db.UpsertPostings(ctx, acmeBoard, []jobpilot.Posting{foreign}, false)
 	WantCode(t, err, jobpilot.EINVALID)
 	_, err = db.Posting(ctx, 9999)
 	WantCode(t, err, jobpilot.ENOTFOUND)

@@ -44,6 +44,25 @@ func (d *Dovecot) Append(ctx context.Context, folder string, raw []byte) error {
 // drops privileges to its own users).
 func StartDovecot(t TB) *Dovecot {
 	t.Helper()
+	uid, gid := dovecotMailOwner(t)
+	dir := dovecotDir(t, uid, gid)
+	d := &Dovecot{host: "127.0.0.1", port: freePort(t), user: "candidate", password: "dovecot-secret"}
+	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(d.user+":{PLAIN}"+d.password+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	confPath := filepath.Join(dir, "dovecot.conf")
+	if err := os.WriteFile(confPath, []byte(dovecotConf(dir, uid, gid, d.port)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exited := runDovecot(t, confPath)
+	d.waitForGreeting(t, dir, exited)
+	return d
+}
+
+// dovecotMailOwner skips the test when Dovecot cannot run here and otherwise
+// returns the uid and gid of nobody, the user that owns the Maildir.
+func dovecotMailOwner(t TB) (uid, gid int) {
+	t.Helper()
 	if _, err := os.Stat(DovecotBinary); err != nil {
 		t.Skip("Dovecot is not installed (apt-get install dovecot-imapd): the Dovecot case is skipped")
 	}
@@ -54,6 +73,15 @@ func StartDovecot(t TB) *Dovecot {
 	if err != nil {
 		t.Skip("no user nobody to own the Maildir: the Dovecot case is skipped")
 	}
+	uid, _ = strconv.Atoi(mailUser.Uid)
+	gid, _ = strconv.Atoi(mailUser.Gid)
+	return uid, gid
+}
+
+// dovecotDir makes the server's directory, removed at the end of the test,
+// with run, state and a mail directory owned by uid and gid.
+func dovecotDir(t TB, uid, gid int) string {
+	t.Helper()
 	// Dovecot's processes run as other users: the directory must be
 	// reachable by them, which a test's private temporary directory is not.
 	dir, err := os.MkdirTemp("", "jobpilot-dovecot-")
@@ -69,16 +97,16 @@ func StartDovecot(t TB) *Dovecot {
 			t.Fatal(err)
 		}
 	}
-	uid, _ := strconv.Atoi(mailUser.Uid)
-	gid, _ := strconv.Atoi(mailUser.Gid)
 	if err := os.Chown(filepath.Join(dir, "mail"), uid, gid); err != nil {
 		t.Fatal(err)
 	}
-	d := &Dovecot{host: "127.0.0.1", port: freePort(t), user: "candidate", password: "dovecot-secret"}
-	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(d.user+":{PLAIN}"+d.password+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`base_dir = %[1]s/run
+	return dir
+}
+
+// dovecotConf is the server's whole configuration: everything under dir,
+// plain IMAP on port only, users from dir/passwd, mail stored as uid and gid.
+func dovecotConf(dir string, uid, gid, port int) string {
+	return fmt.Sprintf(`base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
 protocols = imap
@@ -108,11 +136,14 @@ service imap-login {
 service anvil {
   chroot =
 }
-`, dir, uid, gid, d.port)
-	confPath := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`, dir, uid, gid, port)
+}
+
+// runDovecot starts Dovecot in the foreground with the configuration at
+// confPath and stops it at the end of the test (interrupt, then kill after
+// 10 s). The channel is closed when the process exits.
+func runDovecot(t TB, confPath string) <-chan struct{} {
+	t.Helper()
 	cmd := exec.Command(DovecotBinary, "-F", "-c", confPath)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -128,7 +159,14 @@ service anvil {
 			<-exited
 		}
 	})
-	// Ready when it greets.
+	return exited
+}
+
+// waitForGreeting returns once the server greets an IMAP client; it fails the
+// test with the server's log (in dir) when the server exits first or does not
+// greet within 15 s.
+func (d *Dovecot) waitForGreeting(t TB, dir string, exited <-chan struct{}) {
+	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		conn, err := net.DialTimeout("tcp", net.JoinHostPort(d.host, strconv.Itoa(d.port)), time.Second)
@@ -137,7 +175,7 @@ service anvil {
 			err = c.WaitGreeting()
 			c.Close()
 			if err == nil {
-				return d
+				return
 			}
 		}
 		select {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	netmail "net/mail"
@@ -75,39 +76,79 @@ func (ss *session) Data(r io.Reader) error {
 
 	br := bufio.NewReader(r)
 	var raw bytes.Buffer
+	if err := readHeader(br, &raw); err != nil {
+		s.count(func(st *Stats) { st.Aborted++ })
+		return errAborted
+	}
+	id := messageID(raw.Bytes())
+	attempt := s.countAttempt(id)
+	act := s.sched.Load().Decide(attempt)
+	log := s.logger.With("message_id", id, "attempt", attempt, "action", act.String())
+
+	if err := ss.faultBeforeBody(act, log); err != nil {
+		return err
+	}
+	if _, err := io.Copy(&raw, br); err != nil {
+		s.count(func(st *Stats) { st.Aborted++ })
+		log.Info("fakesmtp: client went away during DATA", "error", err)
+		return errAborted
+	}
+	if err := ss.faultAfterBody(act, log); err != nil {
+		return err
+	}
+	ss.accept(raw.Bytes(), id, attempt, log)
+	return nil
+}
+
+// readHeader copies the message's header, up to and including the blank line
+// that ends it, from br to raw. A message without a body ends at EOF, which is
+// no error; any other read error is the client going away.
+func readHeader(br *bufio.Reader, raw *bytes.Buffer) error {
 	for {
 		line, err := br.ReadBytes('\n')
 		raw.Write(line)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				break // a message without a body
+				return nil
 			}
-			s.count(func(st *Stats) { st.Aborted++ })
-			return errAborted
+			return err
 		}
 		if len(bytes.TrimRight(line, "\r\n")) == 0 {
-			break
+			return nil
 		}
 	}
-	id := ""
-	if h, err := netmail.ReadMessage(bytes.NewReader(append(raw.Bytes(), '\r', '\n'))); err == nil {
-		id = strings.TrimSpace(h.Header.Get("Message-Id"))
+}
+
+// messageID is the header's Message-Id, "" when the header does not parse.
+func messageID(header []byte) string {
+	h, err := netmail.ReadMessage(bytes.NewReader(append(header, '\r', '\n')))
+	if err != nil {
+		return ""
 	}
+	return strings.TrimSpace(h.Header.Get("Message-Id"))
+}
+
+// countAttempt counts one more attempt at the message with this Message-ID
+// and returns the count, the attempt the schedule decides on.
+func (s *Server) countAttempt(id string) int {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.attempts[id]++
-	attempt := s.attempts[id]
-	s.mu.Unlock()
+	return s.attempts[id]
+}
 
-	act := s.sched.Load().Decide(attempt)
-	log := s.logger.With("message_id", id, "attempt", attempt, "action", act.String())
-
-	if act.Kind == Drop {
+// faultBeforeBody carries out the faults that strike before the body is read
+// (drop the connection, stall until the client goes away) and returns the
+// error DATA ends with; nil for any other action.
+func (ss *session) faultBeforeBody(act Action, log *slog.Logger) error {
+	s := ss.srv
+	switch act.Kind {
+	case Drop:
 		s.count(func(st *Stats) { st.Dropped++ })
 		log.Info("fakesmtp: dropping the connection mid-DATA")
 		ss.conn.Conn().Close()
 		return errAborted
-	}
-	if act.Kind == Hang {
+	case Hang:
 		s.count(func(st *Stats) { st.Hung++ })
 		log.Info("fakesmtp: stalling in DATA until the client goes away")
 		ss.waitForDisconnect()
@@ -115,12 +156,14 @@ func (ss *session) Data(r io.Reader) error {
 		log.Info("fakesmtp: stalled client went away; message not recorded")
 		return errAborted
 	}
-	if _, err := io.Copy(&raw, br); err != nil {
-		s.count(func(st *Stats) { st.Aborted++ })
-		log.Info("fakesmtp: client went away during DATA", "error", err)
-		return errAborted
-	}
+	return nil
+}
 
+// faultAfterBody carries out the faults that strike once the message is read
+// in full (cut the connection before the reply, refuse the message) and
+// returns the error DATA ends with; nil for any other action.
+func (ss *session) faultAfterBody(act Action, log *slog.Logger) error {
+	s := ss.srv
 	switch act.Kind {
 	case Cut:
 		s.count(func(st *Stats) { st.Cut++ })
@@ -132,8 +175,14 @@ func (ss *session) Data(r io.Reader) error {
 		log.Info("fakesmtp: refusing the message", "code", act.Code)
 		return replyError(act)
 	}
+	return nil
+}
 
-	m := parseMessage(raw.Bytes())
+// accept records the message with its envelope and connection, counts it
+// accepted and tells the onAccept hook.
+func (ss *session) accept(raw []byte, id string, attempt int, log *slog.Logger) {
+	s := ss.srv
+	m := parseMessage(raw)
 	m.MessageID = id
 	m.MailFrom = ss.from
 	m.RcptTo = append([]string(nil), ss.rcpts...)
@@ -149,7 +198,6 @@ func (ss *session) Data(r io.Reader) error {
 	if s.onAccept != nil {
 		s.onAccept(m)
 	}
-	return nil
 }
 
 // waitForDisconnect stalls until the client closes the connection or the
