@@ -18,12 +18,14 @@ const (
 
 // stageOf is the furthest funnel stage an application's status shows, or
 // -1 when it never went out. It reads the current status only: an
-// application rejected after interviewing counts as replied.
+// application rejected after interviewing counts as replied. A bounced
+// application went out (the funnel counts what the candidate sent; the
+// status table shows the bounce).
 func stageOf(s Status) int {
 	switch s {
-	case StatusSent, StatusFollowedUp, StatusApplied, StatusWithdrawn, StatusNoReply:
+	case StatusSent, StatusFollowedUp, StatusApplied, StatusWithdrawn, StatusNoReply, StatusBounced:
 		return 0
-	case StatusRejected:
+	case StatusReplied, StatusRejected:
 		return 1
 	case StatusInterviewing:
 		return 2
