@@ -40,6 +40,7 @@ func (s *server) routes() http.Handler {
 	api("POST /api/v1/applications/{id}/reopen", s.reopen())
 	api("POST /api/v1/applications/{id}/cancel", s.cancel())
 	api("POST /api/v1/applications/{id}/dismiss", s.dismiss())
+	api("POST /api/v1/applications/{id}/restore", s.restore())
 	api("POST /api/v1/applications/{id}/block", s.block())
 	api("POST /api/v1/applications/{id}/applied", s.markApplied())
 	api("POST /api/v1/applications/{id}/retry", s.retry())
