@@ -85,7 +85,8 @@ var Transitions = map[Status][]Status{
 	// needs_review: "send again", "mark sent" (by the candidate, or by the
 	// mailbox reader when a copy arrived), give up, or a bounce found.
 	StatusNeedsReview: {StatusApproved, StatusSent, StatusFailed, StatusBounced},
-	StatusDismissed:   {StatusReady, StatusMatched}, // restored by the candidate
+	// dismissed: restored by the candidate to where it was before.
+	StatusDismissed: {StatusReady, StatusMatched, StatusSkipped, StatusFailed},
 	// replied: the candidate (or a later reply) tells what the answer meant.
 	StatusReplied: {StatusInterviewing, StatusOffered, StatusRejected, StatusWithdrawn},
 	StatusBounced: {}, // final: the address does not work

@@ -20,6 +20,10 @@ type Review interface {
 	// Dismiss sets an application aside (a bad match, apply-by-link jobs the
 	// candidate will not pursue), with an optional reason.
 	Dismiss(ctx context.Context, id int64, reason string) (*Application, error)
+	// Restore takes a dismissed application back to where it was before
+	// (ready, matched, skipped or failed); a matched one is drafted again.
+	// A company blocked with it stays blocked.
+	Restore(ctx context.Context, id int64) (*Application, error)
 	// BlockCompany dismisses the application and blocks its company for the
 	// profile: later postings from it are skipped with the reason.
 	BlockCompany(ctx context.Context, id int64, reason string) (*Application, error)

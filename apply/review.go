@@ -80,6 +80,65 @@ func (s *Service) Dismiss(ctx context.Context, id int64, why string) (*jobpilot.
 	})
 }
 
+// Restore takes a dismissed application back to the status it was
+// dismissed from, read from its history: skipped and failed return as they
+// were (a failed one keeps its error for Retry); ready and matched return to
+// review when the documents exist and are drafted again otherwise. The
+// dismissal's note is cleared; a company blocked with it stays blocked (the
+// block is the profile's, not the application's). Anything but a dismissed
+// application is ECONFLICT.
+func (s *Service) Restore(ctx context.Context, id int64) (*jobpilot.Application, error) {
+	app, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if app.Status != jobpilot.StatusDismissed {
+		return nil, jobpilot.Errorf(jobpilot.ECONFLICT, "application %d is %s: only a dismissed application can be restored", id, app.Status)
+	}
+	before, err := s.statusBefore(ctx, id, jobpilot.StatusDismissed)
+	if err != nil {
+		return nil, err
+	}
+	change := jobpilot.Change{From: []jobpilot.Status{jobpilot.StatusDismissed}, Note: ptr("")}
+	switch before {
+	case jobpilot.StatusSkipped, jobpilot.StatusFailed:
+		change.Reason = "restored by the candidate; " + string(before) + " again, as before the dismissal"
+		return s.Store.Transition(ctx, id, before, change)
+	}
+	switch _, err := s.Store.Documents(ctx, id); {
+	case err == nil:
+		change.Reason = "restored by the candidate; back to review"
+		return s.Store.Transition(ctx, id, jobpilot.StatusReady, change)
+	case jobpilot.ErrorCode(err) != jobpilot.ENOTFOUND:
+		return nil, err
+	}
+	change.Reason = "restored by the candidate; drafting again"
+	change.Tasks = []jobpilot.Task{processTask(nil, app)}
+	return s.Store.Transition(ctx, id, jobpilot.StatusMatched, change)
+}
+
+// statusBefore is the status an application had when it last moved to
+// status, from its history; "" when the history does not say (an event
+// older than the from/to data, or none).
+func (s *Service) statusBefore(ctx context.Context, id int64, status jobpilot.Status) (jobpilot.Status, error) {
+	var before int64
+	for {
+		evs, err := s.Store.Events(ctx, jobpilot.EventFilter{ApplicationID: id, Kinds: []string{jobpilot.EventStatus}, BeforeID: before})
+		if err != nil {
+			return "", err
+		}
+		for _, e := range evs {
+			if e.Data["to"] == string(status) {
+				return jobpilot.Status(e.Data["from"]), nil
+			}
+		}
+		if len(evs) == 0 {
+			return "", nil
+		}
+		before = evs[len(evs)-1].ID
+	}
+}
+
 // BlockCompany blocks the application's company for its profile (later
 // postings from it are skipped with the reason) and dismisses the
 // application when it is still open. The block stands even when the

@@ -198,6 +198,95 @@ func TestRetryFailed(t *testing.T) {
 	})
 }
 
+// Restore takes a dismissed application back to the status it was
+// dismissed from: ready with its documents, failed with its error, skipped;
+// a matched one without documents is drafted again. Restoring anything but
+// a dismissed application is ECONFLICT.
+func TestRestoreDismissed(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
+		ctx := context.Background()
+		e := reviewEnv(t, b, &countingMailer{})
+		svc := e.sys.Apply
+		byEmail := e.ready(t, jobpilot.ApplyViaEmail)
+		if len(byEmail) < 2 {
+			t.Fatalf("examples: %d ready by email, want 2", len(byEmail))
+		}
+		restore := func(id int64, want jobpilot.Status) *jobpilot.Application {
+			t.Helper()
+			got, err := svc.Restore(ctx, id)
+			if err != nil {
+				t.Fatalf("restore %d: %v", id, err)
+			}
+			if got.Status != want || got.Note != "" {
+				t.Fatalf("restored %d: %s (note %q), want %s", id, got.Status, got.Note, want)
+			}
+			if evs := e.statusEvents(t, id); !strings.Contains(evs[len(evs)-1], "dismissed → "+string(want)+": restored by the candidate") {
+				t.Fatalf("history of %d: %q", id, evs)
+			}
+			return got
+		}
+
+		// Ready: back to review, the dismissal's reason gone.
+		ready := byEmail[0]
+		_, err := svc.Restore(ctx, ready.ID)
+		wantCode(t, err, jobpilot.ECONFLICT)
+		if _, err := svc.Dismiss(ctx, ready.ID, "too far"); err != nil {
+			t.Fatal(err)
+		}
+		restore(ready.ID, jobpilot.StatusReady)
+		_, err = svc.Restore(ctx, ready.ID)
+		if wantCode(t, err, jobpilot.ECONFLICT); !strings.Contains(err.Error(), "only a dismissed application can be restored") {
+			t.Fatalf("restore of a ready application: %v", err)
+		}
+		if _, err := svc.Approve(ctx, ready.ID); err != nil {
+			t.Fatalf("approve after restore: %v", err)
+		}
+
+		// Failed: failed again, its error kept for Retry.
+		failed := byEmail[1]
+		if _, err := e.st.Transition(ctx, failed.ID, jobpilot.StatusFailed, jobpilot.Change{Error: ptr("550 mailbox unavailable")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Dismiss(ctx, failed.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := restore(failed.ID, jobpilot.StatusFailed); got.Error != "550 mailbox unavailable" {
+			t.Fatalf("restored failed application lost its error: %+v", got)
+		}
+
+		// Skipped: skipped again, not drafted.
+		var skipped *jobpilot.Application
+		for _, a := range e.apps(t, 1) {
+			if a.Status == jobpilot.StatusSkipped {
+				skipped = a
+				break
+			}
+		}
+		if skipped == nil {
+			t.Fatal("the examples have no skipped application")
+		}
+		if _, err := svc.Dismiss(ctx, skipped.ID, "never"); err != nil {
+			t.Fatal(err)
+		}
+		restore(skipped.ID, jobpilot.StatusSkipped)
+
+		// Matched without documents: matched again and drafted.
+		if _, err := e.st.Transition(ctx, skipped.ID, jobpilot.StatusMatched, jobpilot.Change{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Dismiss(ctx, skipped.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		got := restore(skipped.ID, jobpilot.StatusMatched)
+		if err := e.process(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if got = e.app(t, skipped.ID); got.Status != jobpilot.StatusReady {
+			t.Fatalf("restored matched application after drafting: %s", got.Status)
+		}
+	})
+}
+
 // The undo window: an approved email is not sent before SendAfter, can be
 // cancelled until it is, and is sent once the window has passed, recorded
 // truthfully as saved to the outbox when no SMTP server is configured.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,6 +23,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"statusOf": func(s jobpilot.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
 	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"domainOf": domainOf,
+	// recipientOf is the recipient a card shows (cardRecipient).
+	"recipientOf": cardRecipient,
+	"trackerNext": trackerNext,
+	"day":         func(t time.Time) string { return t.Format(time.DateOnly) },
+	"hostOf":      hostOf,
+	"pct":         func(f float64) float64 { return f * 100 },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // flashes are the only messages a redirect can ask the dashboard to show;
@@ -29,6 +36,11 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 var flashes = map[string]string{
 	"approved":  "Approved. The application is queued for sending.",
 	"dismissed": "Dismissed. The application left the review queue.",
+	"cancelled": "Cancelled: nothing was sent; the application is ready for review again.",
+	"restored":  "Restored: the application is back where it was before you dismissed it.",
+	"edited":    "Saved: the fabrication guard found nothing the profile lacks, and the letter and resume were rendered again.",
+	"applied":   "Marked applied.",
+	"tracked":   "Status recorded.",
 	"reset":     "Circuit breaker reset.",
 	"triggered": "Job queued to run now.",
 	"restarted": "Scheduler restarted.",
@@ -67,6 +79,11 @@ type dashData struct {
 	Queue bool
 	// Review is the review queue (the home page).
 	Review *queueView
+	// Draft is the cover letter the candidate typed in an edit the guard
+	// refused, shown again in the form.
+	Draft string
+	// Funnel is the tracker's funnel (the admin page).
+	Funnel *jobpilot.Funnel
 }
 
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *dashData) {
@@ -142,6 +159,8 @@ func (s *server) overview(ctx context.Context) (*dashData, error) {
 		d.Recent = append(d.Recent, row)
 	}
 	d.Chart = perDayChart(all, d.Now, 14)
+	funnel := jobpilot.FunnelOf(all)
+	d.Funnel = &funnel
 	if s.Breakers != nil {
 		d.Breakers = breakerViews(s.Breakers.Snapshot())
 	}
@@ -200,12 +219,17 @@ func (s *server) preview() http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		title := fmt.Sprintf("Application %d", id)
-		if detail.Posting != nil {
-			title = detail.Posting.Title + " at " + detail.Posting.Company
-		}
-		s.render(w, r, http.StatusOK, "preview.html", &dashData{Title: title, CSRF: s.sessions.csrf(sid), Detail: detail, Now: s.Now()})
+		s.render(w, r, http.StatusOK, "preview.html", &dashData{Title: detailTitle(detail), CSRF: s.sessions.csrf(sid), Detail: detail,
+			Now: s.Now(), Flash: flashFor(r.URL.Query())})
 	})
+}
+
+// detailTitle is the page title of an application's detail page.
+func detailTitle(d *ApplicationDetail) string {
+	if d.Posting != nil {
+		return d.Posting.Title + " at " + d.Posting.Company
+	}
+	return fmt.Sprintf("Application %d", d.ID)
 }
 
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) {
@@ -214,6 +238,15 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error.html", &dashData{Title: http.StatusText(status), Error: d.Message})
+}
+
+// hostOf is the host of a URL, lower-cased ("" when it has none).
+func hostOf(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
 
 // domainOf is the domain part of an email address, lower-cased, as the

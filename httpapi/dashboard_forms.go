@@ -144,7 +144,8 @@ func (s *server) approveForm(r *http.Request) (string, error) {
 	if _, err := s.Pipeline.Approve(r.Context(), id); err != nil {
 		return "", err
 	}
-	return "/?done=approved#app-" + strconv.FormatInt(id, 10), nil
+	// The queue names the application so that it can offer the undo.
+	return "/?done=approved&undo=" + strconv.FormatInt(id, 10), nil
 }
 
 func (s *server) resetForm(r *http.Request) (string, error) {

@@ -110,6 +110,9 @@ type queueView struct {
 	NextURL, FirstURL string
 	// SelectAllURL is this page with every checkbox ticked.
 	SelectAllURL string
+	// Undo is the application just approved from this page while its
+	// undo window is open: the page offers to cancel it.
+	Undo *jobpilot.Application
 }
 
 // queue is the candidate's home page: the review queue, best score first.
@@ -119,6 +122,9 @@ func (s *server) queue(w http.ResponseWriter, r *http.Request, sid []byte, flash
 	d.Review = &queueView{Params: params}
 	if err == nil {
 		err = s.loadQueue(r.Context(), d.Review, f)
+	}
+	if err == nil {
+		d.Review.Undo, err = s.undoable(r.Context(), r.URL.Query().Get("undo"))
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -162,6 +168,26 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 	}
 	v.Ready = counts[jobpilot.StatusReady]
 	return nil
+}
+
+// undoable is the application ?undo= names when it is approved and its
+// email not yet sent (the approval's redirect names it); nil otherwise,
+// including for a malformed or unknown id: the strip is a convenience.
+func (s *server) undoable(ctx context.Context, v string) (*jobpilot.Application, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nil
+	}
+	a, err := s.Store.Application(ctx, id)
+	switch {
+	case jobpilot.ErrorCode(err) == jobpilot.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case a.Status != jobpilot.StatusApproved:
+		return nil, nil
+	}
+	return a, nil
 }
 
 // bulkForm approves or dismisses the applications the queue's checkboxes

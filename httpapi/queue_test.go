@@ -256,3 +256,75 @@ func TestQueueFilterForm(t *testing.T) {
 		}
 	})
 }
+
+// card returns the HTML of the review card of application id on page.
+func card(t *testing.T, page string, id int64) string {
+	t.Helper()
+	i := strings.Index(page, fmt.Sprintf(`<article class="app" id="app-%d"`, id))
+	if i < 0 {
+		t.Fatalf("no card for application %d", id)
+	}
+	rest := page[i:]
+	return rest[:strings.Index(rest, "</article>")]
+}
+
+// Cards and lists say what happened, not the bare status: an email only
+// saved to the outbox (no SMTP server configured) never reads "sent", on
+// the queue's card, the detail page or the admin page's recent list. Every
+// review card shows its recipient's address, the address's domain and the
+// site it was found on, and the check's warning when there is one.
+func TestCardsSayWhatHappened(t *testing.T) {
+	dbtest.RunStore(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := newStoreDash(t, db, 3)
+		flagged := &jobpilot.Recipient{Address: "jobs@acme-careers.io", Domain: "acme-careers.io", Source: "jobs.example.com",
+			Flags: []string{"domain differs from the company's: acme-careers.io (posting at jobs.example.com)"}}
+		outboxed := d.ready(t, 0, 90)
+		for _, step := range []jobpilot.Change{
+			{Reason: "approved"}, {Reason: "sending", Recipient: flagged},
+			{Reason: "saved to the outbox, not sent", Delivery: ptr(jobpilot.DeliveryOutbox), SentAt: ptr(d.now)},
+		} {
+			to := map[string]jobpilot.Status{"approved": jobpilot.StatusApproved, "sending": jobpilot.StatusSending}[step.Reason]
+			if to == "" {
+				to = jobpilot.StatusSent
+			}
+			if _, err := db.Transition(ctx, outboxed.ID, to, step); err != nil {
+				t.Fatal(err)
+			}
+		}
+		held := d.ready(t, 1, 80)
+		if _, err := db.Update(ctx, held.ID, jobpilot.Change{Recipient: flagged}); err != nil {
+			t.Fatal(err)
+		}
+		bare := d.ready(t, 2, 70) // no address stored, none on the posting
+
+		_, page := d.get(t, "/?status=all")
+		const label = "saved to outbox (no SMTP server configured)"
+		sent := card(t, page, outboxed.ID)
+		if !strings.Contains(sent, label) || strings.Contains(sent, ">sent<") {
+			t.Fatalf("the outbox's card does not say where the email went:\n%s", sent)
+		}
+		for _, id := range []int64{outboxed.ID, held.ID} {
+			c := card(t, page, id)
+			for _, want := range []string{"jobs@acme-careers.io", "acme-careers.io</span>", "jobs.example.com", "Check the recipient:", "domain differs from the company&#39;s"} {
+				if !strings.Contains(c, want) {
+					t.Fatalf("card %d lacks %q:\n%s", id, want, c)
+				}
+			}
+		}
+		if c := card(t, page, bare.ID); !strings.Contains(c, "No recipient address") || strings.Contains(c, "Check the recipient") {
+			t.Fatalf("a card without an address:\n%s", c)
+		}
+
+		_, detail := d.get(t, fmt.Sprintf("/applications/%d", outboxed.ID))
+		if s := section(t, detail, "summary"); !strings.Contains(s, label) || strings.Contains(s, ">sent<") || !strings.Contains(s, "Check the recipient:") {
+			t.Fatalf("the detail page's summary:\n%s", s)
+		}
+		_, admin := d.get(t, "/admin")
+		if s := section(t, admin, "recent"); !strings.Contains(s, label) || strings.Contains(s, ">sent<") {
+			t.Fatalf("the admin page's recent list:\n%s", s)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }

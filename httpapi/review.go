@@ -20,6 +20,12 @@ func (s *server) dismiss() http.Handler {
 	return pipelineBodyAction(s, decodeReason, Pipeline.Dismiss)
 }
 
+func (s *server) restore() http.Handler {
+	return s.pipelineAction(func(_ http.ResponseWriter, r *http.Request, id int64) (*jobpilot.Application, error) {
+		return s.Pipeline.Restore(r.Context(), id)
+	})
+}
+
 func (s *server) block() http.Handler {
 	return pipelineBodyAction(s, decodeReason, Pipeline.BlockCompany)
 }

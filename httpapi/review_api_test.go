@@ -122,6 +122,20 @@ func TestReviewActionsAPI(t *testing.T) {
 	}
 	e.wantError(t, "GET", "/api/v1/tracker/funnel?profile_id=x", nil, 400, "invalid", "profile_id")
 
+	// Restore: a dismissed application goes back to review, recorded in
+	// its history; one that is not dismissed is 409.
+	e.wantError(t, "POST", path(ready[2].ID, "restore"), nil, 409, "conflict", "")
+	app = act("POST", path(ready[0].ID, "restore"), nil)
+	if app.Status != jobpilot.StatusReady || app.Note != "" {
+		t.Fatalf("restored: %+v", app)
+	}
+	var restored httpapi.ApplicationDetail
+	e.api(t, "GET", fmt.Sprintf("/api/v1/applications/%d", ready[0].ID), nil, 200, &restored)
+	if last := restored.Events[0]; !strings.Contains(last.Message, "dismissed → ready: restored by the candidate") {
+		t.Fatalf("last event after restore: %+v", last)
+	}
+	e.wantError(t, "POST", path(ready[0].ID, "restore"), nil, 409, "conflict", "")
+
 	// Retry only a failed application; edits refused by the guard are 422.
 	e.wantError(t, "POST", path(ready[2].ID, "retry"), nil, 409, "conflict", "")
 	letter := "Dear hiring team,\n\nAt Google I led forty engineers.\n\nBest regards"

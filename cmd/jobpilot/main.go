@@ -55,6 +55,7 @@ type CLI struct {
 	Approve      ApproveCmd      `cmd:"" help:"Approve ready applications; the service sends them after the undo window (SEND_DELAY)."`
 	Cancel       CancelCmd       `cmd:"" help:"Cancel approved applications before their email is sent."`
 	Dismiss      DismissCmd      `cmd:"" help:"Dismiss applications (a bad match, a job you will not pursue)."`
+	Restore      RestoreCmd      `cmd:"" help:"Restore dismissed applications to where they were before."`
 	Block        BlockCmd        `cmd:"" help:"Block the applications' companies: dismiss them and skip the companies' later postings."`
 	Applied      AppliedCmd      `cmd:"" help:"Mark link-only applications as applied (you applied through the posting's link)."`
 	Retry        RetryCmd        `cmd:"" help:"Retry failed applications."`

@@ -98,6 +98,25 @@ func (c *DismissCmd) Run(app *App) error {
 	})
 }
 
+// RestoreCmd is `jobpilot restore ID…`.
+type RestoreCmd struct {
+	IDs []int64 `arg:"" name:"id" help:"Dismissed applications."`
+}
+
+// Run restores dismissed applications and says where each went back to.
+func (c *RestoreCmd) Run(app *App) error {
+	return reviewAction(app, c.IDs, "restored", func(r jobpilot.Review, id int64) (string, error) {
+		a, err := r.Restore(app.Ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if a.Status == jobpilot.StatusMatched {
+			return "restored; queued to be drafted again by the running service", nil
+		}
+		return "restored; it is " + a.StatusLabel() + " again", nil
+	})
+}
+
 // BlockCmd is `jobpilot block ID… [--reason]`.
 type BlockCmd struct {
 	IDs    []int64 `arg:"" name:"id" help:"Applications whose company to block."`

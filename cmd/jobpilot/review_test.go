@@ -128,6 +128,20 @@ func TestReviewCommands(t *testing.T) {
 		!strings.Contains(out, "dismissed") {
 		t.Fatalf("applications --all: exit %d\n%s", code, out)
 	}
+
+	// restore: the dismissed one is back in review; again, or one that
+	// was not dismissed, is refused.
+	if code, out, errOut := runCLI(t, env, "restore", byEmail[0]); code != 0 || !strings.Contains(out, byEmail[0]+": restored; it is ready again") {
+		t.Fatalf("restore: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "restore", byEmail[0], byURL[0]); code != 1 ||
+		!strings.Contains(errOut, byEmail[0]+": application "+byEmail[0]+" is ready: only a dismissed application can be restored") ||
+		!strings.Contains(errOut, "2 of 2 applications not restored") {
+		t.Fatalf("restore twice: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, env, "restore", "0"); code != 2 || !strings.Contains(errOut, "not an application id") {
+		t.Fatalf("restore 0: exit %d %s", code, errOut)
+	}
 }
 
 // Direct mode refuses to start for a profile whose preferences do not say
