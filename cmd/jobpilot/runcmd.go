@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -89,10 +90,12 @@ func (c *RunCmd) Run(app *App) error {
 const llmCheckTimeout = 10 * time.Second
 
 // checkLLM asks the configured LLM endpoint whether it answers before any
-// work starts, and says what it found. When it does not, run writes with
-// the template writer (LLM_UNAVAILABLE=template: the writer returned) or
-// stops with an error (stop): it never waits on a dead endpoint in silence.
-// Nil writer: the configuration's own.
+// work starts, and says what it found: it answers, it does not, or it
+// answers but refuses the key (401, 403), which no wait would cure. When
+// it cannot be used, run writes with the template writer
+// (LLM_UNAVAILABLE=template: the writer returned) or stops with an error
+// (stop): it never waits on a dead endpoint in silence. Nil writer: the
+// configuration's own.
 func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
 	if cfg.UsesTemplateWriter() {
 		return nil, nil
@@ -108,11 +111,15 @@ func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
 	if app.Ctx.Err() != nil {
 		return nil, app.Ctx.Err()
 	}
+	found := fmt.Sprintf("LLM endpoint %s does not answer", llmCfg.BaseURL)
+	if errors.Is(err, jobpilot.ErrMisconfigured) {
+		found = fmt.Sprintf("LLM endpoint %s answers, but %s", llmCfg.BaseURL, llm.KeyRefused)
+	}
 	if cfg.Apply.LLMUnavailable == "stop" {
 		return nil, &jobpilot.Error{Code: jobpilot.EUNAVAILABLE,
-			Message: fmt.Sprintf("the LLM endpoint %s does not answer (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", llmCfg.BaseURL), Err: err}
+			Message: fmt.Sprintf("the %s (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", found), Err: err}
 	}
-	fmt.Fprintf(app.Stderr, "LLM endpoint %s does not answer (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", llmCfg.BaseURL, err)
+	fmt.Fprintf(app.Stderr, "%s (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", found, err)
 	return templatewriter.New(), nil
 }
 

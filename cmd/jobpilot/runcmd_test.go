@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -227,5 +228,34 @@ func TestRunChecksTheLLMFirst(t *testing.T) {
 	}
 	if got := runSummary(t, stdout); got["ready"] == 0 || got["failed"] != 0 {
 		t.Errorf("summary %v: want the matches drafted by the template writer", got)
+	}
+}
+
+// An endpoint that answers but refuses the key (401) is reported as such,
+// not as an endpoint that does not answer: the fix is the key, not the
+// network. run then behaves as LLM_UNAVAILABLE says.
+func TestRunReportsARefusedKey(t *testing.T) {
+	fake := fakellm.New(fakellm.Options{APIKey: "sk-right-not-a-secret"})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	url := srv.URL + "/v1"
+	env := func(node, mode string) map[string]string {
+		return map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": node,
+			"OPENAI_API_KEY": "sk-wrong-not-a-secret", "OPENAI_BASE_URL": url, "LLM_UNAVAILABLE": mode}
+	}
+	refused := "LLM endpoint " + url + " answers, but the API key was refused"
+	code, stdout, stderr := runCLIConcurrent(t, env("run-key-stop", "stop"), "run")
+	if code != 1 || !strings.Contains(stderr, refused) || !strings.Contains(stderr, "OPENAI_API_KEY") || strings.Contains(stderr, "does not answer") || stdout != "" {
+		t.Fatalf("stop: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLIConcurrent(t, env("run-key-template", "template"), "run")
+	if code != 0 || !strings.Contains(stderr, refused) || strings.Contains(stderr, "does not answer") || !strings.Contains(stderr, "writing with the template writer instead") {
+		t.Fatalf("template: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if got := runSummary(t, stdout); got["ready"] == 0 || got["failed"] != 0 {
+		t.Errorf("summary %v: want the matches drafted by the template writer", got)
+	}
+	if strings.Contains(stderr, "sk-wrong-not-a-secret") {
+		t.Errorf("the key was printed:\n%s", stderr)
 	}
 }
