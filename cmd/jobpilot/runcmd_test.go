@@ -259,3 +259,38 @@ func TestRunReportsARefusedKey(t *testing.T) {
 		t.Errorf("the key was printed:\n%s", stderr)
 	}
 }
+
+// A key that passes the check but is refused for the chat model (403: its
+// project may not use the model) pauses the openai breaker. run does not
+// wait out --wait for work no wait can finish: it says which breaker is
+// paused and why, and leaves the applications queued, none failed.
+func TestRunStopsWaitingOnAPausedBreaker(t *testing.T) {
+	fake := fakellm.New(fakellm.Options{})
+	refused := make([]fakellm.Reply, 50)
+	for i := range refused {
+		refused[i] = fakellm.Reply{Status: http.StatusForbidden}
+	}
+	fake.Script(refused...)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	env := map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-key-paused",
+		"OPENAI_API_KEY": "sk-test-not-a-secret", "OPENAI_BASE_URL": srv.URL + "/v1", "APPLY_MODE": "direct"}
+	// The old behaviour waited all of --wait; 2 minutes bounds the
+	// failure, while a run that notices the pause ends long before.
+	code, stdout, stderr := runCLIConcurrent(t, env, "run", "--wait", "2m")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, `draft: not waiting for`) || !strings.Contains(stderr, `circuit breaker "openai" is paused`) || !strings.Contains(stderr, "HTTP 403") {
+		t.Errorf("stderr does not say drafting waits for the paused openai breaker:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "wait for the configuration to be fixed") || strings.Contains(stdout, "after --wait") {
+		t.Errorf("the summary does not say the work waits for the configuration:\n%s", stdout)
+	}
+	if got := runSummary(t, stdout); got["failed"] != 0 || got["matched"] == 0 {
+		t.Errorf("summary %v: want matches, none failed", got)
+	}
+	if n := fake.Calls(); n == 0 || fake.Accepted() != 0 {
+		t.Errorf("%d calls, %d accepted: want the refused ones only", n, fake.Accepted())
+	}
+}
