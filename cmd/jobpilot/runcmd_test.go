@@ -115,17 +115,19 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 	}
 }
 
-// A posting that fails (here: the LLM answers run's check, then refuses
-// the key on every completion, a permanent error) is counted in the table;
-// it is not an operational failure of the command.
+// A posting that fails (here: the LLM answers run's check, then rejects
+// every completion as a bad request, a permanent error) is counted in the
+// table; it is not an operational failure of the command. (A refused key
+// would not do: it pauses drafting instead, see
+// TestRunStopsWaitingOnAPausedBreaker.)
 func TestRunFailedPostingsExitZero(t *testing.T) {
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if answerModels(w, r) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":{"message":"Invalid value for 'messages'","type":"invalid_request_error","code":null}}`))
 	}))
 	defer llm.Close()
 	dir := t.TempDir()
