@@ -17,9 +17,12 @@ import (
 //
 // Failures are sorted by kind. An open breaker or a transient error after the
 // policy's retries returns the error: the engine snoozes or retries the job
-// later and the application stays drafting. A permanent error (the LLM
-// refused the key, the draft was rejected by the fabrication guard) marks the
-// application failed with the reason and completes the job.
+// later and the application stays drafting. That includes a key the LLM
+// endpoint refuses (401, 403): a configuration error pauses the "openai"
+// breaker, so the application waits for the key to be fixed rather than
+// failing. A permanent error (a request the endpoint rejects, documents
+// that cannot be rendered) marks the application failed with the reason
+// and completes the job.
 func (s *Service) ProcessPosting(ctx context.Context, t jobpilot.Task) error {
 	app, err := s.Store.Application(ctx, t.ApplicationID)
 	if err != nil {

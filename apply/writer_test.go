@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/internal/pdftext"
 	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/llm"
 	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/templatewriter"
 )
@@ -265,6 +267,62 @@ func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
 	}
 	if a := le.env.app(t, app.ID); a.Status != jobpilot.StatusReady || a.Error != "" {
 		t.Errorf("after recovery: %s, error %q", a.Status, a.Error)
+	}
+}
+
+// A key the endpoint refuses is a configuration error, not the
+// application's fault: the model answers 403 (the key's project may not
+// use the model). One call, no retry; the "openai" breaker is paused with
+// the endpoint's answer as its reason, which /health shows; ProcessPosting
+// returns the breaker's error (the engine snoozes the job) and the
+// application stays drafting instead of failing. While paused no call is
+// made; once access is granted and the breaker reset, the same job drafts
+// the documents. Before, the 403 was permanent and failed the application.
+func TestRefusedKeyLeavesTheApplicationDrafting(t *testing.T) {
+	ctx := context.Background()
+	le := newLLMEnv(t, fakellm.Options{}, "")
+	le.fake.Script(fakellm.Reply{Status: http.StatusForbidden})
+	err := le.process(ctx, le.app)
+	var open *resilience.OpenError
+	if !errors.As(err, &open) || open.Breaker != resilience.BreakerOpenAI || errors.Is(err, jobpilot.ErrPermanent) {
+		t.Fatalf("process posting: %v (%T), want the paused openai breaker's error", err, err)
+	}
+	if n := le.fake.Calls(); n != 1 {
+		t.Errorf("the model got %d calls, want 1: a refused key is not retried", n)
+	}
+	app := le.env.app(t, le.app.ID)
+	if app.Status != jobpilot.StatusDrafting {
+		t.Fatalf("application %s, want drafting (not failed); history %q", app.Status, le.statusEvents(t, app.ID))
+	}
+	if !strings.Contains(app.Error, "HTTP 403") || !strings.Contains(app.Error, "paused") {
+		t.Errorf("the recorded error %q does not say the breaker is paused by the endpoint's 403", app.Error)
+	}
+	// (The engine is not started here, so the overall status is not
+	// looked at: the breaker's part is.)
+	b := le.sys.Health(ctx).CircuitBreakers[resilience.BreakerOpenAI]
+	if b.State != jobpilot.BreakerOpen || !strings.Contains(b.Reason, "HTTP 403") ||
+		!strings.Contains(b.Reason, llm.KeyRefused) || !strings.Contains(b.Reason, "OPENAI_API_KEY") {
+		t.Errorf("openai breaker in /health %+v; want open, the reason naming the 403 and OPENAI_API_KEY", b)
+	}
+
+	// Paused: the job's next run waits again without a call, whatever
+	// the time.
+	if err := le.process(ctx, app); !errors.As(err, &open) || open.Reason == "" {
+		t.Fatalf("second attempt while paused: %v", err)
+	}
+	if n := le.fake.Calls(); n != 1 {
+		t.Errorf("the paused breaker let %d calls through", n-1)
+	}
+
+	// Access granted (the fake answers normally now) and the breaker reset.
+	if err := le.sys.Resilience.Breakers.Reset(resilience.BreakerOpenAI); err != nil {
+		t.Fatal(err)
+	}
+	if err := le.process(ctx, app); err != nil {
+		t.Fatalf("after the reset: %v", err)
+	}
+	if a := le.env.app(t, app.ID); a.Status != jobpilot.StatusReady || a.Error != "" || !strings.HasPrefix(a.Writer, "llm:") {
+		t.Errorf("after the reset: %s, writer %q, error %q; want ready, written by the model", a.Status, a.Writer, a.Error)
 	}
 }
 

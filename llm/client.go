@@ -33,11 +33,14 @@ const (
 // retries turned off: each Complete call is exactly one HTTP request, and the
 // caller's resilience policy (retry, the shared "openai" breaker, the
 // per-attempt timeout) decides what happens next. Errors come back
-// classified: HTTP statuses by resilience.ClassifyHTTPStatus (429, 5xx
-// but 501, 408 and 409 are jobpilot.Transient, a 429 or 503 with
-// Retry-After jobpilot.TransientAfter so the retry waits that long; 400,
-// 401, 403, 404 and 422 are jobpilot.Permanent), connection failures and
-// timeouts jobpilot.Transient. Cancellation of ctx aborts the HTTP
+// classified: 401 and 403 (a key the endpoint refuses, or one without
+// access to the model) are jobpilot.Misconfigured, so the "openai" breaker
+// is paused until a person fixes the key; the other HTTP statuses by
+// resilience.ClassifyHTTPStatus (429, 5xx but 501, 408 and 409 are
+// jobpilot.Transient, a 429 or 503 with Retry-After
+// jobpilot.TransientAfter so the retry waits that long; 400, 404 and 422
+// are jobpilot.Permanent); connection failures and timeouts
+// jobpilot.Transient. Cancellation of ctx aborts the HTTP
 // request and returns ctx's error unclassified, so our own shutdown is never
 // counted against the breaker.
 //
@@ -236,13 +239,23 @@ func (c *Client) classify(ctx context.Context, err error) error {
 	}
 	var apiErr *openai.Error
 	if errors.As(err, &apiErr) {
-		// 400 bad request, 401/403 wrong key, 404 unknown model, 422 are
-		// permanent; 429 (with its Retry-After), 408, 409 and 5xx transient.
+		e := fmt.Errorf("llm: %s: HTTP %d: %s", c.model, apiErr.StatusCode, apiMessage(apiErr))
+		switch apiErr.StatusCode {
+		case http.StatusUnauthorized:
+			// Our key, not the request nor the endpoint's health: every
+			// later call meets the same refusal, so the breaker is paused
+			// rather than each application failed (docs/design-notes.md,
+			// "A configuration error pauses its dependency").
+			return jobpilot.Misconfigured(fmt.Errorf("%w (%s: check OPENAI_API_KEY)", e, KeyRefused))
+		case http.StatusForbidden:
+			return jobpilot.Misconfigured(fmt.Errorf("%w (%s access: check OPENAI_API_KEY and that its project may use model %s)", e, KeyRefused, c.model))
+		}
+		// 400 bad request, 404 unknown model, 422 are permanent; 429 (with
+		// its Retry-After), 408, 409 and 5xx transient.
 		var header http.Header
 		if apiErr.Response != nil {
 			header = apiErr.Response.Header
 		}
-		e := fmt.Errorf("llm: %s: HTTP %d: %s", c.model, apiErr.StatusCode, apiMessage(apiErr))
 		return resilience.ClassifyHTTPStatus(apiErr.StatusCode, header, e, c.now())
 	}
 	var netErr net.Error
@@ -255,6 +268,10 @@ func (c *Client) classify(ctx context.Context, err error) error {
 	// most likely a proxy or an overloaded server; a later attempt can work.
 	return jobpilot.Transient(fmt.Errorf("llm: %s: %w", c.model, err))
 }
+
+// KeyRefused is how a 401 or 403 of the endpoint is described: the
+// words `jobpilot run` reports and the breaker's pause reason carries.
+const KeyRefused = "the API key was refused"
 
 // stripContext keeps the SDK's message but drops its wrapped context error,
 // so that the joined error has one clear cause.
@@ -270,7 +287,8 @@ func apiMessage(e *openai.Error) string {
 // Ping checks that the endpoint answers and takes the key, with one GET
 // /models bound to ctx. A server without that route (404) answers, so it
 // counts as reachable; a refused key, a 5xx and no answer at all do not.
-// The error is classified like Complete's.
+// The error is classified like Complete's: a refused key (401, 403) is
+// jobpilot.ErrMisconfigured, the endpoint answering but not to us.
 func (c *Client) Ping(ctx context.Context) error {
 	_, err := c.sdk.Models.List(ctx)
 	var apiErr *openai.Error

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,18 +21,20 @@ func TestClientClassifiesErrors(t *testing.T) {
 	c := NewClient(Config{BaseURL: srv.URL + "/v1", Model: "m"})
 	date := time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
-		reply     fakellm.Reply
-		transient bool
-		after     bool
+		reply fakellm.Reply
+		class error // jobpilot.ErrTransient, ErrPermanent or ErrMisconfigured
+		after bool
 	}{
-		{fakellm.Reply{Status: 429, RetryAfter: date}, true, true},
-		{fakellm.Reply{Status: 429}, true, false},
-		{fakellm.Reply{Status: 500}, true, false},
-		{fakellm.Reply{Status: 503}, true, false},
-		{fakellm.Reply{Status: 400}, false, false},
-		{fakellm.Reply{Status: 401}, false, false},
-		{fakellm.Reply{Status: 403}, false, false},
-		{fakellm.Reply{Status: 404}, false, false},
+		{fakellm.Reply{Status: 429, RetryAfter: date}, jobpilot.ErrTransient, true},
+		{fakellm.Reply{Status: 429}, jobpilot.ErrTransient, false},
+		{fakellm.Reply{Status: 500}, jobpilot.ErrTransient, false},
+		{fakellm.Reply{Status: 503}, jobpilot.ErrTransient, false},
+		{fakellm.Reply{Status: 400}, jobpilot.ErrPermanent, false},
+		// A refused key is our configuration: neither retried nor the
+		// application's fault (the breaker is paused).
+		{fakellm.Reply{Status: 401}, jobpilot.ErrMisconfigured, false},
+		{fakellm.Reply{Status: 403}, jobpilot.ErrMisconfigured, false},
+		{fakellm.Reply{Status: 404}, jobpilot.ErrPermanent, false},
 	}
 	for _, tc := range tests {
 		fake.Script(tc.reply)
@@ -40,8 +43,13 @@ func TestClientClassifiesErrors(t *testing.T) {
 		if fake.Calls()-before != 1 {
 			t.Errorf("%d: %d HTTP requests, want 1 (SDK retries must be off)", tc.reply.Status, fake.Calls()-before)
 		}
-		if errors.Is(err, jobpilot.ErrTransient) != tc.transient || errors.Is(err, jobpilot.ErrPermanent) == tc.transient {
-			t.Errorf("%d: err = %v, transient want %v", tc.reply.Status, err, tc.transient)
+		for _, class := range []error{jobpilot.ErrTransient, jobpilot.ErrPermanent, jobpilot.ErrMisconfigured} {
+			if errors.Is(err, class) != (class == tc.class) {
+				t.Errorf("%d: err = %v, want it %v only", tc.reply.Status, err, tc.class)
+			}
+		}
+		if tc.class == jobpilot.ErrMisconfigured && (!strings.Contains(err.Error(), KeyRefused) || !strings.Contains(err.Error(), "OPENAI_API_KEY")) {
+			t.Errorf("%d: err = %v, want it to say the key was refused and name OPENAI_API_KEY", tc.reply.Status, err)
 		}
 		d, ok := jobpilot.RetryAfter(err)
 		if ok != tc.after || (ok && (d <= 3*time.Second || d > 5*time.Second)) {

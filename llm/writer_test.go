@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,15 +157,45 @@ func TestOpenAIBreakerSharedByResumeAndLetter(t *testing.T) {
 	}
 }
 
-func TestUnauthorizedMakesOneAttempt(t *testing.T) {
-	rg := newRig(t, fakellm.Options{}, nil)
-	rg.fake.Script(fakellm.Reply{Status: http.StatusUnauthorized})
-	_, err := rg.writer.TailorResume(context.Background(), loadProfile(t), loadPosting(t))
-	if !errors.Is(err, jobpilot.ErrPermanent) {
-		t.Fatalf("err = %v, want permanent", err)
-	}
-	if rg.fake.Calls() != 1 || rg.fake.Rejected() != 1 {
-		t.Errorf("calls = %d, rejected = %d; want 1, 1", rg.fake.Calls(), rg.fake.Rejected())
+// A refused key (401, 403) is a configuration error: one attempt, no
+// retry, and the shared "openai" breaker paused with the endpoint's answer
+// as its reason, so the cover letter waits too without a call. The error
+// is the breaker's, which the pipeline takes for "wait", not "fail". A
+// reset (the key fixed) lets the calls through again.
+func TestRefusedKeyPausesTheBreaker(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			rg := newRig(t, fakellm.Options{}, nil)
+			rg.fake.Script(fakellm.Reply{Status: status})
+			p, post := loadProfile(t), loadPosting(t)
+			_, err := rg.writer.TailorResume(context.Background(), p, post)
+			var open *resilience.OpenError
+			if !errors.As(err, &open) || open.Breaker != resilience.BreakerOpenAI || !errors.Is(err, jobpilot.ErrCircuitOpen) || errors.Is(err, jobpilot.ErrPermanent) {
+				t.Fatalf("err = %v, want the paused \"openai\" breaker's error, not a permanent one", err)
+			}
+			if want := fmt.Sprintf("HTTP %d", status); !strings.Contains(open.Reason, want) || !strings.Contains(open.Reason, KeyRefused) {
+				t.Errorf("pause reason %q, want the endpoint's %s and %q", open.Reason, want, KeyRefused)
+			}
+			if rg.fake.Calls() != 1 || rg.fake.Rejected() != 1 {
+				t.Errorf("calls = %d, rejected = %d; want 1, 1", rg.fake.Calls(), rg.fake.Rejected())
+			}
+			if r := rg.eventsOf(resilience.KindRetry); len(r) != 0 {
+				t.Errorf("a refused key was retried: %+v", r)
+			}
+			snap := rg.set.Breakers.Breaker(resilience.BreakerOpenAI, resilience.BreakerSettings{}).Snapshot()
+			if snap.State != resilience.StateOpen || snap.Reason != open.Reason {
+				t.Errorf("openai breaker %+v, want open with the reason %q", snap, open.Reason)
+			}
+			if _, err := rg.writer.WriteCoverLetter(context.Background(), p, post, nil); !errors.As(err, &open) || rg.fake.Calls() != 1 {
+				t.Errorf("cover letter while paused: err %v after %d calls; want the breaker's error and no call", err, rg.fake.Calls())
+			}
+			if err := rg.set.Breakers.Reset(resilience.BreakerOpenAI); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := rg.writer.TailorResume(context.Background(), p, post); err != nil || rg.fake.Accepted() != 1 {
+				t.Errorf("after the reset: %v, %d calls accepted; want the resume written", err, rg.fake.Accepted())
+			}
+		})
 	}
 }
 

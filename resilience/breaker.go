@@ -23,6 +23,11 @@ type Options struct {
 	Metrics *Metrics         // nil = no metrics
 	OnEvent func(Event)      // optional: every retry, give-up, timeout and breaker transition (e.g. to store as a service event)
 	Clock   func() time.Time // nil = time.Now; stamps Event.At
+	// Redact, when set, cleans a paused breaker's reason before it is
+	// kept: the reason is an upstream error's text, shown by /health, the
+	// API and the dashboard, and an endpoint may quote our credentials in
+	// it (an LLM echoing the Authorization header in its 401).
+	Redact func(string) string
 }
 
 // Event kinds, the same strings as jobpilot.EventRetry and its siblings.
@@ -61,10 +66,11 @@ type observer struct {
 	metrics *Metrics
 	onEvent func(Event)
 	clock   func() time.Time
+	redact  func(string) string
 }
 
 func newObserver(o Options) *observer {
-	ob := &observer{log: o.Logger, metrics: o.Metrics, onEvent: o.OnEvent, clock: o.Clock}
+	ob := &observer{log: o.Logger, metrics: o.Metrics, onEvent: o.OnEvent, clock: o.Clock, redact: o.Redact}
 	if ob.log == nil {
 		ob.log = slog.Default()
 	}
@@ -237,8 +243,12 @@ func (b *Breaker) Paused() (reason string, ok bool) {
 // authentication) and only a person can fix that. Every call is rejected
 // at once with an *OpenError carrying the reason, so the work waits
 // unchanged (its job snoozed) instead of failing. A restart builds a new,
-// closed breaker. Pausing a paused breaker keeps the first reason.
+// closed breaker. Pausing a paused breaker keeps the first reason. The
+// reason is kept as Options.Redact cleans it.
 func (b *Breaker) Pause(reason string) {
+	if b.obs.redact != nil {
+		reason = b.obs.redact(reason)
+	}
 	if !b.paused.CompareAndSwap(nil, &reason) {
 		return
 	}

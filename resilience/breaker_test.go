@@ -3,6 +3,7 @@ package resilience_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -406,4 +407,24 @@ func TestMisconfigurationPausesTheBreakerUntilReset(t *testing.T) {
 			t.Errorf("after the reset: %+v, want closed without a reason", s)
 		}
 	})
+}
+
+// A paused breaker's reason is kept as Options.Redact cleans it: the
+// upstream error may quote a credential (an LLM endpoint echoing the key in
+// its 401), and the reason is shown by /health, the API and the dashboard.
+func TestPauseReasonIsRedacted(t *testing.T) {
+	const key = "sk-echoed-key"
+	reg := resilience.NewRegistry(resilience.Options{Redact: func(s string) string { return strings.ReplaceAll(s, key, "[redacted]") }})
+	svc := reg.Service(resilience.Settings{Name: "resume", Breaker: "openai", MaxRetries: 2},
+		resilience.BreakerSettings{FailureThreshold: 3, RecoveryTimeout: time.Minute})
+	err := svc.Do(context.Background(), func(context.Context) error {
+		return jobpilot.Misconfigured(errors.New("HTTP 401: Incorrect API key provided: Bearer " + key))
+	})
+	var oe *resilience.OpenError
+	if !errors.As(err, &oe) || strings.Contains(oe.Reason, key) || !strings.Contains(oe.Reason, "Bearer [redacted]") {
+		t.Errorf("err = %v, want the breaker's error with the key redacted from its reason", err)
+	}
+	if snap := svc.Breaker().Snapshot(); strings.Contains(snap.Reason, key) || !strings.Contains(snap.Reason, "Bearer [redacted]") {
+		t.Errorf("snapshot reason %q, want the key redacted", snap.Reason)
+	}
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/jobpilot/jobpilot"
 )
 
 func TestHealthCommand(t *testing.T) {
@@ -76,5 +79,59 @@ func TestHealthSummaryAndJSON(t *testing.T) {
 	exit, out, _ = runCLI(t, nil, "health", "--url", srv.URL, "--json")
 	if exit != 1 || strings.TrimSpace(out) != report {
 		t.Errorf("--json: exit %d\n%s", exit, out)
+	}
+}
+
+// With JOBPILOT_API_TOKEN configured, health sends it as a bearer token and
+// prints the detailed report of a real serve (the version, the node, the
+// breakers' counts); --json prints the raw detailed JSON. Without the token
+// it gets the public summary and says so; with a token the server does not
+// take, it says that on stderr and still checks.
+func TestHealthSendsTheToken(t *testing.T) {
+	addr, _ := startServe(t, nil)
+	url := "http://" + addr
+	const token = "serve-security-token-0123456789abcdef" // startServe's
+	withToken := map[string]string{"JOBPILOT_API_TOKEN": token}
+
+	exit, out, errOut := runCLI(t, withToken, "health", "--url", url)
+	if exit != 0 || !strings.Contains(out, "(version ") || !strings.Contains(out, "periodic jobs") ||
+		!strings.Contains(out, "breaker email: closed, 0 of ") || strings.Contains(out, "public summary") || errOut != "" {
+		t.Errorf("with the token: exit %d\nstdout:\n%s\nstderr:\n%s", exit, out, errOut)
+	}
+	exit, out, _ = runCLI(t, withToken, "health", "--url", url, "--json")
+	var detailed jobpilot.Health
+	if err := json.Unmarshal([]byte(out), &detailed); exit != 0 || err != nil || detailed.Version == "" || detailed.Scheduler.NodeID == "" ||
+		detailed.CircuitBreakers["email"].FailureThreshold == 0 {
+		t.Errorf("--json with the token: exit %d, %v\n%s", exit, err, out)
+	}
+
+	exit, out, errOut = runCLI(t, nil, "health", "--url", url)
+	if exit != 0 || strings.Contains(out, "version") || strings.Contains(out, "failures") ||
+		!strings.Contains(out, "breaker email: closed\n") || !strings.Contains(out, "public summary") || errOut != "" {
+		t.Errorf("without a token: exit %d\nstdout:\n%s\nstderr:\n%s", exit, out, errOut)
+	}
+	exit, out, _ = runCLI(t, nil, "health", "--url", url, "--json")
+	if exit != 0 || strings.Contains(out, "version") || strings.Contains(out, "node_id") {
+		t.Errorf("--json without a token: exit %d, want the public summary\n%s", exit, out)
+	}
+
+	exit, out, errOut = runCLI(t, map[string]string{"JOBPILOT_API_TOKEN": "a-different-token-0123456789abcdefgh"}, "health", "--url", url)
+	if exit != 0 || !strings.Contains(errOut, "did not take JOBPILOT_API_TOKEN") || strings.Contains(out, "version") {
+		t.Errorf("a wrong token: exit %d\nstdout:\n%s\nstderr:\n%s", exit, out, errOut)
+	}
+}
+
+// A paused breaker's reason is printed: it says what to fix.
+func TestHealthPrintsAPausedBreakersReason(t *testing.T) {
+	report := `{"status":"degraded","environment":"production","version":"1.2.3",` +
+		`"scheduler":{"running":true,"jobs":5,"restarts":0,"node_id":"n1"},"database":{"ok":true},` +
+		`"circuit_breakers":{"openai":{"state":"open","failures":0,"failure_threshold":3,` +
+		`"reason":"llm: gpt-4o-mini: HTTP 401: Incorrect API key provided (the API key was refused: check OPENAI_API_KEY)"}}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(report)) }))
+	defer srv.Close()
+	exit, out, _ := runCLI(t, nil, "health", "--url", srv.URL)
+	want := "breaker openai: OPEN, 0 of 3 failures; paused until it is reset or the service restarts: llm: gpt-4o-mini: HTTP 401"
+	if exit != 0 || !strings.Contains(out, want) {
+		t.Errorf("exit %d, summary lacks %q:\n%s", exit, want, out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/jobpilot/jobpilot/config"
 	"github.com/jobpilot/jobpilot/internal/system"
 	"github.com/jobpilot/jobpilot/llm"
+	"github.com/jobpilot/jobpilot/resilience"
 	"github.com/jobpilot/jobpilot/templatewriter"
 )
 
@@ -75,24 +77,26 @@ func (c *RunCmd) Run(app *App) error {
 		defer stop()
 		_ = sys.Stop(stopCtx)
 	}()
-	pending, err := c.stages(ctx, app, sys)
+	pending, paused, err := c.stages(ctx, app, sys)
 	if err != nil {
 		return err
 	}
 	if app.Ctx.Err() != nil {
 		return app.Ctx.Err() // interrupted: the work stays queued
 	}
-	return c.summary(ctx, app, cfg, sys.Store, pending, start)
+	return c.summary(ctx, app, cfg, sys.Store, pending, paused, start)
 }
 
 // llmCheckTimeout bounds run's check of the LLM endpoint.
 const llmCheckTimeout = 10 * time.Second
 
 // checkLLM asks the configured LLM endpoint whether it answers before any
-// work starts, and says what it found. When it does not, run writes with
-// the template writer (LLM_UNAVAILABLE=template: the writer returned) or
-// stops with an error (stop): it never waits on a dead endpoint in silence.
-// Nil writer: the configuration's own.
+// work starts, and says what it found: it answers, it does not, or it
+// answers but refuses the key (401, 403), which no wait would cure. When
+// it cannot be used, run writes with the template writer
+// (LLM_UNAVAILABLE=template: the writer returned) or stops with an error
+// (stop): it never waits on a dead endpoint in silence. Nil writer: the
+// configuration's own.
 func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
 	if cfg.UsesTemplateWriter() {
 		return nil, nil
@@ -108,56 +112,79 @@ func checkLLM(app *App, cfg *config.Config) (jobpilot.Writer, error) {
 	if app.Ctx.Err() != nil {
 		return nil, app.Ctx.Err()
 	}
+	found := fmt.Sprintf("LLM endpoint %s does not answer", llmCfg.BaseURL)
+	if errors.Is(err, jobpilot.ErrMisconfigured) {
+		found = fmt.Sprintf("LLM endpoint %s answers, but %s", llmCfg.BaseURL, llm.KeyRefused)
+	}
 	if cfg.Apply.LLMUnavailable == "stop" {
 		return nil, &jobpilot.Error{Code: jobpilot.EUNAVAILABLE,
-			Message: fmt.Sprintf("the LLM endpoint %s does not answer (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", llmCfg.BaseURL), Err: err}
+			Message: fmt.Sprintf("the %s (LLM_UNAVAILABLE=stop; set it to template to write with the template writer instead)", found), Err: err}
 	}
-	fmt.Fprintf(app.Stderr, "LLM endpoint %s does not answer (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", llmCfg.BaseURL, err)
+	fmt.Fprintf(app.Stderr, "%s (%v): writing with the template writer instead (LLM_UNAVAILABLE=template; set it to stop to exit instead)\n", found, err)
 	return templatewriter.New(), nil
 }
 
 // stages runs the pass: 1. fetch and 2. match in the foreground, then it
 // waits for the engine to drain 3. drafting and 4. sending, each with a
-// progress bar, until --wait. It returns how many applications were still
-// in progress then.
-func (c *RunCmd) stages(ctx context.Context, app *App, sys *system.System) (pending int, err error) {
+// progress bar, until --wait, or until the stage's circuit breaker is
+// paused by a configuration error (a refused LLM key or SMTP password),
+// which no wait cures. It returns how many applications were still in
+// progress then, and the pauses that stopped the waiting.
+func (c *RunCmd) stages(ctx context.Context, app *App, sys *system.System) (pending int, paused []string, err error) {
 	if len(sys.Apply.Sources) > 0 {
 		bar := stageBar(app.Stderr, 1, "fetch  ")
 		if err := sys.Apply.FetchPostings(ctx, jobpilot.Task{Kind: jobpilot.TaskFetchPostings}); err != nil {
-			return 0, fmt.Errorf("fetch: %w", err)
+			return 0, nil, fmt.Errorf("fetch: %w", err)
 		}
 		_ = bar.Finish()
 	}
 	bar := stageBar(app.Stderr, 1, "match  ")
 	run, err := sys.Apply.Automate(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("automation run: %w", err)
+		return 0, nil, fmt.Errorf("automation run: %w", err)
 	}
 	_ = bar.Finish()
 	if run.Status != jobpilot.RunSucceeded {
-		return 0, fmt.Errorf("automation run %d ended %s: %s", run.ID, run.Status, run.Error)
+		return 0, nil, fmt.Errorf("automation run %d ended %s: %s", run.ID, run.Status, run.Error)
 	}
 	waitCtx, stopWaiting := context.WithTimeout(ctx, c.Wait)
 	defer stopWaiting()
 	for _, stage := range []struct {
 		label    string
+		breaker  string
 		statuses []jobpilot.Status
 	}{
-		{"draft  ", []jobpilot.Status{jobpilot.StatusMatched, jobpilot.StatusDrafting}},
-		{"send   ", []jobpilot.Status{jobpilot.StatusApproved, jobpilot.StatusSending}},
+		{"draft  ", resilience.BreakerOpenAI, []jobpilot.Status{jobpilot.StatusMatched, jobpilot.StatusDrafting}},
+		{"send   ", resilience.BreakerEmail, []jobpilot.Status{jobpilot.StatusApproved, jobpilot.StatusSending}},
 	} {
-		left, err := drain(waitCtx, app.Stderr, sys.Store, stage.label, stage.statuses...)
+		pausedBy := func() string { return pauseOf(sys.Resilience.Breakers, stage.breaker) }
+		left, err := drain(waitCtx, app.Stderr, sys.Store, pausedBy, stage.label, stage.statuses...)
+		if errors.Is(err, errPaused) {
+			paused = append(paused, pausedBy())
+			err = nil
+		}
 		if err != nil && waitCtx.Err() == nil {
-			return 0, err
+			return 0, nil, err
 		}
 		pending += left
 	}
-	return pending, nil
+	return pending, paused, nil
+}
+
+// pauseOf describes the breaker called name when a configuration error
+// pauses it, and is "" otherwise.
+func pauseOf(breakers jobpilot.Breakers, name string) string {
+	for _, b := range breakers.Snapshot() {
+		if b.Name == name && b.Reason != "" {
+			return fmt.Sprintf("circuit breaker %q is paused: %s", name, b.Reason)
+		}
+	}
+	return ""
 }
 
 // summary prints the table of what the database holds now, the time taken
 // since start and what to do next.
-func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st jobpilot.Store, pending int, start time.Time) error {
+func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st jobpilot.Store, pending int, paused []string, start time.Time) error {
 	counts, err := st.CountByStatus(ctx, 0)
 	if err != nil {
 		return err
@@ -187,7 +214,10 @@ func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st j
 	} else {
 		fmt.Fprintln(app.Stdout, "List them with `jobpilot applications`.")
 	}
-	if pending > 0 {
+	switch {
+	case pending > 0 && len(paused) > 0:
+		fmt.Fprintf(app.Stdout, "%d application(s) wait for the configuration to be fixed (%s); they stay queued: fix it, then `jobpilot serve`, or the next run, finishes them.\n", pending, strings.Join(paused, "; "))
+	case pending > 0:
 		fmt.Fprintf(app.Stdout, "%d application(s) still in progress after --wait %s (a circuit breaker is open or a dependency is slow); they stay queued: `jobpilot serve`, or the next run, finishes them.\n", pending, c.Wait)
 	}
 	if counts[jobpilot.StatusReady] > 0 && jobpilot.ApplyMode(cfg.Apply.Mode) != jobpilot.ApplyDirect {
@@ -196,10 +226,16 @@ func (c *RunCmd) summary(ctx context.Context, app *App, cfg *config.Config, st j
 	return nil
 }
 
+// errPaused is drain's error when it stopped waiting because paused said
+// a configuration error holds the stage's work.
+var errPaused = errors.New("paused by a configuration error")
+
 // drain waits until no application is left in the given statuses, showing
 // how many of those present at the start are done. It returns how many are
-// left, with ctx's error when it stopped waiting first.
-func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, statuses ...jobpilot.Status) (int, error) {
+// left, with ctx's error when it stopped waiting first, or errPaused when
+// paused (nil: never) describes a pause while some are left: such work
+// waits for a person, however long run would wait.
+func drain(ctx context.Context, w io.Writer, st jobpilot.Store, paused func() string, label string, statuses ...jobpilot.Status) (int, error) {
 	pending := func() (int, error) {
 		counts, err := st.CountByStatus(context.WithoutCancel(ctx), 0)
 		if err != nil {
@@ -233,6 +269,12 @@ func drain(ctx context.Context, w io.Writer, st jobpilot.Store, label string, st
 			bar.ChangeMax(total)
 		}
 		_ = bar.Set(total - left)
+		if left > 0 && paused != nil {
+			if why := paused(); why != "" {
+				fmt.Fprintf(w, "\n%s: not waiting for %d application(s): %s\n", strings.TrimSpace(label), left, why)
+				return left, errPaused
+			}
+		}
 	}
 	return 0, bar.Finish()
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/fake/fakellm"
 	"github.com/jobpilot/jobpilot/store"
 )
 
@@ -114,17 +115,19 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 	}
 }
 
-// A posting that fails (here: the LLM answers run's check, then refuses
-// the key on every completion, a permanent error) is counted in the table;
-// it is not an operational failure of the command.
+// A posting that fails (here: the LLM answers run's check, then rejects
+// every completion as a bad request, a permanent error) is counted in the
+// table; it is not an operational failure of the command. (A refused key
+// would not do: it pauses drafting instead, see
+// TestRunStopsWaitingOnAPausedBreaker.)
 func TestRunFailedPostingsExitZero(t *testing.T) {
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if answerModels(w, r) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`))
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":{"message":"Invalid value for 'messages'","type":"invalid_request_error","code":null}}`))
 	}))
 	defer llm.Close()
 	dir := t.TempDir()
@@ -227,5 +230,69 @@ func TestRunChecksTheLLMFirst(t *testing.T) {
 	}
 	if got := runSummary(t, stdout); got["ready"] == 0 || got["failed"] != 0 {
 		t.Errorf("summary %v: want the matches drafted by the template writer", got)
+	}
+}
+
+// An endpoint that answers but refuses the key (401) is reported as such,
+// not as an endpoint that does not answer: the fix is the key, not the
+// network. run then behaves as LLM_UNAVAILABLE says.
+func TestRunReportsARefusedKey(t *testing.T) {
+	fake := fakellm.New(fakellm.Options{APIKey: "sk-right-not-a-secret"})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	url := srv.URL + "/v1"
+	env := func(node, mode string) map[string]string {
+		return map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": node,
+			"OPENAI_API_KEY": "sk-wrong-not-a-secret", "OPENAI_BASE_URL": url, "LLM_UNAVAILABLE": mode}
+	}
+	refused := "LLM endpoint " + url + " answers, but the API key was refused"
+	code, stdout, stderr := runCLIConcurrent(t, env("run-key-stop", "stop"), "run")
+	if code != 1 || !strings.Contains(stderr, refused) || !strings.Contains(stderr, "OPENAI_API_KEY") || strings.Contains(stderr, "does not answer") || stdout != "" {
+		t.Fatalf("stop: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLIConcurrent(t, env("run-key-template", "template"), "run")
+	if code != 0 || !strings.Contains(stderr, refused) || strings.Contains(stderr, "does not answer") || !strings.Contains(stderr, "writing with the template writer instead") {
+		t.Fatalf("template: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if got := runSummary(t, stdout); got["ready"] == 0 || got["failed"] != 0 {
+		t.Errorf("summary %v: want the matches drafted by the template writer", got)
+	}
+	if strings.Contains(stderr, "sk-wrong-not-a-secret") {
+		t.Errorf("the key was printed:\n%s", stderr)
+	}
+}
+
+// A key that passes the check but is refused for the chat model (403: its
+// project may not use the model) pauses the openai breaker. run does not
+// wait out --wait for work no wait can finish: it says which breaker is
+// paused and why, and leaves the applications queued, none failed.
+func TestRunStopsWaitingOnAPausedBreaker(t *testing.T) {
+	fake := fakellm.New(fakellm.Options{})
+	refused := make([]fakellm.Reply, 50)
+	for i := range refused {
+		refused[i] = fakellm.Reply{Status: http.StatusForbidden}
+	}
+	fake.Script(refused...)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	env := map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-key-paused",
+		"OPENAI_API_KEY": "sk-test-not-a-secret", "OPENAI_BASE_URL": srv.URL + "/v1", "APPLY_MODE": "direct"}
+	// The old behaviour waited all of --wait; 2 minutes bounds the
+	// failure, while a run that notices the pause ends long before.
+	code, stdout, stderr := runCLIConcurrent(t, env, "run", "--wait", "2m")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, `draft: not waiting for`) || !strings.Contains(stderr, `circuit breaker "openai" is paused`) || !strings.Contains(stderr, "HTTP 403") {
+		t.Errorf("stderr does not say drafting waits for the paused openai breaker:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "wait for the configuration to be fixed") || strings.Contains(stdout, "after --wait") {
+		t.Errorf("the summary does not say the work waits for the configuration:\n%s", stdout)
+	}
+	if got := runSummary(t, stdout); got["failed"] != 0 || got["matched"] == 0 {
+		t.Errorf("summary %v: want matches, none failed", got)
+	}
+	if n := fake.Calls(); n == 0 || fake.Accepted() != 0 {
+		t.Errorf("%d calls, %d accepted: want the refused ones only", n, fake.Accepted())
 	}
 }

@@ -330,7 +330,7 @@ func messagesFor(srv *fakesmtp.Server, id string) []fakesmtp.Message {
 // msgID is the Message-ID the pipeline derives (SMTP_FROM is at example.com).
 func msgID(appID int64) string { return jobpilot.MessageID(appID, "example.com") }
 
-// sendJob is a send_application River job row.
+// sendJob is a River job row (send_application unless read by jobsOf).
 type sendJob struct {
 	ID      int64
 	State   string
@@ -344,15 +344,22 @@ type sendJob struct {
 // the number of recorded errors and the application.
 func (h *harness) sendJobs() []sendJob {
 	h.t.Helper()
+	return h.jobsOf(jobpilot.TaskSendApplication)
+}
+
+// jobsOf reads River's rows for the jobs of one per-application kind, as
+// sendJobs does for sends.
+func (h *harness) jobsOf(kind jobpilot.TaskKind) []sendJob {
+	h.t.Helper()
 	q := `SELECT id, state, attempt, COALESCE(json_array_length(errors), 0), json_extract(args, '$.application_id'),
 		COALESCE(json_extract(metadata, '$.snoozes'), 0)
-		FROM river_job WHERE kind = 'send_application' ORDER BY id`
+		FROM river_job WHERE kind = ? ORDER BY id`
 	if h.sys.Store.Postgres() {
 		q = `SELECT id, state, attempt, COALESCE(array_length(errors, 1), 0), (args->>'application_id')::bigint,
 			COALESCE((metadata->>'snoozes')::int, 0)
-			FROM river_job WHERE kind = 'send_application' ORDER BY id`
+			FROM river_job WHERE kind = $1 ORDER BY id`
 	}
-	rows, err := h.sys.Store.SQL().QueryContext(context.Background(), q)
+	rows, err := h.sys.Store.SQL().QueryContext(context.Background(), q, string(kind))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/jobpilot/jobpilot/httpapi"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/system"
+	"github.com/jobpilot/jobpilot/resilience"
 )
 
 const apiToken = "secrets-test-api-token-0123456789abcdef"
@@ -168,7 +169,9 @@ func debugLogger(w io.Writer) *slog.Logger {
 // An LLM endpoint that quotes the Authorization header in its errors (500s
 // first, then 401): OPENAI_API_KEY appears in no log line, no stored event,
 // application or run, no error River keeps, no API answer, though the
-// errors themselves are kept (scrubbed) and the application fails.
+// errors themselves are kept (scrubbed) and the 401 pauses the openai
+// breaker with the endpoint's answer, scrubbed too, as its reason in
+// /health and /api/v1/breakers.
 func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 	const key = "sk-echo-test-4e9b2c7a1d"
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
@@ -193,7 +196,11 @@ func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 			"OPENAI_FAILURE_THRESHOLD": "10",
 		}})
 		h.automate()
-		h.waitStatus(1, 60*time.Second, jobpilot.StatusFailed)
+		h.waitFor("the 401 to pause the openai breaker and be recorded on the application", 60*time.Second, func() bool {
+			apps := h.apps()
+			return h.sys.Health(context.Background()).CircuitBreakers[resilience.BreakerOpenAI].Reason != "" &&
+				len(apps) == 1 && strings.Contains(apps[0].Error, "HTTP 401")
+		})
 
 		texts := kept(t, h.sys, logs.String())
 		noSecrets(t, texts, key)
@@ -203,6 +210,8 @@ func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 			"river_job.errors":             "HTTP 500",
 			"log":                          "Incorrect API key provided: Bearer [redacted]",
 			"GET /api/v1/events?limit=500": "Bearer [redacted]",
+			"GET /health":                  "Incorrect API key provided: Bearer [redacted]",
+			"GET /api/v1/breakers":         "Incorrect API key provided: Bearer [redacted]",
 		})
 	})
 }

@@ -114,6 +114,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*System, error
 		Logger:  log,
 		Metrics: resilience.NewMetrics(reg),
 		OnEvent: s.resilienceEvent,
+		Redact:  scrub.String,
 	})
 
 	if s.Apply, err = s.newPipeline(cfg, opts); err != nil {

@@ -18,12 +18,25 @@ type chatRequest struct {
 }
 
 // ServeHTTP answers POST /v1/chat/completions (and /chat/completions),
-// POST /v1/embeddings (deterministic vectors; see Vector) and GET /v1/models. A chat call is recorded, then, in this order: an outage
+// POST /v1/embeddings (deterministic vectors; see Vector) and GET /v1/models,
+// each with 401 to a key other than Options.APIKey's. A chat call is recorded, then, in this order: an outage
 // window answers 503, the rate limit 429 with Retry-After, the script's or
 // the fault injector's reply is delayed (Latency, Reply.Delay, Reply.Hang)
 // and answered with its status, or with the canned completion.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if s.refusesKey(r) {
+		if r.Method == http.MethodPost && strings.HasSuffix(path, "/chat/completions") {
+			rec := &Request{At: s.opts.Clock()}
+			s.mu.Lock()
+			s.requests = append(s.requests, rec)
+			s.mu.Unlock()
+			s.finish(rec, http.StatusUnauthorized)
+		}
+		writeError(w, http.StatusUnauthorized, "invalid_request_error",
+			"Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key")
+		return
+	}
 	if path == "/v1/models" || path == "/models" {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{map[string]any{"id": s.opts.Model, "object": "model"}}})
 		return
@@ -151,4 +164,13 @@ func (s *Server) writeCompletion(w http.ResponseWriter, req chatRequest, rec *Re
 			"total_tokens": promptTokens + completionTokens,
 		},
 	})
+}
+
+// refusesKey reports whether the request lacks the key of Options.APIKey.
+func (s *Server) refusesKey(r *http.Request) bool {
+	if s.opts.APIKey == "" {
+		return false
+	}
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return !ok || key != s.opts.APIKey
 }

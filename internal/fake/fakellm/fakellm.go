@@ -65,6 +65,12 @@ type Options struct {
 	// inside one is answered 503 (see Window; ParseOutages reads them from
 	// "down from t=10s to t=40s").
 	Down []Window
+	// APIKey, when set, is the only key the server takes: a request
+	// without "Authorization: Bearer <APIKey>" is answered 401
+	// invalid_api_key on every endpoint, as OpenAI answers a wrong key (a
+	// chat call so refused is recorded, with its status, and counted as
+	// rejected). "" takes any key.
+	APIKey string
 }
 
 // Message is a chat message as received.

@@ -133,3 +133,49 @@ func TestStartStandalone(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With Options.APIKey the server takes that key only: any other, or none,
+// gets OpenAI's 401 invalid_api_key on every endpoint, and a refused chat
+// call is recorded and counted as rejected.
+func TestAPIKeyRefused(t *testing.T) {
+	s := New(Options{APIKey: "sk-right"})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	call := func(method, path, key string) (int, map[string]any) {
+		t.Helper()
+		var body *bytes.Reader
+		if method == http.MethodPost {
+			b, _ := json.Marshal(chat("hi", false))
+			body = bytes.NewReader(b)
+		} else {
+			body = bytes.NewReader(nil)
+		}
+		req, _ := http.NewRequest(method, srv.URL+path, body)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	for _, key := range []string{"", "sk-wrong"} {
+		for _, c := range []struct{ method, path string }{{http.MethodPost, "/v1/chat/completions"}, {http.MethodGet, "/v1/models"}} {
+			code, out := call(c.method, c.path, key)
+			e, _ := out["error"].(map[string]any)
+			if code != http.StatusUnauthorized || e["code"] != "invalid_api_key" {
+				t.Errorf("%s %s with key %q: %d %v, want 401 invalid_api_key", c.method, c.path, key, code, out)
+			}
+		}
+	}
+	if code, _ := call(http.MethodPost, "/v1/chat/completions", "sk-right"); code != http.StatusOK {
+		t.Errorf("the right key: %d", code)
+	}
+	if s.Calls() != 3 || s.Rejected() != 2 || s.Accepted() != 1 || s.Requests()[0].Status != http.StatusUnauthorized {
+		t.Errorf("calls=%d rejected=%d accepted=%d, want 3, 2, 1", s.Calls(), s.Rejected(), s.Accepted())
+	}
+}
