@@ -354,10 +354,13 @@ func TestMultiNodeServePostgres(t *testing.T) {
 func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.Time, interval time.Duration) {
 	t.Helper()
 	const slack = 50 * time.Millisecond
-	var first time.Time
-	must(t, sqlDB.QueryRowContext(ctx, `SELECT min(scheduled_at) FROM river_job WHERE kind = 'automation_run'`).Scan(&first))
+	// The window's ticks, and the one before it (so the window's first gap
+	// is checked too: it may be a tick skipped while a run begun before the
+	// window went on).
 	rows, err := sqlDB.QueryContext(ctx, `SELECT scheduled_at, finalized_at FROM river_job
-		WHERE kind = 'automation_run' AND scheduled_at BETWEEN $1 AND $2 ORDER BY scheduled_at`, from, to)
+		WHERE kind = 'automation_run' AND scheduled_at BETWEEN
+			COALESCE((SELECT max(scheduled_at) FROM river_job WHERE kind = 'automation_run' AND scheduled_at < $1), $1) AND $2
+		ORDER BY scheduled_at`, from, to)
 	must(t, err)
 	var ticks []time.Time
 	var finished []sql.NullTime
@@ -370,9 +373,11 @@ func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.
 	must(t, rows.Err())
 	rows.Close()
 	window := to.Sub(from)
-	if len(ticks) < 2 {
-		t.Fatalf("%d automation ticks in a %s window at %s intervals", len(ticks), window.Round(time.Millisecond), interval)
+	if len(ticks) == 0 {
+		t.Fatalf("no automation tick in a %s window at %s intervals", window.Round(time.Millisecond), interval)
 	}
+	// One tick is enough when its run outlasted the window (a loaded
+	// machine): the checks below tell a skipped tick from a lost one.
 	// lost reports a tick due at due as lost unless the previous run was
 	// still unfinished then: the schedule skips a tick while its previous
 	// run goes on (runs never overlap). River stamps finalized_at when a job
@@ -397,13 +402,6 @@ func checkTicks(t *testing.T, ctx context.Context, sqlDB *sql.DB, from, to time.
 			t.Errorf("automation ticks %s apart (at %s and %s): a tick was lost (the previous run had finished at %s)", gap,
 				ticks[i-1].Format(time.StampMilli), ticks[i].Format(time.StampMilli), finished[i-1].Time.Format(time.StampMilli))
 		}
-	}
-	begin := from
-	if first.After(from) {
-		begin = first
-	}
-	if ticks[0].Sub(begin) > interval+slack {
-		t.Errorf("first automation tick of the window %s after its start: a tick was lost", ticks[0].Sub(begin))
 	}
 	last := len(ticks) - 1
 	if late := to.Sub(ticks[last]); late > interval+500*time.Millisecond && lost(last, to.Add(-500*time.Millisecond)) {
