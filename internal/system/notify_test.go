@@ -95,7 +95,12 @@ func TestNotifications(t *testing.T) {
 		}
 		if !mailed {
 			for _, m := range h.smtp.Messages() {
-				t.Logf("%s %v\n%s", m.Subject, m.RcptTo, m.Raw)
+				t.Logf("%s %v", m.Subject, m.RcptTo)
+			}
+			if evs, err := h.sys.Store.Events(ctx, jobpilot.EventFilter{Kinds: []string{jobpilot.EventError}, Limit: 50}); err == nil {
+				for _, e := range evs {
+					t.Logf("error event: %s", e.Message)
+				}
 			}
 			t.Errorf("no digest email to the candidate among %d messages", len(h.smtp.Messages()))
 		}
