@@ -81,6 +81,9 @@ func (s *Service) ReadMailbox(ctx context.Context, t jobpilot.Task) error {
 			errs = append(errs, fmt.Errorf("folder %s: %w", folder, err))
 		}
 	}
+	if err := s.settleRecordedCopies(ctx); err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -202,7 +205,21 @@ func (s *Service) appByMessageID(ctx context.Context, id string) (*jobpilot.Appl
 // settleCopy: the copy of a needs_review application proves that the mail
 // server accepted it.
 func (s *Service) settleCopy(ctx context.Context, app *jobpilot.Application, m jobpilot.InboxMessage) error {
-	if app.Status != jobpilot.StatusNeedsReview || m.Class == jobpilot.MailBounce {
+	if m.Class == jobpilot.MailBounce {
+		return nil
+	}
+	if app.Status == jobpilot.StatusSending {
+		// The copy came while the send is still recorded as in flight: the
+		// server had the message, but whether the attempt will end in
+		// "sent" or in review (a cut reply, a killed process) is not known
+		// yet, and the cursor moves past this message. The evidence is kept,
+		// and settleRecordedCopies uses it if the application reaches review.
+		s.event(ctx, app.ID, jobpilot.EventCopy, fmt.Sprintf("copy seen in the mailbox while the send was in flight (%s, UID %d)", m.Folder, m.UID),
+			map[string]string{"folder": m.Folder, "uid": strconv.FormatUint(uint64(m.UID), 10), "message_id": m.MessageID,
+				"date": m.Date.Format(time.RFC3339), copySeenKey: "true"})
+		return nil
+	}
+	if app.Status != jobpilot.StatusNeedsReview {
 		return nil
 	}
 	sentAt := m.Date
@@ -320,6 +337,38 @@ func (s *Service) handleReply(ctx context.Context, app *jobpilot.Application, m 
 // markMissingCopies leaves needs_review applications whose copy did not
 // arrive within the grace period in review, saying so; the candidate
 // resends them with one action (Reopen, "send_again").
+// copySeenKey marks a copy event recorded while the send was in flight.
+const copySeenKey = "seen_while_sending"
+
+// settleRecordedCopies settles the needs_review applications whose copy
+// was read while their send was still in flight (settleCopy kept the
+// evidence): the mailbox will not show that message again.
+func (s *Service) settleRecordedCopies(ctx context.Context) error {
+	f := jobpilot.ApplicationFilter{Statuses: []jobpilot.Status{jobpilot.StatusNeedsReview}}
+	for app, err := range store.AllApplications(ctx, s.Store, f) {
+		if err != nil {
+			return err
+		}
+		evs, err := s.Store.Events(ctx, jobpilot.EventFilter{ApplicationID: app.ID, Kinds: []string{jobpilot.EventCopy}, Limit: 20})
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if e.Data[copySeenKey] != "true" || e.Data["message_id"] != app.MessageID {
+				continue
+			}
+			uid, _ := strconv.ParseUint(e.Data["uid"], 10, 32)
+			date, _ := time.Parse(time.RFC3339, e.Data["date"])
+			m := jobpilot.InboxMessage{Folder: e.Data["folder"], UID: uint32(uid), Date: date, MessageID: app.MessageID}
+			if err := s.settleCopy(ctx, app, m); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
 func (s *Service) markMissingCopies(ctx context.Context) error {
 	grace := s.Inbox.UncertainGrace
 	if grace <= 0 {

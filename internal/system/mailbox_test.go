@@ -404,3 +404,57 @@ func TestReplyMatchedBySender(t *testing.T) {
 		}
 	})
 }
+
+// TestCopyReadWhileSending: the copy of an application arrives and is read
+// while its send is still recorded as in flight (the server's reply was
+// lost, or the process was killed before recording it). The mailbox will
+// not show that message again, so the evidence is kept: when the
+// application reaches review it is settled as sent from it, never marked
+// "no copy arrived".
+func TestCopyReadWhileSending(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
+		ctx := context.Background()
+		start := time.Now().UTC().Truncate(time.Second)
+		clk := newClock(start)
+		mb := fakeimap.StartTest(t)
+		h := newHarness(t, harnessOpts{db: db, now: clk, mailbox: mb, mode: "review", env: map[string]string{"UNCERTAIN_GRACE": "30m"}})
+		h.automate()
+		h.waitStatus(1, 2*time.Minute, jobpilot.StatusReady)
+		a := h.apps()[0]
+		// As a send whose reply is lost: approved, then sending with its
+		// Message-ID (no job: the test plays the sender).
+		for _, step := range []struct {
+			to   jobpilot.Status
+			from jobpilot.Status
+		}{{jobpilot.StatusApproved, jobpilot.StatusReady}, {jobpilot.StatusSending, jobpilot.StatusApproved}} {
+			if _, err := h.sys.Store.Transition(ctx, a.ID, step.to, jobpilot.Change{From: []jobpilot.Status{step.from}, MessageID: ptrTo(msgID(a.ID))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		copyOf := rawMail(map[string]string{"From": "jobs@example.com", "To": "hiring1@example.com", "Subject": "Application",
+			"Date": start.Format(time.RFC1123Z), "Message-ID": msgID(a.ID)}, "Dear hiring team,\n")
+		if err := mb.Append(ctx, "INBOX", copyOf); err != nil {
+			t.Fatal(err)
+		}
+		readMailbox(t, h)
+		if got := app(t, h, a.ID); got.Status != jobpilot.StatusSending {
+			t.Fatalf("application %d is %s after its copy was read in flight, want still sending", a.ID, got.Status)
+		}
+		// The process that sent it died: the restart finds it sending.
+		if _, err := h.sys.Store.Transition(ctx, a.ID, jobpilot.StatusNeedsReview, jobpilot.Change{
+			From: []jobpilot.Status{jobpilot.StatusSending}, Reason: "the send was interrupted"}); err != nil {
+			t.Fatal(err)
+		}
+		clk.set(start.Add(time.Hour)) // past the grace period
+		readMailbox(t, h)
+		got := app(t, h, a.ID)
+		if got.Status != jobpilot.StatusSent || strings.HasPrefix(got.Error, jobpilot.NoCopyArrived) {
+			t.Fatalf("application %d: %s %q, want sent from the copy read while sending:%s", a.ID, got.Status, got.Error, h.history(a.ID))
+		}
+		if !hasEvent(t, h, a.ID, jobpilot.EventCopy, "settled from the mailbox") {
+			t.Errorf("settled without its evidence:%s", h.history(a.ID))
+		}
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }
