@@ -196,10 +196,24 @@ func TestLLMKeyScrubbedEverywhere(t *testing.T) {
 			"OPENAI_FAILURE_THRESHOLD": "10",
 		}})
 		h.automate()
-		h.waitFor("the 401 to pause the openai breaker and be recorded on the application", 60*time.Second, func() bool {
+		// The event that records the 401 is written after the application's
+		// error: wait for both, or a loaded machine reads the events between.
+		h.waitFor("the 401 to pause the openai breaker and be recorded on the application and in its events", 60*time.Second, func() bool {
 			apps := h.apps()
-			return h.sys.Health(context.Background()).CircuitBreakers[resilience.BreakerOpenAI].Reason != "" &&
-				len(apps) == 1 && strings.Contains(apps[0].Error, "HTTP 401")
+			if h.sys.Health(context.Background()).CircuitBreakers[resilience.BreakerOpenAI].Reason == "" ||
+				len(apps) != 1 || !strings.Contains(apps[0].Error, "HTTP 401") {
+				return false
+			}
+			evs, err := h.sys.Store.Events(context.Background(), jobpilot.EventFilter{Limit: 1000})
+			if err != nil {
+				return false
+			}
+			for _, e := range evs {
+				if strings.Contains(e.Message, "HTTP 401") {
+					return true
+				}
+			}
+			return false
 		})
 
 		texts := kept(t, h.sys, logs.String())
