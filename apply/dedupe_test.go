@@ -18,6 +18,7 @@ import (
 // are the same job in two cities. After an automation run the candidate has
 // exactly one application for it, and one per other distinct job.
 func TestSameJobInTwoCitiesIsOneApplication(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		if !e.sys.ExamplesLoaded {
@@ -104,6 +105,7 @@ const feedSameJob = `{"postings": [
 // configured sources and source.FetchAll into the real store, is two postings
 // and one application.
 func TestSameJobFromTwoSourcesIsOneApplication(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/v1/boards/nimbus/jobs" || r.URL.Query().Get("content") != "true" {
@@ -188,6 +190,7 @@ func exampleProfile(t *testing.T) *jobpilot.Profile {
 // run with nothing changed leaves it alone: the other listing does not
 // re-score it (which would rewrite it on every run, each listing in turn).
 func TestSkippedJobListedTwiceIsStable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 	profiles, err := e.st.Profiles(ctx)

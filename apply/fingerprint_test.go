@@ -15,6 +15,7 @@ import (
 // whichever listing the run meets first: here the one without the
 // application, which had been closed and comes back with a lower id.
 func TestChangedListingsOfOneJobKeepOneApplication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 	all, err := examples.Postings()

@@ -19,6 +19,7 @@ type jobArgs interface {
 // JSON fields River's queued jobs already carry, and refuse a task without
 // the ids their kind needs.
 func TestJobArgs(t *testing.T) {
+	t.Parallel()
 	full := jobpilot.Task{ProfileID: 1, PostingID: 2, ApplicationID: 3, RunID: 4, Source: "greenhouse:acme"}
 	for _, c := range []struct {
 		args interface {

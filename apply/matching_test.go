@@ -18,6 +18,7 @@ import (
 // are skipped whatever the threshold. Every application carries its score's
 // explanation.
 func TestMatchingThroughThePipeline(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
@@ -207,6 +208,7 @@ func TestMatchingThroughThePipeline(t *testing.T) {
 // deleted, and is not scored again, even when the profile changes; the
 // postings still listed are.
 func TestClosedPostingIsNotScoredAgain(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_WRITER": "template"}, system.Options{})

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCheckRecipient(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, company, url, email string
 		flag                      string // a part of the one flag wanted; "" for none
@@ -43,6 +44,7 @@ func TestCheckRecipient(t *testing.T) {
 // Direct mode never emails a flagged recipient on its own: the application
 // stays ready with the reason, while a clean one is approved.
 func TestFlaggedRecipientHeldInDirectMode(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_WRITER": "template", "APPLY_MODE": "direct", "JOBPILOT_EXAMPLES": "true"}, system.Options{Mailer: &countingMailer{}})

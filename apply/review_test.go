@@ -51,6 +51,7 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 func TestDismissBlockAppliedAndTracker(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := reviewEnv(t, b, &countingMailer{})
@@ -148,6 +149,7 @@ func TestDismissBlockAppliedAndTracker(t *testing.T) {
 }
 
 func TestRetryFailed(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := reviewEnv(t, b, &countingMailer{})
@@ -203,6 +205,7 @@ func TestRetryFailed(t *testing.T) {
 // a matched one without documents is drafted again. Restoring anything but
 // a dismissed application is ECONFLICT.
 func TestRestoreDismissed(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := reviewEnv(t, b, &countingMailer{})
@@ -291,6 +294,7 @@ func TestRestoreDismissed(t *testing.T) {
 // cancelled until it is, and is sent once the window has passed, recorded
 // truthfully as saved to the outbox when no SMTP server is configured.
 func TestUndoWindow(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		mailer := &countingMailer{}
@@ -355,6 +359,7 @@ func TestUndoWindow(t *testing.T) {
 }
 
 func TestEditDocuments(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := reviewEnv(t, b, &countingMailer{})
@@ -436,6 +441,7 @@ func ptr[T any](v T) *T { return &v }
 // Follow-ups are never sent for an application the candidate moved past
 // sent (no reply, withdrawn, interviewing …), however long ago it went out.
 func TestNoFollowUpPastSent(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		mailer := &countingMailer{}

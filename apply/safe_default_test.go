@@ -13,6 +13,7 @@ import (
 // score (60), not 0, so a pastry-chef posting never reaches drafting for a
 // backend engineer, while a backend posting where she lives does.
 func TestNoPreferencesPastryChefNeverDrafted(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		e := newEnv(t, b, map[string]string{"JOBPILOT_WRITER": "template"}, system.Options{})

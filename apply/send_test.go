@@ -37,6 +37,7 @@ func (m *countingMailer) Send(context.Context, *jobpilot.Message) error {
 // abandoned by its timeout was still finishing) sends nothing and does not
 // fail the application: the job is retried later, and then it is sent once.
 func TestSendNotApprovedIsRetriedNotFailed(t *testing.T) {
+	t.Parallel()
 	mailer := &countingMailer{}
 	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})
@@ -78,6 +79,7 @@ func (s *flakyDocsStore) Documents(ctx context.Context, id int64) (*jobpilot.Doc
 // server) is not a verdict on the application: it stays approved, the job
 // is retried, and the retry sends it once.
 func TestSendTransientStoreErrorIsRetriedNotFailed(t *testing.T) {
+	t.Parallel()
 	mailer := &countingMailer{}
 	e := newEnv(t, dbtest.SQLite(), map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"},
 		system.Options{Mailer: mailer})

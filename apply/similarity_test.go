@@ -29,6 +29,7 @@ func embeddingRequests(f *fakellm.Server) (calls, texts int) {
 // after the profile changed and everything is re-scored) embeds only what
 // changed. With the endpoint down, the run scores without similarity.
 func TestAutomationBlendsEmbeddingSimilarity(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		fake := fakellm.New(fakellm.Options{})
@@ -77,6 +78,7 @@ func TestAutomationBlendsEmbeddingSimilarity(t *testing.T) {
 }
 
 func TestAutomationWithoutEmbeddingsWhenTheEndpointIsDown(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	fake := fakellm.New(fakellm.Options{Down: []fakellm.Window{{From: 0, To: time.Hour}}})
 	srv := httptest.NewServer(fake)

@@ -41,6 +41,7 @@ func (s *stallingStore) CreateApplication(ctx context.Context, app *jobpilot.App
 // out again. What it created is durable: the next run continues from there
 // and no posting gets two applications.
 func TestAutomationRunTimeout(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		e := newEnv(t, b, map[string]string{"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template"}, system.Options{})
 		slow := *e.sys.Apply
@@ -84,6 +85,7 @@ func TestAutomationRunTimeout(t *testing.T) {
 // bounds the automation job the engine runs; the run is recorded as
 // timed_out and the job completes.
 func TestAutomationTimeoutThroughTheEngine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(), map[string]string{
 		"JOBPILOT_EXAMPLES": "true", "JOBPILOT_WRITER": "template",
 		// 3 s scaled: room for the run to load and count the postings on a

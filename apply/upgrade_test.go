@@ -22,6 +22,7 @@ import (
 // the automation made for them; the same boards are then fetched by this
 // code and the automation runs again.
 func TestRefetchAfterUpgradeMakesNoNewApplications(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		fixtures := filepath.Join("..", "source", "testdata")
 		files := map[string]string{

@@ -101,6 +101,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 // names Google or MIT, and the application's history has guard_removal
 // events naming both.
 func TestInjectedClaimsNeverReachTheDocuments(t *testing.T) {
+	t.Parallel()
 	le := newLLMEnv(t, fakellm.Options{ObeyInjections: true}, injection)
 	if err := le.process(context.Background(), le.app); err != nil {
 		t.Fatalf("process posting: %v", err)
@@ -167,6 +168,7 @@ func TestInjectedClaimsNeverReachTheDocuments(t *testing.T) {
 // output rejected: …)") and the application is held for review: never
 // nothing, never the bad draft.
 func TestMalformedReplyTwiceFallsBackToTheTemplateWriter(t *testing.T) {
+	t.Parallel()
 	le := newLLMEnv(t, fakellm.Options{}, "")
 	le.fake.Script(fakellm.Reply{Malformed: true}, fakellm.Reply{Malformed: true})
 	if err := le.process(context.Background(), le.app); err != nil {
@@ -210,6 +212,7 @@ func TestMalformedReplyTwiceFallsBackToTheTemplateWriter(t *testing.T) {
 // the job until the breaker half-opens, instead of failing it) and the
 // application stays drafting with the last error recorded.
 func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
+	t.Parallel()
 	// The breaker stays open for 2 s (2000 s scaled): the table's 3 min
 	// scaled to 180 ms could pass between the two attempts on a loaded
 	// machine and let the second one through.
@@ -279,6 +282,7 @@ func TestOpenBreakerLeavesTheApplicationDrafting(t *testing.T) {
 // made; once access is granted and the breaker reset, the same job drafts
 // the documents. Before, the 403 was permanent and failed the application.
 func TestRefusedKeyLeavesTheApplicationDrafting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	le := newLLMEnv(t, fakellm.Options{}, "")
 	le.fake.Script(fakellm.Reply{Status: http.StatusForbidden})
@@ -332,6 +336,7 @@ func TestRefusedKeyLeavesTheApplicationDrafting(t *testing.T) {
 // (templatewriter.TopSkills), without placeholder text, and both the documents and the
 // application record writer "template".
 func TestTemplateWriterThroughThePipeline(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbtest.SQLite(), nil, system.Options{})
 	if !e.cfg.UsesTemplateWriter() || e.sys.Apply.Writer.Name() != templatewriter.Name {
 		t.Fatalf("with no key the writer is %q", e.sys.Apply.Writer.Name())

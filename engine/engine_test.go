@@ -16,6 +16,7 @@ import (
 // Transient errors are retried with our backoff (1 ms, 2 ms … at TimeScale
 // 0.001); permanent errors and EINVALID/ENOTFOUND/ECONFLICT cancel at once.
 func TestErrorMapping(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -130,6 +131,7 @@ func TestErrorMapping(t *testing.T) {
 // Our backoff is the guide's: min(initial × base^(n−1), max), with the
 // guide's 1 s, 60 s and 2 when unset.
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	b := Config{}.withDefaults().Backoff
 	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, 60 * time.Second, 60 * time.Second}
 	for i, w := range want {
@@ -148,6 +150,7 @@ func TestBackoff(t *testing.T) {
 
 // Inserting process_posting twice for one (profile, posting) runs it once.
 func TestUniqueProcessPosting(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -186,6 +189,7 @@ func TestUniqueProcessPosting(t *testing.T) {
 // Tasks inserted in a transaction exist only if it commits; bad tasks are
 // EINVALID and insert nothing.
 func TestInsertTasksTransaction(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		e := newEngine(t, db, testConfig("node-tx"), newRecorder().handle)
@@ -217,6 +221,7 @@ func TestInsertTasksTransaction(t *testing.T) {
 
 // A panicking or failing handler never stops other jobs or the periodic schedule.
 func TestErrorIsolation(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -265,6 +270,7 @@ func TestErrorIsolation(t *testing.T) {
 // available at Start and reaches the handler with the next attempt number;
 // another node's running job is left to River's rescuer.
 func TestStartRescuesOwnOrphans(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -315,6 +321,7 @@ func markRunning(t *testing.T, db *sql.DB, pg bool, id int64, node string) {
 // uniqueness guards only unfinished jobs (a resend after needs_review, a
 // retry after failed).
 func TestUniqueTaskRunsAgainAfterCompleting(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -343,6 +350,7 @@ func TestUniqueTaskRunsAgainAfterCompleting(t *testing.T) {
 // the task runs again once that job completes, and never beside it. Both
 // ways of queueing are covered: inside a caller's transaction and on its own.
 func TestUniqueTaskQueuedWhileItsDuplicateRuns(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		for _, how := range []string{"tx", "enqueue"} {
 			t.Run(how, func(t *testing.T) {

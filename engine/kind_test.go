@@ -13,6 +13,7 @@ import (
 // Each kind's registered options reach its jobs: attempts, priority and
 // queue as River stores them; a kind without options gets the defaults.
 func TestKindOptionsReachJobs(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		cfg := testConfig("node-options")
@@ -46,6 +47,7 @@ func TestKindOptionsReachJobs(t *testing.T) {
 // Registration mistakes are programming errors and panic, as River's
 // AddWorker does; an engine needs a node id and at least one kind.
 func TestKindRegistrationMistakes(t *testing.T) {
+	t.Parallel()
 	h := newRecorder().handle
 	every := &Periodic{Schedule: Every(time.Hour)}
 	for name, register := range map[string]func(){

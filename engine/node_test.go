@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 )
 
 // The crash and multi-node tests re-execute this test binary as a small
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ENGINE_NODE") == "1" {
 		os.Exit(nodeMain())
 	}
-	os.Exit(m.Run())
+	os.Exit(dbtest.ParallelWaits(m))
 }
 
 // Tables the node handlers write:
@@ -263,6 +264,7 @@ func setupNodeDB(t *testing.T, pg bool, postings int) *testDB {
 // every posting completes exactly once, none is lost, and work resumes
 // within a moment of each restart (this node's orphans are rescued at start).
 func TestCrashRecoverySubprocess(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("subprocess crash test")
 	}
@@ -320,6 +322,7 @@ func TestCrashRecoverySubprocess(t *testing.T) {
 // RescueAfter (scaled down here; the rescuer itself runs on the leader at
 // election and every 30 s, so the dead node is made the leader first).
 func TestMultiNodePostgres(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("subprocess multi-node test")
 	}

@@ -15,6 +15,7 @@ import (
 // now written once a window and then summarised with the count of those
 // held back.
 func TestRiverRepeatsDuringAnOutageAreSummarised(t *testing.T) {
+	t.Parallel()
 	db := newTestDB(t, false)
 	cfg := testConfig("node-outage-log")
 	const window = 300 * time.Millisecond

@@ -16,6 +16,7 @@ import (
 // fire them inside the test (cron itself is tested against fixed times in
 // TestCronScheduleTimezone); a cron kind runs here only when triggered.
 func TestPeriodicJobsRun(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -69,6 +70,7 @@ func TestPeriodicJobsRun(t *testing.T) {
 
 // Cron schedules are evaluated in SCHEDULER_TIMEZONE, across DST changes.
 func TestCronScheduleTimezone(t *testing.T) {
+	t.Parallel()
 	paris, err := time.LoadLocation("Europe/Paris")
 	must(t, err)
 	ny, err := time.LoadLocation("America/New_York")
@@ -134,6 +136,7 @@ func jobTimes(t *testing.T, db *sql.DB, kind string) []jobTime {
 // leadership) is skipped as a duplicate, on both databases; once that run
 // is finished, the next insert runs. A trigger is never skipped.
 func TestPeriodicRunsNeverOverlap(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		cfg := testConfig("node-unique-periodic")
@@ -193,6 +196,7 @@ func countJobs(t *testing.T, db *sql.DB, kind, state string) int {
 // back every later tick of its kind. The supervisor's sweep releases it, and
 // leaves alone a job a worker really runs, however long it has run.
 func TestPhantomRunReleased(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		cfg := testConfig("node-phantom")

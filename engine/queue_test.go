@@ -12,6 +12,7 @@ import (
 // latest attempted job with the time it finished, on both databases, with
 // or without a running engine.
 func TestQueue(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()

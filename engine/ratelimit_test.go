@@ -15,6 +15,7 @@ import (
 // outlasted the policy's retries) waits exactly that long and keeps its
 // attempts: being paced is not failing.
 func TestRetryAfterSnoozesWithoutBurningAttempts(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()

@@ -11,6 +11,7 @@ import (
 
 // A job running at Stop finishes within the grace period; Stop waits for it.
 func TestStopWaitsForRunningJob(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		rec := newRecorder()
@@ -52,6 +53,7 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 // A job that outlives the grace period is cancelled (its context), snoozed
 // rather than failed, and completes after a restart without burning an attempt.
 func TestStopCancelsAfterGraceAndJobResumes(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		db := newTestDB(t, pg)
 		var first atomic.Bool

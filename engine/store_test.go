@@ -17,6 +17,7 @@ import (
 // transaction — a refused transition enqueues nothing — and the engine runs
 // them.
 func TestWithStore(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		ctx := context.Background()
 		url := "sqlite://" + filepath.Join(t.TempDir(), "jobpilot.db")

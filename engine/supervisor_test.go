@@ -19,6 +19,7 @@ import (
 // reachable again: the supervisor notices, replaces the River client, counts
 // the restart, and the periodic schedule runs again.
 func TestSupervisorRestartsEngine(t *testing.T) {
+	t.Parallel()
 	dialects(t, func(t *testing.T, pg bool) {
 		var db *testDB
 		var breakDB, healDB func()

@@ -88,7 +88,9 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 	}
 
 	var page string
-	waitFor(t, 5*time.Second, "the service events to be stored", func() bool {
+	// The start-up runs may still be going when the first application is
+	// ready: wait for the events and for a scheduled job's completed run.
+	waitFor(t, 5*time.Second, "the service events to be stored and a scheduled run to complete", func() bool {
 		resp, err := c.Get(e.srv.URL + "/admin")
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +99,8 @@ func TestDashboardSectionsShowTheirContent(t *testing.T) {
 		resp.Body.Close()
 		page = string(b)
 		ev := section(t, page, "events")
-		return strings.Contains(ev, "k-"+jobpilot.EventBreaker) && strings.Contains(ev, "k-"+jobpilot.EventRetry)
+		return strings.Contains(ev, "k-"+jobpilot.EventBreaker) && strings.Contains(ev, "k-"+jobpilot.EventRetry) &&
+			strings.Contains(section(t, page, "scheduler"), `s-completed">completed`)
 	})
 
 	if p := section(t, page, "pipeline"); !regexp.MustCompile(`data-status="ready"><b>[1-9]`).MatchString(p) {

@@ -19,6 +19,7 @@ import (
 // fetch imports a JSON feed and a Greenhouse-shaped board served locally,
 // reports each source, and keeps going when one source fails.
 func TestFetchCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	feed := filepath.Join(dir, "feed.json")
 	if err := os.WriteFile(feed, []byte(`[
@@ -80,6 +81,7 @@ func TestFetchCommand(t *testing.T) {
 // profile import validates and points at the offending field; applications
 // lists what run prepared; approve queues ready ones and refuses the rest.
 func TestProfileImportApplicationsApprove(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "JOBPILOT_EXAMPLES": "off"}
 
@@ -174,6 +176,7 @@ func (b blocked) Read(p []byte) (int, error) { <-b.release; return 0, io.EOF }
 // profile import reads at most --max-bytes (5 MB by default) and says so,
 // and it stops waiting for its input when it is cancelled (SIGTERM).
 func TestProfileImportIsBounded(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_EXAMPLES": "off"}
 	getenv := func(k string) string { return env[k] }
 	var out, errOut lockedBuffer

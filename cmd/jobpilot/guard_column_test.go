@@ -9,6 +9,7 @@ import (
 // `jobpilot applications` shows what the guard removed and whether the
 // application is held.
 func TestGuardColumn(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		g    jobpilot.GuardReport
 		want string

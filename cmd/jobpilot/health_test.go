@@ -11,6 +11,7 @@ import (
 )
 
 func TestHealthCommand(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		status string
 		code   int
@@ -46,6 +47,7 @@ func TestHealthCommand(t *testing.T) {
 }
 
 func TestHealthURL(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{":8000": "http://127.0.0.1:8000", "0.0.0.0:9": "http://127.0.0.1:9", "[::]:8000": "http://127.0.0.1:8000", "example.com:80": "http://example.com:80"} {
 		if got := healthURL(in); got != want {
 			t.Errorf("healthURL(%q) = %q, want %q", in, got, want)
@@ -56,6 +58,7 @@ func TestHealthURL(t *testing.T) {
 // health prints a summary a person reads (what is wrong, in words); --json
 // keeps the raw report for scripts.
 func TestHealthSummaryAndJSON(t *testing.T) {
+	t.Parallel()
 	report := `{"status":"unhealthy","environment":"production","version":"1.2.3",` +
 		`"scheduler":{"running":true,"jobs":4,"restarts":1,"node_id":"n1"},` +
 		`"database":{"ok":false,"error":"connection refused"},` +
@@ -88,6 +91,7 @@ func TestHealthSummaryAndJSON(t *testing.T) {
 // it gets the public summary and says so; with a token the server does not
 // take, it says that on stderr and still checks.
 func TestHealthSendsTheToken(t *testing.T) {
+	t.Parallel()
 	addr, _ := startServe(t, nil)
 	url := "http://" + addr
 	const token = "serve-security-token-0123456789abcdef" // startServe's
@@ -123,6 +127,7 @@ func TestHealthSendsTheToken(t *testing.T) {
 
 // A paused breaker's reason is printed: it says what to fix.
 func TestHealthPrintsAPausedBreakersReason(t *testing.T) {
+	t.Parallel()
 	report := `{"status":"degraded","environment":"production","version":"1.2.3",` +
 		`"scheduler":{"running":true,"jobs":5,"restarts":0,"node_id":"n1"},"database":{"ok":true},` +
 		`"circuit_breakers":{"openai":{"state":"open","failures":0,"failure_threshold":3,` +

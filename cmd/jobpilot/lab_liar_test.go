@@ -11,6 +11,7 @@ import (
 // `jobpilot lab llm --mode liar` answers with fluent lies: a letter whose
 // sentences name employers, schools and degrees the profile lacks.
 func TestLabLLMLiar(t *testing.T) {
+	t.Parallel()
 	m, stop := startLab(t, regexp.MustCompile(`OPENAI_BASE_URL=(\S+)`), "lab", "llm", "--addr", "127.0.0.1:0", "--mode", "liar")
 	prompt := `Write the letter as {\"paragraphs\": ...}\n<profile>\n[0] {\"name\":\"Ana\"}\n[1] {\"work\":0,\"employer\":\"Tidewater\",\"highlights\":[\"Built an API\"]}\n</profile>\n<posting>\nCompany: Initech\nTitle: Go Engineer\n</posting>`
 	resp, err := http.Post(m[1]+"/chat/completions", "application/json", strings.NewReader(

@@ -11,6 +11,7 @@ import (
 // `jobpilot lab llm --down SPEC` answers 503 inside the window (counted from
 // its start) and serves again after it; the counts include the outage.
 func TestLabLLMDown(t *testing.T) {
+	t.Parallel()
 	m, stop := startLab(t, regexp.MustCompile(`OPENAI_BASE_URL=(\S+)`), "lab", "llm", "--addr", "127.0.0.1:0", "--down", "from 0s to 1s")
 	ready := time.Now() // the server started before its line was printed
 	call := func() int {
@@ -41,6 +42,7 @@ func TestLabLLMDown(t *testing.T) {
 
 // A malformed outage spec is bad input: exit 2, naming the clause.
 func TestLabLLMDownBadSpec(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runCLI(t, nil, "lab", "llm", "--addr", "127.0.0.1:0", "--down", "from 40s to 10s")
 	if code != 2 || !strings.Contains(out+errOut, "ends (10s) before it starts (40s)") {
 		t.Fatalf("exit %d, output: %s %s", code, out, errOut)
@@ -50,6 +52,7 @@ func TestLabLLMDownBadSpec(t *testing.T) {
 // `jobpilot chaos --llm-faults` with a malformed spec is refused as bad input
 // (exit 2) before any database or server is made.
 func TestChaosBadLLMFaultsFlag(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runCLI(t, nil, "chaos", "--postings", "1", "--llm-faults", "down whenever")
 	if code != 2 || !strings.Contains(out+errOut, `"down whenever"`) {
 		t.Fatalf("exit %d, output: %s %s", code, out, errOut)

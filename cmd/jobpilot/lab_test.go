@@ -43,6 +43,7 @@ func startLab(t *testing.T, ready *regexp.Regexp, args ...string) ([]string, fun
 // `jobpilot lab smtp` applies its schedule, records deliveries on the side
 // API's GET /messages, and reports its counts when stopped.
 func TestLabSMTP(t *testing.T) {
+	t.Parallel()
 	m, stop := startLab(t, regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+) \(side API (http://\S+)\)`),
 		"lab", "smtp", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--schedule", "first 1 attempts of each message 421")
 	port := 0
@@ -81,6 +82,7 @@ func TestLabSMTP(t *testing.T) {
 // `jobpilot lab llm --fail 1` answers every chat call with an injected 429
 // or 500 and counts them.
 func TestLabLLM(t *testing.T) {
+	t.Parallel()
 	m, stop := startLab(t, regexp.MustCompile(`OPENAI_BASE_URL=(\S+)`), "lab", "llm", "--addr", "127.0.0.1:0", "--fail", "1")
 	for range 4 {
 		resp, err := http.Post(m[1]+"/chat/completions", "application/json",
@@ -101,6 +103,7 @@ func TestLabLLM(t *testing.T) {
 
 // The lab is a test instrument: hidden from the main help.
 func TestLabHiddenFromHelp(t *testing.T) {
+	t.Parallel()
 	_, out, errOut := runCLI(t, nil, "--help")
 	help := out + errOut
 	if !strings.Contains(help, "serve") || regexp.MustCompile(`(?m)^\s+lab\b`).MatchString(help) {

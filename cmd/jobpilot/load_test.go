@@ -29,6 +29,7 @@ import (
 //
 // JOBPILOT_LOAD_CLIENTS and JOBPILOT_LOAD_SECONDS change the defaults.
 func TestLoadHarness(t *testing.T) {
+	t.Parallel()
 	bin := os.Getenv("JOBPILOT_LOAD_BINARY")
 	if bin == "" {
 		t.Skip("JOBPILOT_LOAD_BINARY is not set: the load harness is skipped")

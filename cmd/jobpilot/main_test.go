@@ -39,6 +39,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCLI(t, nil, "version")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
@@ -49,6 +50,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestConfigCheck(t *testing.T) {
+	t.Parallel()
 	const (
 		smtpPW = "hunter2-smtp"
 		imapPW = "hunter2-imap"
@@ -130,6 +132,7 @@ func TestConfigCheck(t *testing.T) {
 
 // A broken file must not echo its neighbouring lines: they may hold a secret.
 func TestBadFileDoesNotLeakSecrets(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "c.yaml")
 	body := "smtp:\n  username: me\n  password: s3cret-in-file\n  port: many\n"
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
@@ -150,6 +153,7 @@ func TestBadFileDoesNotLeakSecrets(t *testing.T) {
 // TestConfigCheckReportsEffectiveValues checks that the printed value is the
 // one that won the precedence, not merely that a line exists.
 func TestConfigCheckReportsEffectiveValues(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "c.yaml")
 	if err := os.WriteFile(file, []byte("retry:\n  max_retries: 5\n  max_delay: 90\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // migrate creates our tables and River's on a fresh SQLite file, and a second
 // run is a no-op that still exits 0. A bad DATABASE_URL is a usage error.
 func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOBPILOT_DATA_DIR": dir}
 	for i := range 2 {

@@ -15,6 +15,7 @@ import (
 // PDFs a reader can open (their text is read back), the review actions
 // move applications, the tracker exports as CSV, and usage errors exit 2.
 func TestReviewCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "JOBPILOT_EXAMPLES": "off", "SEND_DELAY": "1h"}
 	importAndRun(t, env, dir)
@@ -147,6 +148,7 @@ func TestReviewCommands(t *testing.T) {
 // Direct mode refuses to start for a profile whose preferences do not say
 // what the candidate looks for, naming it, unless forced.
 func TestDirectModeNeedsPreferences(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "JOBPILOT_EXAMPLES": "off", "APPLY_MODE": "direct",
 		"JOBPILOT_NODE_ID": "direct-prefs", "HTTP_ADDR": "127.0.0.1:0"}

@@ -18,6 +18,7 @@ import (
 // writer, renders real PDFs and, in direct mode, writes the emails of the
 // postings with a contact address to <data>/outbox as .eml files.
 func TestRunMainJob(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "APPLY_MODE": "direct", "JOBPILOT_NODE_ID": "run-test"}
 	start := time.Now()

@@ -69,6 +69,7 @@ func openDB(t *testing.T, dir string) jobpilot.Store {
 // (TestRunMainJob logs it, BENCHMARKS.md records it), not an assertion: a
 // loaded machine took 72 s for what an idle one does in 3.
 func TestRunSummaryMatchesTheDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, stdout, stderr := runCLIConcurrent(t, map[string]string{"JOBPILOT_DATA_DIR": dir, "APPLY_MODE": "direct", "JOBPILOT_NODE_ID": "run-summary"}, "run")
 	if code != 0 {
@@ -121,6 +122,7 @@ func TestRunSummaryMatchesTheDatabase(t *testing.T) {
 // would not do: it pauses drafting instead, see
 // TestRunStopsWaitingOnAPausedBreaker.)
 func TestRunFailedPostingsExitZero(t *testing.T) {
+	t.Parallel()
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if answerModels(w, r) {
 			return
@@ -146,6 +148,7 @@ func TestRunFailedPostingsExitZero(t *testing.T) {
 
 // An operational failure (the database cannot be reached) exits non-zero.
 func TestRunOperationalFailureExitsNonZero(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runCLIConcurrent(t, map[string]string{
 		"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_NODE_ID": "run-nodb",
 		"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2",
@@ -163,6 +166,7 @@ func TestRunOperationalFailureExitsNonZero(t *testing.T) {
 // summary, says what is still queued, and exits 0 — the work is durable and
 // serve finishes it.
 func TestRunStopsWaitingAfterWait(t *testing.T) {
+	t.Parallel()
 	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if answerModels(w, r) {
 			return
@@ -209,6 +213,7 @@ func answerModels(w http.ResponseWriter, r *http.Request) bool {
 // writer (the default) or exits 1 (LLM_UNAVAILABLE=stop). It never waits on
 // it in silence.
 func TestRunChecksTheLLMFirst(t *testing.T) {
+	t.Parallel()
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL + "/v1"
 	dead.Close()
@@ -237,6 +242,7 @@ func TestRunChecksTheLLMFirst(t *testing.T) {
 // not as an endpoint that does not answer: the fix is the key, not the
 // network. run then behaves as LLM_UNAVAILABLE says.
 func TestRunReportsARefusedKey(t *testing.T) {
+	t.Parallel()
 	fake := fakellm.New(fakellm.Options{APIKey: "sk-right-not-a-secret"})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -267,6 +273,7 @@ func TestRunReportsARefusedKey(t *testing.T) {
 // wait out --wait for work no wait can finish: it says which breaker is
 // paused and why, and leaves the applications queued, none failed.
 func TestRunStopsWaitingOnAPausedBreaker(t *testing.T) {
+	t.Parallel()
 	fake := fakellm.New(fakellm.Options{})
 	refused := make([]fakellm.Reply, 50)
 	for i := range refused {

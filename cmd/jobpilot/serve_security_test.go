@@ -107,6 +107,7 @@ func slowLogin(c net.Conn, stop <-chan struct{}) time.Duration {
 // /health still answers another client at once: that address holds at most
 // HTTP_MAX_CONNECTIONS_PER_ADDRESS of the HTTP_MAX_CONNECTIONS slots.
 func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
+	t.Parallel()
 	addr, stderr := startServe(t, map[string]string{
 		"HTTP_MAX_CONNECTIONS": "16", "HTTP_MAX_CONNECTIONS_PER_ADDRESS": "8",
 		"HTTP_READ_HEADER_TIMEOUT": "0.5", "HTTP_LOGIN_READ_TIMEOUT": "0.5",
@@ -192,6 +193,7 @@ func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
 // With no JOBPILOT_API_TOKEN, serve generates a token into a 0600 file under
 // the data dir and logs where it is, never the token; the next start reuses it.
 func TestServeGeneratesTokenAndLogsOnlyItsPath(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))

@@ -50,6 +50,7 @@ func writeBody(w http.ResponseWriter, contentType, body string) bool {
 // trying a few names each, leaves a host alone after its 429, and prints
 // YAML that the configuration accepts and `fetch` imports from.
 func TestSourcesDiscoverEndToEnd(t *testing.T) {
+	t.Parallel()
 	greenhouse := newFakeATS(t, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.URL.Path != "/v1/boards/acmerobotics/jobs" {
 			return false
@@ -188,6 +189,7 @@ func TestSourcesDiscoverEndToEnd(t *testing.T) {
 
 // Bad flags are usage errors (exit 2) naming the flag.
 func TestSourcesDiscoverUsage(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

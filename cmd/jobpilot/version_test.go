@@ -17,6 +17,7 @@ import (
 // `jobpilot version` and /health show one version: the string the linker's
 // -X sets on jobpilot.Version. The binary is built the way a release is.
 func TestVersionAndHealthAgree(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -71,6 +72,7 @@ func TestVersionAndHealthAgree(t *testing.T) {
 // Without -X, the command prints jobpilot.Version, which comes from the
 // build information (never a hard-coded "0.1.0-dev").
 func TestVersionWithoutLinkerFlag(t *testing.T) {
+	t.Parallel()
 	_, out, _ := runCLI(t, nil, "version")
 	if first, _, _ := strings.Cut(out, "\n"); first != "jobpilot "+jobpilot.Version || strings.Contains(out, "0.1.0-dev") {
 		t.Errorf("version prints %q; jobpilot.Version is %q", first, jobpilot.Version)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot/internal/chaos"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 )
 
 // binary is the jobpilot executable built once for the package's tests.
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := dbtest.ParallelWaits(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -83,6 +84,7 @@ func ciRun(t *testing.T, dbURL string) {
 func TestChaosSQLite(t *testing.T) { ciRun(t, "") }
 
 func TestChaosPostgres(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("JOBPILOT_TEST_DATABASE_URL")
 	if url == "" {
 		t.Skip("JOBPILOT_TEST_DATABASE_URL is not set")

@@ -19,6 +19,7 @@ import (
 // loaded machine); it ends at 12 s so that even a slow start drafts inside
 // it, and the run still drafts and sends everything after it.
 func TestChaosLLMOutage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts and kills a jobpilot server and waits out a 12 s LLM outage")
 	}
@@ -55,6 +56,7 @@ func TestChaosLLMOutage(t *testing.T) {
 // A bad outage spec is bad input, refused before any database or server is
 // made.
 func TestChaosBadLLMFaults(t *testing.T) {
+	t.Parallel()
 	_, err := chaos.Run(context.Background(), chaos.Options{Binary: binary, LLMFaults: "down whenever"})
 	var e *jobpilot.Error
 	if !errors.As(err, &e) || e.Code != jobpilot.EINVALID || !strings.Contains(err.Error(), "down whenever") {

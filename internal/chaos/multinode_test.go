@@ -46,6 +46,7 @@ import (
 //     sent application's message was accepted, none is lost, and every job
 //     the dead node left running is completed by the survivor.
 func TestMultiNodeServePostgres(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("multi-node subprocess test")
 	}

@@ -10,6 +10,7 @@ import (
 // The harness can inject outages, drops and hangs besides the 421 rate;
 // the extra faults come first, so they are not shadowed by the rate.
 func TestSMTPScheduleWithOutageAndFaults(t *testing.T) {
+	t.Parallel()
 	sched, err := smtpSchedule(Options{SMTPFail: 0.3, SMTPFaults: "down from t=10s to t=40s; drop always"})
 	if err != nil {
 		t.Fatal(err)

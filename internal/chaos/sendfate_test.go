@@ -37,6 +37,7 @@ func (m *hangingMailer) Send(ctx context.Context, msg *jobpilot.Message) error {
 // sending. Deciding from the recorded state must park it in needs_review
 // (outcome unknown) without a second send, and complete the job.
 func TestSendTimeoutAfterDataEndsInNeedsReview(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dbURL := "sqlite://" + filepath.ToSlash(filepath.Join(t.TempDir(), "fate.db"))
 	profile, err := chaos.Profile(1)

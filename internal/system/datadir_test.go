@@ -77,6 +77,7 @@ func openAndUse(t *testing.T, dataDir string, log *slog.Logger) map[string]fs.Fi
 // -shm, the lock files and the outbox's emails. Looser modes left by an
 // older version are tightened at the next start, with a warning.
 func TestDataDirectoryIsPrivate(t *testing.T) {
+	t.Parallel()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	got := openAndUse(t, dataDir, quietLogger())
 	var files []string
@@ -135,6 +136,7 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 // A database outside the data directory is tightened with its companions,
 // and its directory (perhaps the user's home) is left as it is.
 func TestDatabaseOutsideTheDataDirectory(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	if err := os.Chmod(home, 0o755); err != nil {
 		t.Fatal(err)

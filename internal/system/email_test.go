@@ -18,6 +18,7 @@ func sd(d time.Duration) time.Duration { return time.Duration(float64(d) * scale
 // engine: 421, wait 2, 421, wait 4, accepted. One message per application,
 // with both PDFs and the derived Message-ID.
 func TestGuideEmailFlow(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 2
 		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "first 2 attempts of each message 421"})
@@ -103,6 +104,7 @@ func TestGuideEmailFlow(t *testing.T) {
 // TestPermanentFailure: a 550 is not retried; the application fails with
 // the server's text.
 func TestPermanentFailure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{schedule: `550 "5.1.1 mailbox unavailable: no such recruiter" always`})
 	h.automate()
 	h.waitStatus(1, 2*time.Minute, jobpilot.StatusFailed, jobpilot.StatusSent, jobpilot.StatusNeedsReview)

@@ -32,6 +32,7 @@ type transition struct {
 // breaker opens and the snoozes are observed within its recovery time
 // however slowly the machine drafts.
 func TestBreaker(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const n = 4
 		h := newHarness(t, harnessOpts{db: b, postings: n, schedule: "421 always", noStart: true, mode: "review",
@@ -158,6 +159,7 @@ func TestBreaker(t *testing.T) {
 // the application becomes needs_review and is never sent again by itself;
 // the stalled message is never delivered later.
 func TestTimeoutInData(t *testing.T) {
+	t.Parallel()
 	// 5 s per attempt scaled: short enough to wait out the stall, long
 	// enough that the later, healthy transaction never meets it, however
 	// loaded the machine (300 ms was not).
@@ -216,6 +218,7 @@ func TestTimeoutInData(t *testing.T) {
 // TestHeaderInjection: a posting title corrupted with CR/LF in the database
 // is refused before any connection; the application fails with the reason.
 func TestHeaderInjection(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{mode: "review"})
 	h.automate()
 	h.waitStatus(1, 2*time.Minute, jobpilot.StatusReady)

@@ -14,6 +14,7 @@ import (
 // follow-up per sent application after FOLLOW_UP_DAYS, and nothing more on
 // later days; review mode sends the candidate one digest, once.
 func TestFollowUps(t *testing.T) {
+	t.Parallel()
 	day0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	followUps := func(h *harness, at time.Time) {
 		t.Helper()

@@ -125,6 +125,7 @@ func mailParts(t *testing.T, raw []byte) (body string, pdfs []string) {
 // with its reason: in direct mode nothing is sent automatically. Approved
 // by the candidate, they are sent, still without a single invented fact.
 func TestLiarNeverReachesADocument(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		for _, mode := range []string{"direct", "review"} {
 			t.Run(mode, func(t *testing.T) { liarRun(t, b, mode) })

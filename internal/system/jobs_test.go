@@ -37,6 +37,7 @@ func loadConfig(t *testing.T, vars map[string]string) *config.Config {
 // sending are unique per posting and per application; the periodic kinds
 // are listed in schedule order, can be triggered, and nothing else can.
 func TestJobKindsRegistration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := loadConfig(t, map[string]string{"SCHEDULER_TIMEZONE": "Europe/Paris", "FOLLOW_UP_CRON": "30 9 * * 1-5"})
 	sys, err := Open(ctx, cfg, Options{Logger: quiet()})
@@ -75,6 +76,7 @@ func TestJobKindsRegistration(t *testing.T) {
 // REQUEUE_STUCK_AFTER the pipeline's requeue of stuck applications (70 min
 // by default: JOB_TIMEOUT + 1 h).
 func TestJobAttemptsAndRequeueAreConfigured(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sys, err := Open(ctx, loadConfig(t, nil), Options{Logger: quiet()})
 	if err != nil {
@@ -130,6 +132,7 @@ func queuedJobs(t *testing.T, sys *System) string {
 // supervisor's health-check interval and restart delay included (the
 // guide's 5 minutes and 60 s); the schedule and the shutdown grace do not.
 func TestEngineConfig(t *testing.T) {
+	t.Parallel()
 	cfg := loadConfig(t, map[string]string{"JOBPILOT_TIME_SCALE": "0.01", "INITIAL_DELAY": "2", "HEALTH_CHECK_INTERVAL": "30", "WORKERS": "4"})
 	ec := engineConfig(cfg)
 	if ec.JobTimeout != 6*time.Second || ec.Backoff.Initial != 20*time.Millisecond || ec.Backoff.Max != 600*time.Millisecond || ec.Backoff.Base != 2 {
@@ -149,6 +152,7 @@ func TestEngineConfig(t *testing.T) {
 
 // A bad time zone or cron expression is EINVALID on its variable.
 func TestSchedulesInvalid(t *testing.T) {
+	t.Parallel()
 	for field, mutate := range map[string]func(*config.Config){
 		"SCHEDULER_TIMEZONE": func(c *config.Config) { c.Scheduler.Timezone = "Mars/Olympus" },
 		"FOLLOW_UP_CRON":     func(c *config.Config) { c.Scheduler.FollowUpCron = "61 * * * *" },
@@ -167,6 +171,7 @@ func TestSchedulesInvalid(t *testing.T) {
 // The default node id is stable for one host and database, and differs
 // between databases, so two services on one host never share one.
 func TestNodeID(t *testing.T) {
+	t.Parallel()
 	a := &config.Config{DatabaseURL: "sqlite://data/jobpilot.db", DataDir: "./data"}
 	b := &config.Config{DatabaseURL: "postgres://db/jobpilot", DataDir: "./data"}
 	if NodeID(a) != NodeID(a) || NodeID(a) == NodeID(b) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jobpilot/jobpilot"
+	"github.com/jobpilot/jobpilot/internal/dbtest"
 	"github.com/jobpilot/jobpilot/internal/fake/fakesmtp"
 	"github.com/jobpilot/jobpilot/store"
 )
@@ -47,7 +48,7 @@ func jobpilotBinary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := dbtest.ParallelWaits(m)
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
@@ -69,6 +70,7 @@ func freePort(t *testing.T) int {
 // needs_review with no message ever accepted for it, and every other
 // application is sent exactly once.
 func TestKillDuringData(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

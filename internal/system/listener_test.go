@@ -11,6 +11,7 @@ import (
 // soon as it is accepted, another address's is served, and a closed
 // connection gives its slot back.
 func TestListenerLimitsConnectionsPerAddress(t *testing.T) {
+	t.Parallel()
 	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

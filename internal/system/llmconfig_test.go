@@ -23,6 +23,7 @@ import (
 // the service restarted each is drafted by the model and sent. Before, the
 // 401 was permanent and failed every application it met.
 func TestLLMKeyRefusedPausesDrafting(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		const (
 			n     = 3

@@ -88,6 +88,7 @@ To: `+recipient+`
 // never arrived stays in review, "no copy arrived", after the grace period
 // and is never resent by itself.
 func TestInboxLoop(t *testing.T) {
+	t.Parallel()
 	mailboxServers(t, func(t *testing.T, db dbtest.Backend, mb fakeimap.Mailbox) {
 		ctx := context.Background()
 		start := time.Now().UTC().Truncate(time.Second)
@@ -213,6 +214,7 @@ func TestInboxLoop(t *testing.T) {
 // breaker opens, /health shows it, and the job asks to come back later;
 // the reply that arrived meanwhile is handled once the server is back.
 func TestMailboxDownOpensBreaker(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
 		ctx := context.Background()
 		srv := fakeimap.StartTest(t)
@@ -326,6 +328,7 @@ func replyEvent(t *testing.T, h *harness, appID int64) *jobpilot.Event {
 // a reply older than the application or one long after the window, and
 // the candidate's own mail are tied to nothing.
 func TestReplyMatchedBySender(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
 		ctx := context.Background()
 		start := time.Now().UTC().Truncate(time.Second)
@@ -412,6 +415,7 @@ func TestReplyMatchedBySender(t *testing.T) {
 // application reaches review it is settled as sent from it, never marked
 // "no copy arrived".
 func TestCopyReadWhileSending(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
 		ctx := context.Background()
 		start := time.Now().UTC().Truncate(time.Second)

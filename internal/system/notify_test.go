@@ -22,6 +22,7 @@ import (
 // application ready for review, the reply, the bounce) by webhook and by
 // email; a channel that fails is recorded and holds nothing up.
 func TestNotifications(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, db dbtest.Backend) {
 		ctx := context.Background()
 		notices := make(chan jobpilot.Notice, 10)

@@ -20,6 +20,7 @@ import (
 // exactly; each variable then lands in its cell, and the time scale scales
 // the whole table.
 func TestResilienceConfig(t *testing.T) {
+	t.Parallel()
 	cfg, err := config.Load(func(string) string { return "" }, "")
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func TestResilienceConfig(t *testing.T) {
 // embeddings follow the cover letter), a global one fills what a service
 // leaves unset, and the guide's values stay where nothing is set.
 func TestPerServiceRetrySettingsReachThePolicies(t *testing.T) {
+	t.Parallel()
 	vars := map[string]string{
 		"EMAIL_MAX_RETRIES": "2", "EMAIL_INITIAL_DELAY": "0.004", "EMAIL_MAX_DELAY": "0.006",
 		"RESUME_MAX_RETRIES": "1", "RESUME_INITIAL_DELAY": "0.003",

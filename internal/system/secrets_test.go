@@ -108,6 +108,7 @@ func mustSay(t *testing.T, texts map[string]string, want map[string]string) {
 // appear in no fetch error, retry line, event, run, job or API answer,
 // while the failure itself is reported (with the URL redacted).
 func TestFeedCredentialsNeverShown(t *testing.T) {
+	t.Parallel()
 	const password, token = "feed-pass-5f3a9c", "feed-token-77d2e1"
 	var calls atomic.Int32
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -173,6 +174,7 @@ func debugLogger(w io.Writer) *slog.Logger {
 // breaker with the endpoint's answer, scrubbed too, as its reason in
 // /health and /api/v1/breakers.
 func TestLLMKeyScrubbedEverywhere(t *testing.T) {
+	t.Parallel()
 	const key = "sk-echo-test-4e9b2c7a1d"
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		var calls atomic.Int32

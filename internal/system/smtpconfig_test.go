@@ -84,6 +84,7 @@ func (h *harness) waitPaused(n int, reason string) {
 // password, the applications stay approved, and once the password is fixed
 // and the service restarted each is sent exactly once.
 func TestSMTPAuthFailurePausesSending(t *testing.T) {
+	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		serverTLS, roots, err := fakesmtp.SelfSigned()
 		if err != nil {
@@ -157,6 +158,7 @@ func TestSMTPAuthFailurePausesSending(t *testing.T) {
 // (here: another server) a reset of the breaker sends every application,
 // once, without a restart.
 func TestSMTPPlainAuthInClearPausesUntilReset(t *testing.T) {
+	t.Parallel()
 	var current atomic.Pointer[jobpilot.Mailer]
 	h := newHarness(t, harnessOpts{
 		postings: 2,
@@ -201,6 +203,7 @@ func TestSMTPPlainAuthInClearPausesUntilReset(t *testing.T) {
 // back to review with its documents (failed → ready), approving it queues
 // the send, and it goes out once.
 func TestFailedSendCanBeRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOpts{schedule: `first 1 attempt of each message 550 "5.1.1 mailbox unavailable"`})
 	h.automate()
 	h.waitStatus(1, 90*time.Second, jobpilot.StatusFailed, jobpilot.StatusSent)

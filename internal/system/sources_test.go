@@ -19,6 +19,7 @@ import (
 // A bad source is reported at load time, with the other problems, naming
 // the entry and the key at fault.
 func TestSourceRules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		yaml string
@@ -67,6 +68,7 @@ func TestSourceRules(t *testing.T) {
 // The sources of a valid file are built as configured; an invalid one that
 // reached Open without the rule still fails there, not at the first fetch.
 func TestSourcesBuilt(t *testing.T) {
+	t.Parallel()
 	yaml := "- type: greenhouse\n  name: acme\n  token: acme\n  filter: {title_keywords: [go]}\n- {type: hn, name: hiring}\n- {type: json, name: local, url: ./postings.json}"
 	vars := map[string]string{"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_EXAMPLES": "off"}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, writeConfig(t, yaml), system.CheckSources)
@@ -126,6 +128,7 @@ func unjoin(err error) []error {
 // The fetch settings reach the one source client every board shares, the
 // durations scaled like the resilience table's.
 func TestSourceClientOptions(t *testing.T) {
+	t.Parallel()
 	cfg, err := config.Load(func(string) string { return "" }, "")
 	if err != nil {
 		t.Fatal(err)

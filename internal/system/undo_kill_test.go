@@ -23,6 +23,7 @@ import (
 // cancelled with `jobpilot cancel` and never sent, the other goes out
 // exactly once, no earlier than its SendAfter.
 func TestUndoWindowSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
