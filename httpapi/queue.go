@@ -97,7 +97,7 @@ func (p queueParams) Filtered() bool {
 // queueView is the review queue page's own data.
 type queueView struct {
 	Params queueParams
-	Items  []jobpilot.QueueItem
+	Cards  []queueCard
 	// Statuses are the status filter's choices, with their counts; Ready
 	// is the default view's.
 	Statuses []statusCount
@@ -143,7 +143,7 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 	if err != nil {
 		return err
 	}
-	v.Items = page.Items
+	v.Cards = make([]queueCard, 0, len(page.Items))
 	if page.Next != nil {
 		v.NextURL = v.Params.url(page.Next.String())
 	}
@@ -152,6 +152,7 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 	}
 	v.SelectAllURL = v.Params.url(v.Params.After, "pick", "all")
 	for _, it := range page.Items {
+		v.Cards = append(v.Cards, cardOf(it, v.Params.Pick))
 		if !slices.Contains(v.Companies, it.Posting.Company) {
 			v.Companies = append(v.Companies, it.Posting.Company)
 		}
