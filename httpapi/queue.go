@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -98,6 +99,8 @@ func (p queueParams) Filtered() bool {
 type queueView struct {
 	Params queueParams
 	Cards  []queueCard
+	// HTML are the cards rendered (cardCache).
+	HTML []template.HTML
 	// Statuses are the status filter's choices, with their counts; Ready
 	// is the default view's.
 	Statuses []statusCount
@@ -125,6 +128,11 @@ func (s *server) queue(w http.ResponseWriter, r *http.Request, sid []byte, flash
 	}
 	if err == nil {
 		d.Review.Undo, err = s.undoable(r.Context(), r.URL.Query().Get("undo"))
+	}
+	for i := 0; err == nil && i < len(d.Review.Cards); i++ {
+		var html template.HTML
+		html, err = s.cards.render(&d.Review.Cards[i], d.CSRF)
+		d.Review.HTML = append(d.Review.HTML, html)
 	}
 	status := http.StatusOK
 	if err != nil {

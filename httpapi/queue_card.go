@@ -1,6 +1,15 @@
 package httpapi
 
-import "github.com/jobpilot/jobpilot"
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"html/template"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/jobpilot/jobpilot"
+)
 
 // queueCard is what one review-queue card shows, worked out in Go before
 // the template runs: the template only reads fields and tests booleans.
@@ -61,4 +70,106 @@ func cardOf(it jobpilot.QueueItem, picked bool) queueCard {
 		c.LinkURL, c.LinkLabel = p.URL, "Open posting"
 	}
 	return c
+}
+
+// cardCacheSize bounds the rendered cards kept: a few pages of every
+// filter a candidate moves between. When full, the cache starts again.
+const cardCacheSize = 2000
+
+// cardCache keeps rendered cards by a hash of everything the card shows
+// and the session's CSRF token, so a card is rendered again exactly when
+// something on it changed: there is nothing to invalidate. A review queue is
+// read far more often than it changes (every refresh, every filter, every
+// tab), and the template is most of a page's cost (html/template runs its
+// escapers through reflection, ≈ 40 calls a card).
+type cardCache struct {
+	seed maphash.Seed
+	mu   sync.Mutex
+	html map[uint64]template.HTML
+}
+
+func newCardCache() *cardCache {
+	return &cardCache{seed: maphash.MakeSeed(), html: map[uint64]template.HTML{}}
+}
+
+// cardData is what the "card" template reads.
+type cardData struct {
+	Card queueCard
+	CSRF string
+}
+
+// render is c's card rendered for the session whose token is csrf.
+func (cc *cardCache) render(c *queueCard, csrf string) (template.HTML, error) {
+	key := cc.key(c, csrf)
+	cc.mu.Lock()
+	html, ok := cc.html[key]
+	cc.mu.Unlock()
+	if ok {
+		return html, nil
+	}
+	var b strings.Builder
+	if err := templates.ExecuteTemplate(&b, "card", cardData{Card: *c, CSRF: csrf}); err != nil {
+		return "", err
+	}
+	html = template.HTML(b.String()) // #nosec: the "card" template's own escaped output
+	cc.mu.Lock()
+	if len(cc.html) >= cardCacheSize {
+		clear(cc.html)
+	}
+	cc.html[key] = html
+	cc.mu.Unlock()
+	return html, nil
+}
+
+// key hashes every field of c, whatever fields queueCard gains, and csrf.
+func (cc *cardCache) key(c *queueCard, csrf string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(cc.seed)
+	hashValue(&h, reflect.ValueOf(c).Elem())
+	h.WriteString(csrf)
+	return h.Sum64()
+}
+
+// hashValue writes v to h unambiguously (lengths before contents, a mark
+// for nil). It panics on a kind a card does not hold, so a field of a new
+// kind is noticed by the tests rather than left out of the key.
+func hashValue(h *maphash.Hash, v reflect.Value) {
+	var n [8]byte
+	putInt := func(i uint64) {
+		binary.LittleEndian.PutUint64(n[:], i)
+		h.Write(n[:])
+	}
+	switch v.Kind() {
+	case reflect.String:
+		putInt(uint64(v.Len()))
+		h.WriteString(v.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		putInt(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		putInt(v.Uint())
+	case reflect.Bool:
+		if v.Bool() {
+			h.WriteByte(1)
+		} else {
+			h.WriteByte(0)
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			h.WriteByte(0)
+			return
+		}
+		h.WriteByte(1)
+		hashValue(h, v.Elem())
+	case reflect.Slice:
+		putInt(uint64(v.Len()))
+		for i := range v.Len() {
+			hashValue(h, v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			hashValue(h, v.Field(i))
+		}
+	default:
+		panic("httpapi: a queue card holds a " + v.Kind().String() + ": teach hashValue to hash it")
+	}
 }

@@ -93,6 +93,7 @@ type server struct {
 	throttle  *authThrottle
 	authFails *authFailures
 	counts    countCache
+	cards     *cardCache
 }
 
 // New returns the whole HTTP surface. Registering its collectors with
@@ -128,6 +129,7 @@ func New(opts Options) http.Handler {
 		Options:  opts,
 		log:      log.With("component", "http"),
 		sessions: newSessions(opts.Token, opts.SessionTTL, opts.Now, opts.Sessions),
+		cards:    newCardCache(),
 	}
 	s.metrics = newHTTPMetrics(opts.Registry)
 	s.throttle = newAuthThrottle(opts.AuthFailuresPerMinute, opts.Now)
