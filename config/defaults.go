@@ -126,6 +126,7 @@ func timeoutDefaults(table resilience.Config) Timeouts {
 		Resume:      table.Services[resilience.ServiceResume].Timeout,
 		CoverLetter: table.Services[resilience.ServiceCoverLetter].Timeout,
 		Email:       table.Services[resilience.ServiceEmail].Timeout,
+		Notify:      table.Services[resilience.ServiceNotify].Timeout,
 		Source:      source.DefaultConnectTimeout,
 		SourceIdle:  source.DefaultIdleTimeout,
 		Shutdown:    30 * time.Second,

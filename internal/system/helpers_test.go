@@ -124,6 +124,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		// notification digest's email timed out), so only the timeout tests
 		// (which set their own) ever see one.
 		"EMAIL_TIMEOUT": "1000",
+		// The same for every notification channel: a webhook that answered
+		// after a 100 ms timeout was posted the same notice again.
+		"NOTIFY_TIMEOUT": "1000",
 		// 60 s per job scaled, for the same reason: a drafting job
 		// rendering PDFs under -race on a loaded machine outlasted 6 s.
 		"JOB_TIMEOUT": "6000",
