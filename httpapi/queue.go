@@ -95,15 +95,22 @@ func (p queueParams) Filtered() bool {
 	return p.Status != "" || p.MinScore != "" || p.Company != "" || p.Source != "" || p.Search != ""
 }
 
+// statusOption is one choice of the queue's status filter.
+type statusOption struct {
+	Value, Label string
+	Count        int
+	Selected     bool
+}
+
 // queueView is the review queue page's own data.
 type queueView struct {
 	Params queueParams
 	Cards  []queueCard
 	// HTML are the cards rendered (cardCache).
 	HTML []template.HTML
-	// Statuses are the status filter's choices, with their counts; Ready
-	// is the default view's.
-	Statuses []statusCount
+	// Statuses are the status filter's choices other than the default
+	// view (ready), whose count is Ready.
+	Statuses []statusOption
 	Ready    int
 	// Companies and Sources are this page's, offered as the filters'
 	// suggestions.
@@ -173,7 +180,10 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 		return err
 	}
 	for _, st := range jobpilot.Statuses {
-		v.Statuses = append(v.Statuses, statusCount{st, counts[st]})
+		if st != jobpilot.StatusReady {
+			v.Statuses = append(v.Statuses, statusOption{Value: string(st), Label: strings.ReplaceAll(string(st), "_", " "),
+				Count: counts[st], Selected: v.Params.Status == string(st)})
+		}
 	}
 	v.Ready = counts[jobpilot.StatusReady]
 	return nil
