@@ -116,17 +116,19 @@ func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
 	// Half a request line: cut after the header timeout.
 	c := dialFrom(t, "127.0.0.1", addr)
 	_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n")
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_ = c.SetReadDeadline(time.Now().Add(25 * time.Second))
 	start := time.Now()
 	_, err := io.Copy(io.Discard, c)
 	c.Close()
-	if held := time.Since(start); err != nil || held > 3*time.Second {
+	// Not cut off, it would be held for HTTP_READ_TIMEOUT (30 s); the
+	// bound leaves a loaded machine room above the 0.5 s.
+	if held := time.Since(start); err != nil || held > 10*time.Second {
 		t.Errorf("a client trickling its headers was held %v (err %v), want about 0.5 s", held, err)
 	}
 
 	// A trickled sign-in form: cut after the login timeout.
 	stopNever := make(chan struct{})
-	if held := slowLogin(dialFrom(t, "127.0.0.1", addr), stopNever); held > 3*time.Second {
+	if held := slowLogin(dialFrom(t, "127.0.0.1", addr), stopNever); held > 10*time.Second {
 		t.Errorf("a client trickling the sign-in form was held %v, want about 0.5 s", held)
 	}
 
@@ -159,7 +161,7 @@ func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
 			}
 		})
 	}
-	checker := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+	checker := &http.Client{Timeout: 25 * time.Second, Transport: &http.Transport{
 		DialContext:       (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext,
 		DisableKeepAlives: true,
 	}}
@@ -178,7 +180,7 @@ func TestServeSlowClientsCannotStarveHealth(t *testing.T) {
 	// Starved, it would wait for a slow client's slot (HTTP_READ_TIMEOUT,
 	// 30 s) or for ever once descriptors run out. An idle machine answers
 	// in milliseconds, a loaded one under -race in a few seconds.
-	if worst > 8*time.Second {
+	if worst > 15*time.Second {
 		t.Errorf("/health took up to %v while slow clients attacked, want a few seconds at most", worst)
 	}
 	if attempts.Load() < 40 {
