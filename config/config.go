@@ -86,6 +86,7 @@ type Timeouts struct {
 	CoverLetter time.Duration `env:"COVER_LETTER_TIMEOUT" yaml:"cover_letter"` // COVER_LETTER_TIMEOUT, default 60s
 	Email       time.Duration `env:"EMAIL_TIMEOUT" yaml:"email"`               // EMAIL_TIMEOUT, default 30s: one SMTP transaction
 	Notify      time.Duration `env:"NOTIFY_TIMEOUT" yaml:"notify"`             // NOTIFY_TIMEOUT, default 10s: one notification on one channel (webhook, ntfy, email)
+	Mailbox     time.Duration `env:"MAILBOX_TIMEOUT" yaml:"mailbox"`           // MAILBOX_TIMEOUT, default 60s: one read of one mailbox folder (IMAP)
 	Source      time.Duration `env:"SOURCE_TIMEOUT" yaml:"source"`             // SOURCE_TIMEOUT, default 30s: a job-board request's connection and first byte
 	SourceIdle  time.Duration `env:"SOURCE_IDLE_TIMEOUT" yaml:"source_idle"`   // SOURCE_IDLE_TIMEOUT, default 30s: the longest silence while a response is read
 	Shutdown    time.Duration `env:"SHUTDOWN_GRACE" yaml:"shutdown"`           // SHUTDOWN_GRACE, default 30s

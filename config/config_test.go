@@ -90,6 +90,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"COVER_LETTER_TIMEOUT", cfg.Timeouts.CoverLetter, 60 * time.Second},
 		{"EMAIL_TIMEOUT", cfg.Timeouts.Email, 30 * time.Second},
 		{"NOTIFY_TIMEOUT", cfg.Timeouts.Notify, 10 * time.Second},
+		{"MAILBOX_TIMEOUT", cfg.Timeouts.Mailbox, 60 * time.Second},
 		{"SOURCE_TIMEOUT", cfg.Timeouts.Source, 30 * time.Second},
 		{"SOURCE_IDLE_TIMEOUT", cfg.Timeouts.SourceIdle, 30 * time.Second},
 		{"SOURCE_MAX_BYTES", cfg.Fetch.MaxBytes, int64(1 << 30)},

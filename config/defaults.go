@@ -127,6 +127,7 @@ func timeoutDefaults(table resilience.Config) Timeouts {
 		CoverLetter: table.Services[resilience.ServiceCoverLetter].Timeout,
 		Email:       table.Services[resilience.ServiceEmail].Timeout,
 		Notify:      table.Services[resilience.ServiceNotify].Timeout,
+		Mailbox:     table.Services[resilience.ServiceMailbox].Timeout,
 		Source:      source.DefaultConnectTimeout,
 		SourceIdle:  source.DefaultIdleTimeout,
 		Shutdown:    30 * time.Second,

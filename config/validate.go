@@ -155,6 +155,7 @@ func (c *Config) validateTimeouts(v *validator) {
 	v.positive("COVER_LETTER_TIMEOUT", t.CoverLetter)
 	v.positive("EMAIL_TIMEOUT", t.Email)
 	v.positive("NOTIFY_TIMEOUT", t.Notify)
+	v.positive("MAILBOX_TIMEOUT", t.Mailbox)
 	v.positive("SOURCE_TIMEOUT", t.Source)
 	v.positive("SOURCE_IDLE_TIMEOUT", t.SourceIdle)
 	v.positive("SHUTDOWN_GRACE", t.Shutdown)

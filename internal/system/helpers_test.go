@@ -124,9 +124,14 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		// notification digest's email timed out), so only the timeout tests
 		// (which set their own) ever see one.
 		"EMAIL_TIMEOUT": "1000",
-		// The same for every notification channel: a webhook that answered
-		// after a 100 ms timeout was posted the same notice again.
-		"NOTIFY_TIMEOUT": "1000",
+		// The same for every notification channel (a webhook that answered
+		// after a 100 ms timeout was posted the same notice again) and for
+		// a read of the mailbox (600 ms ran out under load).
+		"NOTIFY_TIMEOUT":  "1000",
+		"MAILBOX_TIMEOUT": "1000",
+		// And for a model's reply, when a test configures one.
+		"RESUME_TIMEOUT":       "1000",
+		"COVER_LETTER_TIMEOUT": "1000",
 		// 60 s per job scaled, for the same reason: a drafting job
 		// rendering PDFs under -race on a loaded machine outlasted 6 s.
 		"JOB_TIMEOUT": "6000",

@@ -19,7 +19,7 @@ import (
 //     letter's); config has already put the global value in those left
 //     unset when the global one was set;
 //   - EMAIL_TIMEOUT, NOTIFY_TIMEOUT (every notification channel),
-//     RESUME_TIMEOUT, COVER_LETTER_TIMEOUT, JOB_TIMEOUT and
+//     MAILBOX_TIMEOUT, RESUME_TIMEOUT, COVER_LETTER_TIMEOUT, JOB_TIMEOUT and
 //     AUTOMATION_TIMEOUT are their rows' per-attempt timeouts (the job
 //     boards have none: SOURCE_TIMEOUT and SOURCE_IDLE_TIMEOUT are the
 //     source client's, see SourceClientOptions);
@@ -65,6 +65,7 @@ func ResilienceConfig(cfg *config.Config) resilience.Config {
 	for name, d := range map[string]time.Duration{
 		resilience.ServiceEmail:       t.Email,
 		resilience.ServiceNotify:      t.Notify,
+		resilience.ServiceMailbox:     t.Mailbox,
 		resilience.ServiceResume:      t.Resume,
 		resilience.ServiceCoverLetter: t.CoverLetter,
 		resilience.ServiceJob:         t.Job,

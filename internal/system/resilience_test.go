@@ -43,7 +43,7 @@ func TestResilienceConfig(t *testing.T) {
 
 	vars := map[string]string{
 		"JOBPILOT_TIME_SCALE": "0.5", "MAX_RETRIES": "5", "INITIAL_DELAY": "3", "RETRY_BASE": "3",
-		"EMAIL_TIMEOUT": "20", "NOTIFY_TIMEOUT": "4", "SOURCE_TIMEOUT": "10", "EMAIL_FAILURE_THRESHOLD": "2", "OPENAI_RECOVERY_TIMEOUT": "60",
+		"EMAIL_TIMEOUT": "20", "NOTIFY_TIMEOUT": "4", "MAILBOX_TIMEOUT": "30", "SOURCE_TIMEOUT": "10", "EMAIL_FAILURE_THRESHOLD": "2", "OPENAI_RECOVERY_TIMEOUT": "60",
 	}
 	if cfg, err = config.Load(func(k string) string { return vars[k] }, ""); err != nil {
 		t.Fatal(err)
@@ -67,6 +67,7 @@ func TestResilienceConfig(t *testing.T) {
 	// Every notification channel takes NOTIFY_TIMEOUT (scaled: 2 s); its
 	// own retries are the table's (2, from 1 s scaled to 500 ms).
 	check("notify:webhook", 2, 500*time.Millisecond, 2*time.Second)
+	check(resilience.ServiceMailbox, 2, time.Second, 15*time.Second)
 	email := set.Service(resilience.ServiceEmail).Breaker().Snapshot()
 	openai := set.Service(resilience.ServiceResume).Breaker().Snapshot()
 	if email.FailureThreshold != 2 || email.RecoveryTimeout != 150*time.Second ||
