@@ -63,7 +63,10 @@ func TestMultiNodeServePostgres(t *testing.T) {
 		// The tick window while both nodes run lasts at least this long.
 		minWindow = 4 * time.Second
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// Room for every wait below (each a ceiling of at least two minutes):
+	// a job the survivor rescues is retried after River's backoff, which
+	// grows with the attempts the job had already made.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 
 	dbURL := freshpg.Database(t, server, "jobpilot_multinode")
@@ -214,6 +217,30 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	must(t, rows.Err())
 	rows.Close()
 	orphans := len(orphanIDs)
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		// What the survivor had still to do with node-a's jobs.
+		rows, err := sqlDB.QueryContext(context.Background(), `SELECT id, kind, state, attempt, scheduled_at, array_to_string(attempted_by, ',')
+			FROM river_job WHERE id = ANY($1) ORDER BY id`, orphanIDs)
+		if err != nil {
+			t.Logf("orphaned jobs: %v", err)
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id, attempt int64
+				kind, state string
+				scheduled   time.Time
+				by          string
+			)
+			if err := rows.Scan(&id, &kind, &state, &attempt, &scheduled, &by); err == nil {
+				t.Logf("orphaned job %d %s: %s, attempt %d, scheduled %s, attempted by %s", id, kind, state, attempt, scheduled.Format(time.RFC3339Nano), by)
+			}
+		}
+	})
 	doneAtKill := count(`SELECT count(*) FROM river_job WHERE kind = 'process_posting' AND state = 'completed'`)
 	t.Logf("node-a killed with %d jobs running (%d process_posting); %d/%d postings processed",
 		orphans, count(runningA), doneAtKill, postings)
