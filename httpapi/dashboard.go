@@ -17,18 +17,19 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// statusText is a status as the dashboard writes it: "needs review".
+func statusText(s jobpilot.Status) string { return strings.ReplaceAll(string(s), "_", " ") }
+
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"ago":      ago,
 	"until":    until,
 	"stamp":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"statusOf": func(s jobpilot.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
+	"statusOf": statusText,
 	"label":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"domainOf": domainOf,
 	// recipientOf is the recipient a card shows (cardRecipient).
 	"recipientOf": cardRecipient,
 	"trackerNext": trackerNext,
 	"day":         func(t time.Time) string { return t.Format(time.DateOnly) },
-	"hostOf":      hostOf,
 	"pct":         func(f float64) float64 { return f * 100 },
 }).ParseFS(templateFS, "templates/*.html"))
 

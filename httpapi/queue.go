@@ -181,7 +181,7 @@ func (s *server) loadQueue(ctx context.Context, v *queueView, f jobpilot.QueueFi
 	}
 	for _, st := range jobpilot.Statuses {
 		if st != jobpilot.StatusReady {
-			v.Statuses = append(v.Statuses, statusOption{Value: string(st), Label: strings.ReplaceAll(string(st), "_", " "),
+			v.Statuses = append(v.Statuses, statusOption{Value: string(st), Label: statusText(st),
 				Count: counts[st], Selected: v.Params.Status == string(st)})
 		}
 	}

@@ -114,4 +114,11 @@ func TestCardCacheRendersChanges(t *testing.T) {
 	if strings.Contains(string(esc), "<script>") {
 		t.Errorf("the title is not escaped:\n%s", esc)
 	}
+	// A posting's link is third-party text: a script URL never becomes a
+	// working link.
+	c.CanCancel, c.LinkURL, c.LinkLabel = false, "javascript:alert(1)", "Apply on the site"
+	link, _ := cc.render(&c, "tok1")
+	if strings.Contains(string(link), "javascript:") || !strings.Contains(string(link), "Apply on the site") {
+		t.Errorf("a script URL reached the card's link:\n%s", link)
+	}
 }
