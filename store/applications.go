@@ -42,14 +42,14 @@ func (db *DB) CreateApplication(ctx context.Context, app *jobpilot.Application, 
 	var created bool
 	var stored *jobpilot.Application
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		fingerprint, err := db.parentsOf(ctx, tx, app)
+		fingerprint, source, err := db.parentsOf(ctx, tx, app)
 		if err != nil {
 			return err
 		}
 		if app.Fingerprint == "" {
 			app.Fingerprint = fingerprint
 		}
-		if stored, created, err = db.insertApplication(ctx, tx, app, explanation); err != nil || !created {
+		if stored, created, err = db.insertApplication(ctx, tx, app, source, explanation); err != nil || !created {
 			return err
 		}
 		err = db.addEvent(ctx, tx, &jobpilot.Event{
@@ -94,35 +94,36 @@ func checkNewApplication(app *jobpilot.Application) error {
 // parentsOf checks that app's profile and posting exist (ENOTFOUND naming
 // the missing one) and returns the posting's fingerprint. One round trip
 // checks both; which one is missing is worked out only on failure.
-func (db *DB) parentsOf(ctx context.Context, tx *sql.Tx, app *jobpilot.Application) (fingerprint string, err error) {
+func (db *DB) parentsOf(ctx context.Context, tx *sql.Tx, app *jobpilot.Application) (fingerprint, source string, err error) {
 	var profiles int
-	err = db.queryRow(ctx, tx, "SELECT fingerprint, (SELECT COUNT(*) FROM profiles WHERE id = ?) FROM postings WHERE id = ?",
-		app.ProfileID, app.PostingID).Scan(&fingerprint, &profiles)
+	err = db.queryRow(ctx, tx, "SELECT fingerprint, source, (SELECT COUNT(*) FROM profiles WHERE id = ?) FROM postings WHERE id = ?",
+		app.ProfileID, app.PostingID).Scan(&fingerprint, &source, &profiles)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return "", notFound("posting", app.PostingID)
+		return "", "", notFound("posting", app.PostingID)
 	case err != nil:
-		return "", dbErr("find posting", err)
+		return "", "", dbErr("find posting", err)
 	case profiles == 0:
-		return "", notFound("profile", app.ProfileID)
+		return "", "", notFound("profile", app.ProfileID)
 	}
-	return fingerprint, nil
+	return fingerprint, source, nil
 }
 
 // insertApplication inserts app unless the profile already has an
 // application with its fingerprint, which it then returns instead, with
-// created false.
-func (db *DB) insertApplication(ctx context.Context, tx *sql.Tx, app *jobpilot.Application, explanation []byte) (stored *jobpilot.Application, created bool, err error) {
+// created false. source is the posting's, copied for the queue's source
+// filter (migration 0010).
+func (db *DB) insertApplication(ctx context.Context, tx *sql.Tx, app *jobpilot.Application, source string, explanation []byte) (stored *jobpilot.Application, created bool, err error) {
 	now := db.clock()
 	stored, err = scanApplication(db.queryRow(ctx, tx, `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation,
     apply_via, writer, profile_version, posting_hash, attempts, error, message_id, sent_at, followed_up_at, example,
-    recipient, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    recipient, source, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (profile_id, fingerprint) DO NOTHING RETURNING `+applicationColumns,
 		app.ProfileID, app.PostingID, app.Fingerprint, string(app.Status), app.Score, string(explanation),
 		app.ApplyVia, app.Writer, app.ProfileVersion, app.PostingHash, app.Attempts, db.clean(app.Error), app.MessageID,
 		db.nullTimeArg(app.SentAt), db.nullTimeArg(app.FollowedUpAt), app.Example,
-		recipientJSON(app.Recipient), db.timeArg(now), db.timeArg(now)))
+		recipientJSON(app.Recipient), source, db.timeArg(now), db.timeArg(now)))
 	if errors.Is(err, sql.ErrNoRows) { // a duplicate: return the existing one
 		stored, err = scanApplication(db.queryRow(ctx, tx, "SELECT "+applicationColumns+" FROM applications WHERE profile_id = ? AND fingerprint = ?",
 			app.ProfileID, app.Fingerprint))

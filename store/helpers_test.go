@@ -5,8 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
@@ -36,6 +41,54 @@ func openMigrated(t testing.TB, url string) *store.DB {
 		t.Fatalf("migrate: %v", err)
 	}
 	return db
+}
+
+// migrateBefore gives db the schema as it was before the migration whose
+// file name starts with next (the files of migrations/<dialect> below it,
+// recorded as applied, so that Migrate then applies the rest) and returns
+// how many it applied.
+func migrateBefore(t testing.TB, db *store.DB, next string) int {
+	t.Helper()
+	ctx := context.Background()
+	dialect, appliedAt, now := "sqlite", "TEXT", any(time.Now().UTC().Format(time.RFC3339Nano))
+	ins := "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"
+	if db.Postgres() {
+		dialect, appliedAt, now = "postgres", "TIMESTAMPTZ", time.Now()
+		ins = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"
+	}
+	sqlDB := db.SQL()
+	if _, err := sqlDB.ExecContext(ctx, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "+appliedAt+" NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("migrations", dialect)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := 0
+	for _, e := range entries {
+		name := e.Name()
+		if name >= next {
+			continue
+		}
+		text, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlDB.ExecContext(ctx, string(text)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		version, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(version)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := sqlDB.ExecContext(ctx, ins, v, name, now); err != nil {
+			t.Fatal(err)
+		}
+		applied++
+	}
+	return applied
 }
 
 // recorder is a TaskInserter that writes tasks to a table of its own through

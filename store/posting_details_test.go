@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -104,45 +102,17 @@ func TestPostingDetailsMigrationKeepsOldRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		dialect, appliedAt, now := "sqlite", "TEXT", any(time.Now().UTC().Format(time.RFC3339Nano))
-		ins := "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"
+		now := any(time.Now().UTC().Format(time.RFC3339Nano))
 		row := `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		if db.Postgres() {
-			dialect, appliedAt, now = "postgres", "TIMESTAMPTZ", time.Now()
-			ins = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"
+			now = time.Now()
 			row = `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 		}
 		sqlDB := db.SQL()
-		if _, err := sqlDB.ExecContext(ctx, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "+appliedAt+" NOT NULL)"); err != nil {
-			t.Fatal(err)
-		}
 		// The schema as it was: every migration before 0004.
-		dir := filepath.Join("migrations", dialect)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		applied := 0
-		for _, e := range entries {
-			name := e.Name()
-			if name >= "0004" {
-				continue
-			}
-			text, err := os.ReadFile(filepath.Join(dir, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := sqlDB.ExecContext(ctx, string(text)); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			applied++
-			if _, err := sqlDB.ExecContext(ctx, ins, applied, name, now); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if applied != 3 {
+		if applied := migrateBefore(t, db, "0004"); applied != 3 {
 			t.Fatalf("applied %d migrations before 0004, want 3 (0001_init, 0002_embeddings, 0003_guard)", applied)
 		}
 		old := storetest.Posting("old-1", "Acme", "Backend Engineer", "Remote - Europe")

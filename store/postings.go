@@ -81,6 +81,9 @@ func (db *DB) UpsertPostings(ctx context.Context, source string, ps []jobpilot.P
 	if err != nil {
 		return jobpilot.UpsertResult{}, err
 	}
+	if res.New > 0 || res.Updated > 0 {
+		db.postingsChanged()
+	}
 	return res, nil
 }
 

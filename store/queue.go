@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/jobpilot/jobpilot"
@@ -33,7 +32,7 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 	)
 	company, source := strings.TrimSpace(f.Company), strings.TrimSpace(f.Source)
 	// The page's query joins the postings only for a condition on them.
-	postingFilter := company != "" || source != ""
+	postingFilter := company != ""
 	if f.ProfileID > 0 {
 		where, args = append(where, "a.profile_id = ?"), append(args, f.ProfileID)
 	}
@@ -50,17 +49,29 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 		where, args = append(where, "lower(p.company) = lower(?)"), append(args, company)
 	}
 	if source != "" {
-		where, args = append(where, "p.source = ?"), append(args, source)
+		// The application's copy of its posting's source (migration 0010).
+		where, args = append(where, "a.source = ?"), append(args, source)
 	}
+	var walk *matchSet
 	if strings.TrimSpace(f.Search) != "" {
-		cond, arg, onPosting, err := db.searchCondition(ctx, jobpilot.SearchWords(f.Search))
+		set, q, err := db.search(ctx, jobpilot.SearchWords(f.Search))
 		if err != nil {
 			return nil, err
 		}
-		postingFilter = postingFilter || onPosting
-		where = append(where, cond)
-		if arg != "" {
-			args = append(args, arg)
+		switch {
+		case set.count == 0:
+			return &jobpilot.QueuePage{Items: []jobpilot.QueueItem{}}, nil
+		case !set.many() && db.postgres:
+			where, args = append(where, "a.posting_id IN (SELECT unnest(?::bigint[]))"), append(args, set.idArray(true))
+		case !set.many():
+			where, args = append(where, "a.posting_id IN (SELECT value FROM json_each(?))"), append(args, set.idArray(false))
+		case db.postgres:
+			// PostgreSQL tests each row's stored words as it walks the
+			// queue in score order.
+			where, args = append(where, "p.search @@ to_tsquery('simple', ?)"), append(args, q)
+			postingFilter = true
+		default:
+			walk = set
 		}
 	}
 	if f.After != nil {
@@ -68,22 +79,38 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 		where = append(where, "a.score <= ? AND (a.score < ? OR a.id > ?)")
 		args = append(args, f.After.Score, f.After.Score, f.After.ID)
 	}
+	from := " FROM applications a"
+	if postingFilter {
+		from += " JOIN postings p ON p.id = a.posting_id"
+	}
+	n := limit(f.Limit)
 	// The page's ids first, then their rows: the columns, the posting and
 	// the documents are read for the page only, and each database plans
 	// the lookups for a few rows rather than for the whole selection.
-	page := "SELECT a.id FROM applications a"
-	if postingFilter {
-		page += " JOIN postings p ON p.id = a.posting_id"
+	var (
+		page     string
+		pageArgs []any
+	)
+	if walk != nil {
+		ids, err := db.walkQueue(ctx, from, where, args, walk, n+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return &jobpilot.QueuePage{Items: []jobpilot.QueueItem{}}, nil
+		}
+		page, pageArgs = "SELECT value AS id FROM json_each(?)", []any{(&matchSet{ids: ids}).idArray(false)}
+	} else {
+		page = "SELECT a.id" + from
+		if len(where) > 0 {
+			page += " WHERE " + strings.Join(where, " AND ")
+		}
+		page += " ORDER BY a.score DESC, a.id LIMIT ?"
+		pageArgs = append(args, n+1) // one more tells whether a next page exists
 	}
-	if len(where) > 0 {
-		page += " WHERE " + strings.Join(where, " AND ")
-	}
-	n := limit(f.Limit)
-	page += " ORDER BY a.score DESC, a.id LIMIT ?"
-	args = append(args, n+1) // one more tells whether a next page exists
 	q := "SELECT " + queueColumns + " FROM (" + page + ") q JOIN applications a ON a.id = q.id" +
 		" JOIN postings p ON p.id = a.posting_id ORDER BY a.score DESC, a.id"
-	items, err := queryAll(ctx, db, "list the review queue", q, args, scanQueueItem)
+	items, err := queryAll(ctx, db, "list the review queue", q, pageArgs, scanQueueItem)
 	if err != nil {
 		return nil, err
 	}
@@ -99,28 +126,26 @@ func (db *DB) Queue(ctx context.Context, f jobpilot.QueueFilter) (*jobpilot.Queu
 	return out, nil
 }
 
-// searchCondition is the WHERE condition, and its one argument, that keeps
-// the postings containing every word as a word prefix. The words are
-// letters and digits only (jobpilot.SearchWords), so they carry no query
-// syntax into FTS5's or PostgreSQL's query language.
+// search returns what the search words match (searchMatches) and the
+// query in the database's full-text language. The words are letters and
+// digits only (jobpilot.SearchWords), so they carry no query syntax into
+// FTS5's or PostgreSQL's query language; no word matches nothing rather
+// than everything.
 //
 // Neither database's planner knows how many postings a search matches
 // (SQLite's cannot see inside FTS5; PostgreSQL estimates a word prefix at a
-// fixed share of the rows), so the store counts them, up to searchFew: a
-// search that matches fewer reads its matches and sorts them; one that
-// matches more walks the queue in score order and keeps the matching rows,
-// which stops as soon as the page is full instead of sorting tens of
-// thousands. On PostgreSQL the few matches' ids are passed on as an array
-// (a rare word's page: 23 ms walking the score order, 1.2 ms from its 483
-// matches, on 100,000 applications); on SQLite "+" keeps the walk off the
-// posting index. onPosting reports whether cond reads the posting (table
-// p), which the page's query then joins; the others need only the
-// application's posting_id (a rare word's page on SQLite: 2.4 -> 1.4 ms).
-func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg string, onPosting bool, err error) {
+// fixed share of the rows), so Queue goes by the matches: up to searchFew
+// are joined by id and sorted (a rare word's page on PostgreSQL: 23 ms
+// walking the score order, 1.2 ms from its 483 matches, on 100,000
+// applications); more are found by walking the queue in score order and
+// keeping the matching rows, which stops as soon as the page is full
+// instead of sorting tens of thousands.
+func (db *DB) search(ctx context.Context, words []string) (*matchSet, string, error) {
 	if len(words) == 0 {
-		return "1 = 0", "", false, nil
+		return &matchSet{}, "", nil
 	}
 	terms := make([]string, len(words))
+	var q string
 	if db.postgres {
 		// "w | w:*" matches what "w:*" does, but PostgreSQL estimates a
 		// prefix at a fixed 2% of rows and a whole word from its statistics:
@@ -129,93 +154,81 @@ func (db *DB) searchCondition(ctx context.Context, words []string) (cond, arg st
 		for i, w := range words {
 			terms[i] = "(" + w + " | " + w + ":*)"
 		}
-		return db.pgSearchCondition(ctx, strings.Join(terms, " & "))
+		q = strings.Join(terms, " & ")
+	} else {
+		for i, w := range words {
+			terms[i] = `"` + w + `"*`
+		}
+		q = strings.Join(terms, " AND ")
 	}
-	for i, w := range words {
-		terms[i] = `"` + w + `"*`
-	}
-	match := strings.Join(terms, " AND ")
-	var n int
-	err = db.queryRow(ctx, db.reader(), "SELECT COUNT(*) FROM (SELECT 1 FROM postings_search WHERE postings_search MATCH ? LIMIT ?)",
-		match, searchFew).Scan(&n)
-	if err != nil {
-		return "", "", false, dbErr("search postings", err)
-	}
-	column := "a.posting_id"
-	if n >= searchFew {
-		column = "+a.posting_id"
-	}
-	return column + " IN (SELECT rowid FROM postings_search WHERE postings_search MATCH ?)", match, false, nil
+	set, err := db.searchMatches(ctx, q)
+	return set, q, err
 }
 
-// pgSearchCondition is searchCondition on PostgreSQL for the text-search
-// query tsq: the matches' ids as an array literal when there are at most
-// searchFew of them, else the query itself. Reading up to searchFew
-// matches to count them costs a common word tens of milliseconds (its
-// postings are tested one by one), so a query the planner knows from its
-// statistics to match at least a tenth of the postings skips the count.
-func (db *DB) pgSearchCondition(ctx context.Context, tsq string) (cond, arg string, onPosting bool, err error) {
-	byScore := "p.search @@ to_tsquery('simple', ?)"
-	if common, err := db.pgCommonSearch(ctx, tsq); err != nil {
-		return "", "", false, err
-	} else if common {
-		return byScore, tsq, true, nil
+// walkQueue walks the queue the conditions where select (from names its
+// tables) in its order and returns the ids of the first want rows whose
+// posting is in set, reading rows in chunks sized by how many it expects
+// to read (set's density), each chunk twice the last: a word in 83 % of
+// the postings reads about one row and a fifth for each it keeps.
+func (db *DB) walkQueue(ctx context.Context, from string, where []string, args []any, set *matchSet, want int) ([]int64, error) {
+	most := walkChunkMax
+	if db.walkChunk > 0 {
+		most = db.walkChunk
 	}
-	rows, err := db.query(ctx, db.reader(), "SELECT id FROM postings WHERE search @@ to_tsquery('simple', ?) LIMIT ?", tsq, searchFew+1)
-	if err != nil {
-		return "", "", false, dbErr("search postings", err)
-	}
-	defer rows.Close()
-	var ids strings.Builder
-	ids.WriteByte('{')
-	n := 0
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return "", "", false, dbErr("search postings", err)
+	chunk := min(max(int(float64(want)/set.density()*1.5), 64), most)
+	var (
+		kept  []int64
+		after *jobpilot.QueueCursor
+	)
+	for {
+		w, a := slices.Clip(where), slices.Clip(args)
+		if after != nil {
+			w = append(w, "a.score <= ? AND (a.score < ? OR a.id > ?)")
+			a = append(a, after.Score, after.Score, after.ID)
 		}
-		if n > 0 {
-			ids.WriteByte(',')
+		q := "SELECT a.id, a.score, a.posting_id" + from
+		if len(w) > 0 {
+			q += " WHERE " + strings.Join(w, " AND ")
 		}
-		ids.WriteString(strconv.FormatInt(id, 10))
-		n++
+		q += " ORDER BY a.score DESC, a.id LIMIT ?"
+		rows, err := db.query(ctx, db.reader(), q, append(a, chunk)...)
+		if err != nil {
+			return nil, dbErr("list the review queue", err)
+		}
+		read := 0
+		for rows.Next() {
+			var (
+				id, posting int64
+				score       int
+			)
+			if err := rows.Scan(&id, &score, &posting); err != nil {
+				rows.Close()
+				return nil, dbErr("list the review queue", err)
+			}
+			read++
+			after = &jobpilot.QueueCursor{Score: score, ID: id}
+			if set.has(posting) {
+				if kept = append(kept, id); len(kept) == want {
+					break
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, dbErr("list the review queue", err)
+		}
+		if len(kept) == want || read < chunk {
+			return kept, nil
+		}
+		chunk = min(chunk*2, most)
 	}
-	if err := rows.Err(); err != nil {
-		return "", "", false, dbErr("search postings", err)
-	}
-	if n > searchFew {
-		return byScore, tsq, true, nil
-	}
-	ids.WriteByte('}')
-	return "a.posting_id IN (SELECT unnest(?::bigint[]))", ids.String(), false, nil
 }
 
-// pgCommonSearch reports whether PostgreSQL's planner estimates that tsq
-// matches at least a tenth of the postings. Its estimate of a whole word
-// comes from the column's statistics; that of a word prefix is a fixed
-// 2.5 %, so a rare word is never taken for a common one.
-func (db *DB) pgCommonSearch(ctx context.Context, tsq string) (bool, error) {
-	var plan string
-	if err := db.queryRow(ctx, db.reader(), "EXPLAIN (FORMAT JSON) SELECT 1 FROM postings WHERE search @@ to_tsquery('simple', ?)", tsq).Scan(&plan); err != nil {
-		return false, dbErr("plan the search", err)
-	}
-	var explained []struct {
-		Plan struct {
-			Rows float64 `json:"Plan Rows"`
-		} `json:"Plan"`
-	}
-	var total float64
-	if err := db.queryRow(ctx, db.reader(), "SELECT reltuples FROM pg_class WHERE oid = 'postings'::regclass").Scan(&total); err != nil {
-		return false, dbErr("plan the search", err)
-	}
-	if err := json.Unmarshal([]byte(plan), &explained); err != nil || len(explained) == 0 || total <= 0 {
-		return false, nil // no estimate (never analysed): count
-	}
-	return explained[0].Plan.Rows >= total/10, nil
-}
+// walkChunkMax bounds the rows walkQueue reads at once.
+const walkChunkMax = 8192
 
 // searchFew is where a search stops reading its matches first: see
-// searchCondition.
+// search.
 const searchFew = 2000
 
 // QueueLister reads the review queue a page at a time; jobpilot.Store and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jobpilot/jobpilot"
 	"github.com/jobpilot/jobpilot/internal/dbtest"
@@ -90,6 +91,9 @@ func TestQueueFiltersAndOrder(t *testing.T) {
 			{"company is the whole name", jobpilot.QueueFilter{Company: "Acm"}, nil},
 			{"source", jobpilot.QueueFilter{Source: "lever:globex"}, []string{"g3", "g2", "g1"}},
 			{"source and company", jobpilot.QueueFilter{Source: "lever:globex", Company: "Globex"}, []string{"g2", "g1"}},
+			{"source and status", jobpilot.QueueFilter{Source: "lever:globex", Statuses: ready}, []string{"g2", "g1"}},
+			{"source, status and min score", jobpilot.QueueFilter{Source: "greenhouse:acme", Statuses: ready, MinScore: 80}, []string{"a1"}},
+			{"source is the whole name", jobpilot.QueueFilter{Source: "lever"}, nil},
 			{"search a title word prefix", jobpilot.QueueFilter{Search: "eng"}, []string{"a1", "g3", "a2", "a3", "g2"}},
 			{"search the description", jobpilot.QueueFilter{Search: "postgres"}, []string{"a1"}},
 			{"search every word", jobpilot.QueueFilter{Search: "Go engineer"}, []string{"a1", "a3", "g2"}},
@@ -230,4 +234,56 @@ func ids(items []jobpilot.QueueItem) []int64 {
 		out[i] = it.ID
 	}
 	return out
+}
+
+// Applications stored before migration 0010 copied their posting's source
+// onto them are found by the source filter once it has run.
+func TestQueueSourceMigrationFillsOldRows(t *testing.T) {
+	t.Parallel()
+	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
+		ctx := context.Background()
+		db, err := store.Open(ctx, b.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		migrateBefore(t, db, "0010")
+		// Profiles and postings are as they were; the applications are
+		// written as the code before 0010 wrote them, without a source.
+		p := storetest.Profile("Ada Lovelace")
+		if err := db.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, src := range []string{"greenhouse:acme", "lever:globex"} {
+			ps := []jobpilot.Posting{storetest.Posting("old-"+src, "Acme", "Backend Engineer", "Remote")}
+			if _, err := db.UpsertPostings(ctx, src, ps, false); err != nil {
+				t.Fatal(err)
+			}
+			ins := `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, created_at, updated_at)
+VALUES (?, ?, ?, 'ready', 80, '{}', 'email', 'template', ?, ?)`
+			now := any(time.Now().UTC().Format(time.RFC3339Nano))
+			if db.Postgres() {
+				ins = `INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, created_at, updated_at)
+VALUES ($1, $2, $3, 'ready', 80, '{}', 'email', 'template', $4, $5)`
+				now = time.Now()
+			}
+			if _, err := db.SQL().ExecContext(ctx, ins, p.ID, ps[0].ID, "fp-"+src, now, now); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, ps[0].ID)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for i, src := range []string{"greenhouse:acme", "lever:globex"} {
+			page, err := db.Queue(ctx, jobpilot.QueueFilter{ProfileID: p.ID, Source: src})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Items) != 1 || page.Items[0].PostingID != ids[i] || page.Items[0].Posting.Source != src {
+				t.Errorf("source %s: %+v", src, page.Items)
+			}
+		}
+	})
 }

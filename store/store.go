@@ -73,6 +73,11 @@ type DB struct {
 	// scrub cleans the free text the store keeps (SetScrubber); nil keeps
 	// it as given.
 	scrub func(string) string
+
+	// searches keeps recent searches' matches (search_matches.go).
+	searches searchCache
+	// walkChunk, when set, replaces walkChunkMax (tests).
+	walkChunk int
 }
 
 var _ jobpilot.Store = (*DB)(nil)

@@ -103,8 +103,8 @@ func Seed(tb testing.TB, db *store.DB, n int) Seeded {
 			if db.Postgres() {
 				explanation += "::jsonb"
 			}
-			if err := insertRows(ctx, db, tx, "INSERT INTO applications (profile_id, posting_id, fingerprint, status, score, explanation, apply_via, writer, created_at, updated_at) "+
-				"SELECT v.column1, p.id, v.column3, v.column4, v.column5, "+explanation+", v.column7, v.column8, v.column9, v.column9 FROM (VALUES ", apps,
+			if err := insertRows(ctx, db, tx, "INSERT INTO applications (profile_id, posting_id, source, fingerprint, status, score, explanation, apply_via, writer, created_at, updated_at) "+
+				"SELECT v.column1, p.id, p.source, v.column3, v.column4, v.column5, "+explanation+", v.column7, v.column8, v.column9, v.column9 FROM (VALUES ", apps,
 				") AS v JOIN postings p ON p.source = v.column2 AND p.external_id = v.column3"); err != nil {
 				return err
 			}
