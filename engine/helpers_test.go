@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -133,6 +134,10 @@ type testCfg struct {
 // 4 ms … ≤ 60 ms; job timeout 0.6 s, automation 3.6 s), long periodic
 // intervals unless a test shortens them.
 func testConfig(node string) *testCfg {
+	// The crons fire twelve hours from now, never inside a test (at 0 10 and
+	// 0 2 UTC a test spanning 10:00 or 02:00 saw one more follow-up or
+	// cleanup job than it counts, as TestQueue does).
+	away := (time.Now().UTC().Hour() + 12) % 24
 	return &testCfg{
 		Config: Config{
 			NodeID: node, Workers: 10,
@@ -141,7 +146,7 @@ func testConfig(node string) *testCfg {
 			Backoff: Backoff{Initial: time.Millisecond, Max: 60 * time.Millisecond, Base: 2},
 		},
 		FetchInterval: time.Hour, AutomationInterval: time.Hour,
-		FollowUpCron: "0 10 * * *", CleanupCron: "0 2 * * *", Timezone: "UTC",
+		FollowUpCron: fmt.Sprintf("0 %d * * *", away), CleanupCron: fmt.Sprintf("30 %d * * *", away), Timezone: "UTC",
 		AutomationTimeout: 3600 * time.Millisecond,
 	}
 }

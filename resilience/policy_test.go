@@ -192,7 +192,9 @@ func TestMaxDelayCapsBackoff(t *testing.T) {
 func TestJitterStaysWithinFraction(t *testing.T) {
 	rec := newRecorder()
 	reg := resilience.NewRegistry(rec.options())
-	svc := reg.Service(resilience.Settings{Name: "x", MaxRetries: 8, InitialDelay: 2 * time.Millisecond,
+	// Half of the draws land on the cap (2 ms), so 8 delays were all equal
+	// one time in 256; 40 are all equal one time in 2^40.
+	svc := reg.Service(resilience.Settings{Name: "x", MaxRetries: 40, InitialDelay: 2 * time.Millisecond,
 		MaxDelay: 2 * time.Millisecond, Jitter: 0.5}, resilience.BreakerSettings{})
 	calls := 0
 	_ = svc.Do(context.Background(), flaky(100, &calls))
@@ -204,8 +206,8 @@ func TestJitterStaysWithinFraction(t *testing.T) {
 		}
 		distinct[d] = true
 	}
-	if len(ds) != 8 || len(distinct) < 2 {
-		t.Fatalf("delays = %v, want 8 jittered values", ds)
+	if len(ds) != 40 || len(distinct) < 2 {
+		t.Fatalf("delays = %v, want 40 jittered values", ds)
 	}
 }
 
