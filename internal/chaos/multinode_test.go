@@ -107,9 +107,11 @@ func TestMultiNodeServePostgres(t *testing.T) {
 		"SMTP_FROM=candidate@multinode.example.org",
 		"AUTOMATION_INTERVAL=" + interval.String(),
 		// River rescues another node's running job once it is older than
-		// RESCUE_STUCK_JOBS_AFTER (which must be >= JOB_TIMEOUT); by the time
-		// the survivor leads (the dead leader's 15 s lease) the orphans are
-		// older than that, so its first rescuer pass takes them all.
+		// RESCUE_STUCK_JOBS_AFTER (which must be >= JOB_TIMEOUT), on the
+		// leader, at its election and then every 30 s. The dead leader's
+		// lease (15 s, renewed every 5 s ± 1 s) can run out 9 s after the
+		// kill, so the survivor's first pass may find the newest orphans
+		// younger than 10 s and leave them to the next one.
 		"JOB_TIMEOUT=10s",
 		"RESCUE_STUCK_JOBS_AFTER=10s",
 		// River rescues a job no sooner than its own timeout: the periodic
@@ -269,7 +271,9 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	// And every job node-a left running, including those whose work was done
 	// but whose completion River had not yet written (it batches them): the
 	// survivor runs them again, and they find their work done.
-	dbtest.Eventually(t, 30*time.Second, "node-b finishes every job node-a left running", func() bool {
+	// Up to a rescuer interval (30 s) after its first pass, plus the retry's
+	// backoff (see RESCUE_STUCK_JOBS_AFTER above).
+	dbtest.Eventually(t, 90*time.Second, "node-b finishes every job node-a left running", func() bool {
 		return count(`SELECT count(*) FROM river_job WHERE id = ANY($1) AND state = 'completed'
 			AND attempted_by[array_length(attempted_by, 1)] = 'node-b'`, orphanIDs) == orphans
 	})
