@@ -1,11 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"html/template"
 	"reflect"
-	"strings"
 	"sync"
 
 	"github.com/jobpilot/jobpilot"
@@ -107,8 +107,10 @@ func (cc *cardCache) render(c *queueCard, csrf string) (template.HTML, error) {
 	if ok {
 		return html, nil
 	}
-	var b strings.Builder
-	if err := templates.ExecuteTemplate(&b, "card", cardData{Card: *c, CSRF: csrf}); err != nil {
+	b := pageBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	defer pageBuffers.Put(b)
+	if err := templates.ExecuteTemplate(b, "card", cardData{Card: *c, CSRF: csrf}); err != nil {
 		return "", err
 	}
 	html = template.HTML(b.String()) // #nosec: the "card" template's own escaped output
