@@ -51,7 +51,11 @@ func TestSendTimeoutAfterDataEndsInNeedsReview(t *testing.T) {
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_EXAMPLES": "false",
 		"JOBPILOT_WRITER": "template", "APPLY_MODE": "direct",
-		"JOBPILOT_TIME_SCALE": "0.001", // EMAIL_TIMEOUT 30 ms, retries 2, 4, 8 ms
+		// EMAIL_TIMEOUT 1.5 s, retries 100, 200, 400 ms. The attempt must
+		// reach the mailer before its timeout, which the hanging send then
+		// spends: at 1/1000 (30 ms) a loaded machine spent it on the way,
+		// and no attempt ever sent.
+		"JOBPILOT_TIME_SCALE": "0.05",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, "")
 	if err != nil {
