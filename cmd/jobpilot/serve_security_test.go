@@ -18,13 +18,12 @@ import (
 	"github.com/jobpilot/jobpilot/internal/dbtest"
 )
 
-// startServe runs `jobpilot serve` with env (plus a data dir, a free
-// address and a token) until the test ends, and waits for /health.
+// startServe runs `jobpilot serve` with env (plus a data dir, a port the
+// kernel picks and a token) until the test ends, and waits for /health.
 func startServe(t *testing.T, env map[string]string) (addr string, stderr *lockedBuffer) {
 	t.Helper()
-	addr = freeAddr(t)
 	full := map[string]string{
-		"JOBPILOT_DATA_DIR": t.TempDir(), "HTTP_ADDR": addr, "SHUTDOWN_GRACE": "2s",
+		"JOBPILOT_DATA_DIR": t.TempDir(), "HTTP_ADDR": anyPort, "SHUTDOWN_GRACE": "2s",
 		"JOBPILOT_API_TOKEN": "serve-security-token-0123456789abcdef", "JOBPILOT_EXAMPLES": "false",
 	}
 	for k, v := range env {
@@ -44,6 +43,7 @@ func startServe(t *testing.T, env map[string]string) (addr string, stderr *locke
 			t.Errorf("serve did not stop; log:\n%s", stderr.String())
 		}
 	})
+	addr = servingAddr(t, stderr, done)
 	dbtest.Eventually(t, 30*time.Second, "serve answering /health", func() bool {
 		select {
 		case code := <-done:

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +27,36 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// anyPort is the HTTP_ADDR the serve tests give: the kernel picks a free
+// port when serve binds it, and servingAddr reads which. A port the test
+// picked beforehand and closed again could be taken by any socket of the
+// tests beside it before serve, busy with its start-up, bound it (seen
+// once under load: "bind: address already in use").
+const anyPort = "127.0.0.1:0"
+
+// servingAddr waits for serve's start-up line in log ("jobpilot serving"
+// addr=…) and returns the address it names; serve exiting first (a value
+// on done) fails the test.
+func servingAddr(t *testing.T, log fmt.Stringer, done <-chan int) string {
+	t.Helper()
+	var addr string
+	dbtest.Eventually(t, 2*time.Minute, "serve listening", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d before listening; log:\n%s", code, log.String())
+		default:
+		}
+		if m := servingLine.FindStringSubmatch(log.String()); m != nil {
+			addr = m[1] + m[2]
+		}
+		return addr != ""
+	})
+	return addr
+}
+
+// servingLine finds the address in the text and the JSON log formats.
+var servingLine = regexp.MustCompile(`msg="jobpilot serving" addr=(\S+)|"msg":"jobpilot serving","addr":"([^"]+)"`)
+
 // serve runs as the service would: on SIGTERM (here: its context ends) it
 // stops taking work, lets the engine stop within SHUTDOWN_GRACE and exits 0.
 // On a fresh data directory it loads the examples and, because fetch and
@@ -33,10 +65,9 @@ func freeAddr(t *testing.T) string {
 func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	addr := freeAddr(t)
 	env := map[string]string{
 		"JOBPILOT_DATA_DIR":  dir,
-		"HTTP_ADDR":          addr,
+		"HTTP_ADDR":          anyPort,
 		"SHUTDOWN_GRACE":     "5s",
 		"JOBPILOT_API_TOKEN": "test-token-123-0123456789abcdefghij",
 	}
@@ -47,6 +78,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	}()
+	addr := servingAddr(t, &stderr, done)
 
 	// Healthy, and the example applications get prepared at start-up.
 	deadline := time.Now().Add(2 * time.Minute)
@@ -145,7 +177,7 @@ func TestServeStartsHealthyAndShutsDownGracefully(t *testing.T) {
 func TestSecondServeOnSameNodeRefusesToStart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
+	env := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": anyPort, "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var first lockedBuffer
@@ -153,15 +185,9 @@ func TestSecondServeOnSameNodeRefusesToStart(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &first)
 	}()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(first.String(), "jobpilot serving") {
-		if time.Now().After(deadline) {
-			t.Fatalf("first serve did not start:\n%s", first.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	servingAddr(t, &first, done)
 
-	second := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": freeAddr(t), "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
+	second := map[string]string{"JOBPILOT_DATA_DIR": dir, "HTTP_ADDR": anyPort, "JOBPILOT_API_TOKEN": "t-0123456789abcdefghijklmnopqrstuv"}
 	code, _, errOut := runCLI(t, second, "serve")
 	if code == 0 || !strings.Contains(errOut, "JOBPILOT_NODE_ID") {
 		t.Fatalf("second serve: exit %d, %s", code, errOut)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -37,16 +36,18 @@ func TestVersionAndHealthAgree(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	addr := freeAddr(t)
 	serve := exec.CommandContext(ctx, bin, "serve")
-	serve.Env = []string{"JOBPILOT_DATA_DIR=" + t.TempDir(), "HTTP_ADDR=" + addr, "JOBPILOT_API_TOKEN=version-test-token-0123456789abcdef",
+	serve.Env = []string{"JOBPILOT_DATA_DIR=" + t.TempDir(), "HTTP_ADDR=" + anyPort, "JOBPILOT_API_TOKEN=version-test-token-0123456789abcdef",
 		"JOBPILOT_EXAMPLES=off", "SHUTDOWN_GRACE=1s"}
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	serve.Stderr = &logs
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); _ = serve.Wait() }()
+	done := make(chan int, 1)
+	go func() { _ = serve.Wait(); done <- serve.ProcessState.ExitCode() }()
+	defer func() { cancel(); <-done }()
+	addr := servingAddr(t, &logs, done)
 	var health struct {
 		Version string `json:"version"`
 	}

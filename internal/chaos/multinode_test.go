@@ -128,18 +128,16 @@ func TestMultiNodeServePostgres(t *testing.T) {
 	}
 	start := func(id string) *node {
 		t.Helper()
-		addr, err := chaos.FreeAddr()
-		must(t, err)
 		logPath := filepath.Join(dir, id+".log")
 		f, err := os.Create(logPath)
 		must(t, err)
 		t.Cleanup(func() { f.Close() })
 		env := append([]string{
 			"JOBPILOT_NODE_ID=" + id,
-			"HTTP_ADDR=" + addr,
+			"HTTP_ADDR=" + chaos.AnyPort,
 			"JOBPILOT_DATA_DIR=" + filepath.Join(dir, id),
 		}, common...)
-		srv, err := chaos.StartServer(binary, env, addr, f)
+		srv, err := chaos.StartServer(binary, env, chaos.AnyPort, f)
 		must(t, err)
 		n := &node{id: id, srv: srv, log: logPath}
 		t.Cleanup(func() {

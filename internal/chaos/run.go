@@ -209,10 +209,9 @@ func (r *run) startLab(llmDown []fakellm.Window) error {
 // prepareServer picks the server's address, opens its log and writes the
 // rest of its environment, and starts watching the database.
 func (r *run) prepareServer(ctx context.Context) error {
-	var err error
-	if r.httpAddr, err = FreeAddr(); err != nil {
-		return err
-	}
+	// Each start gets a port of the kernel's choosing (AnyPort): a restart
+	// after a SIGKILL listens elsewhere, and WaitHealthy follows it.
+	r.httpAddr = AnyPort
 	logFile, err := os.Create(filepath.Join(r.dir, "serve.log"))
 	if err != nil {
 		return err

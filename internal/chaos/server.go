@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -21,17 +24,32 @@ type Server struct {
 	done    chan struct{}
 	err     error // the exit, valid after done
 	Started time.Time
-	addr    string
+
+	mu   sync.Mutex
+	addr string
 }
+
+// AnyPort is an HTTP_ADDR for which the kernel picks a free port when the
+// server binds it; the server's start-up line says which (Server.Addr). A
+// port picked beforehand and closed again can be taken by any socket of
+// the tests beside it before the server, busy with its start-up, binds it.
+const AnyPort = "127.0.0.1:0"
 
 // StartServer runs `bin serve` with exactly env (nothing is inherited from
 // this process but PATH and HOME), its output appended to logOut. httpAddr
-// is the HTTP_ADDR it listens on, for /health.
+// is the HTTP_ADDR it listens on, for /health: with port 0 (AnyPort) the
+// address is read from the server's log once it listens.
 func StartServer(bin string, env []string, httpAddr string, logOut io.Writer) (*Server, error) {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	cmd.Stdout, cmd.Stderr = logOut, logOut
-	s := &Server{cmd: cmd, done: make(chan struct{}), addr: httpAddr}
+	s := &Server{cmd: cmd, done: make(chan struct{})}
+	out := logOut
+	if _, port, err := net.SplitHostPort(httpAddr); err == nil && port == "0" {
+		out = &addrSniffer{out: logOut, found: s.setAddr}
+	} else {
+		s.addr = httpAddr
+	}
+	cmd.Stdout, cmd.Stderr = out, out
 	s.Started = time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("chaos: starting %s serve: %w", bin, err)
@@ -41,6 +59,50 @@ func StartServer(bin string, env []string, httpAddr string, logOut io.Writer) (*
 		close(s.done)
 	}()
 	return s, nil
+}
+
+// Addr is the address the server listens on; "" until its log has said
+// which, for a port the kernel picked.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+func (s *Server) setAddr(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addr = addr
+}
+
+// addrSniffer passes a server's output on and reports the address of its
+// start-up line, "jobpilot serving" (text or JSON log).
+type addrSniffer struct {
+	out   io.Writer
+	found func(string)
+	line  []byte // the unfinished last line
+	done  bool
+}
+
+var servingLine = regexp.MustCompile(`msg="jobpilot serving" addr=(\S+)|"msg":"jobpilot serving","addr":"([^"]+)"`)
+
+func (a *addrSniffer) Write(p []byte) (int, error) {
+	if !a.done {
+		a.line = append(a.line, p...)
+		for {
+			i := bytes.IndexByte(a.line, '\n')
+			if i < 0 {
+				break
+			}
+			if m := servingLine.FindSubmatch(a.line[:i]); m != nil {
+				a.found(string(m[1]) + string(m[2]))
+				a.done, a.line = true, nil
+				break
+			}
+			a.line = a.line[i+1:]
+		}
+	}
+	return a.out.Write(p)
 }
 
 // Pid is the process id.
@@ -96,15 +158,16 @@ type Health struct {
 // breaker may legitimately be open), the process exits or ctx ends.
 func (s *Server) WaitHealthy(ctx context.Context) (time.Duration, error) {
 	client := &http.Client{Timeout: time.Second}
-	url := "http://" + s.addr + "/health"
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if resp, err := client.Do(req); err == nil {
-			var h Health
-			_ = json.NewDecoder(resp.Body).Decode(&h)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && (h.Status == "healthy" || h.Status == "degraded") {
-				return time.Since(s.Started), nil
+		if addr := s.Addr(); addr != "" {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/health", nil)
+			if resp, err := client.Do(req); err == nil {
+				var h Health
+				_ = json.NewDecoder(resp.Body).Decode(&h)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK && (h.Status == "healthy" || h.Status == "degraded") {
+					return time.Since(s.Started), nil
+				}
 			}
 		}
 		select {
@@ -118,7 +181,7 @@ func (s *Server) WaitHealthy(ctx context.Context) (time.Duration, error) {
 }
 
 // FreeAddr returns a loopback address with a port that was free a moment
-// ago. The server reuses it across restarts so /health stays put.
+// ago; another socket may take it before it is bound: prefer AnyPort.
 func FreeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -54,7 +54,9 @@ func TestUndoWindowSurvivesSIGKILL(t *testing.T) {
 	}
 	serve := func() *exec.Cmd {
 		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(env, "HTTP_ADDR=127.0.0.1:"+strconv.Itoa(freePort(t)))
+		// A port of the kernel's choosing: one picked beforehand could be
+		// taken by another test's socket before serve binds it.
+		cmd.Env = append(env, "HTTP_ADDR=127.0.0.1:0")
 		if os.Getenv("SYSTEM_TEST_LOG") != "" {
 			cmd.Stderr = os.Stderr
 		}
