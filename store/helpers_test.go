@@ -43,6 +43,18 @@ func openMigrated(t testing.TB, url string) *store.DB {
 	return db
 }
 
+// openUnmigrated opens url without migrating it (migrateBefore gives it an
+// older schema); closed when t ends.
+func openUnmigrated(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // migrateBefore gives db the schema as it was before the migration whose
 // file name starts with next (the files of migrations/<dialect> below it,
 // recorded as applied, so that Migrate then applies the rest) and returns

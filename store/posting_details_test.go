@@ -97,11 +97,7 @@ func TestPostingDetailsMigrationKeepsOldRows(t *testing.T) {
 	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, b.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := openUnmigrated(t, b.URL(t))
 		now := any(time.Now().UTC().Format(time.RFC3339Nano))
 		row := `INSERT INTO postings (source, external_id, company, title, location, remote, description, url, fingerprint, content_hash, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

@@ -142,18 +142,7 @@ func TestQueueSearchSeesNewPostings(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
 		url := b.URL(t)
-		open := func() *store.DB {
-			db, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			return db
-		}
-		db, other := open(), open()
+		db, other := openMigrated(t, url), openMigrated(t, url)
 		var mu sync.Mutex
 		now := time.Now()
 		store.SetClock(db, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })

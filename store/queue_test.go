@@ -242,11 +242,7 @@ func TestQueueSourceMigrationFillsOldRows(t *testing.T) {
 	t.Parallel()
 	dbtest.Run(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
-		db, err := store.Open(ctx, b.URL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := openUnmigrated(t, b.URL(t))
 		migrateBefore(t, db, "0010")
 		// Profiles and postings are as they were; the applications are
 		// written as the code before 0010 wrote them, without a source.
