@@ -124,6 +124,10 @@ func TestFeedCredentialsNeverShown(t *testing.T) {
 		vars := map[string]string{
 			"JOBPILOT_DATA_DIR": t.TempDir(), "JOBPILOT_EXAMPLES": "off", "JOBPILOT_TIME_SCALE": "0.01",
 			"JOBPILOT_API_TOKEN": apiToken, "JOBPILOT_NODE_ID": "secrets-test",
+			// 10 s for the feed's answer (scaled): at the guide's 30 s, a
+			// loaded machine's last attempt timed out at 300 ms, and the
+			// run then reported no 503 for the test to find.
+			"SOURCE_TIMEOUT": "1000", "SOURCE_IDLE_TIMEOUT": "1000",
 		}
 		if b.Postgres() {
 			vars["DATABASE_URL"] = b.URL(t)
