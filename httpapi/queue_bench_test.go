@@ -67,9 +67,11 @@ func BenchmarkQueue100k(b *testing.B) {
 			}{
 				{"queue_one_client", "/", 1, false},
 				{"queue_one_client_cold", "/?status=all", 1, true},
-				{"queue_cold", "/?status=all", 0, true},
 				{"api_one_client", "/api/v1/applications?limit=100", 1, false},
 				{"queue", "/", 0, false},
+				// After a case of 20 clients: what is cold here is the
+				// card cache, not the server's pool of connections.
+				{"queue_cold", "/?status=all", 0, true},
 				{"queue_deep_page", "/?after=50.1", 0, false},
 				{"queue_min_score", "/?min_score=90", 0, false},
 				{"queue_company", "/?status=all&company=" + company, 0, false},
